@@ -1,0 +1,37 @@
+# ctsim: two commands on a fresh machine: `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+DEVSTAMP := $(VENV)/.installed-dev
+SCENARIO ?= scenarios/steel2030.yaml
+
+.PHONY: run test lint bench report clean venv dev
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(STAMP): $(BIN)/python pyproject.toml
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+$(DEVSTAMP): $(BIN)/python pyproject.toml
+	$(BIN)/python -m pip install --quiet -e '.[dev,sensitivity,distributed]'
+	touch $(STAMP) $@
+
+venv: $(STAMP)
+dev: $(DEVSTAMP)
+
+run: $(STAMP)
+	$(BIN)/ctsim run $(SCENARIO) --force
+	@echo "Outputs written to out/$$(basename $(SCENARIO) .yaml)/ (trajectories.csv, summary.json, metadata.json, figures/)"
+
+test: $(DEVSTAMP)
+	$(BIN)/python -m pytest -q
+
+lint: $(DEVSTAMP)
+	$(BIN)/ruff check src tests benchmarks tools
+
+clean:
+	rm -rf out .pytest_cache

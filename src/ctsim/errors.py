@@ -1,0 +1,58 @@
+"""Exceptions raised by the library. Only the CLI turns them into messages and exit codes.
+
+Exit codes (see docs/errors.md): 0 ok, 1 a target or check failed, 2 bad input, 3 a model invariant broke.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+class CtsimError(Exception):
+    """Base class for every error ctsim raises on purpose."""
+
+    exit_code = 2
+
+
+class ScenarioError(CtsimError):
+    """Bad input in a scenario file (or in a command-line value standing in for one).
+
+    The message is one line: ``FILE: key.path: what was expected (got ...)``.
+    """
+
+    exit_code = 2
+
+    def __init__(self, file: str | Path | None, key_path: str, message: str):
+        self.file = str(file) if file is not None else "<scenario>"
+        self.key_path = key_path
+        self.message = " ".join(str(message).split())  # always one line
+        super().__init__(self.__str__())
+
+    def __str__(self) -> str:
+        if self.key_path:
+            return f"{self.file}: {self.key_path}: {self.message}"
+        return f"{self.file}: {self.message}"
+
+
+class DataError(CtsimError):
+    """A bundled data file or registry is malformed (a bug in the package, not in user input)."""
+
+    exit_code = 2
+
+
+class UsageError(CtsimError):
+    """A command-line value is invalid (an output folder that exists without --force, ...)."""
+
+    exit_code = 2
+
+
+class ModelInvariantError(CtsimError):
+    """The engine produced a state that breaks one of its invariants (NaN, a negative stock, ...)."""
+
+    exit_code = 3
+
+    def __init__(self, variable: str, year: int, sample: int, message: str):
+        self.variable = variable
+        self.year = year
+        self.sample = sample
+        super().__init__(f"model invariant broken: {variable} in {year}, sample {sample}: {message}")

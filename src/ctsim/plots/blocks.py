@@ -1,0 +1,305 @@
+"""Drawing building blocks shared by the run, sweep and report figures.
+
+Each block draws on a given matplotlib ``Axes`` and returns the artists it made (or ``None`` / an empty
+list when there was nothing to draw). Blocks only draw: they never compute model quantities. A column
+that is absent or entirely NaN is skipped, never an error, so an older or partial Results table still
+plots.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from matplotlib.axes import Axes
+from matplotlib.legend import Legend
+
+from ctsim.plots.style import HATCHES, OBSERVED_COLOR, TARGET_COLOR, pretty
+
+
+def has_data(frame: pd.DataFrame | None, column: str) -> bool:
+    """True when ``frame`` has ``column`` with at least one finite value."""
+    if frame is None or column not in frame.columns:
+        return False
+    values = pd.to_numeric(frame[column], errors="coerce").to_numpy(dtype=float)
+    return bool(np.isfinite(values).any())
+
+
+def _years(frame: pd.DataFrame) -> np.ndarray:
+    return np.asarray(frame.index, dtype=float)
+
+
+def _values(frame: pd.DataFrame, column: str, scale: float = 1.0) -> np.ndarray:
+    return pd.to_numeric(frame[column], errors="coerce").to_numpy(dtype=float) * scale
+
+
+def stacked_area(
+    ax: Axes,
+    frame: pd.DataFrame,
+    columns: Sequence[str],
+    labels: Sequence[str],
+    colors: Sequence[str] | Mapping[str, str],
+    *,
+    hatches: Mapping[str, str] | None = None,
+    scale: float = 1.0,
+) -> list[Any]:
+    """Stack ``columns`` of ``frame`` (index = year) from the bottom up as filled areas.
+
+    ``colors`` is a sequence parallel to ``columns`` or a mapping label -> colour. Hatches default to
+    :data:`ctsim.plots.style.HATCHES` (keyed by label). Missing or all-NaN columns are skipped; a NaN
+    inside a series shows as a gap (it is not silently drawn as zero). Returns the area artists,
+    bottom first.
+    """
+    if len(columns) != len(labels):
+        raise ValueError("stacked_area: columns and labels differ in length")
+    if not isinstance(colors, Mapping) and len(colors) != len(columns):
+        raise ValueError("stacked_area: columns and colors differ in length")
+    hatches = HATCHES if hatches is None else hatches
+    years = _years(frame)
+    bottom = np.zeros(len(years))
+    artists = []
+    for i, (column, label) in enumerate(zip(columns, labels, strict=True)):
+        if not has_data(frame, column):
+            continue
+        color = colors[label] if isinstance(colors, Mapping) else colors[i]
+        top = bottom + _values(frame, column, scale)
+        hatch = hatches.get(label)
+        artists.append(
+            ax.fill_between(
+                years,
+                bottom,
+                top,
+                facecolor=color,
+                edgecolor="white" if hatch else color,
+                linewidth=0.0 if hatch else 0.3,
+                hatch=hatch,
+                label=pretty(label),
+            )
+        )
+        bottom = top
+    return artists
+
+
+def line(
+    ax: Axes,
+    frame: pd.DataFrame | None,
+    column: str,
+    *,
+    label: str | None = None,
+    color: str | None = None,
+    scale: float = 1.0,
+    **kwargs: Any,
+) -> Any | None:
+    """Draw one column of ``frame`` (index = year) as a line; ``None`` if the column has no data."""
+    if not has_data(frame, column):
+        return None
+    kwargs.setdefault("zorder", 3)
+    (artist,) = ax.plot(
+        _years(frame),
+        _values(frame, column, scale),
+        color=color,
+        label=pretty(label if label is not None else column),
+        **kwargs,
+    )
+    return artist
+
+
+def observed(
+    ax: Axes,
+    history: pd.DataFrame | None,
+    column: str,
+    *,
+    label: str = "Observed",
+    scale: float = 1.0,
+    min_year: float | None = None,
+    max_year: float | None = None,
+) -> Any | None:
+    """Observed values of ``column`` as black dots (on top of model output); ``None`` if none."""
+    if not has_data(history, column):
+        return None
+    years, values = _years(history), _values(history, column, scale)
+    keep = np.isfinite(values)
+    if min_year is not None:
+        keep &= years >= min_year
+    if max_year is not None:
+        keep &= years <= max_year
+    if not keep.any():
+        return None
+    (artist,) = ax.plot(
+        years[keep],
+        values[keep],
+        linestyle="none",
+        marker="o",
+        markersize=3.2,
+        markerfacecolor=OBSERVED_COLOR,
+        markeredgecolor="white",
+        markeredgewidth=0.4,
+        color=OBSERVED_COLOR,
+        label=pretty(label),
+        zorder=6,
+    )
+    return artist
+
+
+def fan_chart(
+    ax: Axes,
+    years: Sequence[float] | np.ndarray,
+    quantiles: Mapping[float, Sequence[float] | np.ndarray],
+    label: str,
+    color: str,
+) -> list[Any]:
+    """Uncertainty fan: shaded 5-95 % and 25-75 % bands and the median line.
+
+    ``quantiles`` maps a quantile level (0.05, 0.25, 0.5, 0.75, 0.95) to an array over ``years``.
+    Bands whose two levels are not both given are skipped; so is the median. Returns the artists.
+    """
+
+    def get(q: float) -> np.ndarray | None:
+        for level, values in quantiles.items():
+            if abs(float(level) - q) < 1e-9:
+                return np.asarray(values, dtype=float)
+        return None
+
+    x = np.asarray(years, dtype=float)
+    artists = []
+    for lo, hi, alpha in ((0.05, 0.95, 0.18), (0.25, 0.75, 0.38)):
+        a, b = get(lo), get(hi)
+        if a is not None and b is not None:
+            band = f"{pretty(label)} {lo * 100:.0f}\u2013{hi * 100:.0f} %"
+            artists.append(
+                ax.fill_between(x, a, b, color=color, alpha=alpha, linewidth=0, label=band)
+            )
+    median = get(0.5)
+    if median is not None:
+        (m,) = ax.plot(x, median, color=color, label=f"{pretty(label)} median", zorder=3)
+        artists.append(m)
+    return artists
+
+
+def _fmt(value: float) -> str:
+    return f"{value:,.3g}" if abs(value) < 1000 else f"{value:,.0f}"
+
+
+def target_label(target: Mapping[str, Any], scale: float = 1.0, unit: str = "") -> str:
+    """Short legend label: ``"steel_peak_2030: peak by 2030"``, ``"ndc: ≥ 65 % by 2030"``."""
+    kind = str(target.get("kind", "target"))
+    year = target.get("year")
+    value = target.get("value")
+    suffix = f" {unit}" if unit else ""
+    if kind == "peak_by":
+        what = f"peak by {year}"
+    elif value is None:
+        what = f"{kind.replace('_', ' ')} {year}"
+    else:
+        shown = _fmt(float(value) * scale) + suffix
+        if kind in ("intensity_reduction", "share_at_least"):
+            what = f"\u2265 {shown} by {year}"
+        elif kind == "cap":
+            what = f"\u2264 {shown} in {year}"
+        else:
+            what = f"{kind.replace('_', ' ')} {shown} in {year}"
+    ident = target.get("id")
+    return pretty(f"{ident}: {what}" if ident else f"Target: {what}")
+
+
+def mark_target(
+    ax: Axes,
+    target: Mapping[str, Any],
+    *,
+    scale: float = 1.0,
+    unit: str = "",
+    color: str = TARGET_COLOR,
+    label: str | None = None,
+) -> list[Any]:
+    """Draw one target (a plain dict with ``kind``, ``year`` and, for level targets, ``value``).
+
+    - ``peak_by``: a vertical dashed line at the deadline.
+    - ``intensity_reduction``: a horizontal dotted line at the target level and a diamond at the year.
+    - ``share_at_least`` / ``cap``: an up / down triangle at (year, value) and a short segment.
+    - another kind: a cross at (year, value), or a vertical line when it has no value.
+
+    ``scale`` converts the target value to the axis units (100 for shares drawn in %). Returns the
+    artists (empty when the target has no year).
+    """
+    year = target.get("year")
+    if year is None:
+        return []
+    kind = target.get("kind")
+    value = target.get("value")
+    text = label if label is not None else target_label(target, scale, unit)
+    common = {"color": color, "zorder": 7}
+    if kind == "peak_by" or value is None:
+        return [ax.axvline(float(year), linestyle="--", linewidth=1.1, label=text, **common)]
+    y = float(value) * scale
+    if kind == "intensity_reduction":
+        level = ax.axhline(y, linestyle=":", linewidth=1.1, label=text, **common)
+        (point,) = ax.plot(
+            [year], [y], linestyle="none", marker="D", markersize=5, label="_nolegend_", **common
+        )
+        return [level, point]
+    marker = {"share_at_least": "^", "cap": "v"}.get(str(kind), "X")
+    (seg,) = ax.plot([year - 1.5, year + 1.5], [y, y], linewidth=1.4, label="_nolegend_", **common)
+    (point,) = ax.plot(
+        [year],
+        [y],
+        linestyle="none",
+        marker=marker,
+        markersize=7,
+        markeredgecolor="white",
+        markeredgewidth=0.5,
+        label=text,
+        **common,
+    )
+    return [seg, point]
+
+
+def legend_outside(
+    ax: Axes,
+    where: str = "right",
+    first: Sequence[Any] = (),
+    ncol: int | None = None,
+) -> Legend | None:
+    """Legend outside the data area (``where`` = "right" or "below"), never over the data.
+
+    ``first`` are handles listed first in the given order (e.g. stacked areas top-down so the legend
+    reads like the stack); every other labelled artist follows in drawing order. Duplicate labels are
+    shown once.
+    """
+    handles, labels = ax.get_legend_handles_labels()
+    ordered: list[tuple[Any, str]] = [(h, h.get_label()) for h in first]
+    ordered += [
+        (h, lab) for h, lab in zip(handles, labels, strict=True) if all(h is not f for f in first)
+    ]
+    seen: set[str] = set()
+    keep_h, keep_l = [], []
+    for handle, lab in ordered:
+        if lab.startswith("_") or lab in seen:
+            continue
+        seen.add(lab)
+        keep_h.append(handle)
+        keep_l.append(lab)
+    if not keep_h:
+        return None
+    if where == "right":
+        return ax.legend(
+            keep_h,
+            keep_l,
+            loc="upper left",
+            bbox_to_anchor=(1.02, 1.0),
+            borderaxespad=0.0,
+            ncol=ncol or 1,
+        )
+    if where == "below":
+        if ncol is None:
+            ncol = 2 if max(len(lab) for lab in keep_l) <= 18 else 1
+        return ax.legend(
+            keep_h,
+            keep_l,
+            loc="upper center",
+            bbox_to_anchor=(0.5, -0.2),
+            borderaxespad=0.0,
+            ncol=ncol,
+        )
+    raise ValueError(f"legend_outside: where must be 'right' or 'below', got {where!r}")

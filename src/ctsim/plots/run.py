@@ -1,0 +1,202 @@
+"""Figures of one run: build them (:func:`build_run_figures`) and write them (:func:`save_run_figures`).
+
+The figures are drawn by :mod:`ctsim.plots.figures`; this module adds what is common to all of them.
+Targets: a ``peak_by`` target goes on every axis showing its variable (also as a stacked layer); a level
+target (``cap``, ``share_at_least``, ``intensity_reduction``) and observed history only where the
+variable is shown as a level. A target whose variable is in no figure gets a panel in ``targets.png``,
+so every target given is drawn somewhere (or logged at INFO when its variable is not in the results).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from matplotlib.figure import Figure
+from matplotlib.ticker import MultipleLocator
+
+from ctsim.plots import blocks
+from ctsim.plots.figures import BUILDERS, Built, Panel, new_figure
+from ctsim.plots.style import (
+    DPI,
+    FIG_HEIGHT_IN,
+    MAIN_COLOR,
+    axis_label,
+    figure_title,
+    pretty,
+    style_context,
+)
+
+log = logging.getLogger(__name__)
+
+HISTORY_LOOKBACK_YEARS = 10  # observed points shown this many years before the first model year
+
+#: China's updated NDC (submitted 28 Oct 2021): CO2 per unit of GDP down by over 65 % from 2005 by
+#: 2030 (https://lpr.adb.org/resource/peoples-republic-chinas-nationally-determined-contributions-
+#: updated-submission-2021; ../shared/reference/china-facts.md, section 1.1). Drawn on co2_intensity.png
+#: when the run brings no intensity target of its own (reference_targets=False turns it off).
+NDC_INTENSITY_TARGET = {
+    "id": "NDC 2021",
+    "kind": "intensity_reduction",
+    "variable": "Intensity|CO2|GDP|Reduction vs 2005",
+    "base_year": 2005,
+    "year": 2030,
+    "value": 0.65,
+}
+
+
+def _observed_label(history: pd.DataFrame, variable: str) -> str:
+    sources = history.attrs.get("sources")
+    source = sources.get(variable) if isinstance(sources, Mapping) else history.attrs.get("source")
+    return f"Observed ({source})" if source else "Observed"
+
+
+def _finish(
+    built: Built,
+    frame: pd.DataFrame,
+    targets: Sequence[Mapping[str, Any]],
+    history: pd.DataFrame | None,
+    placed: set[int],
+) -> None:
+    """Add observed history and targets to every panel, then fix limits and legends."""
+    first_year = float(frame.index.min())
+    for panel in built.panels:
+        ax = panel.ax
+        if history is not None:
+            for variable, (mode, scale, _) in panel.shown.items():
+                if mode == "level":
+                    blocks.observed(
+                        ax,
+                        history,
+                        variable,
+                        label=_observed_label(history, variable),
+                        scale=scale,
+                        min_year=first_year - HISTORY_LOOKBACK_YEARS,
+                        max_year=float(frame.index.max()),
+                    )
+        for i, target in enumerate(targets):
+            entry = panel.shown.get(str(target.get("variable")))
+            if entry is None or (entry[0] != "level" and target.get("kind") != "peak_by"):
+                continue
+            if blocks.mark_target(ax, target, scale=entry[1], unit=entry[2]):
+                placed.add(i)
+        if panel.nonneg:
+            ax.set_ylim(bottom=0)
+        lo, hi = ax.get_xlim()
+        step = next(
+            s
+            for s in (1, 2, 5, 10, 20, 50)
+            if (hi - lo) / s <= (7 if len(built.panels) == 1 else 6)
+        )
+        ax.xaxis.set_major_locator(MultipleLocator(step))
+        blocks.legend_outside(ax, panel.legend, first=panel.stack[::-1])
+
+
+def _targets_figure(frame: pd.DataFrame, targets: Sequence[Mapping[str, Any]]) -> Built | None:
+    """One small panel per variable whose targets no run figure could show."""
+    variables = list(dict.fromkeys(str(t.get("variable")) for t in targets))
+    variables = [v for v in variables if blocks.has_data(frame, v)]
+    for t in targets:
+        if not blocks.has_data(frame, str(t.get("variable"))):
+            log.info(
+                "target %s not drawn: %s is not in the results", t.get("id"), t.get("variable")
+            )
+    if not variables:
+        return None
+    fig, axes = new_figure(len(variables), height=FIG_HEIGHT_IN + 0.6)
+    panels = []
+    for ax, variable in zip(axes, variables, strict=True):
+        panel = Panel(ax, legend="below")
+        panel.show(variable)
+        blocks.line(
+            ax, frame, variable, label="Model", color=MAIN_COLOR, scale=panel.shown[variable][1]
+        )
+        ax.set_title(pretty(variable), loc="left")
+        ax.set_ylabel(axis_label(variable.split("|")[-1], variable))
+        panels.append(panel)
+    return Built(fig, panels, "targets not shown in other figures")
+
+
+def build_run_figures(
+    frame: pd.DataFrame,
+    targets: Sequence[Mapping[str, Any]] | None = None,
+    history: pd.DataFrame | None = None,
+    title_prefix: str | None = None,
+    *,
+    region: str = "China",
+    reference_targets: bool = True,
+) -> dict[str, Figure]:
+    """Build the run figures as matplotlib Figures keyed by file name (figures without data are left out).
+
+    Call inside :func:`ctsim.plots.style.style_context` if you save them yourself.
+    """
+    if not isinstance(frame, pd.DataFrame):
+        raise TypeError(f"frame must be a pandas DataFrame, got {type(frame).__name__}")
+    if frame.empty:
+        raise ValueError("frame has no rows: nothing to plot")
+    frame = frame.sort_index()
+    history = history.sort_index() if history is not None else None
+    given = [dict(t) for t in (targets or [])]
+    drawn = list(given)
+    if reference_targets and not any(
+        t.get("kind") == "intensity_reduction"
+        and t.get("variable") == NDC_INTENSITY_TARGET["variable"]
+        for t in given
+    ):
+        drawn.append(dict(NDC_INTENSITY_TARGET))
+    placed: set[int] = set()
+    figures: dict[str, Figure] = {}
+    for name, build in BUILDERS.items():
+        built = build(frame)
+        if built is None:
+            log.info("%s skipped: no data for it in the results", name)
+            continue
+        _finish(built, frame, drawn, history, placed)
+        built.fig.suptitle(figure_title(built.what, region, title_prefix))
+        figures[name] = built.fig
+    left = [t for i, t in enumerate(given) if i not in placed]
+    built = _targets_figure(frame, left) if left else None
+    if built is not None:
+        _finish(built, frame, left, history, set())
+        built.fig.suptitle(figure_title(built.what, region, title_prefix))
+        figures["targets.png"] = built.fig
+    return figures
+
+
+def save_run_figures(
+    frame: pd.DataFrame,
+    outdir: str | Path,
+    targets: Sequence[Mapping[str, Any]] | None = None,
+    history: pd.DataFrame | None = None,
+    title_prefix: str | None = None,
+    *,
+    region: str = "China",
+    reference_targets: bool = True,
+) -> list[Path]:
+    """Write the figures of one run as PNG (dpi 150) into ``outdir`` (created) and return their paths.
+
+    ``frame``: one run, index = year, columns = IAMC variable names (see data/variables.csv).
+    ``targets``: plain dicts (``id``, ``kind``, ``variable``, ``year``, ``value``); ``history``: observed
+    values in the same layout (``history.attrs["source"]`` or ``attrs["sources"][variable]`` names the
+    source in the legend). Figures with no data in ``frame`` are not written.
+    """
+    out = Path(outdir)
+    out.mkdir(parents=True, exist_ok=True)
+    paths = []
+    with style_context():
+        figures = build_run_figures(
+            frame,
+            targets,
+            history,
+            title_prefix,
+            region=region,
+            reference_targets=reference_targets,
+        )
+        for name, fig in figures.items():
+            path = out / name
+            fig.savefig(path, dpi=DPI, metadata={"Software": None})
+            paths.append(path)
+    return paths

@@ -1,0 +1,39 @@
+"""The library's pipeline in one place: load -> resolve -> inputs -> simulate -> results -> verdicts."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from .engine import simulate
+from .inputs import build_inputs
+from .resolve import ResolvedScenario, resolve
+from .results import Results
+from .scenario import LoadedScenario, load_scenario
+from .targets import Verdict, evaluate
+
+
+@dataclass
+class Run:
+    scenario: LoadedScenario
+    resolved: ResolvedScenario
+    results: Results
+    verdicts: list[Verdict]
+
+
+def run_resolved(resolved: ResolvedScenario, overrides: dict[str, np.ndarray] | None = None,
+                 n_samples: int = 1) -> Results:
+    inputs = build_inputs(resolved, overrides, n_samples)
+    arrays = simulate(inputs)
+    start, end = resolved.years
+    return Results.from_engine(resolved.name, inputs.years, arrays, start, end)
+
+
+def run(scenario: str | Path | LoadedScenario) -> Run:
+    """Run one scenario (a sweep of one sample) and evaluate its targets."""
+    loaded = scenario if isinstance(scenario, LoadedScenario) else load_scenario(scenario)
+    resolved = resolve(loaded)
+    results = run_resolved(resolved)
+    return Run(loaded, resolved, results, evaluate(resolved.targets, results))

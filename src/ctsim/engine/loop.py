@@ -1,0 +1,207 @@
+"""The year loop: the only Python loop in the engine. Everything inside is array arithmetic over
+samples. Stocks (capacity) are recorded at year end; flows (TWh, Mt, Mt CO2) are annual totals.
+Equations and sources: docs/model.md.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..inputs import Inputs
+from . import macro, power, steel
+from .axes import K, NON_FOSSIL, POWER_TECHS, VARIABLE_RENEWABLES
+from .guards import check_year
+from .units import GCE_PER_KWH_TO_MTCE_PER_TWH, MTCE_PER_TWH
+
+CAPACITY_TECHS = ("coal", "gas", "hydro", "nuclear", "wind", "solar")  # registered initial stocks
+OUTPUTS = (
+    "co2_total_mt", "co2_power_mt", "co2_steel_mt", "co2_steel_indirect_mt", "co2_other_energy_mt",
+    "co2_road_mt", "co2_process_mt",
+    "gen_total_twh", "gen_coal_twh", "gen_coal_ccs_twh", "gen_gas_twh", "gen_oil_twh",
+    "gen_hydro_twh", "gen_nuclear_twh", "gen_wind_twh", "gen_solar_twh", "gen_bio_twh",
+    "cap_coal_gw", "cap_coal_ccs_gw", "cap_gas_gw", "cap_hydro_gw", "cap_nuclear_gw", "cap_wind_gw",
+    "cap_solar_gw",
+    "demand_twh", "demand_steel_twh", "demand_ev_twh", "curtailed_twh", "unserved_twh",
+    "steel_total_mt", "steel_bfbof_mt", "steel_bfbof_ccus_mt", "steel_eaf_mt", "steel_h2dri_mt",
+    "steel_eaf_share",
+    "coal_total_mtce", "coal_power_mtce", "coal_steel_mtce", "coal_other_mtce", "oil_total_mtce",
+    "gas_total_mtce", "nonfossil_pe_mtce", "pe_total_mtce", "share_nonfossil_gen",
+    "share_nonfossil_pe", "carbon_price", "gdp_bn", "co2_intensity", "co2_intensity_reduction_2005",
+    "energy_intensity", "energy_intensity_reduction_2005",
+)
+
+
+def _path(inp: Inputs, name: str, t: int) -> np.ndarray:
+    return inp.get(name)[:, t]
+
+
+def simulate(inp: Inputs) -> dict[str, np.ndarray]:
+    """Run the coupled macro-power-steel-energy model. Returns {output name: array [S, Y]}."""
+    S, Y = inp.n_samples, len(inp.years)
+    out = {name: np.full((S, Y), np.nan) for name in OUTPUTS}
+    P = inp.get
+    nf_idx = [K[t] for t in NON_FOSSIL]
+    vre_mask = np.array([t in VARIABLE_RENEWABLES for t in NON_FOSSIL])
+    cf_names = {t: f"power.{t}_cf" for t in NON_FOSSIL}
+    add_names = {t: f"power.{t}_additions_gw" for t in CAPACITY_TECHS}
+    ef_coal, ef_oil, ef_gas = P("factors.coal_t_co2_per_tce"), P("factors.oil_t_co2_per_tce"), P(
+        "factors.gas_t_co2_per_tce")
+    mwh_per_t = np.stack(np.broadcast_arrays(
+        P("steel.bfbof_mwh_per_t"), P("steel.bfbof_mwh_per_t"), P("steel.eaf_mwh_per_t"),
+        P("steel.h2dri_mwh_per_t")), axis=-1)
+    coal_add_hist = np.broadcast_to(P("power.coal_additions_gw"), (S, Y))
+    lifetime = np.broadcast_to(P("power.coal_lifetime_yr"), (S,))
+    cap2020 = np.zeros((S, len(POWER_TECHS)))
+    for tech in CAPACITY_TECHS:
+        cap2020[:, K[tech]] = P(f"power.{tech}_capacity_2020_gw")
+    rows = np.arange(S)
+
+    cap_end = cap_start = None
+    state: dict[str, np.ndarray] = {}
+    for t in range(Y):
+        # --- macro -------------------------------------------------------------------------
+        g = _path(inp, "macro.gdp_growth", t)
+        gdp = P("macro.gdp_2020_bn") * np.ones(S) if t == 0 else macro.grow(state["gdp"], g)
+
+        # --- steel -------------------------------------------------------------------------
+        output = _path(inp, "steel.output_mt", t) * np.ones(S)
+        shares = steel.route_shares(
+            output, _path(inp, "steel.eaf_share", t), _path(inp, "steel.h2dri_share", t),
+            _path(inp, "steel.ccus_share", t), _path(inp, "steel.scrap_supply_mt", t),
+            P("steel.scrap_t_per_t_eaf"),
+        )
+        production = output[:, None] * shares
+        steel_coal, steel_co2, _steel_captured = steel.direct_co2(
+            production, _path(inp, "steel.bf_coal_tce_per_t", t), ef_coal,
+            P("steel.ccus_capture_rate"), P("steel.eaf_direct_t_co2_per_t"),
+            P("steel.h2dri_direct_t_co2_per_t"),
+        )
+        steel_elec = steel.electricity(production, mwh_per_t)
+
+        # --- road transport ----------------------------------------------------------------
+        ev = _path(inp, "transport.ev_share", t)
+        if t == 0:
+            road_service = P("transport.road_oil_share_2020") * P("other.oil_total_2020_mtce") / (1 - ev)
+            road_service = road_service * np.ones(S)
+        else:
+            road_service = macro.grow(state["road"], g) * (1 + _path(inp, "transport.road_intensity_change", t))
+        road_oil = road_service * (1 - ev)
+        ev_elec = road_service * ev * P("transport.ev_twh_per_mtce")
+
+        # --- electricity demand ------------------------------------------------------------
+        if t == 0:
+            base = P("power.demand_2020_twh") - steel_elec - ev_elec
+        else:
+            base = macro.grow(state["base"], _path(inp, "macro.electricity_elasticity", t) * g)
+        demand = base + steel_elec + ev_elec
+
+        # --- capacity ----------------------------------------------------------------------
+        add = np.zeros((S, len(POWER_TECHS)))
+        for tech in CAPACITY_TECHS:
+            add[:, K[tech]] = _path(inp, add_names[tech], t)
+        retire_initial = power.initial_fleet_retirement(
+            cap2020[:, K["coal"]], t, lifetime, P("power.coal_mean_age_2020_yr"))
+        built = inp.years[t] - lifetime.round().astype(int) - inp.years[0]
+        retire_new = np.where(built >= 0, coal_add_hist[rows, np.clip(built, 0, Y - 1)], 0.0)
+        retire = np.zeros_like(add)
+        if t == 0:
+            cap_end = cap2020.copy()
+            retire[:, K["coal"]] = retire_initial
+            cap_start = cap_end - add + retire
+        else:
+            cap_start = cap_end
+            cap_end = cap_start + add
+            retire[:, K["coal"]] = np.minimum(retire_initial + retire_new, cap_end[:, K["coal"]])
+            cap_end = cap_end - retire
+            retrofit = np.minimum(_path(inp, "power.ccs_retrofit_gw", t), cap_end[:, K["coal"]])
+            cap_end[:, K["coal"]] -= retrofit
+            cap_end[:, K["coal_ccs"]] += retrofit
+        avail = power.available_capacity(cap_start, cap_end)
+
+        # --- dispatch ----------------------------------------------------------------------
+        cf = np.stack([_path(inp, cf_names[tech], t) * np.ones(S) for tech in NON_FOSSIL], axis=-1)
+        nonfossil = power.potential_generation(avail[:, nf_idx], cf)
+        bio = _path(inp, "power.bio_generation_twh", t)
+        oil_gen = _path(inp, "power.oil_generation_twh", t)
+        gas_cap, coal_cap = avail[:, K["gas"]], avail[:, K["coal"]] + avail[:, K["coal_ccs"]]
+        d = power.dispatch(
+            demand, nonfossil, vre_mask, bio + oil_gen,
+            power.potential_generation(gas_cap, _path(inp, "power.gas_cf", t)),
+            power.potential_generation(gas_cap, P("power.gas_cf_max")),
+            power.potential_generation(coal_cap, P("power.coal_cf_max")),
+        )
+        ccs_frac = np.divide(avail[:, K["coal_ccs"]], coal_cap, out=np.zeros(S), where=coal_cap > 0)
+        gen_ccs = d["coal"] * ccs_frac
+        gen_total = demand - d["unserved"]
+
+        # --- fuels and CO2 -----------------------------------------------------------------
+        hr = _path(inp, "power.coal_heat_rate_gce_per_kwh", t) * GCE_PER_KWH_TO_MTCE_PER_TWH
+        coal_unabated_fuel = (d["coal"] - gen_ccs) * hr
+        coal_ccs_fuel = gen_ccs * hr * (1 + P("power.ccs_heat_rate_penalty"))
+        gas_power = d["gas"] * P("power.gas_heat_rate_gce_per_kwh") * GCE_PER_KWH_TO_MTCE_PER_TWH
+        oil_power = oil_gen * P("power.oil_heat_rate_gce_per_kwh") * GCE_PER_KWH_TO_MTCE_PER_TWH
+        coal_power = coal_unabated_fuel + coal_ccs_fuel
+        co2_power = (coal_unabated_fuel + coal_ccs_fuel * (1 - P("power.ccs_capture_rate"))) * ef_coal \
+            + gas_power * ef_gas + oil_power * ef_oil
+
+        if t == 0:
+            coal_other = P("other.coal_total_2020_mtce") - coal_power - steel_coal
+            gas_other = P("other.gas_total_2020_mtce") - gas_power
+            oil_other = P("other.oil_total_2020_mtce") - oil_power - road_oil
+        else:
+            coal_other = macro.grow(state["coal_other"], g) * (1 + _path(inp, "other.coal_intensity_change", t))
+            gas_other = macro.grow(state["gas_other"], g) * (1 + _path(inp, "other.gas_intensity_change", t))
+            oil_other = macro.grow(state["oil_other"], g) * (1 + _path(inp, "other.oil_intensity_change", t))
+        co2_other = coal_other * ef_coal + (oil_other + road_oil) * ef_oil + gas_other * ef_gas
+        co2_process = _path(inp, "other.cement_co2_mt", t) + _path(inp, "other.other_industry_co2_mt", t)
+        co2_total = co2_power + steel_co2 + co2_other + co2_process
+
+        coal_total = coal_power + steel_coal + coal_other
+        oil_total = oil_other + road_oil + oil_power
+        gas_total = gas_other + gas_power
+        nonfossil_gen = d["nonfossil"].sum(axis=1) + bio
+        nonfossil_pe = nonfossil_gen * MTCE_PER_TWH / P("factors.substitution_efficiency")
+        pe_total = coal_total + oil_total + gas_total + nonfossil_pe
+
+        # --- record ------------------------------------------------------------------------
+        rec = {
+            "co2_total_mt": co2_total, "co2_power_mt": co2_power, "co2_steel_mt": steel_co2,
+            "co2_steel_indirect_mt": steel_elec * co2_power / np.maximum(gen_total, 1e-9),
+            "co2_other_energy_mt": co2_other, "co2_road_mt": road_oil * ef_oil,
+            "co2_process_mt": co2_process * np.ones(S),
+            "gen_total_twh": gen_total, "gen_coal_twh": d["coal"], "gen_coal_ccs_twh": gen_ccs,
+            "gen_gas_twh": d["gas"], "gen_oil_twh": oil_gen * np.ones(S), "gen_bio_twh": bio * np.ones(S),
+            "demand_twh": demand, "demand_steel_twh": steel_elec, "demand_ev_twh": ev_elec,
+            "curtailed_twh": d["curtailed"], "unserved_twh": d["unserved"],
+            "steel_total_mt": output, "steel_bfbof_mt": production[:, 0] + production[:, 1],
+            "steel_bfbof_ccus_mt": production[:, 1], "steel_eaf_mt": production[:, 2],
+            "steel_h2dri_mt": production[:, 3], "steel_eaf_share": shares[:, 2],
+            "coal_total_mtce": coal_total, "coal_power_mtce": coal_power,
+            "coal_steel_mtce": steel_coal, "coal_other_mtce": coal_other,
+            "oil_total_mtce": oil_total, "gas_total_mtce": gas_total,
+            "nonfossil_pe_mtce": nonfossil_pe, "pe_total_mtce": pe_total,
+            "share_nonfossil_gen": nonfossil_gen / np.maximum(gen_total, 1e-9),
+            "share_nonfossil_pe": nonfossil_pe / pe_total,
+            "carbon_price": _path(inp, "policy.carbon_price", t) * np.ones(S), "gdp_bn": gdp,
+            "co2_intensity": co2_total / gdp, "energy_intensity": pe_total / gdp,
+        }
+        for i, tech in enumerate(NON_FOSSIL):
+            rec[f"gen_{tech}_twh"] = d["nonfossil"][:, i]
+        for tech in POWER_TECHS:
+            rec[f"cap_{tech}_gw"] = cap_end[:, K[tech]]
+        rec["cap_coal_gw"] = cap_end[:, K["coal"]] + cap_end[:, K["coal_ccs"]]
+        rec["gen_coal_twh"] = d["coal"]
+        for name, value in rec.items():
+            out[name][:, t] = value
+        check_year(out, t, int(inp.years[t]))
+        state.update(gdp=gdp, road=road_service, base=base, coal_other=coal_other,
+                     gas_other=gas_other, oil_other=oil_other)
+
+    anchor = inp.years.tolist().index(2020)
+    out["co2_intensity_reduction_2005"] = macro.reduction_vs_base(
+        out["co2_intensity"], out["co2_intensity"][:, anchor:anchor + 1],
+        P("macro.co2_intensity_reduction_2020")[:, None],
+    )
+    out["energy_intensity_reduction_2005"] = 1.0 - out["energy_intensity"] / P(
+        "macro.energy_intensity_2005_kgce_per_usd")[:, None]
+    return out

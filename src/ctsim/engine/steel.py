@@ -1,0 +1,59 @@
+"""Steel kernels: route mix within scrap limits, coal, electricity and direct CO2."""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+def route_shares(
+    output_mt: np.ndarray,
+    eaf_share: np.ndarray,
+    h2dri_share: np.ndarray,
+    ccus_share: np.ndarray,
+    scrap_supply_mt: np.ndarray,
+    scrap_t_per_t: np.ndarray,
+) -> np.ndarray:
+    """Route shares [S, 4] in the order BF-BOF (unabated), BF-BOF with CCUS, EAF, H2-DRI.
+
+    The EAF share is capped by scrap: EAF output <= scrap supply / scrap per tonne of EAF steel.
+    If the requested EAF, H2-DRI and CCUS shares add up to more than one, they are scaled down in
+    proportion; BF-BOF without capture takes the remainder. Shares are in [0, 1] and sum to 1.
+    """
+    scrap_cap = np.divide(scrap_supply_mt / scrap_t_per_t, output_mt,
+                          out=np.ones_like(output_mt * scrap_supply_mt), where=output_mt > 0)
+    eaf = np.minimum(eaf_share, scrap_cap)
+    low = np.stack(np.broadcast_arrays(ccus_share, eaf, h2dri_share), axis=-1)
+    total = low.sum(axis=-1, keepdims=True)
+    low = np.where(total > 1.0, low / np.maximum(total, 1.0), low)
+    bfbof = 1.0 - low.sum(axis=-1, keepdims=True)
+    return np.concatenate([np.maximum(bfbof, 0.0), low], axis=-1)
+
+
+def direct_co2(
+    production_mt: np.ndarray,
+    bf_coal_tce_per_t: np.ndarray,
+    coal_t_co2_per_tce: np.ndarray,
+    ccus_capture: np.ndarray,
+    eaf_t_co2_per_t: np.ndarray,
+    h2dri_t_co2_per_t: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(coal Mtce [S], direct CO2 Mt [S], captured CO2 Mt [S]) from production by route [S, 4].
+
+    BF-BOF CO2 = coal use x coal emission factor (minus the captured share on CCUS units); EAF and
+    H2-DRI direct emissions (electrodes, carbon additions) are per-tonne factors.
+    """
+    bf_coal = (production_mt[:, 0] + production_mt[:, 1]) * bf_coal_tce_per_t
+    ccus_co2 = production_mt[:, 1] * bf_coal_tce_per_t * coal_t_co2_per_tce
+    captured = ccus_co2 * ccus_capture
+    co2 = (
+        production_mt[:, 0] * bf_coal_tce_per_t * coal_t_co2_per_tce
+        + ccus_co2 - captured
+        + production_mt[:, 2] * eaf_t_co2_per_t
+        + production_mt[:, 3] * h2dri_t_co2_per_t
+    )
+    return bf_coal, co2, captured
+
+
+def electricity(production_mt: np.ndarray, mwh_per_t: np.ndarray) -> np.ndarray:
+    """TWh [S] = sum over routes of Mt x MWh/t (1 Mt x 1 MWh/t = 1 TWh); mwh_per_t is [S or 1, 4]."""
+    return (production_mt * mwh_per_t).sum(axis=-1)

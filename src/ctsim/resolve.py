@@ -1,0 +1,47 @@
+"""Scenario + parameter registry -> ResolvedScenario: every parameter filled, with its provenance."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from . import registry
+from .scenario import LoadedScenario
+
+
+@dataclass(frozen=True)
+class ResolvedScenario:
+    name: str
+    years: tuple[int, int]
+    seed: int
+    values: dict[str, float | dict[int, float]]
+    provenance: dict[str, str]  # name -> "default" | "scenario:<file>" | "inherited:<file>"
+    targets: list = field(default_factory=list)
+    description: str = ""
+    scenario_hash: str = ""
+
+    def changed(self) -> dict[str, float | dict[int, float]]:
+        """Parameters whose value was set by a scenario file (not the registry default)."""
+        return {k: v for k, v in self.values.items() if self.provenance[k] != "default"}
+
+
+def resolve(scenario: LoadedScenario) -> ResolvedScenario:
+    values: dict[str, float | dict[int, float]] = {}
+    provenance: dict[str, str] = {}
+    for name, p in registry.parameters().items():
+        section, key = name.split(".", 1)
+        given = getattr(getattr(scenario.model, section), key)
+        if given is None:
+            values[name], provenance[name] = p.value, "default"
+        else:
+            values[name] = given
+            provenance[name] = scenario.origin.get(name, "scenario")
+    return ResolvedScenario(
+        name=scenario.name,
+        years=scenario.years,
+        seed=scenario.model.seed,
+        values=values,
+        provenance=provenance,
+        targets=scenario.targets,
+        description=scenario.model.description,
+        scenario_hash=scenario.hash,
+    )

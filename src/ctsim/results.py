@@ -1,0 +1,81 @@
+"""Results container and its tables: IAMC long format (pyam-compatible) and a wide variant."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from . import registry
+
+MODEL_NAME = "ctsim"
+REGION = "China"
+IAMC_COLUMNS = ["model", "scenario", "region", "variable", "unit", "year", "value"]
+
+
+@dataclass
+class Results:
+    """Engine outputs over the reporting horizon: {internal name: array [S, Y]}."""
+
+    scenario: str
+    years: np.ndarray
+    arrays: dict[str, np.ndarray]
+
+    @classmethod
+    def from_engine(cls, scenario: str, sim_years: np.ndarray, arrays: dict[str, np.ndarray],
+                    start: int, end: int) -> Results:
+        keep = (sim_years >= start) & (sim_years <= end)
+        return cls(scenario, sim_years[keep], {k: v[:, keep] for k, v in arrays.items()})
+
+    @property
+    def n_samples(self) -> int:
+        return next(iter(self.arrays.values())).shape[0]
+
+    def __getitem__(self, key: str) -> np.ndarray:
+        """Array [S, Y] by internal name or IAMC variable name."""
+        if key in self.arrays:
+            return self.arrays[key]
+        return self.arrays[registry.iamc_variables()[key].name]
+
+    def series(self, variable: str, sample: int = 0) -> pd.Series:
+        return pd.Series(self[variable][sample], index=self.years, name=variable)
+
+    def to_frame(self, sample: int = 0) -> pd.DataFrame:
+        """Wide table of one sample: index year, one column per IAMC variable."""
+        cat = registry.variables()
+        data = {cat[k].variable: v[sample] for k, v in self.arrays.items() if k in cat}
+        frame = pd.DataFrame(data, index=pd.Index(self.years, name="year"))
+        return frame
+
+    def to_iamc(self, sample: int | None = 0) -> pd.DataFrame:
+        """IAMC long table (model, scenario, region, variable, unit, year, value).
+
+        ``sample=None`` adds a ``sample`` column with every sample; otherwise one sample.
+        """
+        cat = registry.variables()
+        names = [k for k in cat if k in self.arrays]
+        samples = range(self.n_samples) if sample is None else [sample]
+        frames = []
+        for s in samples:
+            values = np.stack([self.arrays[k][s] for k in names])  # [V, Y]
+            df = pd.DataFrame({
+                "model": MODEL_NAME,
+                "scenario": self.scenario,
+                "region": REGION,
+                "variable": np.repeat([cat[k].variable for k in names], len(self.years)),
+                "unit": np.repeat([cat[k].unit for k in names], len(self.years)),
+                "year": np.tile(self.years, len(names)),
+                "value": values.ravel(),
+            })
+            if sample is None:
+                df.insert(0, "sample", s)
+            frames.append(df)
+        return pd.concat(frames, ignore_index=True)
+
+    def to_wide(self, sample: int = 0) -> pd.DataFrame:
+        """IAMC wide table (years as columns), for spreadsheets."""
+        long = self.to_iamc(sample)
+        wide = long.pivot_table(index=["model", "scenario", "region", "variable", "unit"],
+                                columns="year", values="value", sort=False)
+        return wide.reset_index()

@@ -1,0 +1,375 @@
+"""Scenario files: the pydantic schema, ``extends`` inheritance and ``load_scenario``.
+
+The model sections (``macro``, ``power``, ``steel``, ...) are generated from the parameter registry,
+so the schema, ``ctsim params`` and the engine always agree. Every key is optional: a scenario names
+only what differs from the defaults (or from the scenario it extends).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+from functools import lru_cache
+from pathlib import Path
+from typing import Annotated, Any, Literal, Union
+
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationError,
+    WithJsonSchema,
+    create_model,
+)
+
+from . import registry
+from .errors import ScenarioError
+from .yamlio import load_yaml
+
+DEFAULT_START, DEFAULT_END = 2020, 2060
+MIN_YEAR, MAX_YEAR = 2020, 2100  # the engine is calibrated from 2020; 2100 bounds the array sizes
+
+
+def _number(value: Any) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ValueError(f"expected a number (got {value!r})")
+    value = float(value)
+    if not math.isfinite(value):
+        raise ValueError(f"expected a finite number (got {value})")
+    return value
+
+
+def _path(value: Any) -> float | dict[int, float]:
+    """A time path: a bare number (constant) or {year: value} with at least one key."""
+    if isinstance(value, dict):
+        if not value:
+            raise ValueError("expected a number or a {year: value} mapping (got an empty mapping)")
+        out: dict[int, float] = {}
+        for year, v in value.items():
+            if isinstance(year, bool) or not isinstance(year, int):
+                raise ValueError(f"expected integer years as keys (got {year!r})")
+            try:
+                out[year] = _number(v)
+            except ValueError as exc:
+                raise ValueError(f"at year {year}: {exc}") from None
+        return dict(sorted(out.items()))
+    try:
+        return _number(value)
+    except ValueError:
+        raise ValueError(f"expected a number or a {{year: value}} mapping (got {value!r})") from None
+
+
+Number = Annotated[float, BeforeValidator(_number), WithJsonSchema({"type": "number"})]
+TimePath = Annotated[
+    Any,
+    BeforeValidator(_path),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "number"},
+                {"type": "object", "patternProperties": {"^[0-9]{4}$": {"type": "number"}}},
+            ]
+        }
+    ),
+]
+
+STRICT = ConfigDict(extra="forbid", strict=True)
+
+
+class Years(BaseModel):
+    model_config = STRICT
+    start: int = Field(DEFAULT_START, ge=MIN_YEAR, le=MAX_YEAR, description="First simulated year")
+    end: int = Field(DEFAULT_END, ge=MIN_YEAR, le=MAX_YEAR, description="Last simulated year")
+
+
+class _Target(BaseModel):
+    model_config = STRICT
+    id: str = Field(min_length=1, description="Identifier used in reports and checks")
+    variable: str = Field(description="IAMC variable name, e.g. Emissions|CO2|Industry|Steel")
+    description: str = ""
+
+
+class PeakBy(_Target):
+    """Met when the series' maximum over the horizon falls at or before ``year``."""
+
+    kind: Literal["peak_by"]
+    year: int
+
+
+class IntensityReduction(_Target):
+    """Met when the variable (a fall relative to ``base_year``, a fraction) is at least ``value``."""
+
+    kind: Literal["intensity_reduction"]
+    base_year: int = 2005
+    year: int
+    value: Number
+
+
+class ShareAtLeast(_Target):
+    """Met when the variable (a share, a fraction) is at least ``value`` in ``year``."""
+
+    kind: Literal["share_at_least"]
+    year: int
+    value: Number
+
+
+class Cap(_Target):
+    """Met when the variable is at most ``value`` (in the variable's unit) in ``year``."""
+
+    kind: Literal["cap"]
+    year: int
+    value: Number
+
+
+Target = Annotated[Union[PeakBy, IntensityReduction, ShareAtLeast, Cap], Field(discriminator="kind")]
+TARGET_KINDS = ("peak_by", "intensity_reduction", "share_at_least", "cap")
+
+
+def _section_model(section: str, params: list[registry.Parameter]) -> type[BaseModel]:
+    fields: dict[str, Any] = {}
+    for p in params:
+        typ = TimePath if p.kind == "path" else Number
+        bounds = f"[{p.lower:g}, {p.upper:g}]"
+        desc = f"{p.description} ({p.unit}; bounds {bounds}; default {p.value}). Source: {p.source}"
+        fields[p.key] = (typ | None, Field(None, description=desc))
+    return create_model(f"{section.capitalize()}Section", __config__=STRICT, **fields)
+
+
+@lru_cache(maxsize=1)
+def scenario_model() -> type[BaseModel]:
+    """The top-level pydantic model of a scenario file (built once from the registry)."""
+    fields: dict[str, Any] = {
+        "name": (str | None, Field(None, description="Scenario name (default: the file's stem)")),
+        "description": (str, Field("", description="What the scenario asks and its sources")),
+        "extends": (
+            str | list[str] | None,
+            Field(None, description="Scenario file(s) to inherit, relative to this file"),
+        ),
+        "years": (Years, Field(default_factory=Years, description="Simulated horizon")),
+        "seed": (int, Field(0, ge=0, description="Seed for every random draw")),
+        "targets": (list[Target], Field(default_factory=list, description="Targets to evaluate")),
+    }
+    for section, params in registry.sections().items():
+        model = _section_model(section, params)
+        fields[section] = (model, Field(default_factory=model, description=f"{section} parameters"))
+    return create_model("Scenario", __config__=STRICT, **fields)
+
+
+# ---------------------------------------------------------------------------------------------
+# errors: pydantic -> one line
+
+
+def _key_path(loc: tuple) -> str:
+    parts: list[str] = []
+    for item in loc:
+        if isinstance(item, int):
+            parts.append(str(item))
+        elif item in TARGET_KINDS or item.startswith("function-"):
+            continue  # discriminator tag / validator wrapper, not a key the user wrote
+        else:
+            parts.append(str(item))
+    return ".".join(parts)
+
+
+def _allowed_keys(model: type[BaseModel], loc: tuple) -> list[str]:
+    """Keys allowed at the place a bad key was found (for the did-you-mean hint)."""
+    current: Any = model
+    for item in loc[:-1]:
+        if isinstance(item, int):
+            continue
+        if item in TARGET_KINDS:
+            current = {"peak_by": PeakBy, "intensity_reduction": IntensityReduction,
+                       "share_at_least": ShareAtLeast, "cap": Cap}[item]
+            continue
+        field = getattr(current, "model_fields", {}).get(item)
+        if field is None:
+            return []
+        ann = field.annotation
+        if isinstance(ann, type) and issubclass(ann, BaseModel):
+            current = ann
+    return list(getattr(current, "model_fields", {}))
+
+
+def _first_error(exc: ValidationError, model: type[BaseModel]) -> tuple[str, str]:
+    err = exc.errors(include_url=False)[0]
+    loc, typ, given = tuple(err["loc"]), err["type"], err.get("input")
+    key = _key_path(loc)
+    if typ == "extra_forbidden":
+        hint = registry.did_you_mean(loc[-1], _allowed_keys(model, loc))
+        return key, f"unknown key '{loc[-1]}'{hint}"
+    if typ == "union_tag_invalid":
+        kind = err.get("ctx", {}).get("tag", given)
+        hint = registry.did_you_mean(kind, TARGET_KINDS)
+        return key, f"unknown kind '{kind}', expected one of {', '.join(TARGET_KINDS)}{hint}"
+    if typ == "union_tag_not_found":
+        return key, f"missing 'kind', expected one of {', '.join(TARGET_KINDS)}"
+    if typ == "missing":
+        return key, "required key is missing"
+    msg = err["msg"].removeprefix("Value error, ")
+    if typ in ("int_type", "int_from_float", "int_parsing"):
+        msg = "expected an integer"
+    elif typ in ("string_type",):
+        msg = "expected a text string"
+    elif typ in ("list_type",):
+        msg = "expected a list"
+    elif typ in ("model_type", "model_attributes_type", "dict_type"):
+        msg = "expected a mapping of keys"
+    if "(got" not in msg:
+        shown = repr(given) if not isinstance(given, dict | list) else type(given).__name__
+        msg = f"{msg} (got {shown})"
+    return key, msg
+
+
+# ---------------------------------------------------------------------------------------------
+# inheritance
+
+
+def _merge(base: dict, child: dict) -> dict:
+    """Child overrides base: sections merge key by key, targets merge by id, the rest replaces."""
+    out = dict(base)
+    for key, value in child.items():
+        if key in ("extends",):
+            continue
+        if key == "targets" and isinstance(value, list) and isinstance(base.get(key), list):
+            merged = {t.get("id") if isinstance(t, dict) else i: t for i, t in enumerate(base[key])}
+            for i, t in enumerate(value):
+                merged[t.get("id") if isinstance(t, dict) else f"_{i}"] = t
+            out[key] = list(merged.values())
+        elif isinstance(value, dict) and isinstance(base.get(key), dict) and key != "years":
+            section = dict(base[key])
+            section.update(value)  # a path given in the child replaces the parent's path whole
+            out[key] = section
+        else:
+            out[key] = value
+    return out
+
+
+def _validate(data: dict, path: Path) -> BaseModel:
+    model = scenario_model()
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        key, msg = _first_error(exc, model)
+        raise ScenarioError(path, key, msg) from None
+
+
+def _load_chain(path: Path, stack: tuple[Path, ...]) -> tuple[dict, dict[str, str]]:
+    """Raw merged data of ``path`` and its ancestors, plus where each parameter was set."""
+    path = path.resolve() if path.exists() else path
+    if path in stack:
+        cycle = " -> ".join(p.name for p in (*stack, path))
+        raise ScenarioError(stack[-1], "extends", f"inheritance cycle ({cycle})")
+    data = load_yaml(path)
+    _validate(data, path)  # each file must be valid on its own, so errors name the right file
+    parents = data.get("extends") or []
+    if isinstance(parents, str):
+        parents = [parents]
+    merged: dict = {}
+    origin: dict[str, str] = {}
+    for parent in parents:
+        ppath = Path(parent) if Path(parent).is_absolute() else path.parent / parent
+        if not ppath.exists():
+            raise ScenarioError(path, "extends", f"inherited file not found: {parent}")
+        pdata, porigin = _load_chain(ppath, (*stack, path))
+        merged = _merge(merged, pdata)
+        origin.update({k: f"inherited:{v.split(':', 1)[-1]}" for k, v in porigin.items()})
+    merged = _merge(merged, data)
+    for section in registry.sections():
+        for key in (data.get(section) or {}):
+            origin[f"{section}.{key}"] = f"scenario:{path.name}"
+    return merged, origin
+
+
+class LoadedScenario:
+    """A validated scenario: the pydantic model, where it came from, and its provenance."""
+
+    def __init__(self, model: BaseModel, path: Path | None, origin: dict[str, str], raw: dict):
+        self.model = model
+        self.path = path
+        self.origin = origin
+        self.raw = raw
+
+    @property
+    def name(self) -> str:
+        return self.model.name or (self.path.stem if self.path else "scenario")
+
+    @property
+    def years(self) -> tuple[int, int]:
+        return self.model.years.start, self.model.years.end
+
+    @property
+    def targets(self) -> list:
+        return list(self.model.targets)
+
+    @property
+    def hash(self) -> str:
+        """SHA-256 of the merged scenario content (stable key order), first 16 hex digits."""
+        text = json.dumps(self.model.model_dump(mode="json"), sort_keys=True)
+        return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def check_semantics(model: BaseModel, path: Path) -> None:
+    """Checks that need the whole scenario: horizon, bounds, path years, target variables."""
+    start, end = model.years.start, model.years.end
+    if end <= start:
+        raise ScenarioError(path, "years.end", f"horizon must end after it starts (got {start}-{end})")
+    params = registry.parameters()
+    for section in registry.sections():
+        values = getattr(model, section).model_dump(exclude_none=True)
+        for key, value in values.items():
+            p = params[f"{section}.{key}"]
+            items = value.items() if isinstance(value, dict) else [(None, value)]
+            for year, v in items:
+                where = f"{section}.{key}" + (f".{year}" if year is not None else "")
+                if year is not None and not start <= year <= end:
+                    raise ScenarioError(
+                        path, where, f"year outside horizon {start}-{end} (got {year})"
+                    )
+                if not p.lower <= v <= p.upper:
+                    raise ScenarioError(
+                        path, where,
+                        f"expected a value in [{p.lower:g}, {p.upper:g}] {p.unit} (got {v:g})",
+                    )
+    known = registry.iamc_variables()
+    seen: set[str] = set()
+    for i, t in enumerate(model.targets):
+        if t.id in seen:
+            raise ScenarioError(path, f"targets.{i}.id", f"duplicate target id '{t.id}'")
+        seen.add(t.id)
+        if t.variable not in known:
+            hint = registry.did_you_mean(t.variable, known)
+            raise ScenarioError(path, f"targets.{i}.variable", f"unknown variable '{t.variable}'{hint}")
+        year = getattr(t, "year", None)
+        if year is not None and not start <= year <= end:
+            raise ScenarioError(path, f"targets.{i}.year", f"year outside horizon {start}-{end} (got {year})")
+        value = getattr(t, "value", None)
+        if t.kind in ("intensity_reduction", "share_at_least") and not 0 <= value <= 1:
+            raise ScenarioError(path, f"targets.{i}.value", f"expected a fraction in [0, 1] (got {value:g})")
+
+
+def load_scenario(path: str | Path) -> LoadedScenario:
+    """Load, inherit and validate a scenario file. Raises ScenarioError on any problem."""
+    path = Path(path)
+    raw, origin = _load_chain(path, ())
+    model = _validate(raw, path)
+    if model.name is None:
+        model = model.model_copy(update={"name": path.stem})
+    check_semantics(model, path)
+    return LoadedScenario(model, path, origin, raw)
+
+
+def scenario_from_dict(data: dict, name: str = "scenario") -> LoadedScenario:
+    """Validate an in-memory scenario (no ``extends``); used by tests and the Python API."""
+    fake = Path(f"<{name}>")
+    model = _validate(data, fake)
+    if model.name is None:
+        model = model.model_copy(update={"name": name})
+    check_semantics(model, fake)
+    origin = {f"{s}.{k}": "scenario" for s in registry.sections() for k in (data.get(s) or {})}
+    return LoadedScenario(model, None, origin, data)
+
+
+def json_schema() -> dict:
+    return scenario_model().model_json_schema()

@@ -12,7 +12,7 @@ import json
 import math
 from functools import lru_cache
 from pathlib import Path
-from typing import Annotated, Any, Literal, Union
+from typing import Annotated, Any, Literal
 
 from pydantic import (
     BaseModel,
@@ -123,7 +123,7 @@ class Cap(_Target):
     value: Number
 
 
-Target = Annotated[Union[PeakBy, IntensityReduction, ShareAtLeast, Cap], Field(discriminator="kind")]
+Target = Annotated[PeakBy | IntensityReduction | ShareAtLeast | Cap, Field(discriminator="kind")]
 TARGET_KINDS = ("peak_by", "intensity_reduction", "share_at_least", "cap")
 
 

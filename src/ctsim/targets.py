@@ -9,6 +9,7 @@ import numpy as np
 from .results import Results
 
 PLATEAU_TOLERANCE = 0.0  # peak_by: the first year the maximum is reached counts (see docs/model.md)
+EPS = 1e-9  # comparisons forgive floating-point round-off only (a path set exactly at a target meets it)
 
 
 @dataclass
@@ -54,17 +55,17 @@ def evaluate_target(target, results: Results) -> Verdict:
             value = _at(series, years, target.year)
         else:  # a level variable: its fall from base_year (which must be in the horizon)
             value = 1.0 - _at(series, years, target.year) / _at(series, years, target.base_year)
-        return Verdict(target.id, kind, target.variable, value >= target.value,
+        return Verdict(target.id, kind, target.variable, value >= target.value - EPS,
                        value - target.value, "fraction", value,
                        f"at least {target.value:.0%} below {target.base_year} by {target.year}")
     if kind == "share_at_least":
         value = _at(series, years, target.year)
-        return Verdict(target.id, kind, target.variable, value >= target.value,
+        return Verdict(target.id, kind, target.variable, value >= target.value - EPS,
                        value - target.value, "fraction", value,
                        f"share at least {target.value:.0%} in {target.year}")
     if kind == "cap":
         value = _at(series, years, target.year)
-        return Verdict(target.id, kind, target.variable, value <= target.value,
+        return Verdict(target.id, kind, target.variable, value <= target.value + EPS * max(1.0, abs(target.value)),
                        target.value - value, "variable unit", value,
                        f"at most {target.value:g} in {target.year}")
     raise ValueError(f"unknown target kind {kind}")  # unreachable: the schema checks kinds

@@ -9,7 +9,7 @@ import numpy as np
 
 from ..inputs import Inputs
 from . import macro, power, steel
-from .axes import K, NON_FOSSIL, POWER_TECHS, VARIABLE_RENEWABLES
+from .axes import NON_FOSSIL, POWER_TECHS, VARIABLE_RENEWABLES, K
 from .guards import check_year
 from .units import GCE_PER_KWH_TO_MTCE_PER_TWH, MTCE_PER_TWH
 

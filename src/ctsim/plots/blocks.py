@@ -303,3 +303,49 @@ def legend_outside(
             ncol=ncol,
         )
     raise ValueError(f"legend_outside: where must be 'right' or 'below', got {where!r}")
+
+
+def waterfall(
+    ax: Axes,
+    start: tuple[str, float],
+    steps: Sequence[tuple[str, float]],
+    end: tuple[str, float],
+    *,
+    increase_color: str,
+    decrease_color: str,
+    total_color: str,
+) -> list[Any]:
+    """Waterfall: a full bar for ``start``, a floating bar per step, a full bar for ``end``.
+
+    Each step bar runs from the running total before it to the running total after it, coloured by
+    its sign, with its value written beside it; thin connectors join the bars. The bars only draw the
+    given numbers (the caller makes sure the steps add up). Returns the bar containers.
+    """
+    labels = [start[0], *[s[0] for s in steps], end[0]]
+    x = np.arange(len(labels))
+    bars = [ax.bar(x[0], start[1], color=total_color, width=0.6, zorder=3)]
+    level = float(start[1])
+    tops = [level]
+    for i, (_, value) in enumerate(steps, start=1):
+        color = increase_color if value >= 0 else decrease_color
+        bars.append(ax.bar(x[i], value, bottom=level, color=color, width=0.6, zorder=3))
+        ax.annotate(
+            f"{value:+,.0f}",
+            (x[i], level + max(value, 0.0)),
+            xytext=(0, 2),
+            textcoords="offset points",
+            ha="center",
+            va="bottom",
+            fontsize=7.5,
+        )
+        level += float(value)
+        tops.append(level)
+    bars.append(ax.bar(x[-1], end[1], color=total_color, width=0.6, zorder=3))
+    for i, value in ((0, float(start[1])), (len(labels) - 1, float(end[1]))):
+        ax.annotate(f"{value:,.0f}", (x[i], value), xytext=(0, 2), textcoords="offset points",
+                    ha="center", va="bottom", fontsize=7.5)
+    for i, top in enumerate(tops):
+        ax.plot([x[i] + 0.3, x[i + 1] - 0.3], [top, top], color="#808080", linewidth=0.6, zorder=2)
+    ax.set_xticks(x, [pretty(label) for label in labels], rotation=30, ha="right")
+    ax.grid(axis="x", visible=False)
+    return bars

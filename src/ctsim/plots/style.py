@@ -88,6 +88,36 @@ OBSERVED_COLOR = "#000000"  # observed history markers
 TARGET_COLOR = TOL_MUTED["wine"]  # target lines and markers
 UNSERVED_COLOR = OKABE_ITO["vermillion"]
 MAIN_COLOR = TOL_MUTED["indigo"]  # a single headline series (intensity, carbon price)
+INCREASE_COLOR = OKABE_ITO["vermillion"]  # waterfall steps that raise CO2
+DECREASE_COLOR = OKABE_ITO["blue"]  # waterfall steps that lower CO2
+LEVEL_BAR_COLOR = "#707070"  # waterfall start and end totals
+
+#: Scenarios overlaid in one figure get these colours in order (reference first, in black).
+SCENARIO_COLORS: tuple[str, ...] = (
+    "#000000",
+    OKABE_ITO["vermillion"],
+    OKABE_ITO["blue"],
+    OKABE_ITO["bluish_green"],
+    OKABE_ITO["reddish_purple"],
+    OKABE_ITO["orange"],
+    OKABE_ITO["sky_blue"],
+    TOL_MUTED["olive"],
+)
+SCENARIO_LINESTYLES: tuple[str, ...] = ("-", "--", "-.", ":")
+
+#: Colours of wedges (one per parameter) and other categorical series without a fixed meaning.
+CATEGORY_COLORS: tuple[str, ...] = (
+    TOL_MUTED["indigo"],
+    TOL_MUTED["cyan"],
+    TOL_MUTED["teal"],
+    TOL_MUTED["green"],
+    TOL_MUTED["olive"],
+    TOL_MUTED["sand"],
+    TOL_MUTED["rose"],
+    TOL_MUTED["wine"],
+    TOL_MUTED["purple"],
+    TOL_MUTED["pale_grey"],
+)
 
 # --- sizes and rcParams ---------------------------------------------------------------------------
 

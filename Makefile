@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 DEVSTAMP := $(VENV)/.installed-dev
 SCENARIO ?= scenarios/steel2030.yaml
 
-.PHONY: run test lint bench report clean venv dev
+.PHONY: run test lint bench report docs calibrate clean venv dev
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -32,6 +32,13 @@ test: $(DEVSTAMP)
 
 lint: $(DEVSTAMP)
 	$(BIN)/ruff check src tests benchmarks tools
+
+docs: $(DEVSTAMP)
+	$(BIN)/python tools/gen_docs.py
+
+calibrate: $(DEVSTAMP)
+	$(BIN)/python tools/calibrate.py --write
+	$(BIN)/python tools/gen_docs.py
 
 clean:
 	rm -rf out .pytest_cache

@@ -41,6 +41,15 @@ def _fmt(value: float, unit: str) -> str:
     return f"{value:,.1f} {unit}".strip()
 
 
+def _margin(t: dict) -> str:
+    """A verdict's margin: percentage points for fractions, years for deadlines."""
+    if t["margin_unit"] == "fraction":
+        return f"{100 * t['margin']:+.1f} pp"
+    if t["margin_unit"] == "years":
+        return f"{t['margin']:+.0f} yr"
+    return f"{t['margin']:+,.1f}"
+
+
 def _print_summary(summary: dict) -> None:
     typer.echo(f"\n{summary['scenario']}  ({summary['years'][0]}-{summary['years'][1]})")
     width = max(len(m["label"]) for m in summary["metrics"].values())
@@ -48,11 +57,10 @@ def _print_summary(summary: dict) -> None:
         typer.echo(f"  {m['label']:<{width}}  {_fmt(m['value'], m['unit'])}")
     if summary["targets"]:
         typer.echo("\nTargets")
+        width = max(len(t["id"]) for t in summary["targets"])
         for t in summary["targets"]:
             verdict = "met   " if t["met"] else "MISSED"
-            unit = {"fraction": "fraction", "years": "years"}.get(t["margin_unit"], "")
-            margin = f"{t['margin']:+.1%}" if unit == "fraction" else f"{t['margin']:+g} {unit}"
-            typer.echo(f"  {verdict}  {t['id']:<28} {t['description']}  (margin {margin.strip()})")
+            typer.echo(f"  {verdict}  {t['id']:<{width}}  margin {_margin(t):>11}  {t['description']}")
 
 
 @app.command()

@@ -55,10 +55,9 @@ def _path(value: Any) -> float | dict[int, float]:
             except ValueError as exc:
                 raise ValueError(f"at year {year}: {exc}") from None
         return dict(sorted(out.items()))
-    try:
-        return _number(value)
-    except ValueError:
-        raise ValueError(f"expected a number or a {{year: value}} mapping (got {value!r})") from None
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ValueError(f"expected a number or a {{year: value}} mapping (got {value!r})")
+    return _number(value)
 
 
 Number = Annotated[float, BeforeValidator(_number), WithJsonSchema({"type": "number"})]
@@ -255,31 +254,36 @@ def _validate(data: dict, path: Path) -> BaseModel:
         raise ScenarioError(path, key, msg) from None
 
 
-def _load_chain(path: Path, stack: tuple[Path, ...]) -> tuple[dict, dict[str, str]]:
-    """Raw merged data of ``path`` and its ancestors, plus where each parameter was set."""
+def _load_chain(path: Path, stack: tuple[Path, ...]) -> tuple[dict, dict[str, str], dict[str, Path]]:
+    """Raw merged data of ``path`` and its ancestors, the provenance of each parameter
+    (``scenario:<file>`` or ``inherited:<file>``) and the file that set it."""
     path = path.resolve() if path.exists() else path
     if path in stack:
         cycle = " -> ".join(p.name for p in (*stack, path))
         raise ScenarioError(stack[-1], "extends", f"inheritance cycle ({cycle})")
     data = load_yaml(path)
-    _validate(data, path)  # each file must be valid on its own, so errors name the right file
+    own = _validate(data, path)  # each file must be valid on its own, so errors name the right file
+    check_values(own, path)
     parents = data.get("extends") or []
     if isinstance(parents, str):
         parents = [parents]
     merged: dict = {}
     origin: dict[str, str] = {}
+    where: dict[str, Path] = {}
     for parent in parents:
         ppath = Path(parent) if Path(parent).is_absolute() else path.parent / parent
         if not ppath.exists():
             raise ScenarioError(path, "extends", f"inherited file not found: {parent}")
-        pdata, porigin = _load_chain(ppath, (*stack, path))
+        pdata, porigin, pwhere = _load_chain(ppath, (*stack, path))
         merged = _merge(merged, pdata)
         origin.update({k: f"inherited:{v.split(':', 1)[-1]}" for k, v in porigin.items()})
+        where.update(pwhere)
     merged = _merge(merged, data)
     for section in registry.sections():
         for key in (data.get(section) or {}):
             origin[f"{section}.{key}"] = f"scenario:{path.name}"
-    return merged, origin
+            where[f"{section}.{key}"] = path
+    return merged, origin, where
 
 
 class LoadedScenario:
@@ -310,28 +314,47 @@ class LoadedScenario:
         return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
-def check_semantics(model: BaseModel, path: Path) -> None:
-    """Checks that need the whole scenario: horizon, bounds, path years, target variables."""
-    start, end = model.years.start, model.years.end
-    if end <= start:
-        raise ScenarioError(path, "years.end", f"horizon must end after it starts (got {start}-{end})")
+def _unit_text(unit: str) -> str:
+    return "(a fraction)" if unit == "1" else unit
+
+
+def _parameter_values(model: BaseModel):
+    """(parameter, year or None, value, key path) for every parameter value a scenario sets."""
     params = registry.parameters()
     for section in registry.sections():
-        values = getattr(model, section).model_dump(exclude_none=True)
-        for key, value in values.items():
-            p = params[f"{section}.{key}"]
+        for key, value in getattr(model, section).model_dump(exclude_none=True).items():
             items = value.items() if isinstance(value, dict) else [(None, value)]
             for year, v in items:
                 where = f"{section}.{key}" + (f".{year}" if year is not None else "")
-                if year is not None and not start <= year <= end:
-                    raise ScenarioError(
-                        path, where, f"year outside horizon {start}-{end} (got {year})"
-                    )
-                if not p.lower <= v <= p.upper:
-                    raise ScenarioError(
-                        path, where,
-                        f"expected a value in [{p.lower:g}, {p.upper:g}] {p.unit} (got {v:g})",
-                    )
+                yield params[f"{section}.{key}"], year, v, where
+
+
+def check_values(model: BaseModel, path: Path) -> None:
+    """Bounds of every parameter value one file sets (checked per file, so errors name it)."""
+    for p, _year, v, where in _parameter_values(model):
+        if not p.lower <= v <= p.upper:
+            raise ScenarioError(
+                path, where,
+                f"expected a value in [{p.lower:g}, {p.upper:g}] {_unit_text(p.unit)} (got {v:g})",
+            )
+    start, end = model.years.start, model.years.end
+    if "years" in model.model_fields_set and end <= start:
+        raise ScenarioError(path, "years.end", f"horizon must end after it starts (got {start}-{end})")
+
+
+def check_semantics(model: BaseModel, path: Path, where: dict[str, Path] | None = None) -> None:
+    """Checks that need the whole (merged) scenario: horizon, path years, target variables.
+
+    ``where`` maps a parameter name to the file that set it, so an error names that file.
+    """
+    check_values(model, path)
+    start, end = model.years.start, model.years.end
+    if end <= start:
+        raise ScenarioError(path, "years.end", f"horizon must end after it starts (got {start}-{end})")
+    for p, year, _v, key in _parameter_values(model):
+        if year is not None and not start <= year <= end:
+            raise ScenarioError((where or {}).get(p.name, path), key,
+                                f"year outside horizon {start}-{end} (got {year})")
     known = registry.iamc_variables()
     seen: set[str] = set()
     for i, t in enumerate(model.targets):
@@ -352,11 +375,11 @@ def check_semantics(model: BaseModel, path: Path) -> None:
 def load_scenario(path: str | Path) -> LoadedScenario:
     """Load, inherit and validate a scenario file. Raises ScenarioError on any problem."""
     path = Path(path)
-    raw, origin = _load_chain(path, ())
+    raw, origin, where = _load_chain(path, ())
     model = _validate(raw, path)
     if model.name is None:
         model = model.model_copy(update={"name": path.stem})
-    check_semantics(model, path)
+    check_semantics(model, path, where)
     return LoadedScenario(model, path, origin, raw)
 
 

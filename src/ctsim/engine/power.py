@@ -28,10 +28,13 @@ def initial_fleet_retirement(
     """GW of the 2020 coal fleet that reaches ``lifetime_yr`` during this year.
 
     A unit aged a in 2020 retires in year 2020 + (lifetime - a): the share retiring in year t is
-    P(age >= L - t) - P(age >= L - t + 1), t = years since 2020.
+    P(age >= L - t) - P(age >= L - t + 1), t = years since 2020; in 2020 itself every unit already
+    at or past its lifetime retires, P(age >= L), so the whole 2020 fleet retires exactly once.
     """
     max_age = 3.0 * mean_age_yr
     now = initial_fleet_survival(lifetime_yr - years_since_2020, max_age)
+    if years_since_2020 == 0:
+        return capacity_2020_gw * now
     before = initial_fleet_survival(lifetime_yr - years_since_2020 + 1, max_age)
     return capacity_2020_gw * (now - before)
 

@@ -144,6 +144,11 @@ def params(
         typer.echo(f"    source: {p.source}")
 
 
+from .commands.report import report as _report  # noqa: E402  (light: typer only)
+
+app.command(name="report")(_report)
+
+
 def version_callback(value: bool) -> None:
     if value:
         typer.echo(f"ctsim {__version__}")

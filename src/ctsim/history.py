@@ -19,6 +19,8 @@ ATTRIBUTION = (
     "Ember, Maddison Project; steel: Source: World Steel Association."
 )
 
+HISTORY_LEGEND = "OWID/GCB, Ember, worldsteel"  # short source name for figure legends
+
 # IAMC variable -> (file, column, factor)
 _OWID = {
     "Emissions|CO2": ("owid_co2_china.csv", "co2", 1.0),

@@ -17,7 +17,7 @@ import numpy as np
 
 from . import __version__
 from .errors import UsageError
-from .history import ATTRIBUTION
+from .history import ATTRIBUTION, HISTORY_LEGEND
 
 
 @contextlib.contextmanager
@@ -82,6 +82,7 @@ def metadata(resolved, command: list[str] | None = None, extra: dict | None = No
                    "provenance": resolved.provenance[name], "source": params[name].source}
             for name, value in resolved.values.items()
         },
+        "targets": [t.model_dump() for t in resolved.targets],
         "attribution": ATTRIBUTION,
         **(extra or {}),
     }
@@ -123,7 +124,7 @@ def write_run(run, outdir: str | Path, force: bool = False, figures: bool = True
 
             targets = [t.model_dump() for t in run.resolved.targets]
             hist = history()
-            hist.attrs["source"] = "OWID/GCB, Ember, worldsteel"
+            hist.attrs["source"] = HISTORY_LEGEND
             save_run_figures(run.results.to_frame(0), tmp / "figures", targets=targets,
                              history=hist, title_prefix=run.resolved.name)
     return outdir

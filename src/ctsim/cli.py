@@ -29,10 +29,6 @@ def _fail(exc: CtsimError) -> None:
     raise typer.Exit(exc.exit_code)
 
 
-def _term_to_interrupt(signum, frame):  # SIGTERM -> KeyboardInterrupt so atomic writes clean up
-    raise KeyboardInterrupt
-
-
 def _fmt(value: float, unit: str) -> str:
     if unit == "fraction":
         return f"{value:.1%}"
@@ -163,20 +159,27 @@ def _main(
     """ctsim: carbon-transition scenarios for China."""
 
 
-def main(argv: list[str] | None = None) -> None:
-    """Console entry point. Runs click in non-standalone mode so exit codes stay ours."""
-    import click
+class Interrupted(BaseException):
+    """Raised from SIGINT/SIGTERM. Not a KeyboardInterrupt, so click does not turn it into its own
+    "Aborted!" (exit 1); atomic writes still clean up because they catch BaseException."""
 
-    signal.signal(signal.SIGTERM, _term_to_interrupt)
+
+def _interrupt(signum, frame):
+    raise Interrupted(signum)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Console entry point: typer/click handle usage errors (exit 2); Ctrl-C and SIGTERM end with
+    one line and exit 130 without leaving partial output."""
+    previous = {sig: signal.signal(sig, _interrupt) for sig in (signal.SIGINT, signal.SIGTERM)}
     try:
-        code = app(args=argv, prog_name="ctsim", standalone_mode=False)
-    except click.exceptions.ClickException as exc:  # usage errors: one message, exit 2
-        exc.show()
-        code = 2
-    except (KeyboardInterrupt, click.exceptions.Abort):
+        app(args=argv, prog_name="ctsim")
+    except Interrupted:
         typer.echo("interrupted: no output was written", err=True)
-        code = 130
-    sys.exit(code if isinstance(code, int) else 0)
+        sys.exit(130)
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
 
 
 if __name__ == "__main__":

@@ -122,8 +122,17 @@ class Cap(_Target):
     value: Number
 
 
-Target = Annotated[PeakBy | IntensityReduction | ShareAtLeast | Cap, Field(discriminator="kind")]
-TARGET_KINDS = ("peak_by", "intensity_reduction", "share_at_least", "cap")
+class NeutralBy(_Target):
+    """Met when the variable (net CO2) is at most ``value`` in ``year`` and every later year."""
+
+    kind: Literal["neutral_by"]
+    year: int
+    value: Number = 0.0
+
+
+Target = Annotated[PeakBy | IntensityReduction | ShareAtLeast | Cap | NeutralBy,
+                   Field(discriminator="kind")]
+TARGET_KINDS = ("peak_by", "intensity_reduction", "share_at_least", "cap", "neutral_by")
 
 
 def _section_model(section: str, params: list[registry.Parameter]) -> type[BaseModel]:
@@ -180,7 +189,7 @@ def _allowed_keys(model: type[BaseModel], loc: tuple) -> list[str]:
             continue
         if item in TARGET_KINDS:
             current = {"peak_by": PeakBy, "intensity_reduction": IntensityReduction,
-                       "share_at_least": ShareAtLeast, "cap": Cap}[item]
+                       "share_at_least": ShareAtLeast, "cap": Cap, "neutral_by": NeutralBy}[item]
             continue
         field = getattr(current, "model_fields", {}).get(item)
         if field is None:

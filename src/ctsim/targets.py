@@ -68,6 +68,12 @@ def evaluate_target(target, results: Results) -> Verdict:
         return Verdict(target.id, kind, target.variable, value <= target.value + EPS * max(1.0, abs(target.value)),
                        target.value - value, "variable unit", value,
                        f"at most {target.value:g} in {target.year}")
+    if kind == "neutral_by":
+        later = series[:, years >= target.year]
+        value = later.max(axis=1)
+        return Verdict(target.id, kind, target.variable, value <= target.value + EPS * max(1.0, abs(target.value)),
+                       target.value - value, "variable unit", value,
+                       f"at most {target.value:g} from {target.year} on")
     raise ValueError(f"unknown target kind {kind}")  # unreachable: the schema checks kinds
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..inputs import Inputs
-from . import macro, power, steel
+from . import macro, policy, power, steel
 from .axes import NON_FOSSIL, POWER_TECHS, VARIABLE_RENEWABLES, K
 from .guards import check_year
 from .units import GCE_PER_KWH_TO_MTCE_PER_TWH, MTCE_PER_TWH
@@ -28,6 +28,9 @@ OUTPUTS = (
     "gas_total_mtce", "nonfossil_pe_mtce", "pe_total_mtce", "share_nonfossil_gen",
     "share_nonfossil_pe", "carbon_price", "gdp_bn", "co2_intensity", "co2_intensity_reduction_2005",
     "energy_intensity", "energy_intensity_reduction_2005",
+    "gen_coal_efficient_twh", "co2_captured_mt", "co2_captured_power_mt", "co2_captured_steel_mt",
+    "removal_land_mt", "removal_beccs_mt", "removal_daccs_mt", "removal_total_mt", "co2_net_mt",
+    "srmc_coal_cny_per_mwh", "srmc_gas_cny_per_mwh",
 )
 
 
@@ -71,7 +74,7 @@ def simulate(inp: Inputs) -> dict[str, np.ndarray]:
             P("steel.scrap_t_per_t_eaf"),
         )
         production = output[:, None] * shares
-        steel_coal, steel_co2, _steel_captured = steel.direct_co2(
+        steel_coal, steel_co2, steel_captured = steel.direct_co2(
             production, _path(inp, "steel.bf_coal_tce_per_t", t), ef_coal,
             P("steel.ccus_capture_rate"), P("steel.eaf_direct_t_co2_per_t"),
             P("steel.h2dri_direct_t_co2_per_t"),
@@ -99,6 +102,12 @@ def simulate(inp: Inputs) -> dict[str, np.ndarray]:
         add = np.zeros((S, len(POWER_TECHS)))
         for tech in CAPACITY_TECHS:
             add[:, K[tech]] = _path(inp, add_names[tech], t)
+        # "develop hydropower carefully": no more than the remaining potential; nuclear "safely
+        # and orderly": at most the build-rate cap.
+        hydro_now = cap2020[:, K["hydro"]] if t == 0 else cap_end[:, K["hydro"]]
+        add[:, K["hydro"]] = np.minimum(add[:, K["hydro"]],
+                                        np.maximum(P("power.hydro_potential_gw") - hydro_now, 0.0))
+        add[:, K["nuclear"]] = np.minimum(add[:, K["nuclear"]], P("power.nuclear_build_max_gw"))
         retire_initial = power.initial_fleet_retirement(
             cap2020[:, K["coal"]], t, lifetime, P("power.coal_mean_age_2020_yr"))
         built = inp.years[t] - lifetime.round().astype(int) - inp.years[0]
@@ -116,6 +125,9 @@ def simulate(inp: Inputs) -> dict[str, np.ndarray]:
             retrofit = np.minimum(_path(inp, "power.ccs_retrofit_gw", t), cap_end[:, K["coal"]])
             cap_end[:, K["coal"]] -= retrofit
             cap_end[:, K["coal_ccs"]] += retrofit
+            to_gas = np.minimum(_path(inp, "power.coal_to_gas_gw", t), cap_end[:, K["coal"]])
+            cap_end[:, K["coal"]] -= to_gas
+            cap_end[:, K["gas"]] += to_gas
         avail = power.available_capacity(cap_start, cap_end)
 
         # --- dispatch ----------------------------------------------------------------------
@@ -124,24 +136,46 @@ def simulate(inp: Inputs) -> dict[str, np.ndarray]:
         bio = _path(inp, "power.bio_generation_twh", t)
         oil_gen = _path(inp, "power.oil_generation_twh", t)
         gas_cap, coal_cap = avail[:, K["gas"]], avail[:, K["coal"]] + avail[:, K["coal_ccs"]]
+        year = int(inp.years[t])
+        price = _path(inp, "policy.carbon_price", t)
+        cov_power = policy.covered(year, P("policy.ets_power_start_year"))
+        bench = _path(inp, "policy.power_benchmark_t_per_mwh", t)
+        hr_fleet = _path(inp, "power.coal_heat_rate_gce_per_kwh", t)
+        eff_share = _path(inp, "power.coal_efficient_share", t)
+        hr_eff, hr_other = power.tier_heat_rates(
+            hr_fleet, P("power.coal_heat_rate_spread_gce_per_kwh"), eff_share)
+        gas_hr = P("power.gas_heat_rate_gce_per_kwh")
+        carbon = {  # net carbon cost, CNY/MWh
+            k: policy.carbon_cost(price, cov_power, hr * 1e-3 * ef, bench)
+            for k, hr, ef in (("eff", hr_eff, ef_coal), ("other", hr_other, ef_coal), ("gas", gas_hr, ef_gas))
+        }
+        coal_price = _path(inp, "power.coal_price_cny_per_tce", t)
+        srmc_coal = power.srmc(coal_price, hr_other, carbon["other"])
+        srmc_gas = power.srmc(_path(inp, "power.gas_price_cny_per_tce", t), gas_hr, carbon["gas"])
         d = power.dispatch(
             demand, nonfossil, vre_mask, bio + oil_gen,
             power.potential_generation(gas_cap, _path(inp, "power.gas_cf", t)),
             power.potential_generation(gas_cap, P("power.gas_cf_max")),
             power.potential_generation(coal_cap, P("power.coal_cf_max")),
+            gas_before_coal=srmc_gas < srmc_coal,
         )
         ccs_frac = np.divide(avail[:, K["coal_ccs"]], coal_cap, out=np.zeros(S), where=coal_cap > 0)
         gen_ccs = d["coal"] * ccs_frac
+        coal_max_plain = power.potential_generation(avail[:, K["coal"]], P("power.coal_cf_max"))
+        gen_eff, gen_other = power.split_coal_tiers(
+            d["coal"] - gen_ccs, coal_max_plain * eff_share, coal_max_plain * (1 - eff_share),
+            carbon["other"] - carbon["eff"], P("power.dispatch_cost_scale_cny_per_mwh"))
         gen_total = demand - d["unserved"]
 
         # --- fuels and CO2 -----------------------------------------------------------------
-        hr = _path(inp, "power.coal_heat_rate_gce_per_kwh", t) * GCE_PER_KWH_TO_MTCE_PER_TWH
-        coal_unabated_fuel = (d["coal"] - gen_ccs) * hr
-        coal_ccs_fuel = gen_ccs * hr * (1 + P("power.ccs_heat_rate_penalty"))
+        coal_unabated_fuel = (gen_eff * hr_eff + gen_other * hr_other) * GCE_PER_KWH_TO_MTCE_PER_TWH
+        coal_ccs_fuel = gen_ccs * hr_fleet * GCE_PER_KWH_TO_MTCE_PER_TWH * (
+            1 + P("power.ccs_heat_rate_penalty"))
         gas_power = d["gas"] * P("power.gas_heat_rate_gce_per_kwh") * GCE_PER_KWH_TO_MTCE_PER_TWH
         oil_power = oil_gen * P("power.oil_heat_rate_gce_per_kwh") * GCE_PER_KWH_TO_MTCE_PER_TWH
         coal_power = coal_unabated_fuel + coal_ccs_fuel
-        co2_power = (coal_unabated_fuel + coal_ccs_fuel * (1 - P("power.ccs_capture_rate"))) * ef_coal \
+        captured_power = coal_ccs_fuel * P("power.ccs_capture_rate") * ef_coal
+        co2_power = (coal_unabated_fuel + coal_ccs_fuel) * ef_coal - captured_power \
             + gas_power * ef_gas + oil_power * ef_oil
 
         if t == 0:
@@ -152,13 +186,19 @@ def simulate(inp: Inputs) -> dict[str, np.ndarray]:
             coal_other = macro.grow(state["coal_other"], g) * (1 + _path(inp, "other.coal_intensity_change", t))
             gas_other = macro.grow(state["gas_other"], g) * (1 + _path(inp, "other.gas_intensity_change", t))
             oil_other = macro.grow(state["oil_other"], g) * (1 + _path(inp, "other.oil_intensity_change", t))
-        co2_other = coal_other * ef_coal + (oil_other + road_oil) * ef_oil + gas_other * ef_gas
+        # coal-to-gas switching outside power (boilers, heating): a level of coal replaced by gas
+        switched = np.minimum(_path(inp, "other.coal_to_gas_mtce", t), coal_other)
+        coal_other_net = coal_other - switched
+        gas_other_net = gas_other + switched * P("other.coal_to_gas_gas_per_coal")
+        co2_other = coal_other_net * ef_coal + (oil_other + road_oil) * ef_oil + gas_other_net * ef_gas
         co2_process = _path(inp, "other.cement_co2_mt", t) + _path(inp, "other.other_industry_co2_mt", t)
         co2_total = co2_power + steel_co2 + co2_other + co2_process
 
-        coal_total = coal_power + steel_coal + coal_other
+        coal_total = coal_power + steel_coal + coal_other_net
         oil_total = oil_other + road_oil + oil_power
-        gas_total = gas_other + gas_power
+        gas_total = gas_other_net + gas_power
+        removals = {k: _path(inp, f"removals.{k}_mt", t) * np.ones(S) for k in ("land_sink", "beccs", "daccs")}
+        removal_total = removals["land_sink"] + removals["beccs"] + removals["daccs"]
         nonfossil_gen = d["nonfossil"].sum(axis=1) + bio
         nonfossil_pe = nonfossil_gen * MTCE_PER_TWH / P("factors.substitution_efficiency")
         pe_total = coal_total + oil_total + gas_total + nonfossil_pe
@@ -177,13 +217,19 @@ def simulate(inp: Inputs) -> dict[str, np.ndarray]:
             "steel_bfbof_ccus_mt": production[:, 1], "steel_eaf_mt": production[:, 2],
             "steel_h2dri_mt": production[:, 3], "steel_eaf_share": shares[:, 2],
             "coal_total_mtce": coal_total, "coal_power_mtce": coal_power,
-            "coal_steel_mtce": steel_coal, "coal_other_mtce": coal_other,
+            "coal_steel_mtce": steel_coal, "coal_other_mtce": coal_other_net,
             "oil_total_mtce": oil_total, "gas_total_mtce": gas_total,
             "nonfossil_pe_mtce": nonfossil_pe, "pe_total_mtce": pe_total,
             "share_nonfossil_gen": nonfossil_gen / np.maximum(gen_total, 1e-9),
             "share_nonfossil_pe": nonfossil_pe / pe_total,
-            "carbon_price": _path(inp, "policy.carbon_price", t) * np.ones(S), "gdp_bn": gdp,
+            "carbon_price": price * np.ones(S), "gdp_bn": gdp,
             "co2_intensity": co2_total / gdp, "energy_intensity": pe_total / gdp,
+            "gen_coal_efficient_twh": gen_eff, "co2_captured_power_mt": captured_power,
+            "co2_captured_steel_mt": steel_captured, "co2_captured_mt": captured_power + steel_captured,
+            "removal_land_mt": removals["land_sink"], "removal_beccs_mt": removals["beccs"],
+            "removal_daccs_mt": removals["daccs"], "removal_total_mt": removal_total,
+            "co2_net_mt": co2_total - removal_total,
+            "srmc_coal_cny_per_mwh": srmc_coal * np.ones(S), "srmc_gas_cny_per_mwh": srmc_gas * np.ones(S),
         }
         for i, tech in enumerate(NON_FOSSIL):
             rec[f"gen_{tech}_twh"] = d["nonfossil"][:, i]

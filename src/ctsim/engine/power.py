@@ -57,8 +57,12 @@ def dispatch(
     gas_planned_twh: np.ndarray,
     gas_max_twh: np.ndarray,
     coal_max_twh: np.ndarray,
+    gas_before_coal: np.ndarray | bool = False,
 ) -> dict[str, np.ndarray]:
     """Meet demand from non-fossil output first, then gas at its planned load, coal, extra gas.
+
+    Where ``gas_before_coal`` is True (gas is cheaper than the marginal coal once carbon costs are
+    counted), extra gas runs before coal instead of after it.
 
     Parameters
     ----------
@@ -89,10 +93,14 @@ def dispatch(
     need = np.maximum(residual, 0.0)
     gas_first = np.minimum(need, gas_planned_twh)
     need = need - gas_first
+    gas_room = np.maximum(gas_max_twh - gas_first, 0.0)
+    gas_early = np.where(gas_before_coal, np.minimum(need, gas_room), 0.0)
+    need = need - gas_early
     coal = np.minimum(need, coal_max_twh)
     need = need - coal
-    gas_extra = np.minimum(need, np.maximum(gas_max_twh - gas_first, 0.0))
+    gas_extra = np.minimum(need, gas_room - gas_early)
     unserved = need - gas_extra
+    gas_extra = gas_extra + gas_early
     return {
         "nonfossil": served_nonfossil,
         "curtailed": curtailed,
@@ -101,3 +109,47 @@ def dispatch(
         "coal": coal,
         "unserved": unserved,
     }
+
+
+def tier_heat_rates(
+    fleet_gce_per_kwh: np.ndarray, spread_gce_per_kwh: np.ndarray, efficient_share: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Heat rates of the efficient and the other coal units (gce/kWh), [S] each.
+
+    hr_eff = hr - spread x (1 - s), hr_other = hr + spread x s, with s the efficient share of coal
+    capacity, so that equal running hours (s of the output from efficient units) reproduce the
+    fleet average hr exactly and hr_other - hr_eff = spread.
+    """
+    return (fleet_gce_per_kwh - spread_gce_per_kwh * (1.0 - efficient_share),
+            fleet_gce_per_kwh + spread_gce_per_kwh * efficient_share)
+
+
+def split_coal_tiers(
+    coal_twh: np.ndarray, max_eff_twh: np.ndarray, max_other_twh: np.ndarray,
+    cost_gap_cny_per_mwh: np.ndarray, scale_cny_per_mwh: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Split coal generation [S] between efficient and other units (a logit on the cost gap).
+
+    China dispatches coal units largely by equal running hours, which the split reproduces when the
+    gap is zero. A carbon cost makes the other (less efficient) units dearer by ``gap``; their
+    weight falls by exp(-gap / scale):
+
+        share_eff = m_eff / (m_eff + m_other x exp(-gap / scale))
+
+    with m the units' maximum output. Efficient output is capped at its maximum; the rest runs on the
+    other units. Returns (efficient TWh, other TWh), which add up to ``coal_twh``.
+    """
+    w_other = max_other_twh * np.exp(-np.maximum(cost_gap_cny_per_mwh, 0.0) / scale_cny_per_mwh)
+    total = max_eff_twh + w_other
+    share = np.divide(max_eff_twh, total, out=np.zeros_like(total), where=total > 0)
+    eff = np.minimum(coal_twh * share, max_eff_twh)
+    return eff, coal_twh - eff
+
+
+def srmc(fuel_cny_per_tce: np.ndarray, heat_rate_gce_per_kwh: np.ndarray,
+         carbon_cny_per_mwh: np.ndarray) -> np.ndarray:
+    """Short-run marginal cost (CNY/MWh) = fuel price x heat rate + net carbon cost.
+
+    CNY/tce x gce/kWh x 1e-3 = CNY/MWh (1 gce/kWh = 1 kgce/MWh = 1e-3 tce/MWh).
+    """
+    return fuel_cny_per_tce * heat_rate_gce_per_kwh * 1e-3 + carbon_cny_per_mwh

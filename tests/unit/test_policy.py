@@ -1,0 +1,36 @@
+"""Policy kernels against hand-computed values."""
+
+import numpy as np
+from numpy.testing import assert_allclose
+
+from ctsim.engine import policy
+
+
+def test_covered_from_start_year_on():
+    assert_allclose(policy.covered(2024, np.array([2021.0, 2025.0, 2024.0])), [1.0, 0.0, 1.0])
+
+
+def test_carbon_cost_is_price_times_excess_over_benchmark():
+    # 100 CNY/t x (0.95 - 0.88) t/MWh = 7 CNY/MWh; a unit below the benchmark earns; uncovered pays 0
+    cost = policy.carbon_cost(np.array([100.0, 100.0, 100.0]), np.array([1.0, 1.0, 0.0]),
+                              np.array([0.95, 0.40, 0.95]), np.array([0.88, 0.88, 0.88]))
+    assert_allclose(cost, [7.0, -48.0, 0.0])
+
+
+def test_uptake_is_clipped_linear():
+    assert_allclose(policy.uptake(np.array([-10.0, 0.0, 25.0, 50.0, 80.0]), np.array(50.0)),
+                    [0.0, 0.0, 0.5, 1.0, 1.0])
+
+
+def test_limit_fall_only_limits_falls():
+    # previous 100, max fall 5 %: wanted 80 -> 95; wanted 97 stays; a rise to 120 stays
+    assert_allclose(policy.limit_fall(np.array([80.0, 97.0, 120.0]), np.array(100.0), np.array(0.05)),
+                    [95.0, 97.0, 120.0])
+
+
+def test_apply_options_in_order():
+    pots = np.array([[10.0, 20.0, 30.0], [10.0, 20.0, 30.0], [10.0, 20.0, 30.0], [10.0, 20.0, 30.0]])
+    used, rest = policy.apply_options(np.array([0.0, 5.0, 25.0, 70.0]), pots)
+    assert_allclose(used, [[0, 0, 0], [5, 0, 0], [10, 15, 0], [10, 20, 30]])
+    assert_allclose(rest, [0.0, 0.0, 0.0, 10.0])
+    assert_allclose(policy.binding_option(used, rest), [0.0, 1.0, 2.0, 4.0])

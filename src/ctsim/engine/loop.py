@@ -30,12 +30,45 @@ OUTPUTS = (
     "energy_intensity", "energy_intensity_reduction_2005",
     "gen_coal_efficient_twh", "co2_captured_mt", "co2_captured_power_mt", "co2_captured_steel_mt",
     "removal_land_mt", "removal_beccs_mt", "removal_daccs_mt", "removal_total_mt", "co2_net_mt",
-    "srmc_coal_cny_per_mwh", "srmc_gas_cny_per_mwh",
+    "srmc_coal_cny_per_mwh", "srmc_gas_cny_per_mwh", "ets_cost_power_bn_cny", "ets_cost_steel_bn_cny",
 )
 
 
 def _path(inp: Inputs, name: str, t: int) -> np.ndarray:
     return inp.get(name)[:, t]
+
+
+def _route_switch(inp: Inputs, t: int, year: int, price: np.ndarray, state: dict,
+                  ef_coal: np.ndarray) -> np.ndarray:
+    """Route shares [S, 3] (BF-BOF+CCUS, EAF, H2-DRI) that relined blast furnaces move to this year,
+    driven by each route's cost over BF-BOF including the carbon cost (docs/model.md)."""
+    P = inp.get
+    bf = _path(inp, "steel.bf_coal_tce_per_t", t) * ef_coal
+    capture = P("steel.ccus_capture_rate")
+    bf_mwh = P("steel.bfbof_mwh_per_t")
+    stack = lambda *xs: np.stack(np.broadcast_arrays(*xs), axis=-1)  # noqa: E731
+    advantage = steel.switch_advantage(
+        price[:, None], policy.covered(year, P("policy.ets_steel_start_year"))[:, None], bf[:, None],
+        stack(bf * (1 - capture), P("steel.eaf_direct_t_co2_per_t"), P("steel.h2dri_direct_t_co2_per_t")),
+        stack(0.0 * bf_mwh, P("steel.eaf_mwh_per_t") - bf_mwh, P("steel.h2dri_mwh_per_t") - bf_mwh),
+        state["marginal_t_per_mwh"][:, None],
+        stack(P("steel.ccus_cost_cny_per_t_co2") * bf * capture, _path(inp, "steel.eaf_premium_cny_per_t", t),
+              _path(inp, "steel.h2dri_premium_cny_per_t", t)),
+    )
+    return steel.turnover_switch(state["bfbof_share"], P("steel.bf_campaign_yr"), advantage,
+                                 P("steel.switch_cost_scale_cny_per_t"))
+
+
+def _bound_route_extra(inp: Inputs, t: int, output: np.ndarray, requested: np.ndarray,
+                       extra: np.ndarray) -> np.ndarray:
+    """Cost-driven route shares stay within scrap (EAF) and H2-DRI capacity, on top of the
+    requested (policy) shares; what cannot switch stays BF-BOF."""
+    scrap_cap = _path(inp, "steel.scrap_supply_mt", t) / inp.get("steel.scrap_t_per_t_eaf") / np.maximum(
+        output, 1e-9)
+    room = np.stack(np.broadcast_arrays(
+        np.ones_like(output), scrap_cap - requested[:, 1],
+        _path(inp, "steel.h2dri_max_share", t) - requested[:, 2]), axis=-1)
+    return np.clip(extra, 0.0, np.maximum(room, 0.0))
 
 
 def simulate(inp: Inputs) -> dict[str, np.ndarray]:
@@ -66,11 +99,20 @@ def simulate(inp: Inputs) -> dict[str, np.ndarray]:
         g = _path(inp, "macro.gdp_growth", t)
         gdp = P("macro.gdp_2020_bn") * np.ones(S) if t == 0 else macro.grow(state["gdp"], g)
 
+        year = int(inp.years[t])
+        price = _path(inp, "policy.carbon_price", t)
+
         # --- steel -------------------------------------------------------------------------
         output = _path(inp, "steel.output_mt", t) * np.ones(S)
+        requested = np.stack(np.broadcast_arrays(
+            _path(inp, "steel.ccus_share", t), _path(inp, "steel.eaf_share", t),
+            _path(inp, "steel.h2dri_share", t), np.zeros(S)), axis=-1)[:, :3]
+        extra = np.zeros((S, 3)) if t == 0 else state["steel_extra"] + _route_switch(
+            inp, t, year, price, state, ef_coal)
+        extra = _bound_route_extra(inp, t, output, requested, extra)
+        low = requested + extra
         shares = steel.route_shares(
-            output, _path(inp, "steel.eaf_share", t), _path(inp, "steel.h2dri_share", t),
-            _path(inp, "steel.ccus_share", t), _path(inp, "steel.scrap_supply_mt", t),
+            output, low[:, 1], low[:, 2], low[:, 0], _path(inp, "steel.scrap_supply_mt", t),
             P("steel.scrap_t_per_t_eaf"),
         )
         production = output[:, None] * shares
@@ -136,8 +178,6 @@ def simulate(inp: Inputs) -> dict[str, np.ndarray]:
         bio = _path(inp, "power.bio_generation_twh", t)
         oil_gen = _path(inp, "power.oil_generation_twh", t)
         gas_cap, coal_cap = avail[:, K["gas"]], avail[:, K["coal"]] + avail[:, K["coal_ccs"]]
-        year = int(inp.years[t])
-        price = _path(inp, "policy.carbon_price", t)
         cov_power = policy.covered(year, P("policy.ets_power_start_year"))
         bench = _path(inp, "policy.power_benchmark_t_per_mwh", t)
         hr_fleet = _path(inp, "power.coal_heat_rate_gce_per_kwh", t)
@@ -229,6 +269,11 @@ def simulate(inp: Inputs) -> dict[str, np.ndarray]:
             "removal_land_mt": removals["land_sink"], "removal_beccs_mt": removals["beccs"],
             "removal_daccs_mt": removals["daccs"], "removal_total_mt": removal_total,
             "co2_net_mt": co2_total - removal_total,
+            # net ETS payments: Mt x CNY/t = million CNY; / 1000 -> bn CNY
+            "ets_cost_power_bn_cny": price * cov_power * (
+                co2_power - bench * (d["coal"] + d["gas"] + oil_gen)) / 1000,
+            "ets_cost_steel_bn_cny": price * policy.covered(year, P("policy.ets_steel_start_year")) * (
+                steel_co2 - _path(inp, "policy.steel_benchmark_t_per_t", t) * output) / 1000,
             "srmc_coal_cny_per_mwh": srmc_coal * np.ones(S), "srmc_gas_cny_per_mwh": srmc_gas * np.ones(S),
         }
         for i, tech in enumerate(NON_FOSSIL):
@@ -240,6 +285,9 @@ def simulate(inp: Inputs) -> dict[str, np.ndarray]:
         for name, value in rec.items():
             out[name][:, t] = value
         check_year(out, t, int(inp.years[t]))
+        coal_t_per_mwh = hr_other * 1e-3 * ef_coal
+        marginal = np.where(d["coal"] > 0, coal_t_per_mwh, np.where(d["gas"] > 0, gas_hr * 1e-3 * ef_gas, 0.0))
+        state.update(steel_extra=extra, bfbof_share=shares[:, 0], marginal_t_per_mwh=marginal)
         state.update(gdp=gdp, road=road_service, base=base, coal_other=coal_other,
                      gas_other=gas_other, oil_other=oil_other)
 

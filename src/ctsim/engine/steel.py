@@ -57,3 +57,36 @@ def direct_co2(
 def electricity(production_mt: np.ndarray, mwh_per_t: np.ndarray) -> np.ndarray:
     """TWh [S] = sum over routes of Mt x MWh/t (1 Mt x 1 MWh/t = 1 TWh); mwh_per_t is [S or 1, 4]."""
     return (production_mt * mwh_per_t).sum(axis=-1)
+
+
+def switch_advantage(
+    carbon_price: np.ndarray, coverage: np.ndarray, bf_t_co2_per_t: np.ndarray,
+    route_t_co2_per_t: np.ndarray, extra_mwh_per_t: np.ndarray, marginal_t_co2_per_mwh: np.ndarray,
+    premium_cny_per_t: np.ndarray,
+) -> np.ndarray:
+    """Saving (CNY/t) of making a tonne by each alternative route instead of BF-BOF, [S, A].
+
+    a_r = p x coverage x (I_bf - I_r - dE_r x m) - premium_r
+
+    I: direct CO2 per tonne; dE_r: extra grid electricity per tonne (MWh/t) valued at the marginal
+    CO2 of power m (t/MWh; the benchmark cancels between routes); premium_r: cost over BF-BOF
+    excluding carbon. Arrays broadcast to [S, A]; scalars per sample are [S, 1].
+    """
+    return carbon_price * coverage * (
+        bf_t_co2_per_t - route_t_co2_per_t - extra_mwh_per_t * marginal_t_co2_per_mwh
+    ) - premium_cny_per_t
+
+
+def turnover_switch(
+    bfbof_share: np.ndarray, campaign_yr: np.ndarray, advantage: np.ndarray, scale: np.ndarray
+) -> np.ndarray:
+    """Share of output [S, A] moving from unabated BF-BOF to each alternative route this year.
+
+    Only blast furnaces due for relining (1 / campaign of the BF-BOF share) can switch; of those a
+    share clip(a* / scale, 0, 1) takes the route with the largest saving a*, the rest is relined.
+    """
+    relined = bfbof_share / campaign_yr
+    best = np.argmax(advantage, axis=-1)
+    onehot = np.arange(advantage.shape[-1]) == best[:, None]
+    take = np.clip(np.take_along_axis(advantage, best[:, None], axis=-1) / scale[..., None], 0.0, 1.0)
+    return onehot * (relined[:, None] * take)

@@ -140,9 +140,11 @@ def params(
         typer.echo(f"    source: {p.source}")
 
 
-from .commands.report import report as _report  # noqa: E402  (light: typer only)
+from .commands.compare import compare as _compare  # noqa: E402  (light: typer only)
+from .commands.report import report as _report  # noqa: E402
 
 app.command(name="report")(_report)
+app.command(name="compare")(_compare)
 
 
 def version_callback(value: bool) -> None:

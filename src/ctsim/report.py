@@ -54,6 +54,7 @@ class Source:
     verdicts: list[dict] = field(default_factory=list)  # Verdict.as_dict() entries
     targets: list[dict] = field(default_factory=list)  # target definitions (for drawing)
     sweep: object | None = None  # ctsim.report_sweep.SweepData
+    resolved: object | None = None  # ResolvedScenario when run here (compare re-runs from it)
 
 
 def slug(text: str) -> str:
@@ -93,6 +94,7 @@ def source_from_run(run, command: list[str] | None = None, path: Path | None = N
         metrics=s["metrics"],
         verdicts=s["targets"],
         targets=[t.model_dump() for t in run.resolved.targets],
+        resolved=run.resolved,
     )
 
 
@@ -167,7 +169,7 @@ def metrics_table(metrics: dict[str, dict]) -> Table:
     return Table(["Metric", "Value"], rows, numeric={1})
 
 
-def _fmt_param(value) -> str:
+def fmt_param(value) -> str:
     if isinstance(value, dict):
         return "; ".join(f"{y}: {float(v):g}" for y, v in value.items())
     try:
@@ -185,8 +187,8 @@ def changed_parameters_table(metadata: dict) -> Table | None:
     for name, p in (metadata.get("parameters") or {}).items():
         if p.get("provenance", "default") == "default":
             continue
-        default = _fmt_param(known[name].value) if name in known else "n/a"
-        rows.append([name, _fmt_param(p.get("value")), default, str(p.get("unit", "")),
+        default = fmt_param(known[name].value) if name in known else "n/a"
+        rows.append([name, fmt_param(p.get("value")), default, str(p.get("unit", "")),
                      str(p.get("provenance", "")), str(p.get("source", ""))])
     if not rows:
         return None

@@ -1,0 +1,128 @@
+"""Comparison figures: scenario overlays on shared axes and the policy-wedge chart (draw only)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
+from matplotlib.ticker import MultipleLocator
+
+from ctsim.plots import blocks
+from ctsim.plots.style import (
+    CATEGORY_COLORS,
+    FIG_HEIGHT_IN,
+    FULL_WIDTH_IN,
+    SCENARIO_COLORS,
+    SCENARIO_LINESTYLES,
+    TOTAL_COLOR,
+    axis_label,
+    display_scale,
+    figure_title,
+    pretty,
+)
+
+#: (IAMC variable, axis name, panel title) of the overlay panels.
+OVERLAYS = (
+    ("Emissions|CO2", "CO2 emissions", "National CO2"),
+    ("Emissions|CO2|Industry|Steel", "CO2 emissions", "Steel-sector CO2 (direct)"),
+    ("Secondary Energy|Electricity|Coal", "Generation", "Coal-fired generation"),
+    ("Share|Electricity|Non-Fossil", "Share of generation", "Non-fossil share of generation"),
+)
+
+
+def scenario_style(i: int) -> dict:
+    """Colour and line style of the i-th compared scenario (the reference, i = 0, is solid black)."""
+    return {"color": SCENARIO_COLORS[i % len(SCENARIO_COLORS)],
+            "linestyle": SCENARIO_LINESTYLES[i % len(SCENARIO_LINESTYLES)]}
+
+
+def overlay_figure(frames: Mapping[str, pd.DataFrame], history: pd.DataFrame | None = None,
+                   region: str = "China") -> Figure | None:
+    """2 x 2 panels (national CO2, steel CO2, coal generation, non-fossil share), one line per
+    scenario, observed history as dots; ``None`` when no panel has data."""
+    panels = [o for o in OVERLAYS if any(blocks.has_data(f, o[0]) for f in frames.values())]
+    if not panels:
+        return None
+    rows = (len(panels) + 1) // 2
+    fig = Figure(figsize=(FULL_WIDTH_IN, 0.9 + 2.55 * rows), layout="constrained")
+    axes = fig.subplots(rows, 2, squeeze=False).ravel()
+    first = min(float(f.index.min()) for f in frames.values())
+    last = max(float(f.index.max()) for f in frames.values())
+    for ax, (variable, name, title) in zip(axes, panels, strict=False):
+        scale, _ = display_scale(variable)
+        for i, (scenario, frame) in enumerate(frames.items()):
+            blocks.line(ax, frame, variable, label=scenario, scale=scale, **scenario_style(i))
+        if history is not None:
+            blocks.observed(ax, history, variable, label="Observed", scale=scale,
+                            min_year=first - 10, max_year=last)
+        ax.set_title(pretty(title), loc="left")
+        ax.set_ylabel(axis_label(name, variable))
+        ax.set_xlabel("Year")
+        ax.set_ylim(bottom=0)
+        ax.xaxis.set_major_locator(MultipleLocator(10))
+    for ax in axes[len(panels):]:
+        ax.set_visible(False)
+    handles, labels = {}, []
+    for ax in axes[: len(panels)]:
+        for h, lab in zip(*ax.get_legend_handles_labels(), strict=True):
+            if lab not in handles:
+                handles[lab] = h
+                labels.append(lab)
+    fig.legend([handles[lab] for lab in labels], labels, loc="outside lower center",
+               ncol=min(len(labels), 4))
+    fig.suptitle(figure_title("scenarios compared", region, " vs ".join(frames)))
+    return fig
+
+
+def wedge_figure(wedges, region: str = "China") -> Figure:
+    """Left: CO2 avoided relative to the reference each year, stacked by parameter (avoidance above
+    zero, increases below) with the net gap as a line. Right: cumulative CO2 avoided per parameter."""
+    table = wedges.table()
+    order = list(table["parameter"])
+    colors = {name: CATEGORY_COLORS[i % len(CATEGORY_COLORS)] for i, name in enumerate(order)}
+    fig = Figure(figsize=(FULL_WIDTH_IN, FIG_HEIGHT_IN + 0.5 + 0.12 * len(order)),
+                 layout="constrained")
+    left, right = fig.subplots(1, 2, width_ratios=[1.6, 1.0])
+    years = np.asarray(wedges.years, dtype=float)
+    up, down = np.zeros(len(years)), np.zeros(len(years))
+    for name in order:
+        w = np.asarray(wedges.contributions[name], dtype=float)
+        pos, neg = np.maximum(w, 0.0), np.minimum(w, 0.0)
+        left.fill_between(years, up, up + pos, facecolor=colors[name], edgecolor="white",
+                          linewidth=0.3, label=name, zorder=2)
+        if (neg < 0).any():
+            left.fill_between(years, down + neg, down, facecolor=colors[name], edgecolor="white",
+                              linewidth=0.3, hatch="//", zorder=2)
+        up, down = up + pos, down + neg
+    left.plot(years, wedges.gap, color=TOTAL_COLOR, linewidth=1.2, zorder=3,
+              label=f"Net gap ({wedges.reference} \u2212 {wedges.policy})")
+    left.axhline(0.0, color="#808080", linewidth=0.8, zorder=1)
+    left.set_ylabel(axis_label(f"CO2 avoided vs {wedges.reference}", "Emissions|CO2"))
+    left.set_xlabel("Year")
+    left.set_title(pretty("Policy wedges: CO2 avoided each year"), loc="left")
+    left.margins(x=0)
+    left.xaxis.set_major_locator(MultipleLocator(10))
+    blocks.legend_outside(left, "below", ncol=1)
+
+    values = table["shapley_gt"].to_numpy(dtype=float)
+    y = np.arange(len(order))[::-1]
+    right.barh(y, values, height=0.6, color=[colors[n] for n in order], zorder=3)
+    for yi, value in zip(y, values, strict=True):
+        right.annotate(f"{value:+,.2f}", (value, yi), xytext=(3 if value >= 0 else -3, 0),
+                       textcoords="offset points", va="center",
+                       ha="left" if value >= 0 else "right", fontsize=7.5)
+    right.set_yticks(y, order, fontsize=7.5)
+    pad = max(0.0, 3 - len(order)) / 2  # few bars stay thin and centred
+    right.set_ylim(-0.7 - pad, len(order) - 0.3 + pad)
+    right.axvline(0.0, color="#808080", linewidth=0.8)
+    right.grid(axis="y", visible=False)
+    first, last = int(wedges.years[0]), int(wedges.years[-1])
+    right.set_xlabel(pretty(f"Cumulative CO2 avoided\n{first}\u2013{last} (Gt CO2)"))
+    right.set_title("Shapley contribution", loc="left")
+    span = max(float(np.abs(values).max()) if len(values) else 1.0, 1e-9)
+    right.set_xlim(min(0.0, values.min() - 0.4 * span), max(0.0, values.max() + 0.4 * span))
+    fig.suptitle(figure_title("CO2 gap split by policy difference", region,
+                              f"{wedges.policy} vs {wedges.reference}"))
+    return fig

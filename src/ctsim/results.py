@@ -25,8 +25,8 @@ class Results:
     @classmethod
     def from_engine(cls, scenario: str, sim_years: np.ndarray, arrays: dict[str, np.ndarray],
                     start: int, end: int) -> Results:
-        keep = (sim_years >= start) & (sim_years <= end)
-        return cls(scenario, sim_years[keep], {k: v[:, keep] for k, v in arrays.items()})
+        i0, i1 = int(np.searchsorted(sim_years, start)), int(np.searchsorted(sim_years, end)) + 1
+        return cls(scenario, sim_years[i0:i1], {k: v[:, i0:i1] for k, v in arrays.items()})  # views
 
     @property
     def n_samples(self) -> int:

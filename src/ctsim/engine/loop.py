@@ -74,7 +74,7 @@ def _bound_route_extra(inp: Inputs, t: int, output: np.ndarray, requested: np.nd
 def simulate(inp: Inputs) -> dict[str, np.ndarray]:
     """Run the coupled macro-power-steel-energy model. Returns {output name: array [S, Y]}."""
     S, Y = inp.n_samples, len(inp.years)
-    out = {name: np.full((S, Y), np.nan) for name in OUTPUTS}
+    out = {name: np.full((S, Y), np.nan, order="F") for name in OUTPUTS}  # column-major: year t is contiguous
     P = inp.get
     nf_idx = [K[t] for t in NON_FOSSIL]
     vre_mask = np.array([t in VARIABLE_RENEWABLES for t in NON_FOSSIL])

@@ -7,12 +7,13 @@ only what differs from the defaults (or from the scenario it extends).
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import json
 import math
 from functools import lru_cache
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_args, get_origin
 
 from pydantic import (
     BaseModel,
@@ -26,7 +27,7 @@ from pydantic import (
 
 from . import registry
 from .errors import ScenarioError
-from .yamlio import load_yaml
+from .yamlio import FileReadError, load_yaml, read_bytes
 
 DEFAULT_START, DEFAULT_END = 2020, 2060
 MIN_YEAR, MAX_YEAR = 2020, 2100  # the engine is calibrated from 2020; 2100 bounds the array sizes
@@ -41,20 +42,31 @@ def _number(value: Any) -> float:
     return value
 
 
+class _AtKey(ValueError):
+    """A value error inside a mapping the user wrote: ``key`` is appended to the key path."""
+
+    def __init__(self, key: Any, message: str):
+        self.key = key
+        self.message = message
+        super().__init__(f"at {key}: {message}")
+
+
 def _path(value: Any) -> float | dict[int, float]:
-    """A time path: a bare number (constant) or {year: value} with at least one key."""
+    """A time path: a bare number (constant) or {year: value} with at least one key, years increasing."""
     if isinstance(value, dict):
         if not value:
             raise ValueError("expected a number or a {year: value} mapping (got an empty mapping)")
         out: dict[int, float] = {}
         for year, v in value.items():
             if isinstance(year, bool) or not isinstance(year, int):
-                raise ValueError(f"expected integer years as keys (got {year!r})")
+                raise _AtKey(year, f"expected a year (an integer) as key (got {year!r})")
+            if out and year <= max(out):
+                raise _AtKey(year, f"years must increase (got {year} after {max(out)})")
             try:
                 out[year] = _number(v)
             except ValueError as exc:
-                raise ValueError(f"at year {year}: {exc}") from None
-        return dict(sorted(out.items()))
+                raise _AtKey(year, str(exc)) from None
+        return out
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise ValueError(f"expected a number or a {{year: value}} mapping (got {value!r})")
     return _number(value)
@@ -75,6 +87,8 @@ TimePath = Annotated[
 ]
 
 STRICT = ConfigDict(extra="forbid", strict=True)
+NAME_PATTERN = r"^[A-Za-z0-9_][A-Za-z0-9_.+-]*$"  # a safe folder name: no '/', no leading '.'
+
 
 
 class Years(BaseModel):
@@ -149,7 +163,9 @@ def _section_model(section: str, params: list[registry.Parameter]) -> type[BaseM
 def scenario_model() -> type[BaseModel]:
     """The top-level pydantic model of a scenario file (built once from the registry)."""
     fields: dict[str, Any] = {
-        "name": (str | None, Field(None, description="Scenario name (default: the file's stem)")),
+        "name": (str | None, Field(None, min_length=1, max_length=100, pattern=NAME_PATTERN,
+                                   description="Scenario name, also the output folder out/<name>/ "
+                                               "(default: the file's stem)")),
         "description": (str, Field("", description="What the scenario asks and its sources")),
         "extends": (
             str | list[str] | None,
@@ -169,64 +185,154 @@ def scenario_model() -> type[BaseModel]:
 # errors: pydantic -> one line
 
 
-def _key_path(loc: tuple) -> str:
-    parts: list[str] = []
-    for item in loc:
-        if isinstance(item, int):
-            parts.append(str(item))
-        elif item in TARGET_KINDS or item.startswith("function-"):
-            continue  # discriminator tag / validator wrapper, not a key the user wrote
+def _models_in(annotation: Any) -> list[type[BaseModel]]:
+    """The pydantic models an annotation can hold (through Optional, unions, lists, Annotated)."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return [annotation]
+    out: list[type[BaseModel]] = []
+    for arg in get_args(annotation):
+        out.extend(_models_in(arg))
+    return out
+
+
+def _tagged(annotation: Any) -> dict[str, type[BaseModel]]:
+    """{kind tag: model} of the tagged union(s) inside an annotation (targets, shocks, ...)."""
+    out = {}
+    for m in _models_in(annotation):
+        field = m.model_fields.get("kind")
+        if field is not None and get_origin(field.annotation) is Literal:
+            out.update({tag: m for tag in get_args(field.annotation)})
+    return out
+
+
+def _is_mapping_of_user_keys(annotation: Any) -> Any:
+    """The value annotation when ``annotation`` is (an optional) dict[str, V], else None."""
+    if get_origin(annotation) is dict:
+        return get_args(annotation)[1]
+    for arg in get_args(annotation):
+        if get_origin(arg) is dict:
+            return get_args(arg)[1]
+    return None
+
+
+def _describe(annotation: Any) -> str:
+    """'text or a list of text' for str | list[str], used when a value fits no union member."""
+    names = {str: "text", int: "an integer", float: "a number", bool: "true or false"}
+    parts = []
+    for arg in get_args(annotation) or (annotation,):
+        if arg is type(None):
+            continue
+        origin = get_origin(arg)
+        if origin is list:
+            inner = get_args(arg)[0] if get_args(arg) else None
+            parts.append(f"a list of {names.get(inner, 'values')}")
+        elif origin is dict:
+            parts.append("a mapping")
         else:
-            parts.append(str(item))
-    return ".".join(parts)
+            parts.append(names.get(arg, getattr(arg, "__name__", str(arg))))
+    return " or ".join(parts)
 
 
-def _allowed_keys(model: type[BaseModel], loc: tuple) -> list[str]:
-    """Keys allowed at the place a bad key was found (for the did-you-mean hint)."""
+def _walk(model: type[BaseModel], loc: tuple) -> tuple[str, list[str], Any, dict, bool]:
+    """Follow a pydantic error location through the schema.
+
+    Returns the key path as the user wrote it (discriminator tags and union-member labels removed),
+    the keys allowed where the last item sits, the annotation there, the tagged members there, and
+    whether a union-member label was skipped (the value fit none of the members).
+    """
+    parts: list[str] = []
     current: Any = model
-    for item in loc[:-1]:
+    allowed: list[str] = list(model.model_fields)
+    annotation: Any = model
+    skipped_union = False
+    for i, item in enumerate(loc):
+        last = i == len(loc) - 1
+        models = _models_in(current)
         if isinstance(item, int):
+            parts.append(str(item))
             continue
-        if item in TARGET_KINDS:
-            current = {"peak_by": PeakBy, "intensity_reduction": IntensityReduction,
-                       "share_at_least": ShareAtLeast, "cap": Cap, "neutral_by": NeutralBy}[item]
+        tagged = _tagged(current)
+        if item in tagged:
+            current = tagged[item]
+            allowed = list(current.model_fields)
             continue
-        field = getattr(current, "model_fields", {}).get(item)
-        if field is None:
-            return []
-        ann = field.annotation
-        if isinstance(ann, type) and issubclass(ann, BaseModel):
-            current = ann
-    return list(getattr(current, "model_fields", {}))
+        value_type = _is_mapping_of_user_keys(current)
+        if value_type is not None and not models:
+            parts.append(str(item))
+            current = annotation = value_type
+            continue
+        fields = models[0].model_fields if len(models) == 1 else {}
+        if item in fields:
+            allowed = list(fields)
+            parts.append(item)
+            current = annotation = fields[item].annotation
+            continue
+        if last and len(models) == 1:  # an unknown key the user wrote
+            parts.append(str(item))
+            continue
+        skipped_union = True  # a union-member label such as 'str' or 'list[str]'
+    return ".".join(parts), allowed, annotation, _tagged(current), skipped_union
+
+
+def _shown(given: Any) -> str:
+    if given is None:
+        return "an empty value"
+    if isinstance(given, dict):
+        return "a mapping"
+    if isinstance(given, list):
+        return "a list"
+    if isinstance(given, datetime.date):
+        return f"the date {given.isoformat()}"
+    text = repr(given)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+_PRIORITY = {"extra_forbidden": 0, "union_tag_invalid": 1, "union_tag_not_found": 1, "missing": 3}
 
 
 def _first_error(exc: ValidationError, model: type[BaseModel]) -> tuple[str, str]:
-    err = exc.errors(include_url=False)[0]
+    """(key path, message) of the most useful error: an unknown key first, a missing key last."""
+    errors = exc.errors(include_url=False)
+    err = min(errors, key=lambda e: _PRIORITY.get(e["type"], 2))  # stable: first of a kind
     loc, typ, given = tuple(err["loc"]), err["type"], err.get("input")
-    key = _key_path(loc)
+    key, allowed, annotation, tagged, skipped_union = _walk(model, loc)
     if typ == "extra_forbidden":
-        hint = registry.did_you_mean(loc[-1], _allowed_keys(model, loc))
+        hint = registry.did_you_mean(loc[-1], allowed)
         return key, f"unknown key '{loc[-1]}'{hint}"
-    if typ == "union_tag_invalid":
+    if typ in ("union_tag_invalid", "union_tag_not_found"):
+        kinds = list(tagged) or [t.strip(" '") for t in
+                                 err.get("ctx", {}).get("expected_tags", "").split(",")]
+        if typ == "union_tag_not_found":
+            return key, f"missing 'kind', expected one of {', '.join(kinds)}"
         kind = err.get("ctx", {}).get("tag", given)
-        hint = registry.did_you_mean(kind, TARGET_KINDS)
-        return key, f"unknown kind '{kind}', expected one of {', '.join(TARGET_KINDS)}{hint}"
-    if typ == "union_tag_not_found":
-        return key, f"missing 'kind', expected one of {', '.join(TARGET_KINDS)}"
+        hint = registry.did_you_mean(kind, kinds)
+        return key, f"unknown kind '{kind}', expected one of {', '.join(kinds)}{hint}"
     if typ == "missing":
         return key, "required key is missing"
     msg = err["msg"].removeprefix("Value error, ")
-    if typ in ("int_type", "int_from_float", "int_parsing"):
+    inner = err.get("ctx", {}).get("error")
+    if isinstance(inner, _AtKey):
+        key, msg = f"{key}.{inner.key}", inner.message
+    if skipped_union and typ != "value_error":
+        msg = f"expected {_describe(annotation)}"
+    elif typ in ("int_type", "int_from_float", "int_parsing"):
         msg = "expected an integer"
     elif typ in ("string_type",):
-        msg = "expected a text string"
+        msg = "expected text"
     elif typ in ("list_type",):
         msg = "expected a list"
     elif typ in ("model_type", "model_attributes_type", "dict_type"):
         msg = "expected a mapping of keys"
+    elif typ == "greater_than_equal":
+        msg = f"expected a value greater than or equal to {err['ctx']['ge']}"
+    elif typ == "less_than_equal":
+        msg = f"expected a value less than or equal to {err['ctx']['le']}"
+    elif typ == "string_pattern_mismatch" and key == "name":
+        msg = "expected a plain name (letters, digits, '_', '-', '.', '+'; no '/')"
+    elif typ == "string_too_short":
+        msg = "expected non-empty text"
     if "(got" not in msg:
-        shown = repr(given) if not isinstance(given, dict | list) else type(given).__name__
-        msg = f"{msg} (got {shown})"
+        msg = f"{msg} (got {_shown(given)})"
     return key, msg
 
 
@@ -263,13 +369,18 @@ def _validate(data: dict, path: Path) -> BaseModel:
         raise ScenarioError(path, key, msg) from None
 
 
-def _load_chain(path: Path, stack: tuple[Path, ...]) -> tuple[dict, dict[str, str], dict[str, Path]]:
+def _load_chain(path: Path, stack: tuple[Path, ...] = (), shown: tuple[Path, ...] = ()
+                ) -> tuple[dict, dict[str, str], dict[str, Path]]:
     """Raw merged data of ``path`` and its ancestors, the provenance of each parameter
-    (``scenario:<file>`` or ``inherited:<file>``) and the file that set it."""
-    path = path.resolve() if path.exists() else path
-    if path in stack:
-        cycle = " -> ".join(p.name for p in (*stack, path))
-        raise ScenarioError(stack[-1], "extends", f"inheritance cycle ({cycle})")
+    (``scenario:<file>`` or ``inherited:<file>``) and the file that set it.
+
+    ``stack`` holds the resolved files being inherited (to find cycles), ``shown`` the same files as
+    the user would write them (relative to the first file's folder), for error messages.
+    """
+    real = path.resolve()
+    if real in stack:
+        cycle = " -> ".join(p.name for p in (*stack, real))
+        raise ScenarioError(shown[-1], "extends", f"inheritance cycle ({cycle})")
     data = load_yaml(path)
     own = _validate(data, path)  # each file must be valid on its own, so errors name the right file
     check_values(own, path)
@@ -279,19 +390,23 @@ def _load_chain(path: Path, stack: tuple[Path, ...]) -> tuple[dict, dict[str, st
     merged: dict = {}
     origin: dict[str, str] = {}
     where: dict[str, Path] = {}
-    for parent in parents:
+    for i, parent in enumerate(parents):
+        key = "extends" if isinstance(data["extends"], str) else f"extends.{i}"
         ppath = Path(parent) if Path(parent).is_absolute() else path.parent / parent
-        if not ppath.exists():
-            raise ScenarioError(path, "extends", f"inherited file not found: {parent}")
-        pdata, porigin, pwhere = _load_chain(ppath, (*stack, path))
+        try:
+            read_bytes(ppath)
+        except FileReadError as exc:
+            reason = exc.reason.removeprefix("file ")
+            raise ScenarioError(path, key, f"inherited file {reason}: {parent}") from None
+        pdata, porigin, pwhere = _load_chain(ppath, (*stack, real), (*shown, path))
         merged = _merge(merged, pdata)
         origin.update({k: f"inherited:{v.split(':', 1)[-1]}" for k, v in porigin.items()})
         where.update(pwhere)
     merged = _merge(merged, data)
     for section in registry.sections():
-        for key in (data.get(section) or {}):
-            origin[f"{section}.{key}"] = f"scenario:{path.name}"
-            where[f"{section}.{key}"] = path
+        for k in (data.get(section) or {}):
+            origin[f"{section}.{k}"] = f"scenario:{path.name}"
+            where[f"{section}.{k}"] = path
     return merged, origin, where
 
 
@@ -384,7 +499,7 @@ def check_semantics(model: BaseModel, path: Path, where: dict[str, Path] | None 
 def load_scenario(path: str | Path) -> LoadedScenario:
     """Load, inherit and validate a scenario file. Raises ScenarioError on any problem."""
     path = Path(path)
-    raw, origin, where = _load_chain(path, ())
+    raw, origin, where = _load_chain(path)
     model = _validate(raw, path)
     if model.name is None:
         model = model.model_copy(update={"name": path.stem})

@@ -1,11 +1,16 @@
 """Safe YAML reading: a safe loader that also rejects duplicate keys, bounds aliases and nesting.
 
-Only ``yaml.SafeLoader`` is used, so tags such as ``!!python/object`` are refused. Every problem
-becomes a one-line :class:`~ctsim.errors.ScenarioError` naming the file, the line and what was wrong.
+Only ``yaml.SafeLoader`` constructors are used, and a composed document is checked before anything is
+built from it: tags other than plain YAML values (``!!python/object`` ...) are refused, duplicate keys
+are errors, and nesting depth and the size of the document with its aliases expanded are bounded, so a
+hostile file (a "billion laughs" alias bomb, thousands of nested brackets) costs milliseconds and
+kilobytes. Every problem becomes a one-line :class:`~ctsim.errors.ScenarioError` naming the file, the
+key path when there is one, the line, and what was wrong.
 """
 
 from __future__ import annotations
 
+import codecs
 from pathlib import Path
 
 import yaml
@@ -14,11 +19,30 @@ from .errors import ScenarioError
 
 MAX_ALIASES = 100  # billion-laughs guard: more aliases than any hand-written scenario needs
 MAX_DEPTH = 20  # a scenario is at most ~5 levels deep; 20 leaves room without unbounded recursion
+MAX_NODES = 100_000  # values after expanding aliases; a real scenario has a few hundred
 MAX_BYTES = 2_000_000  # a scenario file is a few kB; 2 MB is far beyond any real one
 
+_CORE = "tag:yaml.org,2002:"
+ALLOWED_TAGS = frozenset(
+    _CORE + t for t in ("null", "bool", "int", "float", "str", "seq", "map", "timestamp")
+)
+MERGE_TAG = _CORE + "merge"
 
-class _StrictLoader(yaml.SafeLoader):
-    """SafeLoader that refuses duplicate keys and counts aliases."""
+
+class FileReadError(ScenarioError):
+    """The file could not be read at all (missing, a folder, no permission)."""
+
+    def __init__(self, file, reason: str):
+        self.reason = reason
+        super().__init__(file, "", reason)
+
+
+class _Refused(yaml.YAMLError):
+    """A document refused by a safety limit (its message is already one line for the user)."""
+
+
+class _CountingLoader(yaml.SafeLoader):
+    """SafeLoader that counts aliases while composing (the composer itself is bounded)."""
 
     def __init__(self, stream):
         super().__init__(stream)
@@ -29,93 +53,128 @@ class _StrictLoader(yaml.SafeLoader):
             self._aliases += 1
             if self._aliases > MAX_ALIASES:
                 event = self.peek_event()
-                raise yaml.YAMLError(
+                raise _Refused(
                     f"line {event.start_mark.line + 1}: more than {MAX_ALIASES} aliases "
                     "(refusing a possible alias bomb)"
                 )
         return super().compose_node(parent, index)
 
-    def construct_mapping(self, node, deep=False):
-        seen: dict = {}
-        for key_node, _ in node.value:
-            key = self.construct_object(key_node, deep=deep)
-            try:
-                hash(key)
-            except TypeError:
-                raise yaml.YAMLError(
-                    f"line {key_node.start_mark.line + 1}: a mapping key must be a plain value"
-                ) from None
-            if key in seen:
-                raise yaml.YAMLError(
-                    f"line {key_node.start_mark.line + 1}: duplicate key '{key}' "
-                    f"(first at line {seen[key] + 1})"
-                )
-            seen[key] = key_node.start_mark.line
-        return super().construct_mapping(node, deep=deep)
+
+def _tag_text(tag: str) -> str:
+    return "!!" + tag.removeprefix(_CORE) if tag.startswith(_CORE) else tag
 
 
-def _depth(node: yaml.Node, limit: int) -> int:
-    """Nesting depth of a composed node tree, stopping early past ``limit``."""
-    stack = [(node, 1)]
-    deepest = 0
-    seen: set[int] = set()
+def _check_tree(root: yaml.Node, loader: yaml.SafeLoader) -> tuple[str, str] | None:
+    """Walk the composed document (aliases expanded, bounded): refuse unsafe tags, duplicate keys,
+    non-scalar keys, excessive depth and size. Returns (key path, message) of the first problem."""
+    stack: list[tuple[yaml.Node, tuple, int]] = [(root, (), 1)]
+    visited = 0
+    checked: set[int] = set()  # mapping nodes already checked for duplicate keys
     while stack:
-        current, d = stack.pop()
-        deepest = max(deepest, d)
-        if deepest > limit or id(current) in seen:
-            if deepest > limit:
-                return deepest
-            continue
-        seen.add(id(current))
-        if isinstance(current, yaml.MappingNode):
-            for k, v in current.value:
-                stack.append((k, d + 1))
-                stack.append((v, d + 1))
-        elif isinstance(current, yaml.SequenceNode):
-            stack.extend((v, d + 1) for v in current.value)
-    return deepest
+        node, path, depth = stack.pop()
+        key = ".".join(str(p) for p in path[:6]) + (".(...)" if len(path) > 6 else "")
+        line = node.start_mark.line + 1
+        visited += 1
+        if visited > MAX_NODES:
+            return "", (f"more than {MAX_NODES} values once aliases are expanded "
+                        "(refusing a possible alias bomb)")
+        if depth > MAX_DEPTH:
+            return key, f"nesting deeper than {MAX_DEPTH} levels (line {line})"
+        if node.tag == MERGE_TAG and isinstance(node, yaml.ScalarNode):
+            node.tag = _CORE + "str"  # a bare '<<' as a value is text, not a merge
+        if node.tag not in ALLOWED_TAGS:
+            return key, (f"invalid YAML at line {line}: tag '{_tag_text(node.tag)}' is not allowed "
+                         "(scenario files hold plain numbers, text, lists and mappings)")
+        if isinstance(node, yaml.SequenceNode):
+            stack.extend((child, (*path, i), depth + 1)
+                         for i, child in reversed(list(enumerate(node.value))))
+        elif isinstance(node, yaml.MappingNode):
+            first = id(node) not in checked
+            checked.add(id(node))
+            seen: dict = {}
+            children: list[tuple[yaml.Node, tuple, int]] = []
+            for key_node, value_node in node.value:
+                kline = key_node.start_mark.line + 1
+                if key_node.tag == MERGE_TAG:  # '<<: *anchor' merges a mapping
+                    children.append((value_node, path, depth))
+                    continue
+                if not isinstance(key_node, yaml.ScalarNode):
+                    return key, f"line {kline}: a mapping key must be a plain value"
+                if key_node.tag not in ALLOWED_TAGS:
+                    return key, (f"invalid YAML at line {kline}: tag '{_tag_text(key_node.tag)}' "
+                                 "is not allowed")
+                name = loader.construct_object(key_node)
+                if first and name in seen:
+                    return ".".join(str(p) for p in (*path, name)), (
+                        f"duplicate key '{name}' at line {kline} (first at line {seen[name]})")
+                seen[name] = kline
+                children.append((value_node, (*path, name), depth + 1))
+            stack.extend(reversed(children))  # popped in document order
+    return None
 
 
 def _one_line(exc: yaml.YAMLError) -> str:
     mark = getattr(exc, "problem_mark", None)
     problem = getattr(exc, "problem", None)
     if mark is not None and problem:
-        return f"invalid YAML at line {mark.line + 1}, column {mark.column + 1}: {problem}"
+        where = f"invalid YAML at line {mark.line + 1}, column {mark.column + 1}"
+        if "'\\t'" in problem:
+            return f"{where}: a tab character; indent YAML with spaces, not tabs"
+        if "another document" in problem:
+            return f"{where}: a second document ('---'); a scenario file holds one document"
+        if "<block end>" in problem or "mapping values are not allowed" in problem:
+            problem += "; check the indentation of this line and the one before"
+        context = getattr(exc, "context", None)
+        return f"{where}: {problem}" + (f" ({context})" if context else "")
     return f"invalid YAML: {exc}"
+
+
+def read_bytes(path: Path) -> bytes:
+    """The file's bytes, or FileReadError saying why it cannot be read."""
+    try:
+        if path.is_dir():
+            raise FileReadError(path, "is a folder, expected a scenario file (.yaml)")
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise FileReadError(path, "file not found") from None
+    except PermissionError:
+        raise FileReadError(path, "file is not readable (permission denied)") from None
+    except OSError as exc:
+        raise FileReadError(path, f"cannot read file ({exc.strerror or exc})") from None
 
 
 def load_yaml(path: str | Path) -> dict:
     """Read one scenario file into a plain dict, or raise ScenarioError."""
     path = Path(path)
-    try:
-        if path.is_dir():
-            raise ScenarioError(path, "", "is a folder, expected a scenario file (.yaml)")
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise ScenarioError(path, "", "file not found") from None
-    except PermissionError:
-        raise ScenarioError(path, "", "file is not readable (permission denied)") from None
-    except OSError as exc:
-        raise ScenarioError(path, "", f"cannot read file ({exc.strerror})") from None
+    raw = read_bytes(path)
     if len(raw) > MAX_BYTES:
         raise ScenarioError(path, "", f"file is {len(raw)} bytes, expected a scenario under 2 MB")
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE, codecs.BOM_UTF32_LE,
+                       codecs.BOM_UTF32_BE)):
+        raise ScenarioError(path, "", "UTF-16/32 text, expected UTF-8; save the file as UTF-8")
     if b"\x00" in raw:
         raise ScenarioError(path, "", "binary file, expected a UTF-8 YAML text file")
     try:
-        text = raw.decode("utf-8")
+        text = raw.decode("utf-8-sig")  # a UTF-8 byte-order mark is harmless
     except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
         raise ScenarioError(
-            path, "", f"not valid UTF-8 (byte {raw[exc.start]:#04x} at offset {exc.start})"
+            path, "",
+            f"not valid UTF-8 (byte {raw[exc.start]:#04x} at line {line}, offset {exc.start}); "
+            "save the file as UTF-8",
         ) from None
     try:
-        loader = _StrictLoader(text)
+        loader = _CountingLoader(text)
         try:
             node = loader.get_single_node()
-            if node is not None and _depth(node, MAX_DEPTH) > MAX_DEPTH:
-                raise ScenarioError(path, "", f"nesting deeper than {MAX_DEPTH} levels")
+            problem = _check_tree(node, loader) if node is not None else None
+            if problem is not None:
+                raise ScenarioError(path, *problem)
             data = loader.construct_document(node) if node is not None else None
         finally:
             loader.dispose()
+    except _Refused as exc:
+        raise ScenarioError(path, "", str(exc)) from None
     except yaml.YAMLError as exc:
         raise ScenarioError(path, "", _one_line(exc)) from None
     except RecursionError:

@@ -268,9 +268,10 @@ def _walk(model: type[BaseModel], loc: tuple) -> tuple[str, list[str], Any, dict
             current = annotation = fields[item].annotation
             continue
         if last and len(models) == 1:  # an unknown key the user wrote
+            allowed = list(fields)
             parts.append(str(item))
             continue
-        skipped_union = True  # a union-member label such as 'str' or 'list[str]'
+        skipped_union = last  # a union-member label ('str', 'list[str]'): the value fit no member
     return ".".join(parts), allowed, annotation, _tagged(current), skipped_union
 
 
@@ -293,7 +294,9 @@ _PRIORITY = {"extra_forbidden": 0, "union_tag_invalid": 1, "union_tag_not_found"
 def _first_error(exc: ValidationError, model: type[BaseModel]) -> tuple[str, str]:
     """(key path, message) of the most useful error: an unknown key first, a missing key last."""
     errors = exc.errors(include_url=False)
-    err = min(errors, key=lambda e: _PRIORITY.get(e["type"], 2))  # stable: first of a kind
+    # most useful first: by kind, then the deepest location (inside a union member beats "fits no
+    # member"); min() is stable, so ties keep pydantic's order
+    err = min(errors, key=lambda e: (_PRIORITY.get(e["type"], 2), -len(e["loc"])))
     loc, typ, given = tuple(err["loc"]), err["type"], err.get("input")
     key, allowed, annotation, tagged, skipped_union = _walk(model, loc)
     if typ == "extra_forbidden":

@@ -13,6 +13,7 @@ import numpy as np
 
 from . import registry
 from .resolve import ResolvedScenario
+from .shockspec import shock_arrays
 
 CALIBRATION_YEAR = 2020  # the engine's initial state is the observed 2020 (bundled history)
 
@@ -52,9 +53,11 @@ def build_inputs(
     resolved: ResolvedScenario,
     overrides: dict[str, np.ndarray] | None = None,
     n_samples: int = 1,
+    sample_ids: np.ndarray | None = None,
 ) -> Inputs:
     """Arrays for the engine. ``overrides`` maps parameter names to per-sample values: an array [S]
-    for a scalar, or [S, Y] for a path (already interpolated)."""
+    for a scalar, or [S, Y] for a path (already interpolated). Shocks become ``shocks.*`` arrays
+    (stochastic ones drawn for ``sample_ids``, default 0..S-1; see ctsim.shockspec)."""
     start, end = resolved.years
     years = np.arange(min(CALIBRATION_YEAR, start), end + 1)
     params = registry.parameters()
@@ -70,4 +73,5 @@ def build_inputs(
         if arr.shape != expected:
             raise ValueError(f"override {name}: shape {arr.shape}, expected {expected}")
         values[name] = arr
+    values.update(shock_arrays(resolved.shocks, years, resolved.seed, n_samples, sample_ids))
     return Inputs(years=years, n_samples=n_samples, values=values)

@@ -16,6 +16,7 @@ class ResolvedScenario:
     values: dict[str, float | dict[int, float]]
     provenance: dict[str, str]  # name -> "default" | "scenario:<file>" | "inherited:<file>"
     targets: list = field(default_factory=list)
+    shocks: list = field(default_factory=list)
     description: str = ""
     scenario_hash: str = ""
 
@@ -42,6 +43,7 @@ def resolve(scenario: LoadedScenario) -> ResolvedScenario:
         values=values,
         provenance=provenance,
         targets=scenario.targets,
+        shocks=list(scenario.model.shocks),
         description=scenario.model.description,
         scenario_hash=scenario.hash,
     )

@@ -27,6 +27,7 @@ from pydantic import (
 
 from . import registry
 from .errors import ScenarioError
+from .shockspec import Shock, check_shock, shock_years
 from .yamlio import FileReadError, load_yaml, read_bytes
 
 DEFAULT_START, DEFAULT_END = 2020, 2060
@@ -174,6 +175,7 @@ def scenario_model() -> type[BaseModel]:
         "years": (Years, Field(default_factory=Years, description="Simulated horizon")),
         "seed": (int, Field(0, ge=0, description="Seed for every random draw")),
         "targets": (list[Target], Field(default_factory=list, description="Targets to evaluate")),
+        "shocks": (list[Shock], Field(default_factory=list, description="Shocks (tagged by kind)")),
     }
     for section, params in registry.sections().items():
         model = _section_model(section, params)
@@ -497,6 +499,13 @@ def check_semantics(model: BaseModel, path: Path, where: dict[str, Path] | None 
         value = getattr(t, "value", None)
         if t.kind in ("intensity_reduction", "share_at_least") and not 0 <= value <= 1:
             raise ScenarioError(path, f"targets.{i}.value", f"expected a fraction in [0, 1] (got {value:g})")
+    for i, s in enumerate(model.shocks):
+        for key, year in shock_years(s):
+            if not start <= year <= end:
+                raise ScenarioError(path, f"shocks.{i}.{key}", f"year outside horizon {start}-{end} (got {year})")
+        problem = check_shock(s)
+        if problem:
+            raise ScenarioError(path, f"shocks.{i}.{problem[0]}", problem[1])
 
 
 def load_scenario(path: str | Path) -> LoadedScenario:

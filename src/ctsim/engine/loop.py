@@ -8,7 +8,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..inputs import Inputs
-from . import macro, policy, power, steel
+from . import macro, policy, power, shocks, steel
 from .axes import NON_FOSSIL, POWER_TECHS, VARIABLE_RENEWABLES, K
 from .guards import check_year
 from .units import GCE_PER_KWH_TO_MTCE_PER_TWH, MTCE_PER_TWH
@@ -31,6 +31,7 @@ OUTPUTS = (
     "gen_coal_efficient_twh", "co2_captured_mt", "co2_captured_power_mt", "co2_captured_steel_mt",
     "removal_land_mt", "removal_beccs_mt", "removal_daccs_mt", "removal_total_mt", "co2_net_mt",
     "srmc_coal_cny_per_mwh", "srmc_gas_cny_per_mwh", "ets_cost_power_bn_cny", "ets_cost_steel_bn_cny",
+    "unserved_steel_twh", "unserved_industry_twh", "steel_lost_mt", "gdp_loss_bn",
 )
 
 
@@ -97,13 +98,16 @@ def simulate(inp: Inputs) -> dict[str, np.ndarray]:
     for t in range(Y):
         # --- macro -------------------------------------------------------------------------
         g = _path(inp, "macro.gdp_growth", t)
-        gdp = P("macro.gdp_2020_bn") * np.ones(S) if t == 0 else macro.grow(state["gdp"], g)
+        gdp_trend = P("macro.gdp_2020_bn") * np.ones(S) if t == 0 else macro.grow(state["gdp_trend"], g)
+        rebound = P("shock.rebound_fraction")
 
         year = int(inp.years[t])
         price = _path(inp, "policy.carbon_price", t)
 
         # --- steel -------------------------------------------------------------------------
         output = _path(inp, "steel.output_mt", t) * np.ones(S)
+        if t > 0:  # part of last year's output lost to rationing is made up
+            output = output + rebound * state["steel_lost"]
         requested = np.stack(np.broadcast_arrays(
             _path(inp, "steel.ccus_share", t), _path(inp, "steel.eaf_share", t),
             _path(inp, "steel.h2dri_share", t), np.zeros(S)), axis=-1)[:, :3]
@@ -174,6 +178,7 @@ def simulate(inp: Inputs) -> dict[str, np.ndarray]:
 
         # --- dispatch ----------------------------------------------------------------------
         cf = np.stack([_path(inp, cf_names[tech], t) * np.ones(S) for tech in NON_FOSSIL], axis=-1)
+        cf[:, NON_FOSSIL.index("hydro")] *= _path(inp, "shocks.hydro_cf_factor", t)
         nonfossil = power.potential_generation(avail[:, nf_idx], cf)
         bio = _path(inp, "power.bio_generation_twh", t)
         oil_gen = _path(inp, "power.oil_generation_twh", t)
@@ -189,16 +194,32 @@ def simulate(inp: Inputs) -> dict[str, np.ndarray]:
             k: policy.carbon_cost(price, cov_power, hr * 1e-3 * ef, bench)
             for k, hr, ef in (("eff", hr_eff, ef_coal), ("other", hr_other, ef_coal), ("gas", gas_hr, ef_gas))
         }
-        coal_price = _path(inp, "power.coal_price_cny_per_tce", t)
+        coal_price = _path(inp, "power.coal_price_cny_per_tce", t) * _path(inp, "shocks.coal_price_factor", t)
         srmc_coal = power.srmc(coal_price, hr_other, carbon["other"])
         srmc_gas = power.srmc(_path(inp, "power.gas_price_cny_per_tce", t), gas_hr, carbon["gas"])
-        d = power.dispatch(
-            demand, nonfossil, vre_mask, bio + oil_gen,
-            power.potential_generation(gas_cap, _path(inp, "power.gas_cf", t)),
-            power.potential_generation(gas_cap, P("power.gas_cf_max")),
-            power.potential_generation(coal_cap, P("power.coal_cf_max")),
-            gas_before_coal=srmc_gas < srmc_coal,
-        )
+        gas_plan = power.potential_generation(gas_cap, _path(inp, "power.gas_cf", t))
+        gas_max = power.potential_generation(gas_cap, P("power.gas_cf_max"))
+        coal_max = power.potential_generation(coal_cap, P("power.coal_cf_max"))
+        d = power.dispatch(demand, nonfossil, vre_mask, bio + oil_gen, gas_plan, gas_max, coal_max,
+                           gas_before_coal=srmc_gas < srmc_coal)
+        # a coal supply shortfall: coal (and gas, short too) cannot reach what they would have run
+        coal_max, gas_max = shocks.fossil_limits(d["coal"], d["gas"], _path(inp, "shocks.coal_shortfall", t),
+                                                 coal_max, gas_max)
+        d = power.dispatch(demand, nonfossil, vre_mask, bio + oil_gen, np.minimum(gas_plan, gas_max),
+                           gas_max, coal_max, gas_before_coal=srmc_gas < srmc_coal)
+        # who loses power: user groups in the curtailment order; steel loses output in proportion
+        industry_load = base * P("shock.industry_share_of_base")
+        loads = np.stack([steel_elec, industry_load, demand - steel_elec - industry_load], axis=-1)
+        ranks = np.stack([_path(inp, f"shocks.rank_{u}", t) * np.ones(S) for u in ("steel", "industry", "other")],
+                         axis=-1)
+        cut = shocks.curtail(d["unserved"], loads, P("shock.max_cut_fraction"), ranks)
+        kept = 1.0 - np.divide(cut[:, 0], steel_elec, out=np.zeros(S), where=steel_elec > 0)
+        steel_lost = output * (1.0 - kept)
+        output, production = output * kept, production * kept[:, None]
+        steel_coal, steel_co2, steel_captured = steel_coal * kept, steel_co2 * kept, steel_captured * kept
+        loss = shocks.gdp_loss(d["unserved"], demand, P("shock.gdp_loss_per_unserved"))
+        gap = loss if t == 0 else state["gdp_gap"] - rebound * state["gdp_loss"] + loss
+        gdp = gdp_trend * (1.0 - gap)
         ccs_frac = np.divide(avail[:, K["coal_ccs"]], coal_cap, out=np.zeros(S), where=coal_cap > 0)
         gen_ccs = d["coal"] * ccs_frac
         coal_max_plain = power.potential_generation(avail[:, K["coal"]], P("power.coal_cf_max"))
@@ -246,7 +267,7 @@ def simulate(inp: Inputs) -> dict[str, np.ndarray]:
         # --- record ------------------------------------------------------------------------
         rec = {
             "co2_total_mt": co2_total, "co2_power_mt": co2_power, "co2_steel_mt": steel_co2,
-            "co2_steel_indirect_mt": steel_elec * co2_power / np.maximum(gen_total, 1e-9),
+            "co2_steel_indirect_mt": (steel_elec - cut[:, 0]) * co2_power / np.maximum(gen_total, 1e-9),
             "co2_other_energy_mt": co2_other, "co2_road_mt": road_oil * ef_oil,
             "co2_process_mt": co2_process * np.ones(S),
             "gen_total_twh": gen_total, "gen_coal_twh": d["coal"], "gen_coal_ccs_twh": gen_ccs,
@@ -274,6 +295,8 @@ def simulate(inp: Inputs) -> dict[str, np.ndarray]:
                 co2_power - bench * (d["coal"] + d["gas"] + oil_gen)) / 1000,
             "ets_cost_steel_bn_cny": price * policy.covered(year, P("policy.ets_steel_start_year")) * (
                 steel_co2 - _path(inp, "policy.steel_benchmark_t_per_t", t) * output) / 1000,
+            "unserved_steel_twh": cut[:, 0], "unserved_industry_twh": cut[:, 1],
+            "steel_lost_mt": steel_lost, "gdp_loss_bn": gdp_trend - gdp,
             "srmc_coal_cny_per_mwh": srmc_coal * np.ones(S), "srmc_gas_cny_per_mwh": srmc_gas * np.ones(S),
         }
         for i, tech in enumerate(NON_FOSSIL):
@@ -287,8 +310,9 @@ def simulate(inp: Inputs) -> dict[str, np.ndarray]:
         check_year(out, t, int(inp.years[t]))
         coal_t_per_mwh = hr_other * 1e-3 * ef_coal
         marginal = np.where(d["coal"] > 0, coal_t_per_mwh, np.where(d["gas"] > 0, gas_hr * 1e-3 * ef_gas, 0.0))
-        state.update(steel_extra=extra, bfbof_share=shares[:, 0], marginal_t_per_mwh=marginal)
-        state.update(gdp=gdp, road=road_service, base=base, coal_other=coal_other,
+        state.update(steel_extra=extra, bfbof_share=shares[:, 0], marginal_t_per_mwh=marginal,
+                     steel_lost=steel_lost, gdp_gap=gap, gdp_loss=loss)
+        state.update(gdp_trend=gdp_trend, road=road_service, base=base, coal_other=coal_other,
                      gas_other=gas_other, oil_other=oil_other)
 
     anchor = inp.years.tolist().index(2020)

@@ -10,6 +10,7 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pytest
 from clitools import ctsim_command, run_subprocess, snapshot
 
@@ -180,3 +181,19 @@ def test_missing_scenario_file(tmp_path, ctsim_main):
     assert result.code == 2
     assert result.err_lines == [f"error: {tmp_path / 'nope.yaml'}: file not found"]
     assert not (tmp_path / "out").exists()
+
+
+def test_a_broken_invariant_exits_3_with_one_line_and_no_output(tmp_path, ctsim_main, monkeypatch,
+                                                                 root):
+    """A (simulated) engine bug: steel electricity turns NaN. The guard stops the run in the first
+    year, the CLI prints one line naming variable, year and sample, exits 3 and writes nothing."""
+    import ctsim.engine.steel as steel
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(steel, "electricity", lambda production, mwh: production[:, 0] * np.nan)
+    result = ctsim_main("run", root / "scenarios" / "baseline.yaml")
+    assert result.code == 3
+    assert len(result.err_lines) == 1, result.stderr
+    assert result.err_lines[0].startswith("error: model invariant broken: ")
+    assert " in 2020, sample 0: not a finite number (got nan)" in result.err_lines[0]
+    assert list(tmp_path.iterdir()) == []

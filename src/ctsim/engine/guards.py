@@ -1,34 +1,79 @@
-"""Invariant checks run after each simulated year (see docs/model.md, "Invariants")."""
+"""Invariant checks run after each simulated year (see docs/model.md, "Invariants").
+
+A violation raises :class:`~ctsim.errors.ModelInvariantError` naming the variable, the year and the
+first sample where it broke (exit code 3 in the CLI): a model that produces NaN or a negative stock
+says so instead of writing it to a table or a figure.
+"""
 
 from __future__ import annotations
+
+import functools
 
 import numpy as np
 
 from ..errors import ModelInvariantError
 
+# Stocks and flows that cannot be negative (capacity, generation, production, fuel use, gross CO2 of
+# a source, captured CO2, removals, GDP, the carbon price). Net CO2 and net ETS payments may be.
 NON_NEGATIVE_PREFIXES = ("cap_", "gen_", "steel_", "coal_", "oil_", "gas_", "demand_", "unserved",
-                         "curtailed", "pe_", "nonfossil_")
+                         "curtailed", "pe_", "nonfossil_", "removal_", "co2_captured")
+NON_NEGATIVE = ("co2_total_mt", "co2_power_mt", "co2_steel_mt", "co2_steel_indirect_mt",
+                "co2_road_mt", "co2_process_mt", "gdp_bn", "carbon_price")
 SHARES = ("share_nonfossil_gen", "share_nonfossil_pe", "steel_eaf_share")
-TOLERANCE = 1e-9  # relative slack for balances and bounds (floating-point round-off only)
+TOLERANCE = 1e-9  # relative slack for signs and bounds (floating-point round-off only)
+BALANCE_TOLERANCE = 1e-6  # relative slack for sums of parts (round-off over a few additions)
+
+# (total, parts, what it is): a total must equal the sum of its parts, every year, every sample
+BALANCES = (
+    ("gen_total_twh", ("gen_coal_twh", "gen_gas_twh", "gen_oil_twh", "gen_hydro_twh",
+                       "gen_nuclear_twh", "gen_wind_twh", "gen_solar_twh", "gen_bio_twh"),
+     "generation by source"),
+    ("steel_total_mt", ("steel_bfbof_mt", "steel_eaf_mt", "steel_h2dri_mt"), "steel output by route"),
+    ("coal_total_mtce", ("coal_power_mtce", "coal_steel_mtce", "coal_other_mtce"), "coal use by sector"),
+    ("pe_total_mtce", ("coal_total_mtce", "oil_total_mtce", "gas_total_mtce", "nonfossil_pe_mtce"),
+     "primary energy by fuel"),
+    ("co2_total_mt", ("co2_power_mt", "co2_steel_mt", "co2_other_energy_mt", "co2_process_mt"),
+     "CO2 by sector"),
+    ("removal_total_mt", ("removal_land_mt", "removal_beccs_mt", "removal_daccs_mt"),
+     "CO2 removals by kind"),
+    ("co2_captured_mt", ("co2_captured_power_mt", "co2_captured_steel_mt"), "captured CO2 by sector"),
+)
+FILLED_AFTER_LOOP = ("co2_intensity_reduction_2005", "energy_intensity_reduction_2005")
 
 
 def _fail(out: dict, name: str, bad: np.ndarray, t: int, year: int, what: str) -> None:
     sample = int(np.argmax(bad))
-    value = out[name][sample, t]
-    raise ModelInvariantError(name, year, sample, f"{what} (got {value!r})")
+    value = float(out[name][sample, t])
+    raise ModelInvariantError(name, year, sample, f"{what} (got {value:.6g})")
+
+
+def _balance(out: dict, t: int, year: int, total: str, parts: tuple[str, ...], what: str) -> None:
+    if total not in out or not all(p in out for p in parts):
+        return  # an engine without this output (older or reduced) has nothing to balance
+    col = out[total][:, t]
+    summed = sum(out[p][:, t] for p in parts)
+    bad = np.abs(summed - col) > BALANCE_TOLERANCE * np.maximum(np.abs(col), 1.0)
+    if bad.any():
+        s = int(np.argmax(bad))
+        raise ModelInvariantError(
+            total, year, s,
+            f"{what} does not add up: {' + '.join(parts)} = {float(summed[s]):.6g}, "
+            f"total {float(col[s]):.6g}",
+        )
 
 
 def check_year(out: dict[str, np.ndarray], t: int, year: int) -> None:
-    """Raise ModelInvariantError on NaN/inf, negative stocks or flows, shares outside [0, 1], or an
-    electricity balance that does not close (generation + unserved = demand)."""
+    """Raise ModelInvariantError on NaN/inf, negative stocks or flows, shares outside [0, 1], an
+    electricity balance that does not close (generation + unserved = demand), or a total that is
+    not the sum of its parts (see BALANCES)."""
     for name, arr in out.items():
+        if name in FILLED_AFTER_LOOP:
+            continue
         col = arr[:, t]
-        if np.isnan(col).all() and name.endswith("_2005"):
-            continue  # filled after the loop
         bad = ~np.isfinite(col)
         if bad.any():
             _fail(out, name, bad, t, year, "not a finite number")
-        if name.startswith(NON_NEGATIVE_PREFIXES):
+        if name.startswith(NON_NEGATIVE_PREFIXES) or name in NON_NEGATIVE:
             bad = col < -TOLERANCE * (1 + np.abs(col).max())
             if bad.any():
                 _fail(out, name, bad, t, year, "negative value")
@@ -39,11 +84,35 @@ def check_year(out: dict[str, np.ndarray], t: int, year: int) -> None:
             _fail(out, name, bad, t, year, "share outside [0, 1]")
     served = out["gen_total_twh"][:, t] + out["unserved_twh"][:, t]
     demand = out["demand_twh"][:, t]
-    bad = np.abs(served - demand) > 1e-6 * np.maximum(demand, 1.0)
+    bad = np.abs(served - demand) > BALANCE_TOLERANCE * np.maximum(demand, 1.0)
     if bad.any():
         _fail(out, "gen_total_twh", bad, t, year, "generation + unserved differs from demand")
-    parts = sum(out[f"gen_{k}_twh"][:, t] for k in
-                ("coal", "gas", "oil", "hydro", "nuclear", "wind", "solar", "bio"))
-    bad = np.abs(parts - out["gen_total_twh"][:, t]) > 1e-6 * np.maximum(demand, 1.0)
-    if bad.any():
-        _fail(out, "gen_total_twh", bad, t, year, "generation by source does not add up to the total")
+    for total, parts, what in BALANCES:
+        _balance(out, t, year, total, parts, what)
+
+
+def check_final(out: dict[str, np.ndarray], years: np.ndarray) -> None:
+    """After the loop: the outputs computed from whole trajectories are finite too."""
+    for name in FILLED_AFTER_LOOP:
+        if name not in out:
+            continue
+        bad = ~np.isfinite(out[name])
+        if bad.any():
+            sample, t = (int(i) for i in np.argwhere(bad)[0])
+            raise ModelInvariantError(name, int(years[t]), sample,
+                                      f"not a finite number (got {float(out[name][sample, t]):.6g})")
+
+
+def guarded(simulate):
+    """Run ``simulate(inputs)`` with numpy's floating-point warnings silenced (a NaN or an overflow
+    is reported once, by the guards, as a ModelInvariantError naming variable, year and sample,
+    instead of as a stream of RuntimeWarnings) and check the outputs filled after the loop."""
+
+    @functools.wraps(simulate)
+    def run(inp, *args, **kwargs):
+        with np.errstate(all="ignore"):
+            out = simulate(inp, *args, **kwargs)
+        check_final(out, inp.years)
+        return out
+
+    return run

@@ -10,7 +10,7 @@ import numpy as np
 from ..inputs import Inputs
 from . import macro, policy, power, shocks, steel
 from .axes import NON_FOSSIL, POWER_TECHS, VARIABLE_RENEWABLES, K
-from .guards import check_year
+from .guards import check_year, guarded
 from .units import GCE_PER_KWH_TO_MTCE_PER_TWH, MTCE_PER_TWH
 
 CAPACITY_TECHS = ("coal", "gas", "hydro", "nuclear", "wind", "solar")  # registered initial stocks
@@ -72,6 +72,7 @@ def _bound_route_extra(inp: Inputs, t: int, output: np.ndarray, requested: np.nd
     return np.clip(extra, 0.0, np.maximum(room, 0.0))
 
 
+@guarded
 def simulate(inp: Inputs) -> dict[str, np.ndarray]:
     """Run the coupled macro-power-steel-energy model. Returns {output name: array [S, Y]}."""
     S, Y = inp.n_samples, len(inp.years)

@@ -49,6 +49,12 @@ class Inputs:
         return Inputs(self.years, n, out)
 
 
+def simulated_years(resolved: ResolvedScenario) -> np.ndarray:
+    """Years the engine steps through: from the calibration year (or an earlier start) to the end."""
+    start, end = resolved.years
+    return np.arange(min(CALIBRATION_YEAR, start), end + 1)
+
+
 def build_inputs(
     resolved: ResolvedScenario,
     overrides: dict[str, np.ndarray] | None = None,
@@ -58,8 +64,7 @@ def build_inputs(
     """Arrays for the engine. ``overrides`` maps parameter names to per-sample values: an array [S]
     for a scalar, or [S, Y] for a path (already interpolated). Shocks become ``shocks.*`` arrays
     (stochastic ones drawn for ``sample_ids``, default 0..S-1; see ctsim.shockspec)."""
-    start, end = resolved.years
-    years = np.arange(min(CALIBRATION_YEAR, start), end + 1)
+    years = simulated_years(resolved)
     params = registry.parameters()
     values: dict[str, np.ndarray] = {}
     for name, value in resolved.values.items():

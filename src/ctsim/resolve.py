@@ -19,6 +19,9 @@ class ResolvedScenario:
     shocks: list = field(default_factory=list)
     description: str = ""
     scenario_hash: str = ""
+    uncertain: dict = field(default_factory=dict)  # name -> distribution spec (uncertainty.py)
+    sweep: object = None  # uncertainty.SweepSettings
+    checks: dict[str, float] = field(default_factory=dict)  # target id -> minimum probability
 
     def changed(self) -> dict[str, float | dict[int, float]]:
         """Parameters whose value was set by a scenario file (not the registry default)."""
@@ -46,4 +49,7 @@ def resolve(scenario: LoadedScenario) -> ResolvedScenario:
         shocks=list(scenario.model.shocks),
         description=scenario.model.description,
         scenario_hash=scenario.hash,
+        uncertain=dict(scenario.model.uncertain),
+        sweep=scenario.model.sweep,
+        checks=dict(scenario.model.checks),
     )

@@ -177,6 +177,9 @@ def scenario_model() -> type[BaseModel]:
         "targets": (list[Target], Field(default_factory=list, description="Targets to evaluate")),
         "shocks": (list[Shock], Field(default_factory=list, description="Shocks (tagged by kind)")),
     }
+    from .uncertainty import scenario_fields  # imports this module's types, so imported late
+
+    fields.update(scenario_fields())
     for section, params in registry.sections().items():
         model = _section_model(section, params)
         fields[section] = (model, Field(default_factory=model, description=f"{section} parameters"))
@@ -506,6 +509,10 @@ def check_semantics(model: BaseModel, path: Path, where: dict[str, Path] | None 
         problem = check_shock(s)
         if problem:
             raise ScenarioError(path, f"shocks.{i}.{problem[0]}", problem[1])
+    from .uncertainty import check_checks, check_uncertain
+
+    check_uncertain(model, path)
+    check_checks(model, path)
 
 
 def load_scenario(path: str | Path) -> LoadedScenario:

@@ -79,3 +79,21 @@ def evaluate_target(target, results: Results) -> Verdict:
 
 def evaluate(targets: list, results: Results) -> list[Verdict]:
     return [evaluate_target(t, results) for t in targets]
+
+
+WILSON_Z = 1.959963984540054  # two-sided 95 % normal quantile
+
+
+def wilson_interval(successes: int, n: int, z: float = WILSON_Z) -> tuple[float, float]:
+    """Wilson score interval of a binomial proportion (Wilson 1927, JASA 22: 209-212).
+
+    centre = (p + z^2 / 2n) / (1 + z^2 / n); half = z sqrt(p (1 - p) / n + z^2 / 4n^2) / (1 + z^2 / n).
+    Unlike the normal approximation it stays inside [0, 1] and is not empty at p = 0 or 1.
+    """
+    if n <= 0:
+        return 0.0, 1.0
+    p = successes / n
+    denom = 1.0 + z * z / n
+    centre = (p + z * z / (2 * n)) / denom
+    half = z * np.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / denom
+    return float(max(0.0, centre - half)), float(min(1.0, centre + half))

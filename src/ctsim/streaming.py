@@ -1,0 +1,107 @@
+"""Quantiles of many series over many samples in bounded memory: fixed-grid histograms.
+
+A sweep reports quantiles of every output variable in every year (K = variables x years series). Keeping
+all S x K values is impossible for large S (10^6 samples x ~2,000 series = 16 GB), so each chunk adds
+its values to integer histograms on a fixed grid per series. Integer counts add up exactly in any
+order, so the result depends neither on the chunking nor on which process ran a chunk.
+
+The grid of each series spans the range seen in a *pilot* (the first :data:`PILOT` samples, fixed by
+the design, never by the chunking) widened by half that range on each side, in :data:`BINS` bins, plus
+an underflow and an overflow bin. Exact minima and maxima are tracked too. A quantile is read by linear
+interpolation inside its bin (error at most one bin width: 1/1024 of the pilot's range) and clamped to
+[min, max]; when all values of a series are equal it is exact. When the sweep has no more samples than
+the pilot, the pilot's exact quantiles are used instead (numpy's linear definition).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+PILOT = 2048  # samples that fix the grid (and below which quantiles are exact)
+BINS = 2048  # bins per series inside the grid
+WIDEN = 0.5  # the grid extends this fraction of the pilot range beyond it on each side
+MIN_HALF_WIDTH = 1e-9  # relative half-width of the grid of a series that was constant in the pilot
+
+
+def exact_quantiles(values: np.ndarray, levels) -> np.ndarray:
+    """[Q, K] quantiles of ``values`` [S, K] (numpy's default linear interpolation)."""
+    return np.quantile(values, np.asarray(levels, dtype=float), axis=0)
+
+
+@dataclass(frozen=True)
+class Grid:
+    """Histogram grid per series: bin b (0..BINS-1) covers [low + b * width, low + (b+1) * width)."""
+
+    low: np.ndarray  # [K]
+    width: np.ndarray  # [K]
+
+    @classmethod
+    def from_pilot(cls, values: np.ndarray) -> Grid:
+        lo, hi = values.min(axis=0), values.max(axis=0)
+        span = hi - lo
+        half = np.where(span > 0, span * (0.5 + WIDEN),
+                        np.maximum(np.abs(lo), 1.0) * MIN_HALF_WIDTH)
+        centre = lo + span / 2
+        return cls(centre - half, 2 * half / BINS)
+
+    def counts(self, blocks: list[np.ndarray]) -> np.ndarray:
+        """Histogram [K, BINS + 2] of the columns of ``blocks`` (arrays [n, k_i] side by side, sum
+        of k_i = K): column 0 counts values below the grid, column BINS + 1 values above it."""
+        n = blocks[0].shape[0]
+        k = self.low.shape[0]
+        idx = np.empty((n, k), dtype=np.int64)
+        offset = 0
+        for block in blocks:  # one block at a time: no [n, K] float copy
+            cols = slice(offset, offset + block.shape[1])
+            pos = block - self.low[cols]
+            pos /= self.width[cols]
+            np.floor(pos, out=pos)
+            np.clip(pos, -1, BINS, out=pos)
+            pos += (np.arange(cols.start, cols.stop) * (BINS + 2) + 1)[None, :]
+            idx[:, cols] = pos
+            offset = cols.stop
+        counts = np.bincount(idx.ravel(), minlength=k * (BINS + 2))
+        return counts.reshape(k, BINS + 2).astype(np.int32)
+
+
+class Accumulator:
+    """Sum of histograms and exact minima/maxima over chunks; quantiles at the end."""
+
+    def __init__(self, grid: Grid):
+        self.grid = grid
+        k = grid.low.shape[0]
+        self.counts = np.zeros((k, BINS + 2), dtype=np.int64)
+        self.min = np.full(k, np.inf)
+        self.max = np.full(k, -np.inf)
+
+    def add(self, counts: np.ndarray, vmin: np.ndarray, vmax: np.ndarray) -> None:
+        self.counts += counts
+        np.minimum(self.min, vmin, out=self.min)
+        np.maximum(self.max, vmax, out=self.max)
+
+    @property
+    def outside(self) -> int:
+        """Values that fell outside the grid (their quantiles are interpolated less finely)."""
+        return int(self.counts[:, 0].sum() + self.counts[:, -1].sum())
+
+    def quantiles(self, levels) -> np.ndarray:
+        """[Q, K] quantiles read from the histograms."""
+        n = self.counts.sum(axis=1)[0]
+        cum = np.cumsum(self.counts, axis=1)  # [K, B+2]
+        # bin edges including the under/overflow bins, which reach to the exact min / max
+        inner = self.grid.low[:, None] + self.grid.width[:, None] * np.arange(BINS + 1)[None, :]
+        left = np.concatenate([np.minimum(self.min, self.grid.low)[:, None], inner], axis=1)
+        right = np.concatenate([inner, np.maximum(self.max, inner[:, -1])[:, None]], axis=1)
+        rows = np.arange(cum.shape[0])
+        out = np.empty((len(levels), cum.shape[0]))
+        for i, q in enumerate(levels):
+            target = q * n
+            b = np.minimum((cum < target).sum(axis=1), BINS + 1)  # first bin reaching the rank
+            before = np.where(b > 0, cum[rows, np.maximum(b - 1, 0)], 0)
+            inside = self.counts[rows, b]
+            frac = np.divide(target - before, inside, out=np.zeros(len(rows)), where=inside > 0)
+            value = left[rows, b] + frac * (right[rows, b] - left[rows, b])
+            out[i] = np.clip(value, self.min, self.max)
+        return out

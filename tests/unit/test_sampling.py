@@ -1,0 +1,121 @@
+"""Samplers, inverse-CDF transforms, design rows -> overrides, and seeded per-sample draws."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from scipy import stats
+
+from ctsim import sampling
+from ctsim.inputs import interpolate_path
+from ctsim.resolve import resolve
+from ctsim.scenario import scenario_from_dict
+from ctsim.uncertainty import Choice, Normal, Triangular, Uniform
+
+YEARS = np.arange(2020, 2061)
+
+
+def _resolved(uncertain: dict, **extra):
+    return resolve(scenario_from_dict({"uncertain": uncertain, **extra}, name="t"))
+
+
+@pytest.mark.parametrize("method", ["lhs", "random", "sobol", "morris"])
+def test_unit_design_in_unit_cube_and_reproducible(method):
+    a = sampling.unit_design(method, 64, 3, seed=11)
+    b = sampling.unit_design(method, 64, 3, seed=11)
+    c = sampling.unit_design(method, 64, 3, seed=12)
+    assert a.shape == (sampling.design_size(method, 64, 3), 3)
+    assert np.array_equal(a, b) and not np.array_equal(a, c)
+    assert a.min() >= 0.0 and a.max() <= 1.0
+
+
+def test_design_sizes():
+    assert sampling.design_size("lhs", 1000, 5) == 1000
+    assert sampling.design_size("sobol", 1000, 5) == 128 * 7  # 1000 // 7 = 142 -> 128
+    assert sampling.design_size("morris", 1000, 5) == 166 * 6
+
+
+def test_lhs_has_one_point_per_stratum():
+    u = sampling.unit_design("lhs", 50, 4, seed=3)
+    for j in range(4):
+        assert sorted(np.floor(u[:, j] * 50).astype(int)) == list(range(50))
+
+
+def test_inverse_cdf_uniform_triangular_exact():
+    q = np.array([0.0, 0.25, 0.5, 1.0])
+    u = Uniform(kind="uniform", low=2.0, high=6.0)
+    assert np.allclose(sampling.inverse_cdf(u, q, -np.inf, np.inf), [2, 3, 4, 6], rtol=0, atol=1e-12)
+    t = Triangular(kind="triangular", low=0.0, mode=0.0, high=1.0)
+    # F(x) = 1 - (1 - x)^2 -> x = 1 - sqrt(1 - q)
+    assert np.allclose(sampling.inverse_cdf(t, q, -np.inf, np.inf), 1 - np.sqrt(1 - q), atol=1e-12)
+
+
+def test_inverse_cdf_truncated_normal_stays_in_bounds_and_matches_scipy():
+    spec = Normal(kind="normal", mean=0.0, sd=1.0, lower=-0.5)
+    q = np.linspace(0.001, 0.999, 101)
+    x = sampling.inverse_cdf(spec, q, -np.inf, 2.0)
+    assert x.min() >= -0.5 and x.max() <= 2.0 and np.all(np.diff(x) > 0)
+    expected = stats.truncnorm(-0.5, 2.0).ppf(q)
+    assert np.allclose(x, expected, atol=1e-9)
+
+
+def test_choice_frequencies_follow_weights():
+    spec = Choice(kind="choice", values=[30, 40, 50], weights=[1, 2, 1])
+    x = sampling.inverse_cdf(spec, (np.arange(4000) + 0.5) / 4000, -np.inf, np.inf)
+    assert [int((x == v).sum()) for v in (30, 40, 50)] == [1000, 2000, 1000]
+
+
+def test_design_values_follow_specs():
+    r = _resolved({"power.coal_lifetime_yr": {"kind": "uniform", "low": 30, "high": 50},
+                   "macro.gdp_growth": {"kind": "triangular", "low": 0.8, "mode": 1, "high": 1.2,
+                                        "scale": True}})
+    d = sampling.make_design(r, 400, "lhs", seed=5)
+    assert d.labels == ["power.coal_lifetime_yr", "macro.gdp_growth:scale"]
+    assert np.allclose(d.values[:, 0], 30 + 20 * d.unit[:, 0], atol=1e-12)
+    assert 0.8 <= d.values[:, 1].min() and d.values[:, 1].max() <= 1.2
+    # LHS stratifies each margin: the sample mean is close to the triangular mean of 1.0
+    assert abs(d.values[:, 1].mean() - 1.0) < 1e-3
+
+
+def test_morris_grid_maps_to_finite_bin_midpoints():
+    r = _resolved({"power.coal_lifetime_yr": {"kind": "normal", "mean": 40, "sd": 3,
+                                              "lower": 25, "upper": 55}})
+    d = sampling.make_design(r, 40, "morris", seed=1)
+    levels = np.unique(d.values[:, 0])
+    expected = stats.truncnorm(-5, 5, loc=40, scale=3).ppf([0.125, 0.375, 0.625, 0.875])
+    assert len(levels) >= 2 and all(np.isclose(expected, v, atol=1e-9).any() for v in levels)
+    assert np.isfinite(d.values).all()
+
+
+def test_overrides_match_resolved_for_sample():
+    r = _resolved({"steel.eaf_share": {"kind": "uniform", "low": 0.1, "high": 0.3, "year": 2035},
+                   "macro.gdp_growth": {"kind": "uniform", "low": 0.8, "high": 1.2, "scale": True},
+                   "steel.ccus_share": {"kind": "uniform", "low": 0.0, "high": 0.2, "year": 2040},
+                   "power.coal_lifetime_yr": {"kind": "uniform", "low": 0.9, "high": 1.1,
+                                              "scale": True}})
+    d = sampling.make_design(r, 5, "random", seed=2)
+    ov = sampling.overrides(d.columns, d.values, r, YEARS)
+    for i in range(5):
+        single = sampling.resolved_for_sample(r, d.columns, d.values[i], YEARS)
+        for name, arr in ov.items():
+            expected = (interpolate_path(single.values[name], YEARS)
+                        if arr.ndim == 2 else single.values[name])
+            assert np.allclose(arr[i], expected, rtol=1e-14, atol=1e-15), name
+    # eaf_share keeps its other key points; the 2035 value is the sample
+    assert single.values["steel.eaf_share"][2035] == d.values[4, 0]
+    assert single.values["steel.eaf_share"][2030] == r.values["steel.eaf_share"][2030]
+    # a constant path (ccus_share = 0) gets key points at the first and last year
+    assert set(single.values["steel.ccus_share"]) == {2020, 2040, 2060}
+
+
+def test_sample_uniforms_depend_on_global_index_only():
+    idx = np.arange(1000)
+    whole = sampling.sample_uniforms(42, "shock", idx, 3)
+    parts = np.vstack([sampling.sample_uniforms(42, "shock", idx[a:a + 128], 3)
+                       for a in range(0, 1000, 128)])
+    assert np.array_equal(whole, parts)
+    assert whole.min() >= 0 and whole.max() < 1
+    assert abs(whole.mean() - 0.5) < 0.02
+    assert not np.array_equal(whole, sampling.sample_uniforms(43, "shock", idx, 3))
+    assert not np.array_equal(whole, sampling.sample_uniforms(42, "other", idx, 3))
+    assert stats.kstest(whole.ravel(), "uniform").pvalue > 1e-3

@@ -1,0 +1,61 @@
+"""Fixed-grid histogram quantiles (streaming.py) and the Wilson interval (targets.py)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from ctsim.streaming import BINS, Accumulator, Grid, exact_quantiles
+from ctsim.targets import wilson_interval
+
+LEVELS = (0.05, 0.25, 0.5, 0.75, 0.95)
+
+
+def _accumulate(grid, values, chunk):
+    acc = Accumulator(grid)
+    for a in range(0, len(values), chunk):
+        part = values[a:a + chunk]
+        acc.add(grid.counts([part[:, :2], part[:, 2:]]), part.min(axis=0), part.max(axis=0))
+    return acc
+
+
+def test_histogram_quantiles_within_one_bin_of_exact():
+    rng = np.random.default_rng(0)
+    values = np.column_stack([rng.normal(10, 2, 20000), rng.lognormal(0, 1, 20000),
+                              rng.uniform(-5, 5, 20000), np.full(20000, 3.25)])
+    grid = Grid.from_pilot(values[:2048])
+    acc = _accumulate(grid, values, 3000)
+    got, exact = acc.quantiles(LEVELS), exact_quantiles(values, LEVELS)
+    assert np.all(np.abs(got - exact) <= grid.width[None, :] + 1e-12)
+    assert np.array_equal(got[:, 3], np.full(5, 3.25))  # a constant series is exact
+
+
+def test_accumulation_independent_of_chunking_and_order():
+    rng = np.random.default_rng(1)
+    values = rng.gamma(2.0, 3.0, size=(5000, 3))
+    grid = Grid.from_pilot(values[:500])
+    a = _accumulate(grid, values, 5000)
+    b = _accumulate(grid, values[::-1], 777)
+    assert np.array_equal(a.counts, b.counts)
+    assert np.array_equal(a.quantiles(LEVELS), b.quantiles(LEVELS))
+
+
+def test_values_outside_the_grid_are_counted_and_clamped():
+    grid = Grid.from_pilot(np.array([[0.0] * 3, [1.0] * 3]))  # grid spans [-0.5, 1.5]
+    values = np.array([[-10.0], [0.2], [0.4], [5.0]])
+    acc = _accumulate(grid, np.hstack([values, values, values]), 4)
+    assert acc.outside == 6
+    assert acc.counts.shape == (3, BINS + 2)
+    q = acc.quantiles((0.0, 1.0))
+    assert np.allclose(q[:, 0], [-10.0, 5.0])
+
+
+@pytest.mark.parametrize(("k", "n", "lo", "hi"), [
+    (5, 10, 0.236593, 0.763407),  # Wilson (1927) by hand: centre 0.5, half 0.263407
+    (0, 10, 0.0, 0.277533),
+    (10, 10, 0.722467, 1.0),
+    (81, 100, 0.722212, 0.874852),
+])
+def test_wilson_interval_hand_values(k, n, lo, hi):
+    got = wilson_interval(k, n)
+    assert got == pytest.approx((lo, hi), abs=1e-6)

@@ -262,7 +262,9 @@ def _walk(model: type[BaseModel], loc: tuple) -> tuple[str, list[str], Any, dict
             allowed = list(current.model_fields)
             continue
         value_type = _is_mapping_of_user_keys(current)
-        if value_type is not None and not models:
+        direct = [a for a in (get_args(current) or (current,))
+                  if isinstance(a, type) and issubclass(a, BaseModel)]
+        if value_type is not None and not direct:  # keys the user chose (uncertain: {name: ...})
             parts.append(str(item))
             current = annotation = value_type
             continue

@@ -24,8 +24,10 @@ class Run:
 
 
 def run_resolved(resolved: ResolvedScenario, overrides: dict[str, np.ndarray] | None = None,
-                 n_samples: int = 1) -> Results:
-    inputs = build_inputs(resolved, overrides, n_samples)
+                 n_samples: int = 1, sample_ids: np.ndarray | None = None) -> Results:
+    """Simulate ``n_samples`` samples; ``sample_ids`` (default 0..S-1) are their global indices,
+    which per-sample random draws (stochastic shocks) depend on."""
+    inputs = build_inputs(resolved, overrides, n_samples, sample_ids)
     arrays = simulate(inputs)
     start, end = resolved.years
     return Results.from_engine(resolved.name, inputs.years, arrays, start, end)

@@ -72,10 +72,11 @@ class ChunkResult:
         return self.start + self.metrics.shape[0]
 
 
-def chunk_results(ctx: Context, values: np.ndarray) -> Results:
-    """Engine results of design rows ``values`` [n, P]."""
+def chunk_results(ctx: Context, values: np.ndarray, start: int = 0) -> Results:
+    """Engine results of design rows ``values`` [n, P], the first being sample ``start``."""
     ov = overrides(list(ctx.columns), values, ctx.resolved, ctx.years)
-    return run_resolved(ctx.resolved, ov, values.shape[0])
+    n = values.shape[0]
+    return run_resolved(ctx.resolved, ov, n, sample_ids=np.arange(start, start + n))
 
 
 def blocks(results: Results, variables: tuple[str, ...]) -> list[np.ndarray]:
@@ -85,7 +86,7 @@ def blocks(results: Results, variables: tuple[str, ...]) -> list[np.ndarray]:
 
 def run_chunk(ctx: Context, index: int, start: int, values: np.ndarray) -> ChunkResult:
     """Run one chunk of design rows and reduce it to per-sample numbers and histogram counts."""
-    res = chunk_results(ctx, values)
+    res = chunk_results(ctx, values, start)
     m = metrics(res)
     verdicts = evaluate(ctx.resolved.targets, res)
     n = values.shape[0]

@@ -27,6 +27,10 @@ SCENARIO = {
         "power.coal_lifetime_yr": {"kind": "choice", "values": [30, 35, 40, 45, 50]},
         "power.coal_cf_max": {"kind": "uniform", "low": 0.95, "high": 1.05, "scale": True},
     },
+    "shocks": [  # per-sample random draws: must follow the sample, not the chunk
+        {"kind": "stochastic", "shock": "hydro_drought", "probability": 0.2,
+         "severity": {"low": 0.05, "high": 0.15}, "from_year": 2025, "to_year": 2040},
+    ],
     "targets": [
         {"id": "peak", "kind": "peak_by", "variable": "Emissions|CO2", "year": 2029},
         {"id": "eaf", "kind": "share_at_least", "variable": "Share|Production|Steel|EAF",
@@ -49,7 +53,7 @@ def test_row_i_of_a_sweep_equals_a_single_run(resolved, method):
     for i in (0, 3, plan.n_samples - 1):
         single_resolved = resolved_for_sample(resolved, plan.design.columns, plan.design.values[i],
                                               years)
-        single = run_resolved(single_resolved)
+        single = run_resolved(single_resolved, sample_ids=np.array([i]))
         for name, arr in single.arrays.items():
             np.testing.assert_allclose(whole.arrays[name][i], arr[0], rtol=1e-12, atol=1e-9,
                                        err_msg=name)

@@ -34,3 +34,13 @@ def test_apply_options_in_order():
     assert_allclose(used, [[0, 0, 0], [5, 0, 0], [10, 15, 0], [10, 20, 30]])
     assert_allclose(rest, [0.0, 0.0, 0.0, 10.0])
     assert_allclose(policy.binding_option(used, rest), [0.0, 1.0, 2.0, 4.0])
+
+
+def test_coal_retirement_scheduled_first_economic_within_surplus_all_within_the_limit():
+    # capacity 1000, limit 5 % = 50. (a) 20 scheduled + min(40, surplus 10) = 30;
+    # (b) 70 scheduled -> 50 retired, 20 deferred; (c) no limit (1.0): 70 + min(40, 100) = 110
+    retired, deferred = policy.coal_retirement(
+        np.array([20.0, 70.0, 70.0]), np.array([40.0, 40.0, 40.0]), np.array([10.0, 100.0, 100.0]),
+        np.array([1000.0, 1000.0, 1000.0]), np.array([0.05, 0.05, 1.0]))
+    assert_allclose(retired, [30.0, 50.0, 110.0])
+    assert_allclose(deferred, [0.0, 20.0, 0.0])

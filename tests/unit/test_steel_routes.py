@@ -19,3 +19,11 @@ def test_turnover_switch_moves_only_relined_capacity_to_the_best_route():
     moved = steel.turnover_switch(np.array([0.8, 0.8]), np.array(20.0),
                                   np.array([[10.0, 100.0, -5.0], [-1.0, -2.0, -3.0]]), np.array(200.0))
     assert_allclose(moved, [[0.0, 0.02, 0.0], [0.0, 0.0, 0.0]])
+
+
+def test_hold_bfbof_moves_low_carbon_output_back_to_bfbof():
+    prod = np.array([[600.0, 0.0, 300.0, 100.0], [800.0, 0.0, 200.0, 0.0]])
+    out = steel.hold_bfbof(prod, np.array([700.0, 700.0]))
+    # first: 100 Mt back to BF-BOF, EAF and H2-DRI give up a quarter each; second: already above
+    assert_allclose(out, [[700.0, 0.0, 225.0, 75.0], [800.0, 0.0, 200.0, 0.0]])
+    assert_allclose(out.sum(axis=1), prod.sum(axis=1))

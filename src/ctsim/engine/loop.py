@@ -11,7 +11,7 @@ from ..inputs import Inputs
 from . import macro, policy, power, shocks, steel
 from .axes import NON_FOSSIL, POWER_TECHS, VARIABLE_RENEWABLES, K
 from .guards import check_year, guarded
-from .units import GCE_PER_KWH_TO_MTCE_PER_TWH, MTCE_PER_TWH
+from .units import GCE_PER_KWH_TO_MTCE_PER_TWH, MTCE_PER_TWH, TWH_PER_GW_YEAR
 
 CAPACITY_TECHS = ("coal", "gas", "hydro", "nuclear", "wind", "solar")  # registered initial stocks
 OUTPUTS = (
@@ -104,11 +104,28 @@ def simulate(inp: Inputs) -> dict[str, np.ndarray]:
 
         year = int(inp.years[t])
         price = _path(inp, "policy.carbon_price", t)
+        # --- costs of fossil power this year (fuel + net carbon cost under benchmarks) ------
+        cov_power = policy.covered(year, P("policy.ets_power_start_year"))
+        bench = _path(inp, "policy.power_benchmark_t_per_mwh", t)
+        hr_fleet = _path(inp, "power.coal_heat_rate_gce_per_kwh", t)
+        eff_share = _path(inp, "power.coal_efficient_share", t)
+        hr_eff, hr_other = power.tier_heat_rates(
+            hr_fleet, P("power.coal_heat_rate_spread_gce_per_kwh"), eff_share)
+        gas_hr = P("power.gas_heat_rate_gce_per_kwh")
+        carbon = {  # net carbon cost, CNY/MWh
+            k: policy.carbon_cost(price, cov_power, hr * 1e-3 * ef, bench)
+            for k, hr, ef in (("eff", hr_eff, ef_coal), ("other", hr_other, ef_coal), ("gas", gas_hr, ef_gas))
+        }
+        coal_price = _path(inp, "power.coal_price_cny_per_tce", t) * _path(inp, "shocks.coal_price_factor", t)
+        srmc_coal = power.srmc(coal_price, hr_other, carbon["other"])
+        srmc_gas = power.srmc(_path(inp, "power.gas_price_cny_per_tce", t), gas_hr, carbon["gas"])
 
         # --- steel -------------------------------------------------------------------------
         output = _path(inp, "steel.output_mt", t) * np.ones(S)
-        if t > 0:  # part of last year's output lost to rationing is made up
-            output = output + rebound * state["steel_lost"]
+        if t > 0:  # part of last year's output lost to rationing is made up; step-by-step limit
+            output = policy.limit_fall(output + rebound * state["steel_lost"], state["steel_planned"],
+                                       P("policy.steel_output_fall_max_frac"))
+        planned = output
         requested = np.stack(np.broadcast_arrays(
             _path(inp, "steel.ccus_share", t), _path(inp, "steel.eaf_share", t),
             _path(inp, "steel.h2dri_share", t), np.zeros(S)), axis=-1)[:, :3]
@@ -121,6 +138,9 @@ def simulate(inp: Inputs) -> dict[str, np.ndarray]:
             P("steel.scrap_t_per_t_eaf"),
         )
         production = output[:, None] * shares
+        if t > 0:  # BF-BOF output falls step by step: low-carbon routes wait for the rest
+            production = steel.hold_bfbof(production, state["bfbof_mt"] * (1 - P("policy.bfbof_fall_max_frac")))
+            shares = production / np.maximum(output, 1e-9)[:, None]
         steel_coal, steel_co2, steel_captured = steel.direct_co2(
             production, _path(inp, "steel.bf_coal_tce_per_t", t), ef_coal,
             P("steel.ccus_capture_rate"), P("steel.eaf_direct_t_co2_per_t"),
@@ -167,9 +187,27 @@ def simulate(inp: Inputs) -> dict[str, np.ndarray]:
         else:
             cap_start = cap_end
             cap_end = cap_start + add
-            retire[:, K["coal"]] = np.minimum(retire_initial + retire_new, cap_end[:, K["coal"]])
+            # age-based and mandated closures, then early retirement of the less efficient units
+            # once they lose money (never below what last year's coal output needs), all within
+            # the step-by-step limit
+            scheduled = retire_initial + retire_new + _path(inp, "power.coal_retirement_extra_gw", t) \
+                + state["retire_deferred"]
+            # (decided on the coal price without shocks: owners look through a spike)
+            margin = _path(inp, "power.coal_power_price_cny_per_mwh", t) - power.srmc(
+                _path(inp, "power.coal_price_cny_per_tce", t), hr_other, carbon["other"]) - P(
+                "power.coal_fixed_cost_cny_per_mwh")
+            economic = (year >= P("power.early_retire_from_year")) * policy.uptake(
+                -margin, P("power.dispatch_cost_scale_cny_per_mwh")) * P(
+                "power.early_retire_max_frac") * cap_start[:, K["coal"]] * (1 - eff_share)
+            needed = state["coal_twh"] / (P("power.coal_cf_reliability") * TWH_PER_GW_YEAR)
+            retire[:, K["coal"]], deferred = policy.coal_retirement(
+                scheduled, economic, cap_start[:, K["coal"]] + cap_start[:, K["coal_ccs"]] - needed,
+                cap_end[:, K["coal"]], P("policy.coal_retire_max_frac"))
             cap_end = cap_end - retire
-            retrofit = np.minimum(_path(inp, "power.ccs_retrofit_gw", t), cap_end[:, K["coal"]])
+            # CCS retrofits: the path, plus retrofits that pay (carbon price above capture cost)
+            ccs_pays = policy.uptake(price * cov_power - P("power.ccs_cost_cny_per_t_co2"),
+                                     P("power.ccs_uptake_scale_cny_per_t")) * P("power.ccs_retrofit_max_gw")
+            retrofit = np.minimum(_path(inp, "power.ccs_retrofit_gw", t) + ccs_pays, cap_end[:, K["coal"]])
             cap_end[:, K["coal"]] -= retrofit
             cap_end[:, K["coal_ccs"]] += retrofit
             to_gas = np.minimum(_path(inp, "power.coal_to_gas_gw", t), cap_end[:, K["coal"]])
@@ -184,20 +222,6 @@ def simulate(inp: Inputs) -> dict[str, np.ndarray]:
         bio = _path(inp, "power.bio_generation_twh", t)
         oil_gen = _path(inp, "power.oil_generation_twh", t)
         gas_cap, coal_cap = avail[:, K["gas"]], avail[:, K["coal"]] + avail[:, K["coal_ccs"]]
-        cov_power = policy.covered(year, P("policy.ets_power_start_year"))
-        bench = _path(inp, "policy.power_benchmark_t_per_mwh", t)
-        hr_fleet = _path(inp, "power.coal_heat_rate_gce_per_kwh", t)
-        eff_share = _path(inp, "power.coal_efficient_share", t)
-        hr_eff, hr_other = power.tier_heat_rates(
-            hr_fleet, P("power.coal_heat_rate_spread_gce_per_kwh"), eff_share)
-        gas_hr = P("power.gas_heat_rate_gce_per_kwh")
-        carbon = {  # net carbon cost, CNY/MWh
-            k: policy.carbon_cost(price, cov_power, hr * 1e-3 * ef, bench)
-            for k, hr, ef in (("eff", hr_eff, ef_coal), ("other", hr_other, ef_coal), ("gas", gas_hr, ef_gas))
-        }
-        coal_price = _path(inp, "power.coal_price_cny_per_tce", t) * _path(inp, "shocks.coal_price_factor", t)
-        srmc_coal = power.srmc(coal_price, hr_other, carbon["other"])
-        srmc_gas = power.srmc(_path(inp, "power.gas_price_cny_per_tce", t), gas_hr, carbon["gas"])
         gas_plan = power.potential_generation(gas_cap, _path(inp, "power.gas_cf", t))
         gas_max = power.potential_generation(gas_cap, P("power.gas_cf_max"))
         coal_max = power.potential_generation(coal_cap, P("power.coal_cf_max"))
@@ -219,7 +243,8 @@ def simulate(inp: Inputs) -> dict[str, np.ndarray]:
         output, production = output * kept, production * kept[:, None]
         steel_coal, steel_co2, steel_captured = steel_coal * kept, steel_co2 * kept, steel_captured * kept
         loss = shocks.gdp_loss(d["unserved"], demand, P("shock.gdp_loss_per_unserved"))
-        gap = loss if t == 0 else state["gdp_gap"] - rebound * state["gdp_loss"] + loss
+        # a year's loss fades by the rebound fraction each later year; a lasting shortage keeps it
+        gap = loss if t == 0 else np.maximum(loss, (1.0 - rebound) * state["gdp_gap"])
         gdp = gdp_trend * (1.0 - gap)
         ccs_frac = np.divide(avail[:, K["coal_ccs"]], coal_cap, out=np.zeros(S), where=coal_cap > 0)
         gen_ccs = d["coal"] * ccs_frac
@@ -311,8 +336,10 @@ def simulate(inp: Inputs) -> dict[str, np.ndarray]:
         check_year(out, t, int(inp.years[t]))
         coal_t_per_mwh = hr_other * 1e-3 * ef_coal
         marginal = np.where(d["coal"] > 0, coal_t_per_mwh, np.where(d["gas"] > 0, gas_hr * 1e-3 * ef_gas, 0.0))
+        state.update(retire_deferred=deferred if t > 0 else np.zeros(S), coal_twh=d["coal"],
+                     steel_planned=planned, bfbof_mt=production[:, 0] + production[:, 1])
         state.update(steel_extra=extra, bfbof_share=shares[:, 0], marginal_t_per_mwh=marginal,
-                     steel_lost=steel_lost, gdp_gap=gap, gdp_loss=loss)
+                     steel_lost=steel_lost, gdp_gap=gap)
         state.update(gdp_trend=gdp_trend, road=road_service, base=base, coal_other=coal_other,
                      gas_other=gas_other, oil_other=oil_other)
 

@@ -69,3 +69,23 @@ def binding_option(used: np.ndarray, remaining: np.ndarray) -> np.ndarray:
     any_used = used > 0
     last = np.where(any_used.any(axis=-1), n - np.argmax(any_used[:, ::-1], axis=-1), 0)
     return np.where(remaining > 1e-9, n + 1, last).astype(float)
+
+
+def coal_retirement(
+    scheduled_gw: np.ndarray, economic_gw: np.ndarray, surplus_gw: np.ndarray,
+    capacity_gw: np.ndarray, max_frac: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Coal capacity retired this year under the step-by-step limit, and the scheduled retirements
+    deferred to next year (GW, [S] each).
+
+    scheduled (age, mandated closures, earlier deferrals) goes first, then economic early
+    retirement, which never exceeds the surplus the fleet can spare. The total is at most
+    ``max_frac`` x capacity and never more than the capacity:
+
+        retired  = min(scheduled + min(economic, surplus), max_frac x K, K)
+        deferred = scheduled - min(scheduled, retired)
+    """
+    allowed = np.minimum(max_frac * capacity_gw, capacity_gw)
+    wanted = scheduled_gw + np.minimum(economic_gw, np.maximum(surplus_gw, 0.0))
+    retired = np.minimum(wanted, allowed)
+    return retired, scheduled_gw - np.minimum(scheduled_gw, retired)

@@ -90,3 +90,16 @@ def turnover_switch(
     onehot = np.arange(advantage.shape[-1]) == best[:, None]
     take = np.clip(np.take_along_axis(advantage, best[:, None], axis=-1) / scale[..., None], 0.0, 1.0)
     return onehot * (relined[:, None] * take)
+
+
+def hold_bfbof(production_mt: np.ndarray, bfbof_min_mt: np.ndarray) -> np.ndarray:
+    """Keep BF-BOF output (both BF-BOF routes) at least ``bfbof_min_mt`` [S] (capped by total output):
+    EAF and H2-DRI give up output in proportion, which goes to unabated BF-BOF. Production [S, 4]."""
+    bf = production_mt[:, 0] + production_mt[:, 1]
+    low = production_mt[:, 2] + production_mt[:, 3]
+    move = np.clip(bfbof_min_mt - bf, 0.0, low)
+    keep = 1.0 - np.divide(move, low, out=np.zeros_like(low), where=low > 0)
+    out = production_mt.copy()
+    out[:, 2:] *= keep[:, None]
+    out[:, 0] += move
+    return out

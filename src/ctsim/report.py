@@ -264,12 +264,15 @@ def _reproduce(src: Source) -> str:
     return " ".join(command) if command else "n/a"
 
 
-def source_section(doc: Document, src: Source, root: Path, fmt: str, many: bool) -> None:
-    """Append one input's section to ``doc`` (figures are written under ``root/figures``)."""
+def source_section(doc: Document, src: Source, root: Path, fmt: str, prefix: str = "") -> None:
+    """Append one input's section to ``doc`` (figures are written under ``root/figures`` with
+    ``prefix`` before their names; a prefix means the report has several inputs)."""
+    many = bool(prefix)
     level = 3 if many else 2
-    prefix = f"{slug(src.name)}-" if many else ""
+    where = f", read from {src.path}" if src.path is not None else ""
     if many:
         doc.heading(f"{src.name} ({src.kind})", 2)
+    doc.paragraph(f"Input: {src.name} ({src.kind}{where}).", note=True)
     doc.heading("Scenario", level)
     doc.paragraph(src.description.strip() or "(The scenario file has no description.)")
     if src.kind == "sweep":
@@ -313,8 +316,11 @@ def build_report(sources: list[Source], root: Path, fmt: str = "png") -> Documen
     doc.paragraph(f"Made by ctsim {__version__} on "
                   f"{datetime.now(timezone.utc).strftime('%Y-%m-%d %H:%M UTC')}. Region: China. "
                   "All figures are embedded; this file needs no network.", note=True)
-    for src in sources:
-        source_section(doc, src, root, fmt, many=len(sources) > 1)
+    slugs = [slug(s.name) for s in sources]
+    for i, src in enumerate(sources):
+        prefix = "" if len(sources) == 1 else (
+            f"{slugs[i]}-" if slugs.count(slugs[i]) == 1 else f"{slugs[i]}-{i + 1}-")
+        source_section(doc, src, root, fmt, prefix)
     return doc
 
 

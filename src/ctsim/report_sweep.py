@@ -1,21 +1,236 @@
-"""Report sections of a ``ctsim sweep`` output folder (fan charts, target probabilities, sensitivity)."""
+"""Report sections of a ``ctsim sweep`` output folder: target probabilities, metric ranges, fan
+charts and sensitivity rankings.
+
+Files read (each optional except that one of quantiles.csv / metrics.csv must exist):
+
+- ``quantiles.csv``: IAMC long with a ``quantile`` column (0.05, 0.25, 0.5, 0.75, 0.95);
+- ``metrics.csv``: one row per sample, one column per headline metric (``sample`` is ignored);
+- ``targets.csv``: one row per target with ``id`` and ``probability`` (``low_95``, ``high_95``,
+  ``threshold``, ``description``, ``n`` when present);
+- ``sensitivity.csv``: long table with a parameter column (``parameter`` / ``name``), an output
+  column (``output`` / ``metric`` / ``target``) and an index column (the first of ``ST``, ``S1``,
+  ``mu_star``, ``delta``, ``S``, ``index``; its ``*_conf`` column as an interval);
+- ``design.csv``: the sampled parameter values, one column per sampled quantity;
+- ``metadata.json`` (as for runs: version, scenario hash, seed, parameters, targets).
+"""
 
 from __future__ import annotations
 
+import json
+from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import UsageError
+import numpy as np
+import pandas as pd
 
-SWEEP_FILES = ("quantiles.csv", "metrics.csv", "design.csv")
+from .errors import UsageError
+from .reportdoc import Document, Table, format_value, render_figure
+
+SWEEP_FILES = ("quantiles.csv", "metrics.csv", "targets.csv", "sensitivity.csv", "design.csv")
+INDEX_COLUMNS = ("ST", "S1", "mu_star", "delta", "S", "index")
+PARAMETER_COLUMNS = ("parameter", "name", "param")
+OUTPUT_COLUMNS = ("output", "metric", "target", "variable")
+INDEX_NAMES = {"ST": "total-order Sobol index ST", "S1": "first-order Sobol index S1",
+               "mu_star": "Morris \u03bc*", "delta": "Borgonovo \u03b4"}
+TOP_PARAMETERS = 8
+MAX_SENSITIVITY_PANELS = 4
+
+
+@dataclass
+class SweepData:
+    quantiles: pd.DataFrame | None = None
+    metrics: pd.DataFrame | None = None
+    targets: pd.DataFrame | None = None
+    sensitivity: pd.DataFrame | None = None
+    design: pd.DataFrame | None = None
+
+    @property
+    def n_samples(self) -> int | None:
+        for frame in (self.metrics, self.design):
+            if frame is not None:
+                return len(frame)
+        return None
 
 
 def is_sweep_folder(path: Path) -> bool:
     return (path / "quantiles.csv").exists() or (path / "metrics.csv").exists()
 
 
+def _csv(path: Path) -> pd.DataFrame | None:
+    if not path.exists():
+        return None
+    try:
+        return pd.read_csv(path)
+    except (OSError, ValueError) as exc:
+        raise UsageError(f"{path}: cannot read ({exc})") from None
+
+
 def source_from_sweep_folder(path: Path):
-    raise UsageError(f"{path}: sweep folders are not supported by this version of ctsim report")
+    from .report import Source
+
+    data = SweepData(*(_csv(path / name) for name in SWEEP_FILES))
+    meta = {}
+    if (path / "metadata.json").exists():
+        try:
+            meta = json.loads((path / "metadata.json").read_text(encoding="utf-8"))
+        except (OSError, json.JSONDecodeError) as exc:
+            raise UsageError(f"{path / 'metadata.json'}: cannot read ({exc})") from None
+    name = meta.get("scenario")
+    if not name and data.quantiles is not None and "scenario" in data.quantiles.columns:
+        name = str(data.quantiles["scenario"].iloc[0])
+    summary = {}
+    if (path / "summary.json").exists():
+        summary = json.loads((path / "summary.json").read_text(encoding="utf-8"))
+    return Source(name=str(name or path.name), kind="sweep",
+                  description=str(meta.get("description") or summary.get("description") or ""),
+                  metadata=meta, path=path, targets=meta.get("targets", []), sweep=data)
 
 
-def sweep_sections(doc, src, root, prefix, fmt, level) -> None:
-    raise UsageError("sweep folders are not supported by this version of ctsim report")
+# --- tables -----------------------------------------------------------------------------------
+
+
+def fan_data(quantiles: pd.DataFrame) -> dict[str, tuple[np.ndarray, dict[float, np.ndarray]]]:
+    """quantiles.csv -> {variable: (years, {level: values})} (numeric levels only)."""
+    q = quantiles.copy()
+    q["level"] = pd.to_numeric(q["quantile"], errors="coerce")
+    q = q[q["level"].notna()]
+    out = {}
+    for variable, group in q.groupby("variable", sort=False):
+        wide = group.pivot_table(index="year", columns="level", values="value").sort_index()
+        out[str(variable)] = (wide.index.to_numpy(dtype=float),
+                              {float(level): wide[level].to_numpy(dtype=float)
+                               for level in wide.columns})
+    return out
+
+
+def probability_table(targets: pd.DataFrame) -> Table:
+    rows = []
+    for _, t in targets.iterrows():
+        interval = (f"{t['low_95']:.0%}\u2013{t['high_95']:.0%}"
+                    if {"low_95", "high_95"} <= set(t.index) else "n/a")
+        threshold = pd.to_numeric(pd.Series([t.get("threshold")]), errors="coerce").iloc[0]
+        rows.append([str(t["id"]), str(t.get("description", "") or ""),
+                     f"{float(t['probability']):.1%}", interval,
+                     str(int(t["n"])) if "n" in t.index and pd.notna(t["n"]) else "n/a",
+                     f"{threshold:.0%}" if pd.notna(threshold) else "",
+                     str(t.get("verdict", "") or "") if pd.notna(t.get("verdict", "")) else ""])
+    return Table(["Target", "Requirement", "P(met)", "95 % interval", "Samples", "Required",
+                  "Check"], rows, numeric={2, 3, 4, 5})
+
+
+def metric_ranges(metrics: pd.DataFrame) -> Table:
+    """Median and 5-95 % range of every per-sample metric."""
+    from .metrics import metric_label
+
+    rows = []
+    for column in metrics.columns:
+        if column == "sample":
+            continue
+        values = pd.to_numeric(metrics[column], errors="coerce").dropna().to_numpy(dtype=float)
+        if not values.size:
+            continue
+        label, unit = metric_label(str(column))
+        q05, q50, q95 = np.quantile(values, [0.05, 0.5, 0.95])
+        rows.append([label, format_value(q50, unit),
+                     f"{format_value(q05, unit)} \u2013 {format_value(q95, unit)}"])
+    return Table(["Metric", "Median", "5\u201395 % range"], rows, numeric={1, 2})
+
+
+def _pick(columns, candidates) -> str | None:
+    lower = {str(c).lower(): c for c in columns}
+    return next((lower[c.lower()] for c in candidates if c.lower() in lower), None)
+
+
+def sensitivity_ranking(table: pd.DataFrame) -> tuple[dict[str, pd.DataFrame], str | None]:
+    """{output: top parameters (parameter, value[, conf])} and the index used, from sensitivity.csv."""
+    param = _pick(table.columns, PARAMETER_COLUMNS)
+    index = _pick(table.columns, INDEX_COLUMNS)
+    if param is None or index is None:
+        return {}, None
+    output = _pick(table.columns, OUTPUT_COLUMNS)
+    conf = _pick(table.columns, (f"{index}_conf",))
+    groups = table.groupby(output, sort=False) if output else [("National CO2", table)]
+    ranking = {}
+    for name, group in list(groups)[:MAX_SENSITIVITY_PANELS]:
+        r = pd.DataFrame({"parameter": group[param].astype(str),
+                          "value": pd.to_numeric(group[index], errors="coerce")})
+        if conf is not None:
+            r["conf"] = pd.to_numeric(group[conf], errors="coerce").to_numpy()
+        r = r.dropna(subset=["value"]).sort_values("value", ascending=False)
+        ranking[str(name)] = r.head(TOP_PARAMETERS).reset_index(drop=True)
+    return ranking, str(index)
+
+
+def data_metric_names(data: SweepData) -> set[str]:
+    return set(data.metrics.columns) if data.metrics is not None else set()
+
+
+def design_table(design: pd.DataFrame) -> Table:
+    rows = []
+    for column in design.columns:
+        if column == "sample":
+            continue
+        v = pd.to_numeric(design[column], errors="coerce").dropna().to_numpy(dtype=float)
+        if v.size:
+            rows.append([str(column), f"{v.min():.4g}", f"{np.median(v):.4g}", f"{v.max():.4g}"])
+    return Table(["Sampled quantity", "Min", "Median", "Max"], rows, numeric={1, 2, 3})
+
+
+# --- sections ---------------------------------------------------------------------------------
+
+
+def sweep_sections(doc: Document, src, root: Path, prefix: str, fmt: str, level: int) -> None:
+    """Headline (probabilities, metric ranges), figures and the design of a sweep."""
+    from .history import HISTORY_LEGEND, history
+    from .plots.style import style_context
+    from .plots.sweep import fan_figure, probability_figure, sensitivity_figure
+
+    data: SweepData = src.sweep
+    doc.heading("Headline", level)
+    if data.n_samples:
+        doc.paragraph(f"Sweep of {data.n_samples:,} samples.", note=True)
+    has_probabilities = (data.targets is not None and len(data.targets)
+                         and {"id", "probability"} <= set(data.targets.columns))
+    if has_probabilities:
+        doc.table(probability_table(data.targets))
+    if data.metrics is not None:
+        doc.table(metric_ranges(data.metrics))
+    doc.heading("Figures", level)
+    hist = history().copy()
+    hist.attrs["source"] = HISTORY_LEGEND
+    with style_context():
+        if data.quantiles is not None:
+            fig = fan_figure(fan_data(data.quantiles), src.targets, hist, src.name)
+            if fig is not None:
+                doc.figure(render_figure(
+                    fig, root, f"figures/{prefix}fans", fmt,
+                    "Median (line), 25-75 % (dark band) and 5-95 % (light band) of the sampled "
+                    "trajectories; dots are observed values, targets as in the run figures.",
+                    fig.get_suptitle()))
+        if has_probabilities:
+            fig = probability_figure(data.targets, src.name)
+            doc.figure(render_figure(
+                fig, root, f"figures/{prefix}target_probabilities", fmt,
+                "Share of samples meeting each target with its 95 % Wilson interval.",
+                fig.get_suptitle()))
+        if data.sensitivity is not None:
+            from .metrics import metric_label
+
+            ranking, index = sensitivity_ranking(data.sensitivity)
+            ranking = {metric_label(k)[0] if k in data_metric_names(data) else k: v
+                       for k, v in ranking.items()}
+            index_name = INDEX_NAMES.get(index or "", index)
+            fig = sensitivity_figure(ranking, index_name, src.name) if index else None
+            if fig is not None:
+                doc.figure(render_figure(
+                    fig, root, f"figures/{prefix}sensitivity", fmt,
+                    f"Parameters ranked by the {index_name} (top {TOP_PARAMETERS} per "
+                    "output; bars show the confidence interval where given).", fig.get_suptitle()))
+            else:
+                doc.paragraph("sensitivity.csv has no recognised parameter and index columns.",
+                              note=True)
+    doc.paragraph("A decomposition needs one trajectory; report a scenario file for it.",
+                  note=True)
+    if data.design is not None:
+        doc.heading("Sampled parameters", level)
+        doc.table(design_table(data.design))

@@ -15,8 +15,11 @@ import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.legend import Legend
+from matplotlib.transforms import ScaledTranslation
 
 from ctsim.plots.style import HATCHES, OBSERVED_COLOR, TARGET_COLOR, pretty
+
+LEGEND_BELOW_IN = 0.45  # gap between an axes' bottom and a legend placed below it (inches)
 
 
 def has_data(frame: pd.DataFrame | None, column: str) -> bool:
@@ -294,11 +297,15 @@ def legend_outside(
     if where == "below":
         if ncol is None:
             ncol = 2 if max(len(lab) for lab in keep_l) <= 18 else 1
+        # anchored a fixed distance below the axes (clear of tick labels and the x label),
+        # whatever the axes' height
+        below = ax.transAxes + ScaledTranslation(0.0, -LEGEND_BELOW_IN, ax.figure.dpi_scale_trans)
         return ax.legend(
             keep_h,
             keep_l,
             loc="upper center",
-            bbox_to_anchor=(0.5, -0.2),
+            bbox_to_anchor=(0.5, 0.0),
+            bbox_transform=below,
             borderaxespad=0.0,
             ncol=ncol,
         )

@@ -157,10 +157,9 @@ def log_mean(a: float, b: float) -> float:
         raise ValueError(f"log_mean needs non-negative values (got {a}, {b})")
     if a == 0 or b == 0:
         return 0.0
-    la, lb = np.log(a), np.log(b)
-    if la == lb:  # a == b, or so close that their logarithms round to the same number
-        return float((a + b) / 2)
-    return float((a - b) / (la - lb))
+    if abs(a - b) <= 1e-12 * max(a, b):  # L(a, b) = (a + b) / 2 + O((a - b)^2): no 0/0
+        return 0.5 * (a + b)
+    return float((a - b) / (np.log(a) - np.log(b)))
 
 
 def _value(row: pd.Series, names: str | tuple[str, ...] | None) -> float:

@@ -40,6 +40,7 @@ def test_log_mean_hand_values():
     assert log_mean(2.0, 2.0) == 2.0
     assert log_mean(math.e, 1.0) == pytest.approx(math.e - 1.0)
     assert log_mean(4.0, 0.0) == 0.0
+    assert log_mean(1.0, float(np.nextafter(1.0, 2.0))) == pytest.approx(1.0)  # no 0/0
     with pytest.raises(ValueError):
         log_mean(-1.0, 1.0)
 

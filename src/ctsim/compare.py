@@ -3,7 +3,9 @@
 Policy wedges split the gap in national CO2 between a reference scenario R and a policy scenario P
 into one contribution per parameter whose resolved value differs (a path counts as different when its
 interpolated values differ in any simulated year). Let N be those parameters and v(S) the CO2
-trajectory of R with the parameters in S set to P's values (so v(empty) = R and v(N) = P). Switching
+trajectory of R with the parameters in S set to P's values (so v(empty) = R and v(N) = P); when the
+two scenarios' shocks differ, "shocks" is one more member of N, switching R's shocks (and seed) to P's.
+Every coalition uses the shock draws of sample 0, as a single run does. Switching
 differences on one at a time gives order-dependent answers whenever parameters interact (e.g. a higher
 EAF share saves more CO2 when coal power is also cleaner, or less). ctsim therefore uses the
 **Shapley value**, the average of the one-at-a-time contributions over every order:
@@ -52,8 +54,14 @@ def resolved_from_metadata(meta: dict) -> ResolvedScenario:
         value = p["value"]
         values[name] = ({int(y): float(v) for y, v in value.items()} if isinstance(value, dict)
                         else float(value))
+    from pydantic import TypeAdapter
+
+    from .shockspec import Shock
+
+    shocks = TypeAdapter(list[Shock]).validate_python(meta.get("shocks") or [])
     return ResolvedScenario(
         name=str(meta.get("scenario", "scenario")),
+        shocks=shocks,
         years=(int(meta["years"][0]), int(meta["years"][1])),
         seed=int(meta.get("seed", 0)),
         values=values,
@@ -62,9 +70,19 @@ def resolved_from_metadata(meta: dict) -> ResolvedScenario:
     )
 
 
+SHOCKS = "shocks"  # the pseudo-parameter that switches the reference's shocks to the policy's
+
+
 def _sim_years(resolved: ResolvedScenario) -> np.ndarray:
     inputs = build_inputs(resolved)
     return inputs.years
+
+
+def _shocks_differ(reference: ResolvedScenario, policy: ResolvedScenario) -> bool:
+    """Shock lists differ, or the seeds differ while some shock is present (stochastic draws)."""
+    ref = [s.model_dump() for s in reference.shocks]
+    pol = [s.model_dump() for s in policy.shocks]
+    return ref != pol or (reference.seed != policy.seed and bool(ref or pol))
 
 
 def differing_parameters(reference: ResolvedScenario, policy: ResolvedScenario) -> list[str]:
@@ -77,6 +95,8 @@ def differing_parameters(reference: ResolvedScenario, policy: ResolvedScenario) 
         other = policy.values.get(name, value)
         if not np.array_equal(interpolate_path(value, years), interpolate_path(other, years)):
             out.append(name)
+    if _shocks_differ(reference, policy):
+        out.append(SHOCKS)
     return out
 
 
@@ -155,6 +175,8 @@ def _override_arrays(reference: ResolvedScenario, policy: ResolvedScenario, name
     bits = np.array(masks, dtype=np.int64)
     out = {}
     for i, name in enumerate(names):
+        if name == SHOCKS:
+            continue
         on = ((bits >> i) & 1).astype(bool)
         if params[name].kind == "path":
             a = interpolate_path(reference.values[name], years)
@@ -165,23 +187,46 @@ def _override_arrays(reference: ResolvedScenario, policy: ResolvedScenario, name
     return out
 
 
+def _run_coalitions(reference: ResolvedScenario, policy: ResolvedScenario, names: list[str],
+                    masks: list[int], years: np.ndarray) -> tuple[dict[int, np.ndarray], np.ndarray]:
+    """National CO2 [Yr] of every coalition (bitmask over ``names``), in one engine call per shock
+    setting. Every coalition uses the shock draws of sample 0, as a single run does."""
+    from dataclasses import replace
+
+    from .engine import simulate
+    from .results import Results
+
+    shock_bit = 1 << names.index(SHOCKS) if SHOCKS in names else 0
+    groups = [(reference, [m for m in masks if not m & shock_bit])]
+    if shock_bit:
+        with_policy_shocks = replace(reference, shocks=policy.shocks, seed=policy.seed)
+        groups.append((with_policy_shocks, [m for m in masks if m & shock_bit]))
+    out: dict[int, np.ndarray] = {}
+    report_years = np.array([])
+    for resolved, group in groups:
+        overrides = _override_arrays(reference, policy, names, group, years)
+        inputs = build_inputs(resolved, overrides, len(group),
+                              sample_ids=np.zeros(len(group), dtype=np.int64))
+        results = Results.from_engine(resolved.name, inputs.years, simulate(inputs),
+                                      *resolved.years)
+        co2 = results[CO2_NAME]
+        out.update({mask: co2[row] for row, mask in enumerate(group)})
+        report_years = results.years
+    return out, report_years
+
+
 def policy_wedges(reference: ResolvedScenario, policy: ResolvedScenario) -> Wedges:
     """Split the CO2 gap between ``reference`` and ``policy`` by differing parameter (see module)."""
-    from .api import run_resolved
-
     names = differing_parameters(reference, policy)
     n = len(names)
     masks, orders, method = _coalitions(n, reference.seed)
     years = _sim_years(reference)
-    overrides = _override_arrays(reference, policy, names, masks, years)
-    results = run_resolved(reference, overrides, n_samples=len(masks))
-    co2 = results[CO2_NAME]
-    v = {mask: co2[row] for row, mask in enumerate(masks)}
+    v, report_years = _run_coalitions(reference, policy, names, masks, years)
     full = 2 ** n - 1
     phi: dict[str, np.ndarray] = {}
     if not orders:
         for i, name in enumerate(names):
-            total = np.zeros(co2.shape[1])
+            total = np.zeros(len(report_years))
             for mask in masks:
                 if mask & (1 << i):
                     continue
@@ -190,7 +235,7 @@ def policy_wedges(reference: ResolvedScenario, policy: ResolvedScenario) -> Wedg
                 total += weight * (v[mask | (1 << i)] - v[mask])
             phi[name] = total
     else:
-        sums = np.zeros((n, co2.shape[1]))
+        sums = np.zeros((n, len(report_years)))
         for order in orders:
             mask = 0
             for i in order:
@@ -200,7 +245,7 @@ def policy_wedges(reference: ResolvedScenario, policy: ResolvedScenario) -> Wedg
     return Wedges(
         reference=reference.name,
         policy=policy.name,
-        years=results.years,
+        years=report_years,
         reference_co2=v[0],
         policy_co2=v[full],
         contributions={k: -w for k, w in phi.items()},

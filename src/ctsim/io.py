@@ -83,6 +83,7 @@ def metadata(resolved, command: list[str] | None = None, extra: dict | None = No
             for name, value in resolved.values.items()
         },
         "targets": [t.model_dump() for t in resolved.targets],
+        "shocks": [s.model_dump() for s in getattr(resolved, "shocks", [])],
         "attribution": ATTRIBUTION,
         **(extra or {}),
     }

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .compare import metric_differences, policy_wedges, resolved_from_metadata
+from .compare import SHOCKS, metric_differences, policy_wedges, resolved_from_metadata
 from .errors import UsageError
 from .report import (
     Source,
@@ -66,9 +66,16 @@ def _wedge_section(doc: Document, ref: Source, pol: Source, root: Path, fmt: str
         doc.paragraph("No parameter differs between the two scenarios, so there is no gap to "
                       "split.", note=True)
         return
-    rv, pv = _resolved(ref).values, _resolved(pol).values
+    r, p = _resolved(ref), _resolved(pol)
+
+    def shown(res, name: str) -> str:
+        if name == SHOCKS:
+            ids = ", ".join(str(getattr(s, "id", s)) for s in res.shocks)
+            return f"{ids or 'none'} (seed {res.seed})"
+        return fmt_param(res.values[name])
+
     doc.table(Table(["Parameter", ref.name, pol.name],
-                    [[n, fmt_param(rv[n]), fmt_param(pv[n])] for n in wedges.contributions]))
+                    [[n, shown(r, n), shown(p, n)] for n in wedges.contributions]))
     with style_context():
         fig = wedge_figure(wedges)
         doc.figure(render_figure(

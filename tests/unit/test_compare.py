@@ -100,3 +100,19 @@ def test_metric_differences():
     row = table.set_index("metric")
     assert row.loc["x", "b - a"] == 3.0
     assert np.isnan(row.loc["y", "b"]) and np.isnan(row.loc["y", "b - a"])
+
+
+def test_shocks_are_one_more_player_and_use_the_single_run_draws(tmp_path):
+    ref = resolved(ROOT / "scenarios" / "baseline.yaml")
+    dry = ROOT / "scenarios" / "dry-years.yaml"
+    pol_path = tmp_path / "dry-steel.yaml"
+    pol_path.write_text(f"extends: {dry}\nsteel:\n  eaf_share: {{2030: 0.25, 2060: 0.5}}\n",
+                        encoding="utf-8")
+    pol = resolved(pol_path)
+    assert differing_parameters(ref, pol) == ["steel.eaf_share", compare.SHOCKS]
+    w = policy_wedges(ref, pol)
+    np.testing.assert_allclose(w.policy_co2, co2(pol), rtol=1e-12)
+    np.testing.assert_allclose(w.reference_co2, co2(ref), rtol=1e-12)
+    np.testing.assert_allclose(sum(w.contributions.values()), w.gap, rtol=1e-9,
+                               atol=1e-9 * w.reference_co2.max())
+    assert w.contributions[compare.SHOCKS].sum() < 0  # droughts add coal power: negative wedge

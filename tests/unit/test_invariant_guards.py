@@ -47,6 +47,7 @@ def test_a_clean_run_passes_every_year_and_every_balance(clean):
         ("cap_coal_gw", np.nan, "cap_coal_gw", "not a finite number (got nan)"),
         ("gen_wind_twh", np.inf, "gen_wind_twh", "not a finite number (got inf)"),
         ("gdp_bn", -np.inf, "gdp_bn", "not a finite number (got -inf)"),
+        ("co2_steel_mt", -2.0, "co2_steel_mt", "negative value (got -2)"),
         ("cap_solar_gw", -1.0, "cap_solar_gw", "negative value (got -1)"),
         ("removal_land_mt", -5.0, "removal_land_mt", "negative value (got -5)"),
         ("carbon_price", -3.0, "carbon_price", "negative value (got -3)"),

@@ -33,6 +33,15 @@ test: $(DEVSTAMP)
 lint: $(DEVSTAMP)
 	$(BIN)/ruff check src tests benchmarks tools
 
+BENCHSTAMP := $(VENV)/.installed-bench
+
+$(BENCHSTAMP): $(DEVSTAMP)
+	$(BIN)/python -m pip install --quiet -e '.[dev,sensitivity,distributed,bench]'
+	touch $@
+
+bench: $(BENCHSTAMP)
+	$(BIN)/python benchmarks/bench.py --out docs/performance.md
+
 docs: $(DEVSTAMP)
 	$(BIN)/python tools/gen_docs.py
 

@@ -127,8 +127,14 @@ def section_peers(resolved, quick: bool) -> tuple[str, dict]:
 def _ema_times(resolved, ov, n_ema: int) -> dict[str, float]:
     import logging
 
-    from ema_workbench import (MultiprocessingEvaluator, RealParameter, Scenario,
-                               ScalarOutcome, SequentialEvaluator, perform_experiments)
+    from ema_workbench import (
+        MultiprocessingEvaluator,
+        RealParameter,
+        ScalarOutcome,
+        Scenario,
+        SequentialEvaluator,
+        perform_experiments,
+    )
     from ema_workbench.em_framework.model import Model
 
     logging.getLogger("EMA").setLevel(logging.ERROR)

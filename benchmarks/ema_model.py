@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from functools import lru_cache
 
+import common
 import numpy as np
 
-import common
 from ctsim.engine import simulate
 from ctsim.inputs import build_inputs, interpolate_path
 

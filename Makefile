@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 DEVSTAMP := $(VENV)/.installed-dev
 SCENARIO ?= scenarios/steel2030.yaml
 
-.PHONY: run test lint bench report docs calibrate clean venv dev
+.PHONY: run test lint bench report docs calibrate scenario-figures clean venv dev
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -44,6 +44,9 @@ bench: $(BENCHSTAMP)
 
 docs: $(DEVSTAMP)
 	$(BIN)/python tools/gen_docs.py
+
+scenario-figures: $(DEVSTAMP)
+	$(BIN)/python tools/scenario_figures.py
 
 calibrate: $(DEVSTAMP)
 	$(BIN)/python tools/calibrate.py --write

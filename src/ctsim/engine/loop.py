@@ -123,9 +123,8 @@ def simulate(inp: Inputs) -> dict[str, np.ndarray]:
         # --- steel -------------------------------------------------------------------------
         output = _path(inp, "steel.output_mt", t) * np.ones(S)
         if t > 0:  # part of last year's output lost to rationing is made up; step-by-step limit
-            output = policy.limit_fall(output + rebound * state["steel_lost"], state["steel_planned"],
+            output = policy.limit_fall(output + rebound * state["steel_lost"], state["steel_made"],
                                        P("policy.steel_output_fall_max_frac"))
-        planned = output
         requested = np.stack(np.broadcast_arrays(
             _path(inp, "steel.ccus_share", t), _path(inp, "steel.eaf_share", t),
             _path(inp, "steel.h2dri_share", t), np.zeros(S)), axis=-1)[:, :3]
@@ -337,7 +336,7 @@ def simulate(inp: Inputs) -> dict[str, np.ndarray]:
         coal_t_per_mwh = hr_other * 1e-3 * ef_coal
         marginal = np.where(d["coal"] > 0, coal_t_per_mwh, np.where(d["gas"] > 0, gas_hr * 1e-3 * ef_gas, 0.0))
         state.update(retire_deferred=deferred if t > 0 else np.zeros(S), coal_twh=d["coal"],
-                     steel_planned=planned, bfbof_mt=production[:, 0] + production[:, 1])
+                     steel_made=output, bfbof_mt=production[:, 0] + production[:, 1])
         state.update(steel_extra=extra, bfbof_share=shares[:, 0], marginal_t_per_mwh=marginal,
                      steel_lost=steel_lost, gdp_gap=gap)
         state.update(gdp_trend=gdp_trend, road=road_service, base=base, coal_other=coal_other,

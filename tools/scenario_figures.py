@@ -1,0 +1,97 @@
+"""Draw one figure per bundled scenario into docs/figures/scenarios/ (used by docs/scenarios.md).
+
+Each figure compares the scenario (solid) with the baseline (dashed) on the four variables that show
+what the scenario is about; observed history is not repeated here (see the run figures). Run:
+``make scenario-figures`` (or .venv/bin/python tools/scenario_figures.py).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ctsim.api import run
+from ctsim.plots.style import OKABE_ITO, axis_label, display_scale, figure_title, style_context
+
+ROOT = Path(__file__).resolve().parents[1]
+OUT = ROOT / "docs" / "figures" / "scenarios"
+CO2 = ("National CO2 (gross and net)", ["Emissions|CO2", "Emissions|CO2|Net"])
+PANELS = {  # scenario -> (years shown, [(panel title, [variables])])
+    "baseline": ((2020, 2060), [CO2, ("Power CO2", ["Emissions|CO2|Energy|Supply|Electricity"]),
+                                ("Coal generation", ["Secondary Energy|Electricity|Coal"]),
+                                ("Non-fossil share of generation", ["Share|Electricity|Non-Fossil"])]),
+    "steel2030": ((2020, 2060), [CO2, ("Steel CO2", ["Emissions|CO2|Industry|Steel"]),
+                                 ("EAF share of crude steel", ["Share|Production|Steel|EAF"]),
+                                 ("Steel electricity", ["Final Energy|Electricity|Industry|Steel"])]),
+    "steel2025": ((2020, 2060), [CO2, ("Steel CO2", ["Emissions|CO2|Industry|Steel"]),
+                                 ("EAF share of crude steel", ["Share|Production|Steel|EAF"]),
+                                 ("Steel electricity", ["Final Energy|Electricity|Industry|Steel"])]),
+    "rationing2021": ((2020, 2026), [("Crude steel output", ["Production|Steel"]),
+                                     ("Unserved electricity", ["Unserved Energy|Electricity"]),
+                                     ("GDP lost to rationing", ["GDP|PPP|Lost to Rationing"]),
+                                     ("National CO2", ["Emissions|CO2"])]),
+    "rationing-repeat": ((2024, 2032), [("Crude steel output", ["Production|Steel"]),
+                                        ("Unserved electricity", ["Unserved Energy|Electricity"]),
+                                        ("GDP lost to rationing", ["GDP|PPP|Lost to Rationing"]),
+                                        ("National CO2", ["Emissions|CO2"])]),
+    "ets-expansion": ((2020, 2060), [CO2, ("Generation: coal and gas", ["Secondary Energy|Electricity|Coal",
+                                                                         "Secondary Energy|Electricity|Gas"]),
+                                     ("Captured CO2", ["Carbon Capture|CCS"]),
+                                     ("Steel routes: EAF and H2-DRI", ["Production|Steel|EAF",
+                                                                       "Production|Steel|H2-DRI"])]),
+    "campaign-style": ((2020, 2060), [CO2, ("Coal capacity", ["Capacity|Electricity|Coal"]),
+                                      ("Unserved electricity", ["Unserved Energy|Electricity"]),
+                                      ("GDP lost to rationing", ["GDP|PPP|Lost to Rationing"])]),
+    "clean-coal": ((2020, 2060), [CO2, ("Power CO2", ["Emissions|CO2|Energy|Supply|Electricity"]),
+                                  ("Captured CO2", ["Carbon Capture|CCS"]),
+                                  ("Coal use", ["Primary Energy|Coal"])]),
+    "neutrality2060": ((2020, 2060), [CO2, ("Removals", ["Carbon Removal|Land Sink", "Carbon Removal|BECCS"]),
+                                      ("Non-fossil share of primary energy", ["Share|Primary Energy|Non-Fossil"]),
+                                      ("Coal use", ["Primary Energy|Coal"])]),
+    "dry-years": ((2020, 2060), [CO2, ("Hydro generation", ["Secondary Energy|Electricity|Hydro"]),
+                                 ("Coal generation", ["Secondary Energy|Electricity|Coal"]),
+                                 ("Power CO2", ["Emissions|CO2|Energy|Supply|Electricity"])]),
+}
+COLOURS = [OKABE_ITO["blue"], OKABE_ITO["vermillion"]]
+
+
+def draw(name: str, path: Path, base) -> Path:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    (y0, y1), panels = PANELS[name]
+    res = run(path).results
+    with style_context():
+        fig, axes = plt.subplots(2, 2, figsize=(10, 6.4), sharex=True)
+        for ax, (title, variables) in zip(axes.flat, panels, strict=True):
+            for colour, variable in zip(COLOURS, variables, strict=False):
+                factor, unit = display_scale(variable)
+                short = variable.split("|")[-1] if len(variables) > 1 else "scenario"
+                for r, style, label in ((res, "-", short), (base, "--", None)):
+                    s = r.series(variable).loc[y0:y1] * factor
+                    ax.plot(s.index, s.values, style, color=colour,
+                            label=label if r is res else (f"{short}, baseline" if len(variables) > 1
+                                                          else "baseline"))
+            ax.set_title(title, fontsize=10)
+            ax.set_ylabel(axis_label(title.split(":")[0], unit=display_scale(variables[0])[1]), fontsize=8)
+            ax.legend(fontsize=7)
+        fig.suptitle(figure_title("scenario vs baseline", prefix=name))
+        out = OUT / f"{name}.png"
+        fig.savefig(out, dpi=110)
+        plt.close(fig)
+    return out
+
+
+def main() -> None:
+    OUT.mkdir(parents=True, exist_ok=True)
+    base = run(ROOT / "scenarios" / "baseline.yaml").results
+    for path in sorted((ROOT / "scenarios").glob("*.yaml")):
+        if path.stem in PANELS:
+            print("wrote", draw(path.stem, path, base).relative_to(ROOT))
+        else:
+            print("no figure spec for", path.name)
+
+
+if __name__ == "__main__":
+    main()

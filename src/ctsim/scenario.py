@@ -334,9 +334,18 @@ def _first_error(exc: ValidationError, model: type[BaseModel]) -> tuple[str, str
     elif typ in ("model_type", "model_attributes_type", "dict_type"):
         msg = "expected a mapping of keys"
     elif typ == "greater_than_equal":
-        msg = f"expected a value greater than or equal to {err['ctx']['ge']}"
+        msg = f"expected a value greater than or equal to {err['ctx']['ge']:g}"
     elif typ == "less_than_equal":
-        msg = f"expected a value less than or equal to {err['ctx']['le']}"
+        msg = f"expected a value less than or equal to {err['ctx']['le']:g}"
+    elif typ == "greater_than":
+        msg = f"expected a value greater than {err['ctx']['gt']:g}"
+    elif typ == "less_than":
+        msg = f"expected a value less than {err['ctx']['lt']:g}"
+    elif typ == "literal_error":
+        choices = [c.strip(" '") for c in
+                   err["ctx"]["expected"].replace(" or ", ", ").split(",")]
+        hint = registry.did_you_mean(given, choices) if isinstance(given, str) else ""
+        msg = f"expected one of {', '.join(choices)} (got {_shown(given)}){hint}"
     elif typ == "string_pattern_mismatch" and key == "name":
         msg = "expected a plain name (letters, digits, '_', '-', '.', '+'; no '/')"
     elif typ == "string_too_short":

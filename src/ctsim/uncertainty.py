@@ -243,7 +243,8 @@ def check_uncertain(model: BaseModel, path: Path) -> None:
         lo, hi = allowed_interval(spec, p, base)
         outside = mass_outside(spec, lo, hi)
         if outside > MAX_MASS_OUTSIDE:
-            bounds = f"the bounds [{p.lower:g}, {p.upper:g}] {p.unit} of {name}"
+            unit = "" if p.unit in ("", "1") else f" {p.unit}"
+            bounds = f"the bounds [{p.lower:g}, {p.upper:g}]{unit} of {name}"
             if spec.scale:
                 bounds = f"[{lo:.6g}, {hi:.6g}], the factors that keep {name} within {bounds}"
             raise ScenarioError(

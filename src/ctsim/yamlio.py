@@ -19,7 +19,7 @@ from .errors import ScenarioError
 
 MAX_ALIASES = 100  # billion-laughs guard: more aliases than any hand-written scenario needs
 MAX_DEPTH = 20  # a scenario is at most ~5 levels deep; 20 leaves room without unbounded recursion
-MAX_NODES = 100_000  # values after expanding aliases; a real scenario has a few hundred
+MAX_NODES = 10_000  # values (keys count too) after expanding aliases; real scenarios have < 300
 MAX_BYTES = 2_000_000  # a scenario file is a few kB; 2 MB is far beyond any real one
 
 _CORE = "tag:yaml.org,2002:"
@@ -47,8 +47,13 @@ class _CountingLoader(yaml.SafeLoader):
     def __init__(self, stream):
         super().__init__(stream)
         self._aliases = 0
+        self._nodes = 0
 
     def compose_node(self, parent, index):
+        self._nodes += 1
+        if self._nodes > MAX_NODES:  # bounds the time a huge flat file costs before the walk
+            raise _Refused(f"line {self.peek_event().start_mark.line + 1}: more than {MAX_NODES} "
+                           "values (a scenario file has a few hundred)")
         if self.check_event(yaml.AliasEvent):
             self._aliases += 1
             if self._aliases > MAX_ALIASES:
@@ -113,6 +118,41 @@ def _check_tree(root: yaml.Node, loader: yaml.SafeLoader) -> tuple[str, str] | N
     return None
 
 
+def _flow_depth_line(text: str, limit: int) -> int | None:
+    """Line where unquoted flow brackets (``[``, ``{``) first nest deeper than ``limit``, or None.
+
+    PyYAML's scanner does work proportional to the open flow levels for every token, so thousands
+    of nested brackets followed by many values take minutes; this linear pre-scan refuses them
+    first. Quoted text and comments are skipped (a block scalar's brackets count, harmlessly: a real
+    scenario never nests 20 deep)."""
+    if text.count("[") + text.count("{") <= limit:
+        return None
+    depth, line, quote, i, n = 0, 1, "", 0, len(text)
+    while i < n:
+        c = text[i]
+        if c == "\n":
+            line += 1
+        elif quote:
+            if c == "\\" and quote == '"':
+                i += 1
+            elif c == quote:
+                quote = ""
+        elif c in "'\"" and (i == 0 or text[i - 1] in " \t\n[{,:-"):
+            quote = c
+        elif c == "#" and (i == 0 or text[i - 1] in " \t\n"):
+            end = text.find("\n", i)
+            i = n if end < 0 else end
+            continue
+        elif c in "[{":
+            depth += 1
+            if depth > limit:
+                return line
+        elif c in "]}":
+            depth = max(depth - 1, 0)
+        i += 1
+    return None
+
+
 def _one_line(exc: yaml.YAMLError) -> str:
     mark = getattr(exc, "problem_mark", None)
     problem = getattr(exc, "problem", None)
@@ -163,6 +203,9 @@ def load_yaml(path: str | Path) -> dict:
             f"not valid UTF-8 (byte {raw[exc.start]:#04x} at line {line}, offset {exc.start}); "
             "save the file as UTF-8",
         ) from None
+    deep = _flow_depth_line(text, MAX_DEPTH)
+    if deep is not None:
+        raise ScenarioError(path, "", f"nesting deeper than {MAX_DEPTH} levels (line {deep})")
     try:
         loader = _CountingLoader(text)
         try:

@@ -131,8 +131,7 @@ def test_real_process_validates_the_whole_corpus(tmp_path):
     assert list(tmp_path.iterdir()) == []
 
 
-@pytest.mark.parametrize("name", ["alias_bomb", "deep_nesting_flow", "binary", "syntax_bad_indent",
-                                  "extends_cycle", "unknown_target_kind"])
+@pytest.mark.parametrize("name", ["alias_bomb", "deep_nesting_flow", "extends_cycle"])
 def test_real_process_run_writes_nothing(name, tmp_path):
     case = next(c for c in CASES if c.path.stem == name)
     result = run_subprocess("run", case.path, cwd=tmp_path)

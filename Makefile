@@ -42,6 +42,12 @@ $(BENCHSTAMP): $(DEVSTAMP)
 bench: $(BENCHSTAMP)
 	$(BIN)/python benchmarks/bench.py --out docs/performance.md
 
+# docs/figures/report (steel2030 report incl. the Kaya/LMDI waterfall) and docs/figures/compare
+# (baseline vs steel2030: overlays, metric differences, policy wedges); the HTML files are not tracked.
+report: $(STAMP)
+	$(BIN)/ctsim report scenarios/steel2030.yaml --out docs/figures/report --force
+	$(BIN)/ctsim compare scenarios/baseline.yaml scenarios/steel2030.yaml --out docs/figures/compare --force
+
 docs: $(DEVSTAMP)
 	$(BIN)/python tools/gen_docs.py
 

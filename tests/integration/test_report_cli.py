@@ -83,3 +83,9 @@ def test_existing_output_needs_force(tmp_path):
     out.mkdir()
     assert ctsim("report", SCENARIO, "--out", str(out)) == 2
     assert list(out.iterdir()) == []
+
+
+def test_readme_and_docs_figures_exist():
+    # made by `make report`; the README shows one of them
+    for md in ("README.md", "docs/figures/report/report.md", "docs/figures/compare/compare.md"):
+        assert check_markdown(Path(md)), md

@@ -77,6 +77,6 @@ def build_inputs(
         expected = (n_samples,) if params[name].kind == "scalar" else (n_samples, len(years))
         if arr.shape != expected:
             raise ValueError(f"override {name}: shape {arr.shape}, expected {expected}")
-        values[name] = arr
+        values[name] = np.asfortranarray(arr)  # the engine reads one year (a column) at a time
     values.update(shock_arrays(resolved.shocks, years, resolved.seed, n_samples, sample_ids))
     return Inputs(years=years, n_samples=n_samples, values=values)

@@ -10,7 +10,7 @@ import numpy as np
 from ..inputs import Inputs
 from . import macro, policy, power, shocks, steel
 from .axes import NON_FOSSIL, POWER_TECHS, VARIABLE_RENEWABLES, K
-from .guards import check_year, guarded
+from .guards import FILLED_AFTER_LOOP, YearGuard, guarded
 from .units import GCE_PER_KWH_TO_MTCE_PER_TWH, MTCE_PER_TWH, TWH_PER_GW_YEAR
 
 CAPACITY_TECHS = ("coal", "gas", "hydro", "nuclear", "wind", "solar")  # registered initial stocks
@@ -76,7 +76,14 @@ def _bound_route_extra(inp: Inputs, t: int, output: np.ndarray, requested: np.nd
 def simulate(inp: Inputs) -> dict[str, np.ndarray]:
     """Run the coupled macro-power-steel-energy model. Returns {output name: array [S, Y]}."""
     S, Y = inp.n_samples, len(inp.years)
-    out = {name: np.full((S, Y), np.nan, order="F") for name in OUTPUTS}  # column-major: year t is contiguous
+    # One block [Y, V, S]: a year's outputs are one contiguous [V, S] slab (cheap to write and to
+    # check); out[name] is a view [S, Y] of it. Not pre-filled: every year writes every output (checked
+    # on the first year), so no element is read before it is written, and a NaN the model produces
+    # is caught by the guards.
+    in_loop = tuple(n for n in OUTPUTS if n not in FILLED_AFTER_LOOP)
+    block = np.empty((Y, len(in_loop), S))
+    out = {name: block[:, i, :].T for i, name in enumerate(in_loop)}
+    guard = YearGuard(in_loop)
     P = inp.get
     nf_idx = [K[t] for t in NON_FOSSIL]
     vre_mask = np.array([t in VARIABLE_RENEWABLES for t in NON_FOSSIL])
@@ -93,6 +100,8 @@ def simulate(inp: Inputs) -> dict[str, np.ndarray]:
     for tech in CAPACITY_TECHS:
         cap2020[:, K[tech]] = P(f"power.{tech}_capacity_2020_gw")
     rows = np.arange(S)
+    # a coal supply shortfall needs a second dispatch; without one anywhere it would repeat the first
+    any_shortfall = bool(np.any(P("shocks.coal_shortfall")))
 
     cap_end = cap_start = None
     state: dict[str, np.ndarray] = {}
@@ -227,15 +236,16 @@ def simulate(inp: Inputs) -> dict[str, np.ndarray]:
         d = power.dispatch(demand, nonfossil, vre_mask, bio + oil_gen, gas_plan, gas_max, coal_max,
                            gas_before_coal=srmc_gas < srmc_coal)
         # a coal supply shortfall: coal (and gas, short too) cannot reach what they would have run
-        coal_max, gas_max = shocks.fossil_limits(d["coal"], d["gas"], _path(inp, "shocks.coal_shortfall", t),
-                                                 coal_max, gas_max)
-        d = power.dispatch(demand, nonfossil, vre_mask, bio + oil_gen, np.minimum(gas_plan, gas_max),
-                           gas_max, coal_max, gas_before_coal=srmc_gas < srmc_coal)
+        if any_shortfall:
+            coal_max, gas_max = shocks.fossil_limits(
+                d["coal"], d["gas"], _path(inp, "shocks.coal_shortfall", t), coal_max, gas_max)
+            d = power.dispatch(demand, nonfossil, vre_mask, bio + oil_gen, np.minimum(gas_plan, gas_max),
+                               gas_max, coal_max, gas_before_coal=srmc_gas < srmc_coal)
         # who loses power: user groups in the curtailment order; steel loses output in proportion
         industry_load = base * P("shock.industry_share_of_base")
         loads = np.stack([steel_elec, industry_load, demand - steel_elec - industry_load], axis=-1)
-        ranks = np.stack([_path(inp, f"shocks.rank_{u}", t) * np.ones(S) for u in ("steel", "industry", "other")],
-                         axis=-1)
+        ranks = np.stack(np.broadcast_arrays(*(_path(inp, f"shocks.rank_{u}", t)
+                                               for u in ("steel", "industry", "other"))), axis=-1)
         cut = shocks.curtail(d["unserved"], loads, P("shock.max_cut_fraction"), ranks)
         kept = 1.0 - np.divide(cut[:, 0], steel_elec, out=np.zeros(S), where=steel_elec > 0)
         steel_lost = output * (1.0 - kept)
@@ -330,9 +340,11 @@ def simulate(inp: Inputs) -> dict[str, np.ndarray]:
             rec[f"cap_{tech}_gw"] = cap_end[:, K[tech]]
         rec["cap_coal_gw"] = cap_end[:, K["coal"]] + cap_end[:, K["coal_ccs"]]
         rec["gen_coal_twh"] = d["coal"]
+        if t == 0 and set(rec) != set(in_loop):  # a programming error, not bad input
+            raise RuntimeError(f"engine outputs not written each year: {sorted(set(in_loop) ^ set(rec))}")
         for name, value in rec.items():
             out[name][:, t] = value
-        check_year(out, t, int(inp.years[t]))
+        guard.check(block[t], out, t, year)
         coal_t_per_mwh = hr_other * 1e-3 * ef_coal
         marginal = np.where(d["coal"] > 0, coal_t_per_mwh, np.where(d["gas"] > 0, gas_hr * 1e-3 * ef_gas, 0.0))
         state.update(retire_deferred=deferred if t > 0 else np.zeros(S), coal_twh=d["coal"],

@@ -148,3 +148,13 @@ def test_python_dash_m_and_version():
     proc = subprocess.run([sys.executable, "-m", "ctsim", "--version"], capture_output=True,
                           text=True, check=False)
     assert proc.returncode == 0 and proc.stdout.startswith("ctsim ")
+
+
+def test_output_folder_has_ordinary_permissions(tmp_path, root):
+    import os
+
+    out = tmp_path / "perm"
+    assert cli("run", root / "scenarios/baseline.yaml", "--out", out, "--no-figures") in (0, 1)
+    umask = os.umask(0)
+    os.umask(umask)
+    assert (out.stat().st_mode & 0o777) == (0o777 & ~umask)

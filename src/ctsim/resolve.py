@@ -28,6 +28,17 @@ class ResolvedScenario:
         return {k: v for k, v in self.values.items() if self.provenance[k] != "default"}
 
 
+CAP_SECTION = "caps"  # a cap path applies from its first year: before it, no cap
+
+
+def _from_first_year(p: registry.Parameter, given: float | dict[int, float]) -> float | dict[int, float]:
+    """A cap path given from year y0 > 2020 gets the registry's "no cap" value in y0 - 1, so that
+    linear interpolation (flat outside the keys) leaves the years before y0 uncapped."""
+    if p.section != CAP_SECTION or not isinstance(given, dict) or min(given) <= 2020:
+        return given
+    return {min(given) - 1: p.value, **given}
+
+
 def resolve(scenario: LoadedScenario) -> ResolvedScenario:
     values: dict[str, float | dict[int, float]] = {}
     provenance: dict[str, str] = {}
@@ -37,7 +48,7 @@ def resolve(scenario: LoadedScenario) -> ResolvedScenario:
         if given is None:
             values[name], provenance[name] = p.value, "default"
         else:
-            values[name] = given
+            values[name] = _from_first_year(p, given)
             provenance[name] = scenario.origin.get(name, "scenario")
     return ResolvedScenario(
         name=scenario.name,

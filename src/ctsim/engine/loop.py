@@ -32,7 +32,11 @@ OUTPUTS = (
     "removal_land_mt", "removal_beccs_mt", "removal_daccs_mt", "removal_total_mt", "co2_net_mt",
     "srmc_coal_cny_per_mwh", "srmc_gas_cny_per_mwh", "ets_cost_power_bn_cny", "ets_cost_steel_bn_cny",
     "unserved_steel_twh", "unserved_industry_twh", "steel_lost_mt", "gdp_loss_bn",
+    "cap_binding_power", "cap_binding_steel", "cap_binding_national", "carbon_shadow_price",
+    "cap_shortfall_mt", "demand_cap_cut_twh", "steel_cap_cut_mt",
 )
+CAP_OUTPUTS = OUTPUTS[-7:]
+_CAPS_OFF = dict.fromkeys(CAP_OUTPUTS, 0.0)
 
 
 def _path(inp: Inputs, name: str, t: int) -> np.ndarray:
@@ -72,6 +76,65 @@ def _bound_route_extra(inp: Inputs, t: int, output: np.ndarray, requested: np.nd
     return np.clip(extra, 0.0, np.maximum(room, 0.0))
 
 
+def _power_fuels(inp: Inputs, coal_twh: np.ndarray, gas_twh: np.ndarray, fleet: dict) -> dict:
+    """Power-sector coal and gas use (Mtce), captured CO2 and CO2 (Mt) of a dispatch; ``fleet``
+    holds the year's CCS share, coal tiers and heat rates, and the oil plants' fuel."""
+    P = inp.get
+    gen_ccs = coal_twh * fleet["ccs_frac"]
+    gen_eff, gen_other = power.split_coal_tiers(
+        coal_twh - gen_ccs, fleet["max_eff"], fleet["max_other"], fleet["gap"],
+        P("power.dispatch_cost_scale_cny_per_mwh"))
+    unabated = (gen_eff * fleet["hr_eff"] + gen_other * fleet["hr_other"]) * GCE_PER_KWH_TO_MTCE_PER_TWH
+    ccs_fuel = gen_ccs * fleet["hr_fleet"] * GCE_PER_KWH_TO_MTCE_PER_TWH * (1 + P("power.ccs_heat_rate_penalty"))
+    gas = gas_twh * P("power.gas_heat_rate_gce_per_kwh") * GCE_PER_KWH_TO_MTCE_PER_TWH
+    captured = ccs_fuel * P("power.ccs_capture_rate") * P("factors.coal_t_co2_per_tce")
+    coal_co2 = (unabated + ccs_fuel) * P("factors.coal_t_co2_per_tce") - captured
+    co2 = coal_co2 + gas * P("factors.gas_t_co2_per_tce") + fleet["oil"] * P("factors.oil_t_co2_per_tce")
+    return {"gen_ccs": gen_ccs, "gen_eff": gen_eff, "coal": unabated + ccs_fuel, "gas": gas,
+            "captured": captured, "coal_co2": coal_co2, "co2": co2}
+
+
+def _cap_levels(inp: Inputs) -> tuple[bool, dict[str, np.ndarray]]:
+    """Cap paths [S or 1, Y] with absent caps as +inf, and whether any cap is present at all (a
+    structural switch read once before the loop: without caps the cap code never runs)."""
+    P = inp.get
+    caps = {"power": policy.cap_level(P("caps.power_co2_mt"), policy.NO_CAP_MT)}
+    return bool(any(np.isfinite(c).any() for c in caps.values())), caps
+
+
+def _power_cap(inp: Inputs, t: int, d: dict, demand: np.ndarray, pf: dict, fleet: dict,
+               vre_mask: np.ndarray, gas_max: np.ndarray, caps: dict, gdp: np.ndarray,
+               intensity_2020: np.ndarray, coal_price: np.ndarray) -> tuple[dict, dict, np.ndarray]:
+    """Abate power CO2 above the cap (docs/model.md, "Caps"): recovered non-fossil output, then
+    coal-to-gas, then demand reduction, each displacing coal. Returns (cap outputs, dispatch,
+    demand) after abatement."""
+    P = inp.get
+    coal = d["coal"]
+    ci = np.divide(pf["coal_co2"], coal, out=np.zeros_like(coal), where=coal > 0)  # t/MWh, average
+    gi = P("power.gas_heat_rate_gce_per_kwh") * 1e-3 * P("factors.gas_t_co2_per_tce")
+    vre = np.where(vre_mask, d["nonfossil"], 0.0).sum(axis=1)
+    stack = lambda *xs: np.stack(np.broadcast_arrays(*xs), axis=-1)  # noqa: E731
+    units, remaining, code = policy.abate(
+        pf["co2"] - caps["power"][:, t], coal,
+        stack(P("caps.nonfossil_recoverable_frac") * vre, gas_max - d["gas"],
+              P("caps.demand_cut_max_frac") * demand),
+        stack(ci, ci - gi, ci))
+    recovered, to_gas, cut = units[:, 0], units[:, 1], units[:, 2]
+    scale = 1.0 + np.divide(recovered, vre, out=np.zeros_like(vre), where=vre > 0)
+    d = dict(d, nonfossil=np.where(vre_mask, d["nonfossil"] * scale[:, None], d["nonfossil"]),
+             coal=np.maximum(coal - recovered - to_gas - cut, 0.0), gas=d["gas"] + to_gas)
+    # cost per tonne of each option over the coal fuel it saves (CNY/MWh / t/MWh)
+    coal_fuel = coal_price * fleet["hr_fleet"] * 1e-3
+    gas_fuel = _path(inp, "power.gas_price_cny_per_tce", t) * P("power.gas_heat_rate_gce_per_kwh") * 1e-3
+    per_t = lambda cost, dt: np.divide(cost, dt, out=np.zeros_like(coal), where=dt > 0)  # noqa: E731
+    costs = stack(per_t(P("caps.flexibility_cost_cny_per_mwh") - coal_fuel, ci),
+                  per_t(gas_fuel - coal_fuel, ci - gi),
+                  per_t(P("caps.demand_cut_cost_cny_per_mwh") - coal_fuel, ci))
+    out = dict(_CAPS_OFF, cap_binding_power=code, carbon_shadow_price=policy.shadow_price(code, costs),
+               cap_shortfall_mt=remaining, demand_cap_cut_twh=cut)
+    return out, d, demand - cut
+
+
 @guarded
 def simulate(inp: Inputs) -> dict[str, np.ndarray]:
     """Run the coupled macro-power-steel-energy model. Returns {output name: array [S, Y]}."""
@@ -102,6 +165,10 @@ def simulate(inp: Inputs) -> dict[str, np.ndarray]:
     rows = np.arange(S)
     # a coal supply shortfall needs a second dispatch; without one anywhere it would repeat the first
     any_shortfall = bool(np.any(P("shocks.coal_shortfall")))
+    caps_on, caps = _cap_levels(inp)
+    for name in ("caps.nonfossil_recoverable_frac", "caps.demand_cut_max_frac",
+                 "caps.flexibility_cost_cny_per_mwh", "caps.demand_cut_cost_cny_per_mwh"):
+        P(name)  # read even without caps (the registry test finds parameters nobody reads)
 
     cap_end = cap_start = None
     state: dict[str, np.ndarray] = {}
@@ -256,28 +323,17 @@ def simulate(inp: Inputs) -> dict[str, np.ndarray]:
         gap = loss if t == 0 else np.maximum(loss, (1.0 - rebound) * state["gdp_gap"])
         gdp = gdp_trend * (1.0 - gap)
         ccs_frac = np.divide(avail[:, K["coal_ccs"]], coal_cap, out=np.zeros(S), where=coal_cap > 0)
-        gen_ccs = d["coal"] * ccs_frac
         coal_max_plain = power.potential_generation(avail[:, K["coal"]], P("power.coal_cf_max"))
-        gen_eff, gen_other = power.split_coal_tiers(
-            d["coal"] - gen_ccs, coal_max_plain * eff_share, coal_max_plain * (1 - eff_share),
-            carbon["other"] - carbon["eff"], P("power.dispatch_cost_scale_cny_per_mwh"))
-        gen_total = demand - d["unserved"]
-
-        # --- fuels and CO2 -----------------------------------------------------------------
-        coal_unabated_fuel = (gen_eff * hr_eff + gen_other * hr_other) * GCE_PER_KWH_TO_MTCE_PER_TWH
-        coal_ccs_fuel = gen_ccs * hr_fleet * GCE_PER_KWH_TO_MTCE_PER_TWH * (
-            1 + P("power.ccs_heat_rate_penalty"))
-        gas_power = d["gas"] * P("power.gas_heat_rate_gce_per_kwh") * GCE_PER_KWH_TO_MTCE_PER_TWH
-        oil_power = oil_gen * P("power.oil_heat_rate_gce_per_kwh") * GCE_PER_KWH_TO_MTCE_PER_TWH
-        coal_power = coal_unabated_fuel + coal_ccs_fuel
-        captured_power = coal_ccs_fuel * P("power.ccs_capture_rate") * ef_coal
-        co2_power = (coal_unabated_fuel + coal_ccs_fuel) * ef_coal - captured_power \
-            + gas_power * ef_gas + oil_power * ef_oil
+        fleet = {"ccs_frac": ccs_frac, "max_eff": coal_max_plain * eff_share,
+                 "max_other": coal_max_plain * (1 - eff_share), "gap": carbon["other"] - carbon["eff"],
+                 "hr_eff": hr_eff, "hr_other": hr_other, "hr_fleet": hr_fleet,
+                 "oil": oil_gen * P("power.oil_heat_rate_gce_per_kwh") * GCE_PER_KWH_TO_MTCE_PER_TWH}
+        pf = _power_fuels(inp, d["coal"], d["gas"], fleet)
 
         if t == 0:
-            coal_other = P("other.coal_total_2020_mtce") - coal_power - steel_coal
-            gas_other = P("other.gas_total_2020_mtce") - gas_power
-            oil_other = P("other.oil_total_2020_mtce") - oil_power - road_oil
+            coal_other = P("other.coal_total_2020_mtce") - pf["coal"] - steel_coal
+            gas_other = P("other.gas_total_2020_mtce") - pf["gas"]
+            oil_other = P("other.oil_total_2020_mtce") - fleet["oil"] - road_oil
         else:
             coal_other = macro.grow(state["coal_other"], g) * (1 + _path(inp, "other.coal_intensity_change", t))
             gas_other = macro.grow(state["gas_other"], g) * (1 + _path(inp, "other.gas_intensity_change", t))
@@ -288,6 +344,14 @@ def simulate(inp: Inputs) -> dict[str, np.ndarray]:
         gas_other_net = gas_other + switched * P("other.coal_to_gas_gas_per_coal")
         co2_other = coal_other_net * ef_coal + (oil_other + road_oil) * ef_oil + gas_other_net * ef_gas
         co2_process = _path(inp, "other.cement_co2_mt", t) + _path(inp, "other.other_industry_co2_mt", t)
+        cap = _CAPS_OFF
+        if caps_on and t > 0:  # caps bind from the first year after the calibration year
+            cap, d, demand = _power_cap(inp, t, d, demand, pf, fleet, vre_mask, gas_max, caps, gdp,
+                                        out["co2_intensity"][:, 0], coal_price)
+            pf = _power_fuels(inp, d["coal"], d["gas"], fleet)
+        gen_ccs, gen_eff, coal_power, gas_power = pf["gen_ccs"], pf["gen_eff"], pf["coal"], pf["gas"]
+        oil_power, captured_power, co2_power = fleet["oil"], pf["captured"], pf["co2"]
+        gen_total = demand - d["unserved"]
         co2_total = co2_power + steel_co2 + co2_other + co2_process
 
         coal_total = coal_power + steel_coal + coal_other_net
@@ -333,6 +397,7 @@ def simulate(inp: Inputs) -> dict[str, np.ndarray]:
             "unserved_steel_twh": cut[:, 0], "unserved_industry_twh": cut[:, 1],
             "steel_lost_mt": steel_lost, "gdp_loss_bn": gdp_trend - gdp,
             "srmc_coal_cny_per_mwh": srmc_coal * np.ones(S), "srmc_gas_cny_per_mwh": srmc_gas * np.ones(S),
+            **cap,
         }
         for i, tech in enumerate(NON_FOSSIL):
             rec[f"gen_{tech}_twh"] = d["nonfossil"][:, i]

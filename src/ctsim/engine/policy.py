@@ -89,3 +89,74 @@ def coal_retirement(
     wanted = scheduled_gw + np.minimum(economic_gw, np.maximum(surplus_gw, 0.0))
     retired = np.minimum(wanted, allowed)
     return retired, scheduled_gw - np.minimum(scheduled_gw, retired)
+
+
+# --- caps ("dual control" of carbon) -------------------------------------------------------------
+# A cap at or beyond its "no cap" level (the registry default, a level no emission path reaches)
+# is no cap: it becomes +inf, so it can never bind and never changes a number.
+NO_CAP_MT = 1e5  # Mt CO2/yr (national, power, steel caps)
+NO_CAP_KG_PER_USD = 100.0  # kg CO2 per Int$2011 (intensity cap)
+NO_CAP_REDUCTION = -100.0  # fraction (reduction of CO2 intensity vs 2005)
+
+
+def cap_level(value: np.ndarray, no_cap: float, upper: bool = True) -> np.ndarray:
+    """A cap parameter with its "no cap" level mapped to +inf (``upper``: values >= no_cap; else
+    values <= no_cap, for a reduction, which caps from below). Shape of ``value``."""
+    value = np.asarray(value, dtype=float)
+    absent = value >= no_cap if upper else value <= no_cap
+    return np.where(absent, np.inf, value)
+
+
+def intensity_cap_mt(gdp_bn: np.ndarray, cap_kg_per_usd: np.ndarray, reduction_2005: np.ndarray,
+                     intensity_2005_kg_per_usd: np.ndarray) -> np.ndarray:
+    """National CO2 (Mt) allowed by the intensity caps this year, [S]: the tighter of
+
+        cap_kg_per_usd x GDP   and   I_2005 x (1 - reduction_2005) x GDP
+
+    (kg/$ x bn$ = Mt). A cap that is +inf (absent) gives +inf; so does a reduction at -inf.
+    """
+    by_level = cap_kg_per_usd * gdp_bn
+    by_reduction = np.where(np.isfinite(reduction_2005),
+                            intensity_2005_kg_per_usd * (1.0 - reduction_2005) * gdp_bn, np.inf)
+    return np.minimum(by_level, by_reduction)
+
+
+def ordered_potentials(pool: np.ndarray, room: np.ndarray, abatement_per_unit: np.ndarray
+                       ) -> tuple[np.ndarray, np.ndarray]:
+    """Abatement potentials (Mt CO2, [S, O]) of options that share one pool used in order.
+
+    Each option o displaces up to ``room_o`` units (TWh of coal, Mt of BF-BOF steel) of a pool of
+    ``pool`` units [S]; option o only gets what options 0..o-1 left, because it is used only after
+    they are exhausted: with C_o = min(room_0 + ... + room_o, pool), option o takes C_o - C_{o-1}.
+    An option that abates nothing or less per unit (``abatement_per_unit`` [S, O] <= 0, t per unit)
+    takes no room. Returns (potential Mt [S, O], abatement per unit clipped at 0 [S, O]).
+    """
+    per_unit = np.maximum(abatement_per_unit, 0.0)
+    room = np.where(per_unit > 0, np.maximum(room, 0.0), 0.0)
+    reach = np.minimum(np.cumsum(room, axis=-1), np.maximum(pool, 0.0)[:, None])
+    taken = np.diff(reach, axis=-1, prepend=0.0)
+    return taken * per_unit, per_unit
+
+
+def abate(excess_mt: np.ndarray, pool: np.ndarray, room: np.ndarray, abatement_per_unit: np.ndarray
+          ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Meet ``excess_mt`` [S] (emissions above the cap; <= 0 when the cap does not bind) with
+    options used in order (``ordered_potentials``, ``apply_options``).
+
+    Returns (units of each option used [S, O], remaining excess Mt [S] (> 0: unmet), binding
+    option code [S]: 0 no binding, o + 1 for option o, O + 1 when all options are exhausted).
+    """
+    potential, per_unit = ordered_potentials(pool, room, abatement_per_unit)
+    used, remaining = apply_options(excess_mt, potential)
+    units = np.divide(used, per_unit, out=np.zeros_like(used), where=per_unit > 0)
+    return units, remaining, binding_option(used, remaining)
+
+
+def shadow_price(code: np.ndarray, cost_cny_per_t: np.ndarray) -> np.ndarray:
+    """Carbon shadow price (CNY/t CO2) [S]: the cost per tonne of the last option used (code o + 1
+    -> option o; code O + 1, all exhausted -> the last option), 0 where the cap does not bind;
+    never below 0 (an option cheaper than free is not what the cap costs)."""
+    n = cost_cny_per_t.shape[-1]
+    idx = np.clip(code.astype(int) - 1, 0, n - 1)
+    price = np.take_along_axis(cost_cny_per_t, idx[:, None], axis=-1)[:, 0]
+    return np.where(code > 0, np.maximum(price, 0.0), 0.0)

@@ -1,0 +1,48 @@
+"""Cap ("dual control") kernels against hand-computed values."""
+
+import numpy as np
+from numpy.testing import assert_allclose
+
+from ctsim.engine import policy
+
+
+def test_cap_level_maps_the_no_cap_level_to_infinity():
+    assert_allclose(policy.cap_level(np.array([5.0, 1e5, 2e5]), policy.NO_CAP_MT), [5.0, np.inf, np.inf])
+    assert_allclose(policy.cap_level(np.array([0.6, -100.0]), policy.NO_CAP_REDUCTION, upper=False),
+                    [0.6, np.inf])
+
+
+def test_ordered_potentials_share_the_pool_in_order():
+    # pool 10 units; rooms 4, 10, 10 -> cumulative reach 4, 10, 10 -> taken 4, 6, 0;
+    # t per unit 1, 0.5, 2 -> potentials 4, 3, 0 Mt
+    pot, per_unit = policy.ordered_potentials(np.array([10.0]), np.array([[4.0, 10.0, 10.0]]),
+                                              np.array([[1.0, 0.5, 2.0]]))
+    assert_allclose(pot, [[4.0, 3.0, 0.0]])
+    # an option that abates nothing (per unit <= 0) takes no room: 4, 0, 6 units -> 4, 0, 12 Mt
+    pot, per_unit = policy.ordered_potentials(np.array([10.0]), np.array([[4.0, 10.0, 10.0]]),
+                                              np.array([[1.0, -0.1, 2.0]]))
+    assert_allclose(pot, [[4.0, 0.0, 12.0]])
+    assert_allclose(per_unit, [[1.0, 0.0, 2.0]])
+
+
+def test_abate_uses_options_in_order_and_reports_the_binding_one():
+    room = np.repeat([[4.0, 10.0, 10.0]], 4, axis=0)
+    per_unit = np.repeat([[1.0, 0.5, 2.0]], 4, axis=0)
+    # excess -1 (slack), 3 (option 0: 3 units), 5 (4 + 1 Mt = 2 units of option 1), 9 (7 of 9: 2 unmet)
+    units, remaining, code = policy.abate(np.array([-1.0, 3.0, 5.0, 9.0]), np.full(4, 10.0), room, per_unit)
+    assert_allclose(units, [[0, 0, 0], [3, 0, 0], [4, 2, 0], [4, 6, 0]])
+    assert_allclose(remaining, [0.0, 0.0, 0.0, 2.0])
+    assert_allclose(code, [0.0, 1.0, 2.0, 4.0])
+
+
+def test_shadow_price_is_the_cost_of_the_last_option_used():
+    costs = np.array([[10.0, 20.0, 30.0]] * 4)
+    assert_allclose(policy.shadow_price(np.array([0.0, 1.0, 2.0, 4.0]), costs), [0.0, 10.0, 20.0, 30.0])
+    assert_allclose(policy.shadow_price(np.array([1.0]), np.array([[-5.0, 1.0, 1.0]])), [0.0])
+
+
+def test_intensity_cap_is_the_tighter_of_level_and_reduction():
+    # GDP 100 bn$: 0.5 kg/$ -> 50 Mt; 60 % below a 2005 intensity of 1.0 kg/$ -> 40 Mt
+    assert_allclose(policy.intensity_cap_mt(np.array([100.0, 100.0, 100.0]), np.array([0.5, 0.5, np.inf]),
+                                            np.array([0.6, np.inf, np.inf]), np.array(1.0)),
+                    [40.0, 50.0, np.inf])

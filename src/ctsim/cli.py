@@ -179,6 +179,10 @@ def main(argv: list[str] | None = None) -> None:
     except Interrupted:
         typer.echo("interrupted: no output was written", err=True)
         sys.exit(130)
+    except OSError as exc:  # disk full, read-only folder, ...: the environment, not a bug
+        where = f"{exc.filename}: " if exc.filename else ""
+        typer.echo(f"error: {where}{exc.strerror or exc} (no output was written)", err=True)
+        sys.exit(2)
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler)

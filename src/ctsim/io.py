@@ -7,6 +7,7 @@ import json
 import os
 import platform
 import shutil
+import signal
 import sys
 import tempfile
 from collections.abc import Iterator
@@ -21,11 +22,36 @@ from .history import ATTRIBUTION, HISTORY_LEGEND
 
 
 @contextlib.contextmanager
+def _signals_deferred() -> Iterator[None]:
+    """Hold SIGINT/SIGTERM while a few renames run, so a Ctrl-C cannot fall between them (it is
+    delivered right after). A no-op where signal masks do not exist (Windows) or off the main thread."""
+    sigs = {signal.SIGINT, signal.SIGTERM}
+    try:
+        old = signal.pthread_sigmask(signal.SIG_BLOCK, sigs)
+    except (AttributeError, ValueError, OSError):
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, old)
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+@contextlib.contextmanager
 def atomic_folder(target: str | Path, force: bool = False) -> Iterator[Path]:
     """Yield a temporary folder beside ``target``; on success it replaces ``target`` in one rename.
 
-    On any exception (including KeyboardInterrupt) the temporary folder is removed and ``target``
-    is left as it was. Without ``force`` an existing ``target`` is an error, checked before any work.
+    On any exception (including KeyboardInterrupt and the CLI's SIGINT/SIGTERM exception) the
+    temporary folder is removed and ``target`` is left as it was. Without ``force`` an existing
+    ``target`` is an error, checked before any work. With ``force`` the old folder is moved aside,
+    the new one renamed into place and the old one deleted, with signals held so that an
+    interruption cannot leave neither. The folder gets the usual permissions (mkdtemp makes 0700).
     """
     target = Path(target)
     if target.exists() and not force:
@@ -38,16 +64,24 @@ def atomic_folder(target: str | Path, force: bool = False) -> Iterator[Path]:
     os.umask(umask)
     tmp.chmod(0o777 & ~umask)  # mkdtemp makes it private (0700); an output folder is an ordinary one
     try:
+        tmp.chmod(0o777 & ~_umask())
         yield tmp
-        if target.exists():
-            old = Path(tempfile.mkdtemp(prefix=f".{target.name}.old-", dir=target.parent))
-            os.replace(target, old / target.name)
-            os.replace(tmp, target)
-            shutil.rmtree(old, ignore_errors=True)
-        else:
-            os.replace(tmp, target)
+        with _signals_deferred():
+            if target.exists():
+                old = Path(tempfile.mkdtemp(prefix=f".{target.name}.old-", dir=target.parent))
+                os.replace(target, old / target.name)
+                try:
+                    os.replace(tmp, target)
+                except BaseException:
+                    os.replace(old / target.name, target)  # put the old folder back
+                    shutil.rmtree(old, ignore_errors=True)
+                    raise
+                shutil.rmtree(old, ignore_errors=True)
+            else:
+                os.replace(tmp, target)
     except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
+        with _signals_deferred():
+            shutil.rmtree(tmp, ignore_errors=True)
         raise
 
 

@@ -196,3 +196,18 @@ def test_a_broken_invariant_exits_3_with_one_line_and_no_output(tmp_path, ctsim_
     assert result.err_lines[0].startswith("error: model invariant broken: ")
     assert " in 2020, sample 0: not a finite number (got nan)" in result.err_lines[0]
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("name", ["syntax_unclosed_flow", "unknown_section_key", "alias_bomb",
+                                  "extends_parent_invalid", "shock_unknown_kind"])
+@pytest.mark.parametrize("command", ["report", "compare"])
+def test_report_and_compare_reject_bad_scenarios_the_same_way(name, command, ctsim_main, workdir,
+                                                              root):
+    case = next(c for c in CASES if c.path.stem == name)
+    before = snapshot(workdir)
+    inputs = [case.path] if command == "report" else [root / "scenarios" / "baseline.yaml", case.path]
+    result = ctsim_main(command, *inputs)
+    assert result.code == 2
+    assert len(result.err_lines) == 1, result.stderr
+    case.check_line(result.err_lines[0])
+    assert snapshot(workdir) == before

@@ -9,7 +9,8 @@ from ctsim.api import run_resolved
 from ctsim.resolve import resolve
 from ctsim.scenario import scenario_from_dict
 
-CAP_VARIABLES = {"power_co2_mt": "Emissions|CO2|Energy|Supply|Electricity"}
+CAP_VARIABLES = {"power_co2_mt": "Emissions|CO2|Energy|Supply|Electricity", "national_co2_mt": "Emissions|CO2",
+                 "steel_co2_mt": "Emissions|CO2|Industry|Steel"}
 
 
 def _run(caps: dict, extra: dict | None = None):
@@ -47,3 +48,26 @@ def test_a_tight_cap_uses_every_option_and_reports_the_rest_as_shortfall():
     assert res["Emissions|CO2|Cap Shortfall"][0, t] > 0
     assert res["Final Energy|Electricity|Cap Reduction"][0, t] > 0
     assert res["Unserved Energy|Electricity"][0, t] == 0  # demand reduction is not unserved power
+
+
+@settings(max_examples=10, deadline=None)
+@given(st.sampled_from(sorted(CAP_VARIABLES)), st.floats(0.5, 1.05), st.floats(0.3, 1.05))
+def test_every_cap_is_met_unless_short(key, f_2025, f_2040):
+    free = _run({})
+    level = free[CAP_VARIABLES[key]][0]
+    t25, t40 = list(free.years).index(2025), list(free.years).index(2040)
+    cap_2025, cap_2040 = level[t25] * f_2025, level[t40] * f_2040
+    res = _run({key: {2025: cap_2025, 2040: cap_2040}})
+    cap = np.interp(res.years, [2025, 2040], [cap_2025, cap_2040])
+    emitted, short = res[CAP_VARIABLES[key]][0], res["Emissions|CO2|Cap Shortfall"][0]
+    assert np.all(((emitted <= cap * (1 + 1e-9)) | (short > 0))[res.years >= 2025])
+
+
+@settings(max_examples=8, deadline=None)
+@given(st.floats(0.5, 0.75))
+def test_intensity_cap_is_met_unless_short(reduction_2030):
+    res = _run({"co2_intensity_reduction_2005": {2025: 0.577, 2030: reduction_2030}})
+    reached = res["co2_intensity_reduction_2005"][0]
+    wanted = np.interp(res.years, [2025, 2030], [0.577, reduction_2030])
+    short = res["Emissions|CO2|Cap Shortfall"][0]
+    assert np.all(((reached >= wanted - 1e-9) | (short > 0))[res.years >= 2025])

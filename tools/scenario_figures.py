@@ -50,6 +50,10 @@ PANELS = {  # scenario -> (years shown, [(panel title, [variables])])
     "dry-years": ((2020, 2060), [CO2, ("Hydro generation", ["Secondary Energy|Electricity|Hydro"]),
                                  ("Coal generation", ["Secondary Energy|Electricity|Coal"]),
                                  ("Power CO2", ["Emissions|CO2|Energy|Supply|Electricity"])]),
+    "dual-control": ((2020, 2045), [CO2, ("CO2 intensity below 2005", ["Intensity|CO2|GDP|Reduction vs 2005"]),
+                                    ("Carbon shadow price", ["Price|Carbon|Shadow"]),
+                                    ("Generation: coal and gas", ["Secondary Energy|Electricity|Coal",
+                                                                  "Secondary Energy|Electricity|Gas"])]),
 }
 COLOURS = [OKABE_ITO["blue"], OKABE_ITO["vermillion"]]
 

@@ -142,9 +142,13 @@ def params(
 
 from .commands.compare import compare as _compare  # noqa: E402  (light: typer only)
 from .commands.report import report as _report  # noqa: E402
+from .commands.sweep import check as _check  # noqa: E402
+from .commands.sweep import sweep as _sweep  # noqa: E402
 
 app.command(name="report")(_report)
 app.command(name="compare")(_compare)
+app.command(name="sweep")(_sweep)
+app.command(name="check")(_check)
 
 
 def version_callback(value: bool) -> None:

@@ -78,7 +78,8 @@ class Column:
     def label(self) -> str:
         """Header in design.csv: ``name`` (a value), ``name:scale`` or ``name:YEAR``."""
         if self.spec.scale:
-            return f"{self.name}:scale"
+            since = f"_from_{self.spec.from_year}" if self.spec.from_year is not None else ""
+            return f"{self.name}:scale{since}"
         return f"{self.name}:{self.spec.year}" if self.spec.year is not None else self.name
 
 
@@ -202,6 +203,11 @@ def _with_year(value: float | dict[int, float], year: int, x: float, years: np.n
     return dict(sorted(keys.items()))
 
 
+def _scaled_years(col: Column, years: np.ndarray) -> np.ndarray:
+    """Years a ``scale`` applies to: all, or those from ``from_year`` on."""
+    return years >= (col.spec.from_year if col.spec.from_year is not None else years[0])
+
+
 def overrides(design_columns: list[Column], values: np.ndarray, resolved: ResolvedScenario,
               years: np.ndarray) -> dict[str, np.ndarray]:
     """Per-sample engine overrides for rows ``values`` [n, P] of a design: [n] for a scalar,
@@ -213,7 +219,8 @@ def overrides(design_columns: list[Column], values: np.ndarray, resolved: Resolv
         if col.kind == "scalar":
             out[col.name] = x * float(base) if col.spec.scale else x.copy()
         elif col.spec.scale:
-            out[col.name] = x[:, None] * interpolate_path(base, years)[None, :]
+            path = interpolate_path(base, years)[None, :]
+            out[col.name] = np.where(_scaled_years(col, years), x[:, None] * path, path)
         else:  # interpolation is linear in the key values: path = A + x * B
             keys = _with_year(base, col.spec.year, 0.0, years)
             a = interpolate_path(keys, years)
@@ -230,6 +237,10 @@ def resolved_for_sample(resolved: ResolvedScenario, design_columns: list[Column]
         base, x = resolved.values[col.name], float(x)
         if col.kind == "scalar":
             values[col.name] = float(base) * x if col.spec.scale else x
+        elif col.spec.scale and col.spec.from_year is not None:  # written out year by year
+            path = interpolate_path(base, years)
+            scaled = np.where(_scaled_years(col, years), path * x, path)
+            values[col.name] = {int(y): float(v) for y, v in zip(years, scaled, strict=True)}
         elif col.spec.scale:
             values[col.name] = ({k: v * x for k, v in base.items()} if isinstance(base, dict)
                                 else float(base) * x)

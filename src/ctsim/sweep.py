@@ -185,22 +185,31 @@ class SweepResult:
     def targets(self) -> list:
         return list(self.plan.context.resolved.targets)
 
+    def metric_summary(self, levels=(0.05, 0.5, 0.95)) -> dict[str, np.ndarray]:
+        """{metric: its quantiles over the samples} for the summary table."""
+        return {k: np.quantile(v, levels) for k, v in self.metrics.items()}
+
     def probabilities(self) -> list[dict]:
         """Per target: samples, samples meeting it, probability, Wilson 95 % interval, check."""
-        checks = self.plan.context.resolved.checks
-        n = self.met.shape[0]
-        rows = []
-        for j, t in enumerate(self.targets):
-            k = int(self.met[:, j].sum())
-            lo, hi = wilson_interval(k, n)
-            threshold = checks.get(t.id)
-            rows.append({
-                "id": t.id, "kind": t.kind, "variable": t.variable, "description": t.description,
-                "n": n, "met": k, "probability": k / n, "low_95": lo, "high_95": hi,
-                "threshold": threshold,
-                "verdict": "" if threshold is None else ("pass" if k / n >= threshold else "fail"),
-            })
-        return rows
+        return probability_rows(self.targets, self.met, self.plan.context.resolved.checks)
+
+
+def probability_rows(targets: list, met: np.ndarray, checks: dict[str, float]) -> list[dict]:
+    """Per target (columns of ``met`` [S, T]): probability met with a Wilson 95 % interval, and the
+    verdict of its check (pass when the probability reaches the threshold)."""
+    n = met.shape[0]
+    rows = []
+    for j, t in enumerate(targets):
+        k = int(met[:, j].sum())
+        lo, hi = wilson_interval(k, n)
+        threshold = checks.get(t.id)
+        rows.append({
+            "id": t.id, "kind": t.kind, "variable": t.variable, "description": t.description,
+            "n": n, "met": k, "probability": k / n, "low_95": lo, "high_95": hi,
+            "threshold": threshold,
+            "verdict": "" if threshold is None else ("pass" if k / n >= threshold else "fail"),
+        })
+    return rows
 
 
 class Collector:

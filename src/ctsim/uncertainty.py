@@ -5,7 +5,9 @@ An uncertain entry names a registered parameter and a distribution of one number
 - a scalar parameter: the number is its value (or, with ``scale: true``, a factor on its value);
 - a path parameter: either ``scale: true`` (the number multiplies the whole path) or ``year: Y``
   (the number is the path's value in year Y; the other key points stay and linear interpolation
-  joins them; a constant path counts as key points at the first and last simulated year).
+  joins them; a constant path counts as key points at the first and last simulated year). With
+  ``scale: true, from_year: Y`` only the path's values from year Y on are scaled (observed history
+  before Y stays as it is).
 
 Distributions are small typed specs, a tagged union on ``kind``; :meth:`Dist.frozen` turns one into
 a ``scipy.stats`` object. A distribution is truncated to the parameter's registry bounds only when
@@ -34,6 +36,8 @@ class _Dist(BaseModel):
     model_config = STRICT
     scale: bool = Field(False, description="The sample multiplies the parameter (a whole path)")
     year: int | None = Field(None, description="Path parameters: the sample is the value in this year")
+    from_year: int | None = Field(None, description=(
+        "With scale on a path: scale only the values from this year on (keeps observed history)"))
     description: str = Field("", description="Why this range (a source or an argument)")
 
     def support(self) -> tuple[float, float]:
@@ -234,9 +238,14 @@ def check_uncertain(model: BaseModel, path: Path) -> None:
         if p.kind == "scalar" and spec.year is not None:
             raise ScenarioError(path, f"{where}.year", f"'{name}' is a scalar, not a path (got year "
                                                        f"{spec.year})")
-        if spec.year is not None and not start <= spec.year <= end:
-            raise ScenarioError(path, f"{where}.year",
-                                f"year outside horizon {start}-{end} (got {spec.year})")
+        for key in ("year", "from_year"):
+            year = getattr(spec, key)
+            if year is not None and not start <= year <= end:
+                raise ScenarioError(path, f"{where}.{key}",
+                                    f"year outside horizon {start}-{end} (got {year})")
+        if spec.from_year is not None and not (spec.scale and p.kind == "path"):
+            raise ScenarioError(path, f"{where}.from_year",
+                                "from_year goes with 'scale: true' on a path parameter")
         section, key = name.split(".", 1)
         base = getattr(getattr(model, section), key)
         base = p.value if base is None else base

@@ -90,6 +90,8 @@ def test_morris_grid_maps_to_finite_bin_midpoints():
 def test_overrides_match_resolved_for_sample():
     r = _resolved({"steel.eaf_share": {"kind": "uniform", "low": 0.1, "high": 0.3, "year": 2035},
                    "macro.gdp_growth": {"kind": "uniform", "low": 0.8, "high": 1.2, "scale": True},
+                   "macro.electricity_elasticity": {"kind": "uniform", "low": 0.8, "high": 1.2,
+                                                    "scale": True, "from_year": 2025},
                    "steel.ccus_share": {"kind": "uniform", "low": 0.0, "high": 0.2, "year": 2040},
                    "power.coal_lifetime_yr": {"kind": "uniform", "low": 0.9, "high": 1.1,
                                               "scale": True}})
@@ -104,6 +106,11 @@ def test_overrides_match_resolved_for_sample():
     # eaf_share keeps its other key points; the 2035 value is the sample
     assert single.values["steel.eaf_share"][2035] == d.values[4, 0]
     assert single.values["steel.eaf_share"][2030] == r.values["steel.eaf_share"][2030]
+    # from_year keeps the years before it as they were
+    base = interpolate_path(r.values["macro.electricity_elasticity"], YEARS)
+    elast = ov["macro.electricity_elasticity"]
+    assert np.array_equal(elast[:, YEARS < 2025], np.broadcast_to(base[YEARS < 2025], (5, 5)))
+    assert np.allclose(elast[:, YEARS >= 2025], d.values[:, [2]] * base[YEARS >= 2025])
     # a constant path (ccus_share = 0) gets key points at the first and last year
     assert set(single.values["steel.ccus_share"]) == {2020, 2040, 2060}
 

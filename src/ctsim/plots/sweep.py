@@ -140,3 +140,63 @@ def sensitivity_figure(ranking: Mapping[str, pd.DataFrame], index_name: str,
     fig.suptitle(figure_title(f"what drives the spread: parameters ranked by {index_name}", region,
                               title_prefix))
     return fig
+
+
+# --- figures written by `ctsim sweep` (fans and sensitivity bars above, plus the two below) -------
+
+#: per-sample peak-year metric -> (panel title, IAMC variable of its peak_by targets)
+PEAKS = {"peak_year_national_co2": ("National CO2", "Emissions|CO2"),
+         "peak_year_power_co2": ("Power CO2", "Emissions|CO2|Energy|Supply|Electricity"),
+         "peak_year_steel_co2": ("Steel CO2", "Emissions|CO2|Industry|Steel")}
+INDEX_LABEL = {"S1": "first-order Sobol S1", "ST": "total Sobol ST", "mu_star": "Morris \u03bc*"}
+
+
+def peak_year_figure(peak_years: Mapping[str, np.ndarray], targets: Sequence[Mapping[str, Any]],
+                     title_prefix: str | None = None, region: str = "China") -> Figure | None:
+    """Histograms of the per-sample peak years (share of samples per year), peak_by deadlines."""
+    shown = [k for k in PEAKS if k in peak_years]
+    if not shown:
+        return None
+    fig = Figure(figsize=(FULL_WIDTH_IN, 3.2), layout="constrained")
+    axes = fig.subplots(1, len(shown), squeeze=False)[0]
+    for ax, key in zip(axes, shown, strict=True):
+        name, variable = PEAKS[key]
+        values = np.asarray(peak_years[key])
+        years, counts = np.unique(values, return_counts=True)
+        ax.bar(years, 100.0 * counts / len(values), width=0.8, color=MAIN_COLOR, zorder=3,
+               label="Samples")
+        for t in targets:
+            if t.get("variable") == variable and t.get("kind") == "peak_by":
+                ax.axvline(t["year"] + 0.5, color=TARGET_COLOR, linestyle="--",
+                           label=f"{t['id']}: peak by {t['year']}")
+        ax.set_title(pretty(name), loc="left")
+        ax.set_xlabel("Peak year")
+        ax.set_ylabel("Share of samples (%)")
+        blocks.legend_outside(ax, "below", ncol=1)
+    fig.suptitle(figure_title("peak years across the sweep", region, title_prefix))
+    return fig
+
+
+def indices_over_time(table: pd.DataFrame, index: str, output: str,
+                      title_prefix: str | None = None, region: str = "China") -> Figure | None:
+    """Each parameter's sensitivity index of ``output`` per year (long table with columns
+    ``output, year, parameter, index, value, conf``), with its 95 % confidence band."""
+    rows = table[(table["output"] == output) & table["year"].notna() & (table["index"] == index)]
+    if rows.empty:
+        return None
+    fig = Figure(figsize=(FULL_WIDTH_IN, 3.4), layout="constrained")
+    ax = fig.subplots()
+    for k, (param, part) in enumerate(rows.groupby("parameter", sort=False)):
+        part = part.sort_values("year")
+        color = CATEGORY_COLORS[k % len(CATEGORY_COLORS)]
+        x, v = part["year"].to_numpy(float), part["value"].to_numpy(float)
+        conf = part["conf"].to_numpy(float)
+        ax.plot(x, v, color=color, label=param)
+        if np.isfinite(conf).any():
+            ax.fill_between(x, v - conf, v + conf, color=color, alpha=0.2, linewidth=0)
+    ax.set_xlabel("Year")
+    ax.set_ylabel(pretty(f"{INDEX_LABEL.get(index, index)} of {output}"))
+    ax.margins(x=0)
+    blocks.legend_outside(ax, "below", ncol=2)
+    fig.suptitle(figure_title(f"what drives {output}, year by year", region, title_prefix))
+    return fig

@@ -94,7 +94,11 @@ def analyze(design: Design, outputs: dict[str, np.ndarray],
     for output, year, y in jobs:
         if not _varies(y):
             continue
-        for index, (values, conf) in analyze_one(design, y, seed).items():
+        # a bootstrap resample of a nearly constant output (a peak year taking two values) can be
+        # constant: SALib then divides 0 by 0 and that resample's index is NaN, which is reported
+        with np.errstate(divide="ignore", invalid="ignore"):
+            indices = analyze_one(design, y, seed)
+        for index, (values, conf) in indices.items():
             for label, v, c in zip(design.labels, values, conf, strict=True):
                 rows.append({"output": output, "year": year, "parameter": label, "index": index,
                              "value": float(v), "conf": float(c)})

@@ -96,4 +96,5 @@ def wilson_interval(successes: int, n: int, z: float = WILSON_Z) -> tuple[float,
     denom = 1.0 + z * z / n
     centre = (p + z * z / (2 * n)) / denom
     half = z * np.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / denom
-    return float(max(0.0, centre - half)), float(min(1.0, centre + half))
+    # the interval always contains p (clamping only removes round-off at p = 0 or 1)
+    return float(min(p, max(0.0, centre - half))), float(max(p, min(1.0, centre + half)))

@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
-from matplotlib.ticker import MultipleLocator
+from matplotlib.ticker import MaxNLocator, MultipleLocator
 
 from ctsim.plots import blocks
 from ctsim.plots.style import (
@@ -159,6 +159,7 @@ def peak_year_figure(peak_years: Mapping[str, np.ndarray], targets: Sequence[Map
         return None
     fig = Figure(figsize=(FULL_WIDTH_IN, 3.2), layout="constrained")
     axes = fig.subplots(1, len(shown), squeeze=False)[0]
+    handles: dict[str, Any] = {}
     for ax, key in zip(axes, shown, strict=True):
         name, variable = PEAKS[key]
         values = np.asarray(peak_years[key])
@@ -172,7 +173,11 @@ def peak_year_figure(peak_years: Mapping[str, np.ndarray], targets: Sequence[Map
         ax.set_title(pretty(name), loc="left")
         ax.set_xlabel("Peak year")
         ax.set_ylabel("Share of samples (%)")
-        blocks.legend_outside(ax, "below", ncol=1)
+        ax.xaxis.set_major_locator(MaxNLocator(4, integer=True))
+        for h, label in zip(*ax.get_legend_handles_labels(), strict=True):
+            handles.setdefault(label, h)
+    fig.legend(handles.values(), handles.keys(), loc="outside lower center", ncol=2,
+               fontsize="small", frameon=False)
     fig.suptitle(figure_title("peak years across the sweep", region, title_prefix))
     return fig
 

@@ -485,6 +485,23 @@ def check_values(model: BaseModel, path: Path) -> None:
         raise ScenarioError(path, "years.end", f"horizon must end after it starts (got {start}-{end})")
 
 
+def _check_base_year(t, i: int, path: Path, start: int, end: int) -> None:
+    """An intensity target reads a 'Reduction vs 2005' variable (base year 2005) or a level variable
+    whose fall is measured from ``base_year``, which must then be simulated and before ``year``."""
+    where = f"targets.{i}.base_year"
+    if t.variable.endswith("Reduction vs 2005"):
+        if t.base_year != 2005:
+            raise ScenarioError(path, where, f"'{t.variable}' is a fall from 2005: expected "
+                                             f"base_year 2005 (got {t.base_year})")
+        return
+    if not start <= t.base_year <= end:
+        raise ScenarioError(path, where, f"year outside horizon {start}-{end} (got {t.base_year}); "
+                                         "a fall from 2005 is read from a 'Reduction vs 2005' variable")
+    if t.base_year >= t.year:
+        raise ScenarioError(path, where, f"expected a year before the target year {t.year} "
+                                         f"(got {t.base_year})")
+
+
 def check_semantics(model: BaseModel, path: Path, where: dict[str, Path] | None = None) -> None:
     """Checks that need the whole (merged) scenario: horizon, path years, target variables.
 
@@ -510,6 +527,8 @@ def check_semantics(model: BaseModel, path: Path, where: dict[str, Path] | None 
         year = getattr(t, "year", None)
         if year is not None and not start <= year <= end:
             raise ScenarioError(path, f"targets.{i}.year", f"year outside horizon {start}-{end} (got {year})")
+        if t.kind == "intensity_reduction":
+            _check_base_year(t, i, path, start, end)
         value = getattr(t, "value", None)
         if t.kind in ("intensity_reduction", "share_at_least") and not 0 <= value <= 1:
             raise ScenarioError(path, f"targets.{i}.value", f"expected a fraction in [0, 1] (got {value:g})")

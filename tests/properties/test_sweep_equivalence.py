@@ -118,3 +118,11 @@ def test_seed_changes_design_and_settings_come_from_the_scenario(resolved):
         update={"samples": 12, "method": "random"}))
     plan = sw.plan_sweep(custom)
     assert plan.n_samples == 12 and plan.design.method == "random"
+
+
+def test_local_processes_equal_in_process(resolved):
+    plan = sw.plan_sweep(resolved, samples=PILOT + 300, chunk_size=700)
+    a = sw.run_sweep(plan)
+    b = sw.run_sweep(sw.plan_sweep(resolved, samples=PILOT + 300, chunk_size=700),
+                     sw.process_executor(2))
+    _assert_same(a, b)

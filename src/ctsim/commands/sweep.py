@@ -39,7 +39,17 @@ class Progress:
         self.stream.flush()
 
 
-def _executor(workers: int | None, scheduler: str | None):
+def _executor(workers: int | None, scheduler: str | None, processes: int | None = None):
+    from ..errors import UsageError
+
+    if processes is not None:
+        if workers is not None or scheduler is not None:
+            raise UsageError("give only one of --processes, --workers and --scheduler")
+        if processes < 1:
+            raise UsageError(f"--processes must be at least 1 (got {processes})")
+        from ..sweep import process_executor
+
+        return process_executor(processes)
     if workers is None and scheduler is None:
         return None
     from ..distributed import dask_executor
@@ -52,14 +62,14 @@ def _store_folder(outdir: Path) -> Path:
 
 
 def run_sweep_command(scenario: Path, samples, method, seed, chunk_size, workers, scheduler,
-                      resume: bool, store_dir: Path | None, label: str):
+                      resume: bool, store_dir: Path | None, label: str, processes: int | None = None):
     """Load, plan and run a sweep (the part shared by sweep and check). Returns (result, store)."""
     from ..resolve import resolve
     from ..scenario import load_scenario
     from ..sweep import ChunkStore, plan_sweep, run_sweep
 
     resolved = resolve(load_scenario(scenario))
-    executor = _executor(workers, scheduler)
+    executor = _executor(workers, scheduler, processes)
     plan = plan_sweep(resolved, samples, method, seed, chunk_size)
     store = ChunkStore(store_dir, plan.fingerprint()) if store_dir is not None else None
     try:
@@ -124,6 +134,8 @@ Samples = Annotated[int | None, typer.Option(help="Number of model runs (default
 Method = Annotated[str | None, typer.Option(help=METHOD_HELP)]
 Seed = Annotated[int | None, typer.Option(help="Seed of the design (default: sweep.seed or seed)")]
 Workers = Annotated[int | None, typer.Option(help="Run chunks on a local Dask cluster of N processes")]
+Processes = Annotated[int | None, typer.Option(help="Run chunks on N local processes without Dask "
+                                                    "(e.g. 2 on a 2-core laptop)")]
 Scheduler = Annotated[str | None, typer.Option(help="Run chunks on an existing Dask cluster "
                                                     "(tcp://host:8786)")]
 ChunkSize = Annotated[int | None, typer.Option(help="Samples per engine call (default 5000)")]
@@ -145,7 +157,7 @@ def sweep(
     samples: Samples = None, method: Method = None, seed: Seed = None,
     out: Annotated[Path | None, typer.Option(help="Output folder (default out/<name>-sweep/)")] = None,
     force: Force = False, workers: Workers = None, scheduler: Scheduler = None,
-    chunk_size: ChunkSize = None,
+    chunk_size: ChunkSize = None, processes: Processes = None,
     resume: Annotated[bool, typer.Option("--resume", help="Continue from the finished chunks of "
                                                           "an interrupted sweep")] = False,
     figures: Annotated[bool, typer.Option(help="Write figures/*.png")] = True,
@@ -164,7 +176,8 @@ def sweep(
         outdir = out or Path("out") / f"{loaded.name}-sweep"
         _check_options(method, outdir, force)
         result, store = run_sweep_command(scenario, samples, method, seed, chunk_size, workers,
-                                          scheduler, resume, _store_folder(outdir), "sweep")
+                                          scheduler, resume, _store_folder(outdir), "sweep",
+                                          processes)
         _write(result, outdir, force, figures)
         store.remove()
     except CtsimError as exc:
@@ -178,6 +191,7 @@ def check(
     scenario: Annotated[Path, typer.Argument(help="Scenario file with a checks: block")],
     samples: Samples = None, method: Method = None, seed: Seed = None,
     workers: Workers = None, scheduler: Scheduler = None, chunk_size: ChunkSize = None,
+    processes: Processes = None,
     out: Annotated[Path | None, typer.Option(help="Also write the sweep's output folder here")] = None,
     force: Force = False,
 ) -> None:
@@ -195,7 +209,7 @@ def check(
         _check_options(method, out, force)
         if loaded.model.uncertain:
             result, _ = run_sweep_command(scenario, samples, method, seed, chunk_size, workers,
-                                          scheduler, False, None, "check")
+                                          scheduler, False, None, "check", processes)
             rows = result.probabilities()
             if out is not None:
                 _write(result, out, force, True)

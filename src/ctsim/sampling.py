@@ -7,16 +7,16 @@ through the inverse CDF of each distribution (``Design.values``: the sampled num
 values or scale factors). Analysers (sensitivity.py) read ``unit``; the model reads ``values``.
 
 All randomness derives from ``numpy.random.SeedSequence(seed)`` with a fixed spawn key per purpose
-(:func:`rng`), and the whole design is drawn before any model run, so splitting the samples into
-chunks can never change a number. Per-sample draws made later (stochastic shocks) should use
-:func:`sample_uniforms`, which depends on the seed, a purpose and the global sample index only.
+(:func:`ctsim.randomness.rng`), and the whole design is drawn before any model run, so splitting the
+samples into chunks can never change a number. Per-sample draws made later (stochastic shocks) use
+:func:`ctsim.randomness.sample_uniforms` (also importable from here), which depends on the seed, a
+purpose and the global sample index only.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import math
-import zlib
 from dataclasses import dataclass
 
 import numpy as np
@@ -24,42 +24,12 @@ import numpy as np
 from . import registry
 from .errors import ScenarioError
 from .inputs import interpolate_path
+from .randomness import rng, sample_uniforms  # noqa: F401  (sample_uniforms: re-exported)
 from .resolve import ResolvedScenario
 from .uncertainty import Choice, allowed_interval
 
 MORRIS_LEVELS = 4  # grid levels of the Morris design (SALib's default)
 UNIT_EDGE = 1e-12  # unit points are kept this far inside (0, 1), so no inverse CDF returns +-inf
-
-
-# ---------------------------------------------------------------------------------------------
-# randomness
-
-
-def _purpose_key(purpose: str) -> int:
-    return zlib.crc32(purpose.encode())  # stable across processes (unlike hash())
-
-
-def rng(seed: int, purpose: str) -> np.random.Generator:
-    """A generator for one purpose ("design", "sensitivity", ...), derived from the scenario seed."""
-    return np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(_purpose_key(purpose),)))
-
-
-def _mix64(x: np.ndarray) -> np.ndarray:
-    """SplitMix64 finaliser (Steele, Lea and Flood 2014): a bijective 64-bit hash, vectorized."""
-    x = (x ^ (x >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
-    x = (x ^ (x >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
-    return x ^ (x >> np.uint64(31))
-
-
-def sample_uniforms(seed: int, purpose: str, sample_index: np.ndarray, n: int) -> np.ndarray:
-    """Uniform draws in [0, 1), shape [len(sample_index), n], a function of (seed, purpose, global
-    sample index, draw number) only: the same sample gets the same draws in any chunk or process."""
-    key = np.random.SeedSequence(seed, spawn_key=(_purpose_key(purpose),)).generate_state(
-        2, np.uint64)
-    idx = np.asarray(sample_index, dtype=np.uint64)[:, None]
-    counter = idx * np.uint64(n) + np.arange(n, dtype=np.uint64)[None, :]
-    z = _mix64(_mix64(counter ^ key[0]) + key[1])
-    return (z >> np.uint64(11)).astype(np.float64) * 2.0 ** -53
 
 
 # ---------------------------------------------------------------------------------------------

@@ -7,9 +7,11 @@ Every shock becomes three arrays over the simulated years, drawn before the year
 - ``shocks.hydro_cf_factor`` [S, Y]: multiplier on the hydro capacity factor;
 - ``shocks.coal_price_factor`` [S, Y]: multiplier on the coal price.
 
-Stochastic shocks are drawn from ``numpy.random.SeedSequence(seed, spawn_key=(shock, sample))``:
-the draws of a sample depend only on (seed, shock position, sample index), so a sweep cut into
-chunks gives the same numbers as one run. Equations: docs/model.md, "Policy levers, caps and shocks".
+Stochastic shocks are drawn for all samples at once with counter-based uniforms
+(:func:`ctsim.randomness.sample_uniforms`): the draws of a sample depend only on (seed, shock
+position, global sample index), so a sweep cut into chunks gives the same numbers as one run, and
+row i of a sweep the numbers of a single run with sample id i. Equations: docs/model.md, "Policy
+levers, caps and shocks".
 """
 
 from __future__ import annotations
@@ -18,6 +20,8 @@ from typing import Annotated, Literal
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
+
+from .randomness import sample_uniforms
 
 STRICT = ConfigDict(extra="forbid", strict=True)
 Fraction = Annotated[float, Field(ge=0.0, le=1.0)]
@@ -112,17 +116,21 @@ def check_shock(shock) -> tuple[str, str] | None:
 
 def draw_stochastic(seed: int, position: int, sample_ids: np.ndarray, n_years: int
                     ) -> tuple[np.ndarray, np.ndarray]:
-    """Uniform draws (occurrence, severity), each [S, Y], for one stochastic shock.
+    """Uniform draws (occurrence, severity) in [0, 1), each [S, Y], for the stochastic shock at
+    ``position`` in the scenario's shock list, vectorized over the samples ``sample_ids``.
 
-    Sample i uses its own stream SeedSequence(seed, spawn_key=(position, i)), so its draws do not
-    depend on which other samples are drawn with it.
+    Each array is ``sample_uniforms(seed, purpose, sample_ids, n_years)`` with its own purpose
+    (``shock <position> occurrence`` / ``severity``): a pure function of (seed, position, global
+    sample index, year column), so a sample's draws do not depend on which others are drawn with it.
     """
-    occur = np.empty((len(sample_ids), n_years))
-    sev = np.empty((len(sample_ids), n_years))
-    for row, i in enumerate(sample_ids):
-        rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(position, int(i))))
-        occur[row], sev[row] = rng.random(n_years), rng.random(n_years)
-    return occur, sev
+    ids = np.asarray(sample_ids)
+    return (sample_uniforms(seed, f"shock {position} occurrence", ids, n_years),
+            sample_uniforms(seed, f"shock {position} severity", ids, n_years))
+
+
+def severity_quantile(u: np.ndarray, severity: Severity) -> np.ndarray:
+    """Inverse CDF of the severity distribution, uniform on [low, high], at levels ``u``."""
+    return severity.low + u * (severity.high - severity.low)
 
 
 def shock_arrays(shocks: list, years: np.ndarray, seed: int, n_samples: int = 1,
@@ -151,7 +159,7 @@ def shock_arrays(shocks: list, years: np.ndarray, seed: int, n_samples: int = 1,
             occur, u = draw_stochastic(seed, position, ids, len(years))
             window = (years >= s.from_year) & (years <= s.to_year)
             hit = (occur < s.probability) & window
-            severity = s.severity.low + u * (s.severity.high - s.severity.low)
+            severity = severity_quantile(u, s.severity)
             if s.shock == "power_rationing":
                 shortfall += np.where(hit, severity * s.duration_months / 12, 0.0)
             elif s.shock == "hydro_drought":

@@ -3,6 +3,7 @@
 import numpy as np
 import pytest
 from numpy.testing import assert_allclose
+from scipy import stats
 
 from ctsim.api import run_resolved
 from ctsim.engine import shocks
@@ -48,17 +49,106 @@ def test_same_seed_same_shocks_and_chunks_equal_the_whole():
     whole = build_inputs(res, n_samples=6).values["shocks.coal_shortfall"]
     again = build_inputs(res, n_samples=6).values["shocks.coal_shortfall"]
     chunk = build_inputs(res, n_samples=2, sample_ids=np.array([3, 4])).values["shocks.coal_shortfall"]
-    assert_allclose(whole, again)
-    assert_allclose(chunk, whole[3:5])
+    single = build_inputs(res, n_samples=1, sample_ids=np.array([5])).values["shocks.coal_shortfall"]
+    assert np.array_equal(whole, again)
+    assert np.array_equal(chunk, whole[3:5])
+    assert np.array_equal(single[0], whole[5])
+    assert np.array_equal(build_inputs(res, n_samples=6).take(slice(3, 5)).values["shocks.coal_shortfall"],
+                          chunk)
     assert (whole[:, :5] == 0).all() and (whole > 0).any()  # nothing before from_year
     other = build_inputs(_scenario([STOCHASTIC], seed=8), n_samples=6).values["shocks.coal_shortfall"]
     assert not np.allclose(other, whole)
 
 
 def test_draws_per_sample_do_not_depend_on_the_others():
-    a, _ = draw_stochastic(1, 0, np.array([0, 1, 2]), 5)
-    b, _ = draw_stochastic(1, 0, np.array([2]), 5)
-    assert_allclose(a[2], b[0])
+    ids = np.arange(1000)
+    occur, sev = draw_stochastic(1, 0, ids, 41)
+    parts = [draw_stochastic(1, 0, ids[a:a + 97], 41) for a in range(0, 1000, 97)]
+    assert np.array_equal(occur, np.vstack([p[0] for p in parts]))
+    assert np.array_equal(sev, np.vstack([p[1] for p in parts]))
+    shuffled = np.random.default_rng(0).permutation(ids)
+    o, s = draw_stochastic(1, 0, shuffled, 41)  # any order, any subset: rows follow the sample id
+    assert np.array_equal(o, occur[shuffled]) and np.array_equal(s, sev[shuffled])
+    far = np.array([999_999, 5])  # a late sample of a 10^6 sweep, alone or with another
+    assert np.array_equal(draw_stochastic(1, 0, far, 41)[0][0], draw_stochastic(1, 0, far[:1], 41)[0][0])
+
+
+def test_draws_are_deterministic_and_keyed_by_seed_and_position():
+    ids = np.arange(500)
+    occur, sev = draw_stochastic(11, 0, ids, 30)
+    again = draw_stochastic(11, 0, ids, 30)
+    assert np.array_equal(occur, again[0]) and np.array_equal(sev, again[1])
+    assert occur.shape == sev.shape == (500, 30)
+    assert 0 <= min(occur.min(), sev.min()) and max(occur.max(), sev.max()) < 1
+    for other in (draw_stochastic(12, 0, ids, 30), draw_stochastic(11, 1, ids, 30)):
+        assert not np.any(occur == other[0]) and not np.any(sev == other[1])  # ~2^-53 per pair
+    assert not np.any(occur == sev)  # occurrence and severity are separate streams
+    # two identical stochastic shocks in one scenario strike independently
+    res = _scenario([STOCHASTIC, STOCHASTIC])
+    one = build_inputs(_scenario([STOCHASTIC]), n_samples=200).values["shocks.coal_shortfall"]
+    two = build_inputs(res, n_samples=200).values["shocks.coal_shortfall"]
+    assert not np.array_equal(two, 2 * one) and np.all(two >= one)
+
+
+HYDRO = {"kind": "stochastic", "shock": "hydro_drought", "probability": 0.15,
+         "severity": {"low": 0.05, "high": 0.20}, "from_year": 2035, "to_year": 2060}
+
+
+@pytest.fixture(scope="module")
+def many_droughts():
+    """Hydro factors of 200,000 samples of a 2020-2060 scenario with a stochastic drought."""
+    res = _scenario([HYDRO], seed=2024)
+    years = np.arange(2020, 2061)
+    return years, shock_arrays(res.shocks, years, res.seed, 200_000)["shocks.hydro_cf_factor"]
+
+
+def test_occurrence_frequency_matches_the_annual_probability(many_droughts):
+    years, hydro = many_droughts
+    window = (years >= 2035) & (years <= 2060)
+    assert np.all(hydro[:, ~window] == 1.0)
+    hit = hydro[:, window] < 1.0
+    n, p = hit.size, HYDRO["probability"]
+    # 5 standard deviations of a binomial count: fails by chance with probability ~6e-7
+    assert abs(hit.sum() - n * p) < 5 * np.sqrt(n * p * (1 - p))
+    per_year = hit.mean(axis=0)  # every year, not only on average
+    assert np.all(np.abs(per_year - p) < 5 * np.sqrt(p * (1 - p) / hit.shape[0]))
+    # years strike independently: a sample's count of dry years is Binomial(26, p) in mean and variance
+    counts = hit.sum(axis=1)
+    k = window.sum()
+    assert abs(counts.var() / (k * p * (1 - p)) - 1) < 0.03
+    lag = np.corrcoef(hit[:, :-1].ravel(), hit[:, 1:].ravel())[0, 1]
+    assert abs(lag) < 5 / np.sqrt(hit[:, 1:].size)
+
+
+def test_severity_quantiles_match_the_uniform_distribution(many_droughts):
+    _, hydro = many_droughts
+    severity = 1.0 - hydro[hydro < 1.0]
+    low, high = HYDRO["severity"]["low"], HYDRO["severity"]["high"]
+    assert low <= severity.min() and severity.max() <= high + 1e-15
+    levels = np.linspace(0.01, 0.99, 99)
+    expected = low + levels * (high - low)
+    # the sample quantile's standard error is sqrt(q (1 - q) / n) / density; 5 of them at most
+    tolerance = 5 * np.sqrt(levels * (1 - levels) / severity.size) * (high - low)
+    assert np.all(np.abs(np.quantile(severity, levels) - expected) < tolerance)
+    assert stats.kstest(severity, stats.uniform(low, high - low).cdf).pvalue > 1e-4
+
+
+@pytest.mark.parametrize("kind, key", [("power_rationing", "shocks.coal_shortfall"),
+                                       ("coal_price_spike", "shocks.coal_price_factor")])
+def test_other_stochastic_kinds_map_severity_to_their_arrays(kind, key):
+    low, high = (0.1, 0.4) if kind == "power_rationing" else (1.5, 3.0)
+    spec = dict(STOCHASTIC, shock=kind, probability=0.5, severity={"low": low, "high": high},
+                duration_months=6)
+    res = _scenario([spec])
+    years = np.arange(2020, 2061)
+    arr = shock_arrays(res.shocks, years, res.seed, 5000)[key]
+    occur, u = draw_stochastic(res.seed, 0, np.arange(5000), len(years))
+    hit = (occur < 0.5) & (years >= 2025)
+    value = low + u * (high - low)
+    expected = np.where(hit, value * 6 / 12 if kind == "power_rationing" else value,
+                        0.0 if kind == "power_rationing" else 1.0)
+    assert np.array_equal(arr, expected)
+    assert 0.45 < hit[:, years >= 2025].mean() < 0.55
 
 
 def test_deterministic_shocks_make_annual_arrays():

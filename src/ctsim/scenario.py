@@ -539,10 +539,11 @@ def check_semantics(model: BaseModel, path: Path, where: dict[str, Path] | None 
         problem = check_shock(s)
         if problem:
             raise ScenarioError(path, f"shocks.{i}.{problem[0]}", problem[1])
-    from .uncertainty import check_checks, check_uncertain
+    from .uncertainty import check_checks, check_sweep, check_uncertain
 
     check_uncertain(model, path)
     check_checks(model, path)
+    check_sweep(model, path)
 
 
 def load_scenario(path: str | Path) -> LoadedScenario:

@@ -34,7 +34,13 @@ from .results import Results
 from .sampling import Column, Design, make_design, overrides
 from .streaming import PILOT, Accumulator, Grid, exact_quantiles
 from .targets import evaluate, wilson_interval
-from .uncertainty import SweepSettings
+from .uncertainty import (
+    MAX_SWEEP_BYTES,
+    SWEEP_BYTES_PER_SAMPLE,
+    SweepSettings,
+    human_bytes,
+    sweep_memory,
+)
 
 QUANTILES = (0.05, 0.25, 0.5, 0.75, 0.95)
 DEFAULT_CHUNK_SIZE = 5000  # samples per engine call: near the engine's best throughput per sample
@@ -137,6 +143,24 @@ class SweepPlan:
                 "quantile_grid": self.context.grid is not None}
 
 
+def physical_memory() -> int | None:
+    """Bytes of RAM of this machine, or None where the OS does not say."""
+    try:
+        return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (AttributeError, ValueError, OSError):
+        return None
+
+
+def check_memory(samples: int) -> None:
+    """Refuse, before any work, a sweep whose estimated memory exceeds this machine's RAM."""
+    need, have = sweep_memory(samples), physical_memory()
+    if need > min(MAX_SWEEP_BYTES, have or MAX_SWEEP_BYTES):
+        limit = f"this machine's {human_bytes(have)}" if have else f"{human_bytes(MAX_SWEEP_BYTES)}"
+        raise UsageError(f"samples: {samples:,} samples need about {human_bytes(need)} of memory "
+                         f"({human_bytes(SWEEP_BYTES_PER_SAMPLE)} per sample), more than {limit}; "
+                         "use fewer samples (--samples or sweep.samples)")
+
+
 def plan_sweep(resolved: ResolvedScenario, samples: int | None = None, method: str | None = None,
                seed: int | None = None, chunk_size: int | None = None) -> SweepPlan:
     """Draw the design and run the pilot that fixes the quantile grid (see streaming.py).
@@ -151,6 +175,7 @@ def plan_sweep(resolved: ResolvedScenario, samples: int | None = None, method: s
     chunk_size = chunk_size or DEFAULT_CHUNK_SIZE
     if samples < 1 or chunk_size < 1:
         raise UsageError(f"samples and chunk size must be positive (got {samples}, {chunk_size})")
+    check_memory(samples)
     design = make_design(resolved, samples, method, seed)
     years = simulated_years(resolved)
     catalogue = registry.variables()

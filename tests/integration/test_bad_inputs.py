@@ -211,3 +211,20 @@ def test_report_and_compare_reject_bad_scenarios_the_same_way(name, command, cts
     assert len(result.err_lines) == 1, result.stderr
     case.check_line(result.err_lines[0])
     assert snapshot(workdir) == before
+
+
+@pytest.mark.parametrize("samples", ["0", "-5", "1000000000000000"])
+def test_sweep_refuses_bad_sample_counts_before_any_work(samples, ctsim_main, workdir, root):
+    """Zero, negative and absurd --samples: exit 2, one line (the estimate for an absurd count),
+    nothing written, no MemoryError traceback."""
+    before = snapshot(workdir)
+    result = ctsim_main("sweep", root / "scenarios" / "steel2030.yaml", f"--samples={samples}")
+    assert result.code == 2
+    assert len(result.err_lines) == 1, result.stderr
+    line = result.err_lines[0]
+    assert line.startswith("error: ")
+    if samples.startswith("1000"):
+        assert "1,000,000,000,000,000 samples need about 1.2 EB of memory" in line
+    else:
+        assert f"must be positive (got {samples}" in line
+    assert snapshot(workdir) == before

@@ -160,3 +160,22 @@ def _umask() -> int:
     mask = os.umask(0)
     os.umask(mask)
     return mask
+
+
+def test_sweep_writes_atomically(tmp_path, ctsim_main, monkeypatch):
+    """`ctsim sweep` writes its folder through io.atomic_folder too: a failure while writing leaves
+    no folder and no temporary folder (finished chunks may stay in .o.chunks/ for --resume)."""
+    import ctsim.io
+
+    real = ctsim.io.write_json
+
+    def failing(path, data):
+        real(path, data)
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(ctsim.io, "write_json", failing)
+    result = ctsim_main("sweep", STEEL2030, "--samples", "40", "--out", tmp_path / "o")
+    assert result.code == 2
+    assert result.err_lines[-1] == "error: No space left on device (no output was written)"
+    assert not (tmp_path / "o").exists()
+    assert _leftovers(tmp_path) == []

@@ -103,14 +103,9 @@ def test_report_and_compare_write_atomically(tmp_path, ctsim_main, monkeypatch, 
     """`ctsim report` and `ctsim compare` write through io.atomic_folder: a failure while writing
     leaves neither the folder nor a temporary one, and an existing folder needs --force."""
     import ctsim.io
+    import ctsim.sweepio  # noqa: F401  imported first, so it never binds the failing writer
 
-    real = ctsim.io.write_json
-
-    def failing(path, data):
-        real(path, data)
-        raise OSError(28, "No space left on device")
-
-    monkeypatch.setattr(ctsim.io, "write_json", failing)
+    monkeypatch.setattr(ctsim.io, "write_json", _failing_writer(ctsim.io.write_json))
     out = tmp_path / "o"
     result = ctsim_main(command, BASELINE, STEEL2030, "--out", out)
     assert result.code == 2
@@ -120,6 +115,16 @@ def test_report_and_compare_write_atomically(tmp_path, ctsim_main, monkeypatch, 
     result = ctsim_main(command, BASELINE, "--out", out)
     assert result.code == 2
     assert result.err_lines == [f"error: {out}: output folder exists; use --force to replace it"]
+
+
+def _failing_writer(real):
+    """io.write_json that writes, then fails as a full disk would."""
+
+    def failing(path, data):
+        real(path, data)
+        raise OSError(28, "No space left on device")
+
+    return failing
 
 
 def _files(folder: Path) -> dict[str, bytes]:
@@ -165,15 +170,9 @@ def _umask() -> int:
 def test_sweep_writes_atomically(tmp_path, ctsim_main, monkeypatch):
     """`ctsim sweep` writes its folder through io.atomic_folder too: a failure while writing leaves
     no folder and no temporary folder (finished chunks may stay in .o.chunks/ for --resume)."""
-    import ctsim.io
+    import ctsim.sweepio  # binds io.write_json at import: patch its own name
 
-    real = ctsim.io.write_json
-
-    def failing(path, data):
-        real(path, data)
-        raise OSError(28, "No space left on device")
-
-    monkeypatch.setattr(ctsim.io, "write_json", failing)
+    monkeypatch.setattr(ctsim.sweepio, "write_json", _failing_writer(ctsim.sweepio.write_json))
     result = ctsim_main("sweep", STEEL2030, "--samples", "40", "--out", tmp_path / "o")
     assert result.code == 2
     assert result.err_lines[-1] == "error: No space left on device (no output was written)"

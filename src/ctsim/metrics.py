@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import numpy as np
 
 from .results import Results
@@ -9,6 +11,9 @@ from .targets import peak_year
 
 PEAK_SERIES = {"national": "co2_total_mt", "power": "co2_power_mt", "steel": "co2_steel_mt"}
 SHARE_YEARS = (2025, 2030, 2060)
+#: metrics whose drivers the sweep's sensitivity figure ranks (sweep folder and report)
+BAR_OUTPUTS = ("peak_year_national_co2", "cumulative_co2_gt", "co2_intensity_reduction_2030_vs_2005",
+               "nonfossil_share_generation_2030")
 INTENSITY_YEAR = 2030
 
 
@@ -64,3 +69,26 @@ def metric_label(name: str) -> tuple[str, str]:
     if name.startswith("co2_") and name.endswith("_mt"):
         return f"National CO2 in {name.split('_')[1]}", "Mt CO2/yr"
     return name.replace("_", " "), ""
+
+
+def peak_year_shares(metrics: Mapping[str, np.ndarray]) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """{peak_year_* metric: (years, share of samples peaking in that year)} for the histograms."""
+    out = {}
+    for key, values in metrics.items():
+        if not key.startswith("peak_year_"):
+            continue
+        v = np.asarray(values, dtype=float)
+        v = v[np.isfinite(v)]
+        if v.size:
+            years, counts = np.unique(v, return_counts=True)
+            out[key] = (years, counts / v.size)
+    return out
+
+
+def index_units(index: str, outputs) -> dict[str, str] | None:
+    """{metric label: unit of its sensitivity index} for Morris μ* (in the output's unit; peak
+    years in yr); None for the dimensionless Sobol and FAST indices."""
+    if index != "mu_star":
+        return None
+    return {metric_label(o)[0]: metric_label(o)[1] or ("yr" if o.startswith("peak_year_") else
+                                                        "unit of the output") for o in outputs}

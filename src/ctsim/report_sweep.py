@@ -24,6 +24,7 @@ import numpy as np
 import pandas as pd
 
 from .errors import UsageError
+from .metrics import BAR_OUTPUTS
 from .reportdoc import Document, Table, format_value, render_figure
 
 SWEEP_FILES = ("quantiles.csv", "metrics.csv", "targets.csv", "sensitivity.csv", "design.csv")
@@ -106,7 +107,7 @@ def fan_data(quantiles: pd.DataFrame) -> dict[str, tuple[np.ndarray, dict[float,
 def probability_table(targets: pd.DataFrame) -> Table:
     rows = []
     for _, t in targets.iterrows():
-        interval = (f"{t['low_95']:.0%}\u2013{t['high_95']:.0%}"
+        interval = (f"{t['low_95']:.1%}\u2013{t['high_95']:.1%}"
                     if {"low_95", "high_95"} <= set(t.index) else "n/a")
         threshold = pd.to_numeric(pd.Series([t.get("threshold")]), errors="coerce").iloc[0]
         rows.append([str(t["id"]), str(t.get("description", "") or ""),
@@ -124,7 +125,7 @@ def metric_ranges(metrics: pd.DataFrame) -> Table:
 
     rows = []
     for column in metrics.columns:
-        if column == "sample":
+        if column == "sample" or str(column).endswith(("_met", "_margin")):
             continue
         values = pd.to_numeric(metrics[column], errors="coerce").dropna().to_numpy(dtype=float)
         if not values.size:
@@ -141,17 +142,41 @@ def _pick(columns, candidates) -> str | None:
     return next((lower[c.lower()] for c in candidates if c.lower() in lower), None)
 
 
+LONG_SENSITIVITY = {"output", "parameter", "index", "value"}  # as ctsim sweep writes it
+LONG_INDEX_ORDER = ("ST", "mu_star", "S1", "delta", "S")
+
+
+def long_sensitivity_index(table: pd.DataFrame) -> str | None:
+    """Index a long sensitivity.csv (``output, year, parameter, index, value, conf``) is ranked by:
+    the first of ST, mu_star, S1, ... present in its ``index`` column; None for a wide table."""
+    if not LONG_SENSITIVITY <= set(table.columns):
+        return None
+    present = set(table["index"].astype(str))
+    return next((i for i in LONG_INDEX_ORDER if i in present), None) or (
+        str(table["index"].iloc[0]) if len(table) else None)
+
+
 def sensitivity_ranking(table: pd.DataFrame) -> tuple[dict[str, pd.DataFrame], str | None]:
-    """{output: top parameters (parameter, value[, conf])} and the index used, from sensitivity.csv."""
+    """{output: top parameters (parameter, value[, conf])} and the index used, from sensitivity.csv
+    (long, as ``ctsim sweep`` writes it: whole-horizon rows only; or wide, one column per index)."""
+    index = long_sensitivity_index(table)
+    if index is not None:
+        rows = table[table["index"].astype(str) == index]
+        if "year" in rows.columns:
+            rows = rows[rows["year"].isna()]
+        table = rows.rename(columns={"value": index, "conf": f"{index}_conf"}).drop(
+            columns=["index"])
     param = _pick(table.columns, PARAMETER_COLUMNS)
     index = _pick(table.columns, INDEX_COLUMNS)
     if param is None or index is None:
         return {}, None
     output = _pick(table.columns, OUTPUT_COLUMNS)
     conf = _pick(table.columns, (f"{index}_conf",))
-    groups = table.groupby(output, sort=False) if output else [("National CO2", table)]
+    groups = list(table.groupby(output, sort=False)) if output else [("National CO2", table)]
+    preferred = {name: i for i, name in enumerate(BAR_OUTPUTS)}  # the sweep figure's outputs first
+    groups.sort(key=lambda g: preferred.get(str(g[0]), len(preferred)))
     ranking = {}
-    for name, group in list(groups)[:MAX_SENSITIVITY_PANELS]:
+    for name, group in groups[:MAX_SENSITIVITY_PANELS]:
         r = pd.DataFrame({"parameter": group[param].astype(str),
                           "value": pd.to_numeric(group[index], errors="coerce")})
         if conf is not None:
@@ -182,8 +207,9 @@ def design_table(design: pd.DataFrame) -> Table:
 def sweep_sections(doc: Document, src, root: Path, prefix: str, fmt: str, level: int) -> None:
     """Headline (probabilities, metric ranges), figures and the design of a sweep."""
     from .history import HISTORY_LEGEND, history
-    from .plots.style import style_context
-    from .plots.sweep import fan_figure, probability_figure, sensitivity_figure
+    from .metrics import index_units, metric_label, peak_year_shares
+    from .plots import sweep as figs
+    from .plots.style import one_line, style_context, unit_label
 
     data: SweepData = src.sweep
     doc.heading("Headline", level)
@@ -198,37 +224,54 @@ def sweep_sections(doc: Document, src, root: Path, prefix: str, fmt: str, level:
     doc.heading("Figures", level)
     hist = history().copy()
     hist.attrs["source"] = HISTORY_LEGEND
-    with style_context():
-        if data.quantiles is not None:
-            fig = fan_figure(fan_data(data.quantiles), src.targets, hist, src.name)
-            if fig is not None:
-                doc.figure(render_figure(
-                    fig, root, f"figures/{prefix}fans", fmt,
-                    "Median (line), 25-75 % (dark band) and 5-95 % (light band) of the sampled "
-                    "trajectories; dots are observed values, targets as in the run figures.",
-                    fig.get_suptitle()))
-        if has_probabilities:
-            fig = probability_figure(data.targets, src.name)
-            doc.figure(render_figure(
-                fig, root, f"figures/{prefix}target_probabilities", fmt,
-                "Share of samples meeting each target with its 95 % Wilson interval.",
-                fig.get_suptitle()))
-        if data.sensitivity is not None:
-            from .metrics import metric_label
 
+    def add(fig, stem: str, caption: str) -> None:
+        if fig is not None:
+            doc.figure(render_figure(fig, root, f"figures/{prefix}{stem}", fmt, caption,
+                                     one_line(fig.get_suptitle())))
+
+    with style_context():  # figures take the style when they are built
+        if data.quantiles is not None:
+            add(figs.fan_figure(fan_data(data.quantiles), src.targets, hist, src.name), "fans",
+                "Median (line), 25-75 % (dark band) and 5-95 % (light band) of the sampled "
+                "trajectories; dots are observed values; targets are drawn and labelled in their "
+                "panel.")
+        if has_probabilities:
+            add(figs.probability_figure(data.targets, src.name), "target_probabilities",
+                "Share of samples meeting each target with its 95 % Wilson interval; the mark is "
+                "the probability a check requires.")
+        if data.metrics is not None:
+            shares = peak_year_shares({str(c): data.metrics[c].to_numpy()
+                                       for c in data.metrics.columns})
+            add(figs.peak_year_figure(shares, src.targets, src.name), "peak_years",
+                "Share of samples peaking in each year; the dashed line follows the last year "
+                "that meets a peak-by target.")
+        if data.sensitivity is not None:
+            design_columns = ([str(c) for c in data.design.columns if c != "sample"]
+                              if data.design is not None else [])
             ranking, index = sensitivity_ranking(data.sensitivity)
+            units = index_units(index or "", [k for k in ranking if k in data_metric_names(data)])
             ranking = {metric_label(k)[0] if k in data_metric_names(data) else k: v
                        for k, v in ranking.items()}
             index_name = INDEX_NAMES.get(index or "", index)
-            fig = sensitivity_figure(ranking, index_name, src.name) if index else None
+            fig = (figs.sensitivity_figure(ranking, index_name, src.name, units=units,
+                                           parameters=design_columns)
+                   if index else None)
             if fig is not None:
-                doc.figure(render_figure(
-                    fig, root, f"figures/{prefix}sensitivity", fmt,
-                    f"Parameters ranked by the {index_name} (top {TOP_PARAMETERS} per "
-                    "output; bars show the confidence interval where given).", fig.get_suptitle()))
+                add(fig, "sensitivity",
+                    f"Parameters ranked by the {index_name} (top {TOP_PARAMETERS} per output; "
+                    "whiskers show the 95 % confidence interval where given).")
             else:
                 doc.paragraph("sensitivity.csv has no recognised parameter and index columns.",
                               note=True)
+            long_index = long_sensitivity_index(data.sensitivity)
+            if long_index is not None and "year" in data.sensitivity.columns:
+                unit = unit_label("Emissions|CO2") if long_index == "mu_star" else "dimensionless"
+                add(figs.indices_over_time(data.sensitivity, long_index, "Emissions|CO2",
+                                           src.name, unit=unit, parameters=design_columns),
+                    "sensitivity_over_time",
+                    f"The {INDEX_NAMES.get(long_index, long_index)} of national CO2 emissions in "
+                    "each year, with its 95 % confidence band.")
     doc.paragraph("A decomposition needs one trajectory; report a scenario file for it.",
                   note=True)
     if data.design is not None:

@@ -13,6 +13,7 @@ import pandas as pd
 
 from . import registry
 from .io import atomic_folder, metadata, write_json
+from .metrics import BAR_OUTPUTS
 from .results import MODEL_NAME, REGION
 from .sensitivity import COLUMNS as SENSITIVITY_COLUMNS
 from .sensitivity import analysis_rows
@@ -107,8 +108,6 @@ def write_sweep(result: SweepResult, sensitivity: list[dict], outdir: str | Path
     return outdir
 
 
-BAR_OUTPUTS = ("peak_year_national_co2", "cumulative_co2_gt", "co2_intensity_reduction_2030_vs_2005",
-               "nonfossil_share_generation_2030")  # metrics whose drivers sensitivity.png ranks
 RANKING_INDEX = {"sobol": "ST", "morris": "mu_star"}  # otherwise S1 (RBD-FAST)
 
 
@@ -116,9 +115,9 @@ def write_figures(result: SweepResult, sensitivity: pd.DataFrame, folder: Path) 
     """fan_charts.png, target_probabilities.png, peak_years.png, sensitivity.png and
     sensitivity_over_time.png (figures without data are left out)."""
     from .history import history
-    from .metrics import metric_label
+    from .metrics import index_units, metric_label, peak_year_shares
     from .plots import sweep as figs
-    from .plots.style import DPI, style_context
+    from .plots.style import DPI, style_context, unit_label
 
     plan = result.plan
     cat = registry.variables()
@@ -134,20 +133,23 @@ def write_figures(result: SweepResult, sensitivity: pd.DataFrame, folder: Path) 
                for o in BAR_OUTPUTS if o in set(overall["output"])}
     hist = history()
     hist.attrs["source"] = "OWID/GCB, Ember, worldsteel"
-    peaks = {k: v for k, v in result.metrics.items() if k.startswith("peak_year_")}
-    built = {
-        "fan_charts.png": figs.fan_figure(fans, targets, hist, prefix),
-        "target_probabilities.png": figs.probability_figure(targets_table(result), prefix)
-        if targets else None,
-        "peak_years.png": figs.peak_year_figure(peaks, targets, prefix),
-        "sensitivity.png": figs.sensitivity_figure(
-            ranking, figs.INDEX_LABEL.get(index, index), prefix),
-        "sensitivity_over_time.png": figs.indices_over_time(
-            sensitivity, index, "Emissions|CO2", prefix),
-    }
+    units = index_units(index, BAR_OUTPUTS)
+    over_time_unit = unit_label("Emissions|CO2") if index == "mu_star" else "dimensionless"
     folder.mkdir(parents=True, exist_ok=True)
     paths = []
-    with style_context():
+    with style_context():  # figures take the style when they are built, not when saved
+        built = {
+            "fan_charts.png": figs.fan_figure(fans, targets, hist, prefix),
+            "target_probabilities.png": figs.probability_figure(targets_table(result), prefix)
+            if targets else None,
+            "peak_years.png": figs.peak_year_figure(peak_year_shares(result.metrics), targets, prefix),
+            "sensitivity.png": figs.sensitivity_figure(
+                ranking, figs.INDEX_LABEL.get(index, index), prefix, units=units,
+                parameters=plan.design.labels),
+            "sensitivity_over_time.png": figs.indices_over_time(
+                sensitivity, index, "Emissions|CO2", prefix, unit=over_time_unit,
+                parameters=plan.design.labels),
+        }
         for name, fig in built.items():
             if fig is not None:
                 fig.savefig(folder / name, dpi=DPI, metadata={"Software": None})

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-from matplotlib.backends.backend_agg import FigureCanvasAgg
+from tests.figurecheck import check_layout
 from tests.reportcheck import check_html, check_markdown
 
 from ctsim import api
@@ -80,8 +80,9 @@ def test_report_of_a_sweep_folder(sweep_folder, tmp_path):
     assert ctsim("report", str(sweep_folder), "--out", str(out)) == 0
     text, n_images = check_html(out / "report.html")
     names = {f.name for f in check_markdown(out / "report.md")}
-    assert names == {"fans.png", "target_probabilities.png", "sensitivity.png"} and n_images == 3
-    for needle in ("steel2030 (sweep", "P(met)", "75.0%", "60%\u201386%", "fail",
+    assert names == {"fans.png", "target_probabilities.png", "peak_years.png",
+                     "sensitivity.png"} and n_images == 4
+    for needle in ("steel2030 (sweep", "P(met)", "75.0%", "60.0%\u201386.0%", "fail",
                    "Cumulative CO2 over the horizon", "5\u201395 % range",
                    "macro.gdp_growth:scale", "Sampled quantity", "steel.eaf_share",
                    "Scenario hash", "Sobol".lower()):
@@ -105,15 +106,17 @@ def test_fan_figure_structure(sweep_folder):
               "variable": "Emissions|CO2|Industry|Steel", "year": 2030}
     with style_context():
         fig = fan_figure(fans, [target])
-        FigureCanvasAgg(fig).draw()
+        check_layout(fig, "fans")
     axes = [ax for ax in fig.axes if ax.get_visible()]
     assert len(axes) == 6
+    (legend,) = fig.legends  # one legend for all panels
+    labels = [t.get_text() for t in legend.get_texts()]
+    assert {"Median", "5\u201395 % of samples", "Target: peak by (deadline)"} <= set(labels)
     for ax in axes:
         assert ax.get_ylabel().endswith(")") and "(" in ax.get_ylabel()
-        labels = [t.get_text() for t in ax.get_legend().get_texts()]
-        assert "Sweep median" in labels and "Sweep 5\u201395 %" in labels
+        assert ax.get_legend() is None
     steel = next(ax for ax in axes if "Steel" in ax.get_title(loc="left"))
-    assert any("steel_peak_2030" in t.get_text() for t in steel.get_legend().get_texts())
+    assert "peak by 2030" in [t.get_text() for t in steel.texts]
 
 
 def test_sensitivity_ranking_orders_by_total_index(sweep_folder):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -36,7 +37,19 @@ def scenario(tmp_path, root):
     return _make
 
 
-def test_sweep_writes_every_output(ctsim_main, scenario, tmp_path):
+def test_sweep_writes_every_output(ctsim_main, scenario, tmp_path, monkeypatch):
+    from matplotlib.figure import Figure
+    from tests.figurecheck import check_layout
+
+    saved: dict[str, Figure] = {}
+    savefig = Figure.savefig
+
+    def keep(fig, fname, *args, **kwargs):
+        if isinstance(fname, (str, Path)):
+            saved[Path(fname).name] = fig
+        return savefig(fig, fname, *args, **kwargs)
+
+    monkeypatch.setattr(Figure, "savefig", keep)
     out = tmp_path / "out"
     res = ctsim_main("sweep", scenario(), "--out", out, "--chunk-size", "25")
     assert res.code == 0, res.stderr
@@ -74,7 +87,19 @@ def test_sweep_writes_every_output(ctsim_main, scenario, tmp_path):
     figures = sorted(p.name for p in (out / "figures").glob("*.png"))
     assert figures == ["fan_charts.png", "peak_years.png", "sensitivity.png",
                        "sensitivity_over_time.png", "target_probabilities.png"]
+    assert sorted(saved) == figures
+    for name, fig in saved.items():  # as written: styled, nothing off the canvas or overprinted
+        check_layout(fig, name)
+        assert fig.get_suptitle().startswith("China: ") and "small, 60 samples" in fig.get_suptitle()
+        assert {t.get_fontsize() for ax in fig.axes for t in ax.get_xticklabels()} <= {8.5}
     assert "probability" in res.stdout and "eaf_20pct_2030" in res.stdout
+    # the report of the folder shows the same figures (reading the long sensitivity.csv)
+    assert ctsim_main("report", out, "--out", tmp_path / "rep").code == 0
+    assert sorted(p.name for p in (tmp_path / "rep" / "figures").glob("*.png")) == [
+        "fans.png", "peak_years.png", "sensitivity.png", "sensitivity_over_time.png",
+        "target_probabilities.png"]
+    text = (tmp_path / "rep" / "report.md").read_text(encoding="utf-8")
+    assert "first-order Sobol index S1" in text and "_margin" not in text
     assert "100%" in res.stderr  # the progress bar goes to stderr
     assert not list(tmp_path.glob(".out.chunks"))  # the resume store is removed on success
 

@@ -185,26 +185,64 @@ def _fmt(value: float) -> str:
     return f"{value:,.3g}" if abs(value) < 1000 else f"{value:,.0f}"
 
 
-def target_label(target: Mapping[str, Any], scale: float = 1.0, unit: str = "") -> str:
-    """Short legend label: ``"steel_peak_2030: peak by 2030"``, ``"ndc: ≥ 65 % by 2030"``."""
+def target_what(target: Mapping[str, Any], scale: float = 1.0, unit: str = "") -> str:
+    """What a target asks, without its id: ``"peak by 2030"``, ``"≥ 65 % by 2030"``."""
     kind = str(target.get("kind", "target"))
     year = target.get("year")
     value = target.get("value")
     suffix = f" {unit}" if unit else ""
     if kind == "peak_by":
-        what = f"peak by {year}"
-    elif value is None:
-        what = f"{kind.replace('_', ' ')} {year}"
-    else:
-        shown = _fmt(float(value) * scale) + suffix
-        if kind in ("intensity_reduction", "share_at_least"):
-            what = f"\u2265 {shown} by {year}"
-        elif kind == "cap":
-            what = f"\u2264 {shown} in {year}"
-        else:
-            what = f"{kind.replace('_', ' ')} {shown} in {year}"
+        return f"peak by {year}"
+    if value is None:
+        return f"{kind.replace('_', ' ')} {year}"
+    shown = _fmt(float(value) * scale) + suffix
+    if kind in ("intensity_reduction", "share_at_least"):
+        return pretty(f"\u2265 {shown} by {year}")
+    if kind == "cap":
+        return pretty(f"\u2264 {shown} in {year}")
+    return pretty(f"{kind.replace('_', ' ')} {shown} in {year}")
+
+
+def target_label(target: Mapping[str, Any], scale: float = 1.0, unit: str = "") -> str:
+    """Short legend label: ``"steel_peak_2030: peak by 2030"``, ``"ndc: ≥ 65 % by 2030"``."""
+    what = target_what(target, scale, unit)
     ident = target.get("id")
     return pretty(f"{ident}: {what}" if ident else f"Target: {what}")
+
+
+def annotate_target(
+    ax: Axes,
+    target: Mapping[str, Any],
+    *,
+    scale: float = 1.0,
+    unit: str = "",
+    color: str = TARGET_COLOR,
+    x_offset: float = 0.0,
+    at: str = "bottom",
+) -> Any | None:
+    """Write what a target asks (:func:`target_what`) in small text beside its mark, inside the axes:
+    at the foot of a deadline line (``x_offset`` shifts it, e.g. 0.5 for a line between two years'
+    bars; ``at`` = "bottom" or "top"), below and to the right of a level marker. The text flips to the left of the mark when the
+    mark is in the right third of the x range (call after the x limits are final)."""
+    year = target.get("year")
+    if year is None:
+        return None
+    x = float(year) + x_offset
+    lo, hi = ax.get_xlim()
+    right = (x - lo) > 0.66 * (hi - lo)
+    common = {"color": color, "fontsize": 7, "textcoords": "offset points", "zorder": 8,
+              "ha": "right" if right else "left",
+              "bbox": {"boxstyle": "square,pad=0.1", "facecolor": "white", "edgecolor": "none",
+                       "alpha": 0.75}}
+    text = target_what(target, scale, unit)
+    value = target.get("value")
+    if target.get("kind") == "peak_by" or value is None:
+        top = at == "top"
+        return ax.annotate(text, (x, 0.97 if top else 0.03), xycoords=("data", "axes fraction"),
+                           xytext=(-3 if right else 3, 0), va="top" if top else "bottom",
+                           **common)
+    return ax.annotate(text, (x, float(value) * scale), xycoords="data",
+                       xytext=(-6 if right else 6, -6), va="top", **common)
 
 
 def mark_target(

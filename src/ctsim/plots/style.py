@@ -226,3 +226,43 @@ def figure_title(what: str, region: str = "China", prefix: str | None = None) ->
     if prefix:
         title += f" \u2014 {prefix}"
     return pretty(title)
+
+
+def two_line_title(what: str, region: str = "China", prefix: str | None = None) -> str:
+    """Figure title ``"China: what"`` with the run or sweep description on a second line, so a long
+    description never pushes the title past the figure edge (``figure_title`` gives one line)."""
+    title = f"{region}: {what}"
+    if prefix:
+        title += f"\n{prefix}"
+    return pretty(title)
+
+
+def one_line(title: str) -> str:
+    """A two-line figure title as one line (for captions and alt text)."""
+    return " \u2014 ".join(part for part in title.splitlines() if part)
+
+
+def wrap(text: str, width: int) -> str:
+    """Break ``text`` into lines of at most ``width`` characters at spaces (long words stay whole)."""
+    import textwrap
+
+    return "\n".join(textwrap.wrap(text, width, break_long_words=False)) or text
+
+
+def parameter_label(label: str, multiline: bool = True) -> str:
+    """Display form of a sweep design column (``design.csv`` header), one-to-one with it:
+
+    ``macro.gdp_growth:scale_from_2025`` -> ``macro.gdp_growth`` / ``× factor from 2025``;
+    ``x.y:scale`` -> ``x.y`` / ``× factor``; ``steel.eaf_share:2030`` -> ``steel.eaf_share`` /
+    ``in 2030``; a plain parameter name is returned unchanged. ``multiline`` puts the qualifier on a
+    second line (bar labels); otherwise it follows after a comma (legends).
+    """
+    name, sep, how = label.partition(":")
+    if not sep:
+        return label
+    if how.startswith("scale"):
+        since = how.removeprefix("scale").removeprefix("_from_")
+        qualifier = "\u00d7 factor" + (f" from {since}" if since else "")
+    else:
+        qualifier = f"in {how}"
+    return f"{name}\n{qualifier}" if multiline else f"{name}, {qualifier}"

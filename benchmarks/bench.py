@@ -87,8 +87,8 @@ def _single(resolved, ov_row) -> float:
 
 def section_peers(resolved, quick: bool) -> tuple[str, dict]:
     n = 10_000
-    n_loop = 300 if quick else 2_000
-    n_ema = 100 if quick else 500
+    n_loop = 300 if quick else 1_000
+    n_ema = 100 if quick else 300
     ov = common.design_overrides(resolved, n)
     t_vec = common.median_time(lambda: engine_time(resolved, ov, n), repeats=5)
     t0 = time.perf_counter()
@@ -149,11 +149,11 @@ def _ema_times(resolved, ov, n_ema: int) -> dict[str, float]:
     out = {}
     t0 = time.perf_counter()
     with SequentialEvaluator(model) as ev:
-        perform_experiments(model, scenarios=scenarios, evaluator=ev)
+        perform_experiments(model, scenarios=scenarios, evaluator=ev, log_progress=False)
     out["EMA Workbench, SequentialEvaluator"] = (time.perf_counter() - t0) / n_ema
     t0 = time.perf_counter()
     with MultiprocessingEvaluator(model, n_processes=2) as ev:
-        perform_experiments(model, scenarios=scenarios, evaluator=ev)
+        perform_experiments(model, scenarios=scenarios, evaluator=ev, log_progress=False)
     out["EMA Workbench, MultiprocessingEvaluator (2)"] = (time.perf_counter() - t0) / n_ema
     return out
 

@@ -63,7 +63,7 @@ def section(quick: bool) -> str:
     n = 100_000
     timing = {}
     for label, mode in modes:
-        runs = [_child(n, "lhs", mode) for _ in range(1 if mode.startswith("dask") else 3)]
+        runs = [_child(n, "lhs", mode) for _ in range(1 if mode.startswith("dask") else 2)]
         timing[mode] = _median(runs, "seconds")
         rss = max(max(r["rss_mib"], r["children_rss_mib"]) for r in runs)
         rows.append(f"| {n:,} | {label} | {timing[mode]:.2f} | {n / timing[mode]:,.0f} | {rss:.0f} |")

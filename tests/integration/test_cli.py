@@ -158,3 +158,15 @@ def test_output_folder_has_ordinary_permissions(tmp_path, root):
     umask = os.umask(0)
     os.umask(umask)
     assert (out.stat().st_mode & 0o777) == (0o777 & ~umask)
+
+
+def test_a_fully_electric_road_fleet_runs(write_yaml, tmp_path):
+    # the 2020 road fleet is sized from the observed 2020 EV share, so an EV path of 1 everywhere
+    # is a valid scenario (it once divided by zero and ended with exit 3)
+    path = write_yaml("ev.yaml", "transport: {ev_share: 1}\n")
+    assert cli("run", path, "--out", tmp_path / "ev", "--no-figures") in (0, 1)
+    import pandas as pd
+
+    df = pd.read_csv(tmp_path / "ev" / "trajectories.csv")
+    road = df[df["variable"] == "Emissions|CO2|Energy|Demand|Transportation|Road"]["value"]
+    assert (road == 0).all()

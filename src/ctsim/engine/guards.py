@@ -17,10 +17,8 @@ from ..errors import ModelInvariantError
 # a source, captured CO2, removals, GDP, the carbon price). Net CO2 and net ETS payments may be.
 NON_NEGATIVE_PREFIXES = ("cap_", "gen_", "steel_", "coal_", "oil_", "gas_", "demand_", "unserved",
                          "curtailed", "pe_", "nonfossil_", "removal_", "co2_captured")
-# gdp_bn is not listed yet: the shock GDP gap is not bounded by 1, so a very large unserved demand
-# (e.g. GDP growth doubled after 2025 without new supply) can drive GDP below zero (see docs/model.md).
 NON_NEGATIVE = ("co2_total_mt", "co2_power_mt", "co2_steel_mt", "co2_steel_indirect_mt",
-                "co2_road_mt", "co2_process_mt", "carbon_price")
+                "co2_road_mt", "co2_process_mt", "carbon_price", "gdp_bn")
 SHARES = ("share_nonfossil_gen", "share_nonfossil_pe", "steel_eaf_share")
 TOLERANCE = 1e-9  # relative slack for signs and bounds (floating-point round-off only)
 BALANCE_TOLERANCE = 1e-6  # relative slack for sums of parts (round-off over a few additions)

@@ -188,7 +188,8 @@ def simulate(inp: Inputs) -> dict[str, np.ndarray]:
         # --- road transport ----------------------------------------------------------------
         ev = _path(inp, "transport.ev_share", t)
         if t == 0:
-            road_service = P("transport.road_oil_share_2020") * P("other.oil_total_2020_mtce") / (1 - ev)
+            road_service = P("transport.road_oil_share_2020") * P("other.oil_total_2020_mtce") / (
+                1 - P("transport.ev_share_2020"))  # the observed 2020 fleet, whatever the path says
             road_service = road_service * np.ones(S)
         else:
             road_service = macro.grow(state["road"], g) * (1 + _path(inp, "transport.road_intensity_change", t))

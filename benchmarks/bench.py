@@ -105,6 +105,9 @@ def section_peers(resolved, quick: bool) -> tuple[str, dict]:
         stats[label] = per
         ema_rows.append(f"| {label} | {per * 1e3:.2f} | {per / stats['vector']:.0f}x | |")
     per_vec = stats["vector"]
+    FIGURES["loop_ratio"] = t_loop / per_vec
+    for label, per in ema.items():
+        FIGURES["ema_seq_ratio" if "Sequential" in label else "ema_mp_ratio"] = per / per_vec
     text = "\n".join([
         "## 2. Vectorized sweep against a per-sample loop and EMA Workbench",
         "",
@@ -158,6 +161,9 @@ def _ema_times(resolved, ov, n_ema: int) -> dict[str, float]:
     return out
 
 
+FIGURES: dict[str, float] = {}  # key figures of this run, for the targets table
+
+
 def section_floor(resolved, engine_stats: dict) -> str:
     n = 100_000
     Y = len(build_inputs(resolved).years)
@@ -171,6 +177,8 @@ def section_floor(resolved, engine_stats: dict) -> str:
     t_floor = common.median_time(fill, repeats=5)
     t_eng = engine_stats.get(n)
     ratio = f"{t_eng / t_floor:.1f}x" if t_eng else "n/a"
+    if t_eng:
+        FIGURES["engine_vs_floor"] = t_eng / t_floor
     return "\n".join([
         "## 3. Floor: writing the recorded outputs once",
         "",
@@ -195,6 +203,7 @@ def section_cli() -> str:
               "--no-figures"]),
         ]:
             wall, rss = common.run_subprocess(args)
+            FIGURES.setdefault(f"cli:{label}", wall)
             rows.append(f"| {label} | {wall:.3f} | {rss:.0f} |")
     heavy = subprocess.run(
         [py, "-c", "import sys, ctsim.cli; print(','.join(m for m in ('matplotlib', 'scipy.stats', "
@@ -221,7 +230,40 @@ def section_sweep(quick: bool) -> str:
         return "## 5. Sweeps, memory and Dask\n\n(the sweep pipeline is not installed)"
     import sweep_bench
 
-    return sweep_bench.section(quick)
+    text = sweep_bench.section(quick)
+    FIGURES.update(sweep_bench.FIGURES)
+    return text
+
+
+def _row(target: str, measured: str, ok: bool | None) -> str:
+    verdict = "n/a" if ok is None else ("met" if ok else "**missed**")
+    return f"| {target} | {measured} | {verdict} |"
+
+
+def section_targets() -> str:
+    f = FIGURES
+    help_s = f.get("cli:`ctsim --help`")
+    sweep_1 = f.get("sweep_1e5_inproc")
+    sweep_2 = f.get("sweep_1e5_proc2")
+    rows = [
+        _row("10^5-sample sweep (engine, metrics, verdicts, quantiles) <= 3 s",
+             f"{sweep_1:.1f} s on one core; {sweep_2:.1f} s with `--processes 2`" if sweep_1 and sweep_2
+             else "not measured", (min(sweep_1, sweep_2) <= 3.0) if sweep_1 and sweep_2 else None),
+        _row(">= 100x faster than the per-sample loop", f"{f['loop_ratio']:.0f}x", f["loop_ratio"] >= 100),
+        _row(">= 300x faster than EMA Workbench (sequential)",
+             f"{f['ema_seq_ratio']:.0f}x" if "ema_seq_ratio" in f else "EMA not installed",
+             (f["ema_seq_ratio"] >= 300) if "ema_seq_ratio" in f else None),
+        _row("engine within 20x of the output-writing floor",
+             f"{f['engine_vs_floor']:.1f}x" if "engine_vs_floor" in f else "n/a",
+             (f["engine_vs_floor"] <= 20) if "engine_vs_floor" in f else None),
+        _row("`ctsim --help` < 0.5 s", f"{help_s:.2f} s" if help_s else "n/a",
+             (help_s < 0.5) if help_s else None),
+        _row("peak memory of a 10^6-sample sweep < 2 GB",
+             f"{f['rss_1e6_mib']:.0f} MiB" if "rss_1e6_mib" in f else "not run (--quick)",
+             (f["rss_1e6_mib"] < 2048) if "rss_1e6_mib" in f else None),
+    ]
+    return "\n".join(["## Targets (issue 6), from the figures above", "",
+                      "| target | measured in this run | verdict |", "|---|---|---|", *rows])
 
 
 def main() -> None:
@@ -241,6 +283,10 @@ def main() -> None:
     for text in (section_floor(resolved, stats), section_cli(), section_sweep(args.quick)):
         print(text, "\n", flush=True)
         parts.append(text)
+    parts.insert(0, section_targets())
+    notes = Path(__file__).with_name("NOTES.md")
+    if notes.exists():  # what was changed and what it bought (kept by hand, numbers cited there)
+        parts.append(notes.read_text(encoding="utf-8").strip())
     header = "\n".join([
         "# Performance",
         "",

@@ -10,6 +10,8 @@ import time
 
 import common
 
+FIGURES: dict[str, float] = {}
+
 # Run in a fresh interpreter so the peak RSS is the sweep's own.
 CHILD = r"""
 import json, resource, sys, time
@@ -68,11 +70,15 @@ def section(quick: bool) -> str:
     for label, mode in modes:
         runs = [_child(n, "lhs", mode) for _ in range(1 if mode.startswith("dask") else 2)]
         timing[mode] = _median(runs, "seconds")
+        FIGURES[{"inproc": "sweep_1e5_inproc", "proc2": "sweep_1e5_proc2",
+                 "dask2": "sweep_1e5_dask2"}[mode]] = timing[mode]
         rss = max(max(r["rss_mib"], r["children_rss_mib"]) for r in runs)
         rows.append(f"| {n:,} | {label} | {timing[mode]:.2f} | {n / timing[mode]:,.0f} | {rss:.0f} |")
     t0 = time.perf_counter()
     big_run = _child(big, "lhs", "inproc")
     wall = time.perf_counter() - t0
+    if big >= 1_000_000:
+        FIGURES["rss_1e6_mib"] = big_run["rss_mib"]
     rows.append(f"| {big:,} | in-process (1 core) | {big_run['seconds']:.1f} | "
                 f"{big / big_run['seconds']:,.0f} | **{big_run['rss_mib']:.0f}** |")
     return "\n".join([

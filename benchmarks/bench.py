@@ -262,7 +262,7 @@ def section_targets() -> str:
              f"{f['rss_1e6_mib']:.0f} MiB" if "rss_1e6_mib" in f else "not run (--quick)",
              (f["rss_1e6_mib"] < 2048) if "rss_1e6_mib" in f else None),
     ]
-    return "\n".join(["## Targets (issue 6), from the figures above", "",
+    return "\n".join(["## Targets (issue 6), from the figures of this run (sections below)", "",
                       "| target | measured in this run | verdict |", "|---|---|---|", *rows])
 
 

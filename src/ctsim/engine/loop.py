@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..inputs import Inputs
+from ..inputs import CALIBRATION_YEAR, Inputs
 from . import caps as capping
 from . import macro, policy, power, shocks, steel
 from .axes import NON_FOSSIL, POWER_TECHS, VARIABLE_RENEWABLES, K
@@ -392,7 +392,7 @@ def simulate(inp: Inputs) -> dict[str, np.ndarray]:
         state.update(gdp_trend=gdp_trend, road=road_service, base=base, coal_other=coal_other,
                      gas_other=gas_other, oil_other=oil_other)
 
-    anchor = inp.years.tolist().index(2020)
+    anchor = inp.years.tolist().index(CALIBRATION_YEAR)  # the year the official reduction anchors
     out["co2_intensity_reduction_2005"] = macro.reduction_vs_base(
         out["co2_intensity"], out["co2_intensity"][:, anchor:anchor + 1],
         P("macro.co2_intensity_reduction_2020")[:, None],

@@ -14,7 +14,7 @@ from typing import Annotated
 import typer
 
 from . import __version__
-from .errors import CtsimError
+from .errors import CtsimError, UsageError
 
 app = typer.Typer(
     add_completion=False,
@@ -75,7 +75,7 @@ def run(
         loaded = load_scenario(scenario)
         outdir = out or Path("out") / loaded.name
         if outdir.exists() and not force:
-            raise_usage(f"{outdir}: output folder exists; use --force to replace it")
+            raise UsageError(f"{outdir}: output folder exists; use --force to replace it")
         result = run_scenario(loaded)
         write_run(result, outdir, force=force, figures=figures, command=["ctsim", *sys.argv[1:]])
     except CtsimError as exc:
@@ -85,12 +85,6 @@ def run(
     typer.echo(f"\nOutputs in {outdir}/ (trajectories.csv, summary.json, metadata.json, figures/)")
     if not s["all_targets_met"]:
         raise typer.Exit(1)
-
-
-def raise_usage(message: str) -> None:
-    from .errors import UsageError
-
-    raise UsageError(message)
 
 
 @app.command()

@@ -60,9 +60,6 @@ def atomic_folder(target: str | Path, force: bool = False) -> Iterator[Path]:
         raise UsageError(f"{target}: exists and is not a folder")
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.tmp-", dir=target.parent))
-    umask = os.umask(0)
-    os.umask(umask)
-    tmp.chmod(0o777 & ~umask)  # mkdtemp makes it private (0700); an output folder is an ordinary one
     try:
         tmp.chmod(0o777 & ~_umask())
         yield tmp

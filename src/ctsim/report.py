@@ -347,12 +347,9 @@ def write_report(inputs: list[str | Path], out: str | Path | None = None, fmt: s
                  force: bool = False, command: list[str] | None = None) -> Path:
     """Read every input, then write report.html, report.md, figures/ and metadata.json atomically."""
     from .io import atomic_folder, write_json
-    from .reportdoc import FORMATS
+    from .reportdoc import check_output_options
 
-    if fmt not in FORMATS:
-        raise UsageError(f"--format must be one of {', '.join(FORMATS)} (got {fmt!r})")
-    if out is not None and Path(out).exists() and not force:
-        raise UsageError(f"{out}: output folder exists; use --force to replace it")
+    check_output_options(fmt, out, force)
     sources = [load_source(p, command) for p in inputs]
     outdir = Path(out) if out is not None else default_out("report", [s.name for s in sources])
     with atomic_folder(outdir, force=force) as tmp:

@@ -155,12 +155,9 @@ def write_comparison(inputs: list[str | Path], out: str | Path | None = None, fm
     import pandas as pd
 
     from .io import atomic_folder, write_json
-    from .reportdoc import FORMATS
+    from .reportdoc import check_output_options
 
-    if fmt not in FORMATS:
-        raise UsageError(f"--format must be one of {', '.join(FORMATS)} (got {fmt!r})")
-    if out is not None and Path(out).exists() and not force:
-        raise UsageError(f"{out}: output folder exists; use --force to replace it")
+    check_output_options(fmt, out, force)
     if len(inputs) < 2:
         raise UsageError("compare: give at least two scenario files or run folders")
     sources = [load_source(p, command) for p in inputs]

@@ -207,3 +207,15 @@ def render_figure(fig, root: Path, stem: str, fmt: str, caption: str, alt: str) 
 
 
 FORMATS = ("png", "svg", "pdf")
+
+
+def check_output_options(fmt: str, out, force: bool) -> None:
+    """Refuse a bad --format or an existing output folder without --force, before any work."""
+    from pathlib import Path
+
+    from .errors import UsageError
+
+    if fmt not in FORMATS:
+        raise UsageError(f"--format must be one of {', '.join(FORMATS)} (got {fmt!r})")
+    if out is not None and Path(out).exists() and not force:
+        raise UsageError(f"{out}: output folder exists; use --force to replace it")

@@ -8,7 +8,6 @@ import numpy as np
 
 from .results import Results
 
-PLATEAU_TOLERANCE = 0.0  # peak_by: the first year the maximum is reached counts (see docs/model.md)
 EPS = 1e-9  # comparisons forgive floating-point round-off only (a path set exactly at a target meets it)
 
 

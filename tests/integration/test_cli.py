@@ -150,16 +150,6 @@ def test_python_dash_m_and_version():
     assert proc.returncode == 0 and proc.stdout.startswith("ctsim ")
 
 
-def test_output_folder_has_ordinary_permissions(tmp_path, root):
-    import os
-
-    out = tmp_path / "perm"
-    assert cli("run", root / "scenarios/baseline.yaml", "--out", out, "--no-figures") in (0, 1)
-    umask = os.umask(0)
-    os.umask(umask)
-    assert (out.stat().st_mode & 0o777) == (0o777 & ~umask)
-
-
 def test_a_fully_electric_road_fleet_runs(write_yaml, tmp_path):
     # the 2020 road fleet is sized from the observed 2020 EV share, so an EV path of 1 everywhere
     # is a valid scenario (it once divided by zero and ended with exit 3)

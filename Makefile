@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 DEVSTAMP := $(VENV)/.installed-dev
 SCENARIO ?= scenarios/steel2030.yaml
 
-.PHONY: run test lint bench report docs calibrate scenario-figures clean venv dev
+.PHONY: run test lint bench report docs calibrate scenario-figures clean venv dev golden
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -57,6 +57,11 @@ scenario-figures: $(DEVSTAMP)
 calibrate: $(DEVSTAMP)
 	$(BIN)/python tools/calibrate.py --write
 	$(BIN)/python tools/gen_docs.py
+
+# Regenerate tests/regression/golden/ (the outputs every refactor must reproduce to the last bit).
+# Only on purpose: a commit that runs it says which numbers changed and why.
+golden: $(DEVSTAMP)
+	$(BIN)/python tests/regression/golden.py --write
 
 clean:
 	rm -rf out .pytest_cache

@@ -25,7 +25,7 @@ import common  # noqa: E402
 
 from ctsim.engine import simulate  # noqa: E402
 from ctsim.engine.loop import OUTPUTS  # noqa: E402
-from ctsim.inputs import build_inputs  # noqa: E402
+from ctsim.inputs.build import build_inputs  # noqa: E402
 
 CHUNK = 20_000
 
@@ -195,7 +195,7 @@ def section_cli() -> str:
         for label, args in [
             ("`ctsim --help`", [py, "-m", "ctsim", "--help"]),
             ("`import ctsim`", [py, "-c", "import ctsim"]),
-            ("`import ctsim.cli`", [py, "-c", "import ctsim.cli"]),
+            ("`import ctsim.cli.main`", [py, "-c", "import ctsim.cli.main"]),
             ("`ctsim run scenarios/steel2030.yaml` (with figures)",
              [py, "-m", "ctsim", "run", str(common.SCENARIO), "--out", f"{tmp}/o", "--force"]),
             ("`ctsim run ... --no-figures`",
@@ -206,7 +206,7 @@ def section_cli() -> str:
             FIGURES.setdefault(f"cli:{label}", wall)
             rows.append(f"| {label} | {wall:.3f} | {rss:.0f} |")
     heavy = subprocess.run(
-        [py, "-c", "import sys, ctsim.cli; print(','.join(m for m in ('matplotlib', 'scipy.stats', "
+        [py, "-c", "import sys, ctsim.cli.main; print(','.join(m for m in ('matplotlib', 'scipy.stats', "
          "'SALib', 'dask', 'pandas', 'pydantic') if m in sys.modules))"],
         capture_output=True, text=True, check=True).stdout.strip()
     return "\n".join([
@@ -218,7 +218,7 @@ def section_cli() -> str:
         "|---|---:|---:|",
         *rows,
         "",
-        f"Heavy modules loaded by `import ctsim.cli`: {heavy or 'none'} (matplotlib, scipy.stats, "
+        f"Heavy modules loaded by `import ctsim.cli.main`: {heavy or 'none'} (matplotlib, scipy.stats, "
         "SALib and dask are imported only by the commands that use them).",
     ])
 

@@ -59,7 +59,7 @@ def resolved_default():
 
 def design_overrides(resolved, n: int, seed: int = 1) -> dict[str, np.ndarray]:
     """Per-sample overrides: each SCALED path times a factor in [0.7, 1.3] from 2025 on."""
-    from ctsim.inputs import build_inputs, interpolate_path
+    from ctsim.inputs.build import build_inputs, interpolate_path
 
     years = build_inputs(resolved).years
     rng = np.random.default_rng(seed)

@@ -8,7 +8,7 @@ import common
 import numpy as np
 
 from ctsim.engine import simulate
-from ctsim.inputs import build_inputs, interpolate_path
+from ctsim.inputs.build import build_inputs, interpolate_path
 
 
 @lru_cache(maxsize=1)

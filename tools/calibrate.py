@@ -19,8 +19,8 @@ from pathlib import Path
 import numpy as np
 
 from ctsim import registry
-from ctsim.api import run_resolved
 from ctsim.history import history
+from ctsim.pipeline import run_resolved
 from ctsim.resolve import resolve
 from ctsim.scenario import scenario_from_dict
 

@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from ctsim.paramdoc import parameters_markdown
+from ctsim.registry import parameters_markdown
 
 ROOT = Path(__file__).resolve().parents[1]
 (ROOT / "docs").mkdir(exist_ok=True)

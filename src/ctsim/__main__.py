@@ -1,3 +1,3 @@
-from ctsim.cli import main
+from ctsim.cli.main import main
 
 main()

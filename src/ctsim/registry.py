@@ -131,3 +131,34 @@ def did_you_mean(word: str, choices) -> str:
     """A ``; did you mean 'x'?`` suffix, or an empty string when nothing is close."""
     match = difflib.get_close_matches(str(word), [str(c) for c in choices], n=1, cutoff=0.6)
     return f"; did you mean '{match[0]}'?" if match else ""
+
+
+# --- docs/parameters.md is generated from the registry (make docs) -------------------------------
+
+
+def _markdown_value(p: Parameter) -> str:
+    if isinstance(p.value, dict):
+        return "; ".join(f"{y}: {v:g}" for y, v in p.value.items())
+    return f"{p.value:g}"
+
+
+def parameters_markdown() -> str:
+    lines = [
+        "# Parameters",
+        "",
+        "Generated from `src/ctsim/data/parameters.csv` by `make docs` (`ctsim params` prints the same).",
+        "Every default the engine uses is here, with its unit, bounds and source. Rows whose source",
+        "starts with ASSUMPTION could not be sourced and say why; DERIVED rows show their arithmetic.",
+        "A scenario file overrides any of them as `section: {key: value}`; path parameters take a",
+        "number or `{year: value}` (linear between years, flat outside).",
+        "",
+    ]
+    for section, params in sections().items():
+        lines += [f"## `{section}`", "", "| key | default | unit | bounds | kind | description | source |",
+                  "|---|---|---|---|---|---|---|"]
+        for p in params:
+            row = [f"`{p.key}`", _markdown_value(p), p.unit, f"{p.lower:g} .. {p.upper:g}", p.kind,
+                   p.description, p.source]
+            lines.append("| " + " | ".join(c.replace("|", "\\|") for c in row) + " |")
+        lines.append("")
+    return "\n".join(lines)

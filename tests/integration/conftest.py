@@ -11,10 +11,10 @@ from clitools import CliResult
 
 @pytest.fixture
 def ctsim_main(capsys):
-    """Call ``ctsim.cli.main(argv)`` (the console entry point) and return its exit code and output.
+    """Call ``ctsim.cli.main.main(argv)`` (the console entry point) and return its exit code and output.
 
     main() installs a SIGTERM handler; it is restored afterwards so pytest keeps its own."""
-    from ctsim import cli
+    from ctsim.cli import main as cli
 
     def _run(*argv: str) -> CliResult:
         saved = signal.getsignal(signal.SIGTERM)

@@ -9,7 +9,7 @@ import sys
 import pandas as pd
 import pytest
 
-from ctsim.cli import main
+from ctsim.cli.main import main
 
 REQUIRED_VARIABLES = [
     "Emissions|CO2", "Emissions|CO2|Energy|Supply|Electricity", "Emissions|CO2|Industry|Steel",
@@ -129,7 +129,7 @@ def test_validate_schema_params(root, write_yaml, capsys):
 
 
 def test_every_bundled_scenario_validates_and_runs(root):
-    from ctsim.api import run
+    from ctsim.pipeline import run
 
     for path in sorted((root / "scenarios").glob("*.yaml")):
         result = run(path)
@@ -137,8 +137,8 @@ def test_every_bundled_scenario_validates_and_runs(root):
 
 
 def test_engine_does_not_import_plotting_or_cli():
-    code = ("import sys, ctsim.api, ctsim.engine; "
-            "bad = [m for m in ('matplotlib', 'typer', 'ctsim.cli', 'ctsim.plots') if m in sys.modules]; "
+    code = ("import sys, ctsim.pipeline, ctsim.engine; "
+            "bad = [m for m in ('matplotlib', 'typer', 'ctsim.cli.main', 'ctsim.plots') if m in sys.modules]; "
             "print(bad); sys.exit(1 if bad else 0)")
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
     assert proc.returncode == 0, proc.stdout

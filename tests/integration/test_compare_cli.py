@@ -9,10 +9,10 @@ import pytest
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from tests.reportcheck import check_html, check_markdown
 
-from ctsim.cli import main
+from ctsim.cli.main import main
 from ctsim.plots.compare import overlay_figure
 from ctsim.plots.style import style_context
-from ctsim.report import load_source
+from ctsim.report.run import load_source
 
 
 def ctsim(*args: str) -> int:

@@ -80,7 +80,7 @@ def test_a_failing_writer_leaves_nothing_and_keeps_the_old_folder(tmp_path, ctsi
     """An error in the middle of writing (here: the figures) removes the temporary folder; with
     --force the folder being replaced stays as it was."""
     import ctsim.plots
-    from ctsim.cli import Interrupted
+    from ctsim.cli.main import Interrupted
 
     def broken(*args, **kwargs):
         raise Interrupted(signal.SIGINT)  # what Ctrl-C raises in the middle of a figure
@@ -102,10 +102,10 @@ def test_a_failing_writer_leaves_nothing_and_keeps_the_old_folder(tmp_path, ctsi
 def test_report_and_compare_write_atomically(tmp_path, ctsim_main, monkeypatch, command):
     """`ctsim report` and `ctsim compare` write through io.atomic_folder: a failure while writing
     leaves neither the folder nor a temporary one, and an existing folder needs --force."""
-    import ctsim.io
-    import ctsim.sweepio  # noqa: F401  imported first, so it never binds the failing writer
+    import ctsim.outputs.folders
+    import ctsim.outputs.sweep  # noqa: F401  imported first, so it never binds the failing writer
 
-    monkeypatch.setattr(ctsim.io, "write_json", _failing_writer(ctsim.io.write_json))
+    monkeypatch.setattr(ctsim.outputs.folders, "write_json", _failing_writer(ctsim.outputs.folders.write_json))
     out = tmp_path / "o"
     result = ctsim_main(command, BASELINE, STEEL2030, "--out", out)
     assert result.code == 2
@@ -170,9 +170,9 @@ def _umask() -> int:
 def test_sweep_writes_atomically(tmp_path, ctsim_main, monkeypatch):
     """`ctsim sweep` writes its folder through io.atomic_folder too: a failure while writing leaves
     no folder and no temporary folder (finished chunks may stay in .o.chunks/ for --resume)."""
-    import ctsim.sweepio  # binds io.write_json at import: patch its own name
+    import ctsim.outputs.sweep  # binds io.write_json at import: patch its own name
 
-    monkeypatch.setattr(ctsim.sweepio, "write_json", _failing_writer(ctsim.sweepio.write_json))
+    monkeypatch.setattr(ctsim.outputs.sweep, "write_json", _failing_writer(ctsim.outputs.sweep.write_json))
     result = ctsim_main("sweep", STEEL2030, "--samples", "40", "--out", tmp_path / "o")
     assert result.code == 2
     assert result.err_lines[-1] == "error: No space left on device (no output was written)"

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from tests.reportcheck import check_html, check_markdown
 
-from ctsim.cli import main
+from ctsim.cli.main import main
 
 SCENARIO = "scenarios/steel2030.yaml"
 

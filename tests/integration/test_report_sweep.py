@@ -8,12 +8,12 @@ import pytest
 from tests.figurecheck import check_layout
 from tests.reportcheck import check_html, check_markdown
 
-from ctsim import api
-from ctsim.cli import main
-from ctsim.io import metadata, write_json
+from ctsim import pipeline as api
+from ctsim.cli.main import main
+from ctsim.outputs.folders import metadata, write_json
 from ctsim.plots.style import style_context
 from ctsim.plots.sweep import fan_figure
-from ctsim.report_sweep import fan_data, sensitivity_ranking
+from ctsim.report.sweep import fan_data, sensitivity_ranking
 
 N = 40
 LEVELS = (0.05, 0.25, 0.5, 0.75, 0.95)

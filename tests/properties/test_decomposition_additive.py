@@ -6,7 +6,7 @@ import pandas as pd
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ctsim.decomposition import kaya_lmdi
+from ctsim.analysis.decomposition import kaya_lmdi
 
 GEN = "Secondary Energy|Electricity"
 positive = st.floats(min_value=1e-3, max_value=1e4, allow_nan=False, allow_infinity=False)

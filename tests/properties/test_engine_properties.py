@@ -6,8 +6,8 @@ import numpy as np
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ctsim.api import run_resolved
-from ctsim.inputs import build_inputs, interpolate_path
+from ctsim.inputs.build import build_inputs, interpolate_path
+from ctsim.pipeline import run_resolved
 from ctsim.resolve import resolve
 from ctsim.scenario import scenario_from_dict
 

@@ -14,8 +14,8 @@ import yaml
 from hypothesis import HealthCheck, assume, event, given, settings
 from hypothesis import strategies as st
 
-from ctsim.api import run
 from ctsim.errors import ModelInvariantError, ScenarioError
+from ctsim.pipeline import run
 from ctsim.scenario import load_scenario
 
 SCENARIOS = Path(__file__).resolve().parents[2] / "scenarios"

@@ -4,7 +4,7 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ctsim.api import run_resolved
+from ctsim.pipeline import run_resolved
 from ctsim.resolve import resolve
 from ctsim.scenario import scenario_from_dict
 

@@ -7,15 +7,15 @@ import dataclasses
 import numpy as np
 import pytest
 
-from ctsim import sweep as sw
-from ctsim.api import run_resolved
-from ctsim.inputs import build_inputs
-from ctsim.metrics import metrics
+from ctsim.analysis.metrics import metrics
+from ctsim.analysis.targets import evaluate
+from ctsim.inputs.build import build_inputs
+from ctsim.inputs.design import resolved_for_sample
+from ctsim.pipeline import run_resolved
 from ctsim.resolve import resolve
-from ctsim.sampling import resolved_for_sample
 from ctsim.scenario import scenario_from_dict
-from ctsim.streaming import PILOT
-from ctsim.targets import evaluate
+from ctsim.sweep import core as sw
+from ctsim.sweep.streaming import PILOT
 
 SCENARIO = {
     "seed": 99,

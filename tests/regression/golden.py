@@ -34,8 +34,8 @@ def _csv(frame: pd.DataFrame) -> str:
 
 def run_outputs(name: str) -> dict[str, str]:
     """{file name: text} of one scenario's single run: IAMC trajectories and summary.json."""
-    from ctsim.api import run
-    from ctsim.io import summary
+    from ctsim.outputs.folders import summary
+    from ctsim.pipeline import run
 
     result = run(SCENARIOS / f"{name}.yaml")
     return {f"{name}.trajectories.csv": _csv(result.results.to_iamc()),
@@ -45,11 +45,11 @@ def run_outputs(name: str) -> dict[str, str]:
 def sweep_outputs(name: str, samples: int, method: str, chunk_size: int) -> dict[str, str]:
     """{file name: text} of a sweep: design, per-sample metrics and verdicts, quantiles, target
     probabilities and sensitivity indices, all at full precision."""
-    from ctsim import sweepio
+    from ctsim.analysis.sensitivity import COLUMNS, analyze
+    from ctsim.outputs import sweep as sweepio
     from ctsim.resolve import resolve
     from ctsim.scenario import load_scenario
-    from ctsim.sensitivity import COLUMNS, analyze
-    from ctsim.sweep import plan_sweep, run_sweep
+    from ctsim.sweep.core import plan_sweep, run_sweep
 
     resolved = resolve(load_scenario(SCENARIOS / f"{name}.yaml"))
     result = run_sweep(plan_sweep(resolved, samples, method, None, chunk_size))

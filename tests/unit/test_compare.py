@@ -7,9 +7,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from ctsim import api, compare
-from ctsim.compare import differing_parameters, metric_differences, policy_wedges
-from ctsim.inputs import build_inputs, interpolate_path
+from ctsim import pipeline as api
+from ctsim.analysis import compare
+from ctsim.analysis.compare import differing_parameters, metric_differences, policy_wedges
+from ctsim.inputs.build import build_inputs, interpolate_path
 from ctsim.resolve import resolve
 from ctsim.scenario import load_scenario
 

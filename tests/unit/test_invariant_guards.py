@@ -9,7 +9,7 @@ import pytest
 from ctsim.engine import simulate
 from ctsim.engine.guards import BALANCES, check_final, check_year
 from ctsim.errors import ModelInvariantError
-from ctsim.inputs import build_inputs
+from ctsim.inputs.build import build_inputs
 from ctsim.resolve import resolve
 from ctsim.scenario import load_scenario
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from ctsim.analysis.targets import evaluate_target, peak_year
 from ctsim.engine import macro
 from ctsim.results import Results
-from ctsim.scenario import Cap, IntensityReduction, PeakBy, ShareAtLeast
-from ctsim.targets import evaluate_target, peak_year
+from ctsim.scenario.targets import Cap, IntensityReduction, PeakBy, ShareAtLeast
 
 
 def test_grow_and_intensity():

@@ -9,7 +9,7 @@ from ctsim import registry
 from ctsim.engine import simulate
 from ctsim.engine.units import MTCE_PER_TWH
 from ctsim.history import history
-from ctsim.inputs import build_inputs
+from ctsim.inputs.build import build_inputs
 from ctsim.resolve import resolve
 from ctsim.scenario import scenario_from_dict
 
@@ -96,7 +96,7 @@ def test_mtce_per_twh_is_the_nbs_tce():
 
 
 def test_docs_parameters_md_is_generated_from_the_registry(root):
-    from ctsim.paramdoc import parameters_markdown
+    from ctsim.registry import parameters_markdown
 
     text = (root / "docs" / "parameters.md").read_text(encoding="utf-8")
     assert text == parameters_markdown() + "\n", "docs/parameters.md is stale: run `make docs`"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 
-from ctsim.reportdoc import Document, Table, format_value
+from ctsim.report.document import Document, Table, format_value
 
 
 def test_format_value():

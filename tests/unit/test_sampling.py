@@ -6,11 +6,11 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from ctsim import sampling
-from ctsim.inputs import interpolate_path
+from ctsim.inputs import design as sampling
+from ctsim.inputs.build import interpolate_path
 from ctsim.resolve import resolve
 from ctsim.scenario import scenario_from_dict
-from ctsim.uncertainty import Choice, Normal, Triangular, Uniform
+from ctsim.scenario.uncertain import Choice, Normal, Triangular, Uniform
 
 YEARS = np.arange(2020, 2061)
 

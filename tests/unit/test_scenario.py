@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from ctsim.errors import ScenarioError
-from ctsim.inputs import build_inputs, interpolate_path
+from ctsim.inputs.build import build_inputs, interpolate_path
 from ctsim.resolve import resolve
 from ctsim.scenario import json_schema, load_scenario
 

@@ -5,13 +5,13 @@ import pytest
 from numpy.testing import assert_allclose
 from scipy import stats
 
-from ctsim.api import run_resolved
 from ctsim.engine import shocks
 from ctsim.errors import ScenarioError
-from ctsim.inputs import build_inputs
+from ctsim.inputs.build import build_inputs
+from ctsim.inputs.shocks import draw_stochastic, shock_arrays
+from ctsim.pipeline import run_resolved
 from ctsim.resolve import resolve
 from ctsim.scenario import scenario_from_dict
-from ctsim.shockspec import draw_stochastic, shock_arrays
 
 
 def test_fossil_limits_only_bind_with_a_shortfall():

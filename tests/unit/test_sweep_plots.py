@@ -9,10 +9,10 @@ import pytest
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from tests.figurecheck import check_layout, visible_axes
 
-from ctsim.metrics import peak_year_shares
+from ctsim.analysis.metrics import peak_year_shares
 from ctsim.plots import sweep as figs
 from ctsim.plots.style import one_line, parameter_label, style_context, two_line_title
-from ctsim.report_sweep import long_sensitivity_index, sensitivity_ranking
+from ctsim.report.sweep import long_sensitivity_index, sensitivity_ranking
 
 PREFIX = "steel2030, 1,792 samples (sobol)"  # as long as a real sweep's description
 YEARS = np.arange(2020, 2061, dtype=float)

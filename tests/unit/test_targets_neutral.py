@@ -3,9 +3,9 @@
 import numpy as np
 from numpy.testing import assert_allclose
 
+from ctsim.analysis.targets import evaluate_target
 from ctsim.results import Results
-from ctsim.scenario import NeutralBy
-from ctsim.targets import evaluate_target
+from ctsim.scenario.targets import NeutralBy
 
 
 def _results(rows):

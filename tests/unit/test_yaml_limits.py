@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from ctsim.errors import ScenarioError
-from ctsim.yamlio import MAX_DEPTH, MAX_NODES, load_yaml
+from ctsim.scenario.yamlio import MAX_DEPTH, MAX_NODES, load_yaml
 
 
 @pytest.mark.parametrize(

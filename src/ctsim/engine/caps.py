@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..inputs import Inputs
+from ..inputs.build import Inputs
 from . import policy, steel
 
 

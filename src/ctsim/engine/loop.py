@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..inputs import CALIBRATION_YEAR, Inputs
+from ..inputs.build import CALIBRATION_YEAR, Inputs
 from . import caps as capping
 from . import macro, policy, power, shocks, steel
 from .axes import NON_FOSSIL, POWER_TECHS, VARIABLE_RENEWABLES, K

@@ -1,4 +1,4 @@
-"""Waterfall figure of a Kaya / LMDI decomposition (draws :class:`ctsim.decomposition.Decomposition`)."""
+"""Waterfall figure of a Kaya / LMDI decomposition (draws :class:`ctsim.analysis.decomposition.Decomposition`)."""
 
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ from ctsim.plots.style import (
 
 PANEL_HEIGHT_IN = 2.9
 
-#: Tick labels of the display groups (ctsim.decomposition.GROUPS), short enough for a column.
+#: Tick labels of the display groups (ctsim.analysis.decomposition.GROUPS), short enough for a column.
 SHORT_LABELS = {
     "gdp": "GDP",
     "energy_intensity": "Energy\nintensity\nof GDP",

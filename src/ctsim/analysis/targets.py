@@ -1,0 +1,99 @@
+"""Targets -> verdicts per sample, with a margin (how far from meeting it; positive = met)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..results import Results
+
+EPS = 1e-9  # comparisons forgive floating-point round-off only (a path set exactly at a target meets it)
+
+
+@dataclass
+class Verdict:
+    id: str
+    kind: str
+    variable: str
+    met: np.ndarray  # bool [S]
+    margin: np.ndarray  # float [S], in the unit named by ``margin_unit``; >= 0 when met
+    margin_unit: str
+    value: np.ndarray  # the evaluated quantity [S] (peak year, reduction, share, level)
+    description: str
+
+    def as_dict(self, sample: int = 0) -> dict:
+        return {
+            "id": self.id, "kind": self.kind, "variable": self.variable,
+            "met": bool(self.met[sample]), "value": float(self.value[sample]),
+            "margin": float(self.margin[sample]), "margin_unit": self.margin_unit,
+            "description": self.description,
+        }
+
+
+def peak_year(series: np.ndarray, years: np.ndarray) -> np.ndarray:
+    """Year of the maximum of each row [S, Y] -> [S] (the first year it is reached)."""
+    return years[np.argmax(series, axis=1)]
+
+
+def _at(series: np.ndarray, years: np.ndarray, year: int) -> np.ndarray:
+    return series[:, int(np.searchsorted(years, year))]
+
+
+def evaluate_target(target, results: Results) -> Verdict:
+    years = results.years
+    series = results[target.variable]
+    kind = target.kind
+    if kind == "peak_by":
+        py = peak_year(series, years)
+        margin = (target.year - py).astype(float)
+        return Verdict(target.id, kind, target.variable, py <= target.year, margin, "years",
+                       py.astype(float), f"peak at or before {target.year}")
+    if kind == "intensity_reduction":
+        if target.variable.endswith("Reduction vs 2005") and target.base_year == 2005:
+            value = _at(series, years, target.year)
+        else:  # a level variable: its fall from base_year (which must be in the horizon)
+            value = 1.0 - _at(series, years, target.year) / _at(series, years, target.base_year)
+        return Verdict(target.id, kind, target.variable, value >= target.value - EPS,
+                       value - target.value, "fraction", value,
+                       f"at least {target.value:.0%} below {target.base_year} by {target.year}")
+    if kind == "share_at_least":
+        value = _at(series, years, target.year)
+        return Verdict(target.id, kind, target.variable, value >= target.value - EPS,
+                       value - target.value, "fraction", value,
+                       f"share at least {target.value:.0%} in {target.year}")
+    if kind == "cap":
+        value = _at(series, years, target.year)
+        return Verdict(target.id, kind, target.variable, value <= target.value + EPS * max(1.0, abs(target.value)),
+                       target.value - value, "variable unit", value,
+                       f"at most {target.value:g} in {target.year}")
+    if kind == "neutral_by":
+        later = series[:, years >= target.year]
+        value = later.max(axis=1)
+        return Verdict(target.id, kind, target.variable, value <= target.value + EPS * max(1.0, abs(target.value)),
+                       target.value - value, "variable unit", value,
+                       f"at most {target.value:g} from {target.year} on")
+    raise ValueError(f"unknown target kind {kind}")  # unreachable: the schema checks kinds
+
+
+def evaluate(targets: list, results: Results) -> list[Verdict]:
+    return [evaluate_target(t, results) for t in targets]
+
+
+WILSON_Z = 1.959963984540054  # two-sided 95 % normal quantile
+
+
+def wilson_interval(successes: int, n: int, z: float = WILSON_Z) -> tuple[float, float]:
+    """Wilson score interval of a binomial proportion (Wilson 1927, JASA 22: 209-212).
+
+    centre = (p + z^2 / 2n) / (1 + z^2 / n); half = z sqrt(p (1 - p) / n + z^2 / 4n^2) / (1 + z^2 / n).
+    Unlike the normal approximation it stays inside [0, 1] and is not empty at p = 0 or 1.
+    """
+    if n <= 0:
+        return 0.0, 1.0
+    p = successes / n
+    denom = 1.0 + z * z / n
+    centre = (p + z * z / (2 * n)) / denom
+    half = z * np.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / denom
+    # the interval always contains p (clamping only removes round-off at p = 0 or 1)
+    return float(min(p, max(0.0, centre - half))), float(max(p, min(1.0, centre + half)))

@@ -1,0 +1,1 @@
+"""The command line: main.py composes the command modules and maps errors to exit codes."""

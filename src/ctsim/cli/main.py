@@ -1,0 +1,76 @@
+"""Command-line interface (typer). Thin: parse, call the library, print, map errors to exit codes.
+
+Exit codes: 0 ok, 1 a target or check failed, 2 bad input or usage, 3 a model invariant broke.
+"""
+
+from __future__ import annotations
+
+import signal
+import sys
+from typing import Annotated
+
+import typer
+
+from .. import __version__
+from ..errors import CtsimError
+from . import compare, info, report, run, sweep  # light: typer only; heavy imports inside
+
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    help="ctsim: carbon-transition scenarios for China (coal, clean power, steel), year by year.",
+    pretty_exceptions_enable=False,
+)
+
+
+for command in (run.run, info.validate, info.schema, info.params, report.report, compare.compare,
+                sweep.sweep, sweep.check):
+    app.command()(command)
+
+
+def version_callback(value: bool) -> None:
+    if value:
+        typer.echo(f"ctsim {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    version: Annotated[bool | None, typer.Option("--version", callback=version_callback,
+                                                  is_eager=True, help="Show the version")] = None,
+) -> None:
+    """ctsim: carbon-transition scenarios for China."""
+
+
+class Interrupted(BaseException):
+    """Raised from SIGINT/SIGTERM. Not a KeyboardInterrupt, so click does not turn it into its own
+    "Aborted!" (exit 1); atomic writes still clean up because they catch BaseException."""
+
+
+def _interrupt(signum, frame):
+    raise Interrupted(signum)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Console entry point: typer/click handle usage errors (exit 2); Ctrl-C and SIGTERM end with
+    one line and exit 130 without leaving partial output."""
+    previous = {sig: signal.signal(sig, _interrupt) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        app(args=argv, prog_name="ctsim")
+    except CtsimError as exc:  # the one place that maps library errors to exit codes
+        typer.echo(f"error: {exc}", err=True)
+        sys.exit(exc.exit_code)
+    except Interrupted:
+        typer.echo("interrupted: no output was written", err=True)
+        sys.exit(130)
+    except OSError as exc:  # disk full, read-only folder, ...: the environment, not a bug
+        where = f"{exc.filename}: " if exc.filename else ""
+        typer.echo(f"error: {where}{exc.strerror or exc} (no output was written)", err=True)
+        sys.exit(2)
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,65 @@
+"""``ctsim run SCENARIO``: one run, its tables, summary, metadata and figures (exit 1 if a target
+is missed). Registered in ctsim.cli.main; errors reach main(), which maps them to exit codes."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+
+def _fmt(value: float, unit: str) -> str:
+    if unit == "fraction":
+        return f"{value:.1%}"
+    if unit == "" and float(value).is_integer():
+        return f"{int(value)}"
+    return f"{value:,.1f} {unit}".strip()
+
+
+def _margin(t: dict) -> str:
+    """A verdict's margin: percentage points for fractions, years for deadlines."""
+    if t["margin_unit"] == "fraction":
+        return f"{100 * t['margin']:+.1f} pp"
+    if t["margin_unit"] == "years":
+        return f"{t['margin']:+.0f} yr"
+    return f"{t['margin']:+,.1f}"
+
+
+def _print_summary(summary: dict) -> None:
+    typer.echo(f"\n{summary['scenario']}  ({summary['years'][0]}-{summary['years'][1]})")
+    width = max(len(m["label"]) for m in summary["metrics"].values())
+    for m in summary["metrics"].values():
+        typer.echo(f"  {m['label']:<{width}}  {_fmt(m['value'], m['unit'])}")
+    if summary["targets"]:
+        typer.echo("\nTargets")
+        width = max(len(t["id"]) for t in summary["targets"])
+        for t in summary["targets"]:
+            verdict = "met   " if t["met"] else "MISSED"
+            typer.echo(f"  {verdict}  {t['id']:<{width}}  margin {_margin(t):>11}  {t['description']}")
+
+
+def run(
+    scenario: Annotated[Path, typer.Argument(help="Scenario file (YAML)")],
+    out: Annotated[Path | None, typer.Option(help="Output folder (default out/<name>/)")] = None,
+    force: Annotated[bool, typer.Option("--force", help="Replace an existing output folder")] = False,
+    figures: Annotated[bool, typer.Option(help="Write figures/*.png")] = True,
+) -> None:
+    """Run one scenario: trajectories (IAMC), summary, metadata and figures. Exit 1 if a target is missed."""
+    from ..errors import UsageError
+    from ..outputs.folders import summary, write_run
+    from ..pipeline import run as run_scenario
+    from ..scenario import load_scenario
+
+    loaded = load_scenario(scenario)
+    outdir = out or Path("out") / loaded.name
+    if outdir.exists() and not force:
+        raise UsageError(f"{outdir}: output folder exists; use --force to replace it")
+    result = run_scenario(loaded)
+    write_run(result, outdir, force=force, figures=figures, command=["ctsim", *sys.argv[1:]])
+    s = summary(result)
+    _print_summary(s)
+    typer.echo(f"\nOutputs in {outdir}/ (trajectories.csv, summary.json, metadata.json, figures/)")
+    if not s["all_targets_met"]:
+        raise typer.Exit(1)

@@ -1,0 +1,219 @@
+"""Uncertain parameters -> a design [S, P]: samplers, inverse-CDF transforms and per-sample overrides.
+
+Samplers produce points in the unit hypercube (``Design.unit``): scipy.stats.qmc for Latin hypercube,
+numpy for plain random sampling, and SALib's samplers where the analysis needs a structured design
+(Saltelli cross-sampling for Sobol indices, trajectories for Morris). Columns are then mapped
+through the inverse CDF of each distribution (``Design.values``: the sampled numbers themselves,
+values or scale factors). Analysers (sensitivity.py) read ``unit``; the model reads ``values``.
+
+All randomness derives from ``numpy.random.SeedSequence(seed)`` with a fixed spawn key per purpose
+(:func:`ctsim.inputs.randomness.rng`), and the whole design is drawn before any model run, so splitting the
+samples into chunks can never change a number. Per-sample draws made later (stochastic shocks) use
+:func:`ctsim.inputs.randomness.sample_uniforms` (also importable from here), which depends on the seed, a
+purpose and the global sample index only.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from .. import registry
+from ..errors import ScenarioError
+from ..resolve import ResolvedScenario
+from ..scenario.uncertain import Choice, allowed_interval
+from .build import interpolate_path
+from .randomness import rng, sample_uniforms  # noqa: F401  (sample_uniforms: re-exported)
+
+MORRIS_LEVELS = 4  # grid levels of the Morris design (SALib's default)
+UNIT_EDGE = 1e-12  # unit points are kept this far inside (0, 1), so no inverse CDF returns +-inf
+
+
+# ---------------------------------------------------------------------------------------------
+# design
+
+
+@dataclass(frozen=True)
+class Column:
+    """One uncertain input: the registry parameter, how the sample applies, its distribution."""
+
+    name: str
+    spec: object  # an uncertainty.Dist
+    kind: str  # registry kind: scalar | path
+
+    @property
+    def label(self) -> str:
+        """Header in design.csv: ``name`` (a value), ``name:scale`` or ``name:YEAR``."""
+        if self.spec.scale:
+            since = f"_from_{self.spec.from_year}" if self.spec.from_year is not None else ""
+            return f"{self.name}:scale{since}"
+        return f"{self.name}:{self.spec.year}" if self.spec.year is not None else self.name
+
+
+def columns(resolved: ResolvedScenario) -> list[Column]:
+    params = registry.parameters()
+    return [Column(name, spec, params[name].kind) for name, spec in resolved.uncertain.items()]
+
+
+@dataclass
+class Design:
+    columns: list[Column]
+    method: str
+    seed: int
+    requested: int  # samples asked for; the design may hold fewer (sobol, morris)
+    unit: np.ndarray  # [S, P] in [0, 1]: the sampler's points (analysers read these)
+    values: np.ndarray  # [S, P]: sampled values or scale factors (the model reads these)
+
+    @property
+    def n_samples(self) -> int:
+        return self.unit.shape[0]
+
+    @property
+    def labels(self) -> list[str]:
+        return [c.label for c in self.columns]
+
+    def problem(self) -> dict:
+        """SALib problem over the unit hypercube (the design's ``unit`` columns)."""
+        return {"num_vars": len(self.columns), "names": self.labels,
+                "bounds": [[0.0, 1.0]] * len(self.columns)}
+
+
+def design_size(method: str, samples: int, n_params: int) -> int:
+    """Rows the design will have: ``samples`` for lhs/random; for sobol N (P + 2) with N the largest
+    power of two that fits; for morris r (P + 1) with r = samples // (P + 1) trajectories."""
+    if method == "sobol":
+        base = samples // (n_params + 2)
+        return (2 ** int(math.log2(base))) * (n_params + 2) if base >= 1 else 0
+    if method == "morris":
+        return (samples // (n_params + 1)) * (n_params + 1)
+    return samples
+
+
+def unit_design(method: str, samples: int, n_params: int, seed: int) -> np.ndarray:
+    """Points in [0, 1]^P from the named sampler."""
+    gen = rng(seed, "design")
+    if method in ("sobol", "morris"):
+        minimum = 2 * (n_params + 2) if method == "sobol" else 2 * (n_params + 1)
+        if n_params == 0 or samples < minimum:
+            raise ScenarioError(None, "sweep.samples", f"method {method} needs at least one uncertain "
+                                f"parameter and {minimum} samples (got {samples})")
+    if method == "lhs":
+        from scipy.stats import qmc
+
+        return qmc.LatinHypercube(d=n_params, rng=gen).random(samples) if n_params else \
+            np.empty((samples, 0))
+    if method == "random":
+        return gen.random((samples, n_params))
+    problem = {"num_vars": n_params, "names": [f"x{i}" for i in range(n_params)],
+               "bounds": [[0.0, 1.0]] * n_params}
+    if method == "sobol":
+        from SALib.sample import sobol
+
+        base = design_size(method, samples, n_params) // (n_params + 2)
+        return sobol.sample(problem, base, calc_second_order=False, seed=gen)
+    if method == "morris":
+        from SALib.sample import morris
+
+        return morris.sample(problem, samples // (n_params + 1), num_levels=MORRIS_LEVELS, seed=gen)
+    raise ValueError(f"unknown sampling method {method}")  # the schema and the CLI check methods
+
+
+def quantile_levels(unit: np.ndarray, method: str) -> np.ndarray:
+    """Probability levels the inverse CDFs are evaluated at. A Morris grid level k/(L-1) maps to the
+    middle of the k-th of L equal-probability bins, so the grid's ends stay finite for any
+    distribution; other designs are only kept inside (0, 1) by :data:`UNIT_EDGE`."""
+    if method == "morris":
+        return (unit * (MORRIS_LEVELS - 1) + 0.5) / MORRIS_LEVELS
+    return np.clip(unit, UNIT_EDGE, 1.0 - UNIT_EDGE)
+
+
+def inverse_cdf(spec, q: np.ndarray, lo: float, hi: float) -> np.ndarray:
+    """Values at probability levels ``q`` of ``spec`` truncated to [lo, hi]."""
+    if isinstance(spec, Choice):
+        values = np.array(spec.values, dtype=float)
+        cum = np.cumsum(spec.probabilities())
+        idx = np.minimum(np.searchsorted(cum, q, side="right"), len(values) - 1)
+        return values[idx]
+    dist = spec.frozen()
+    s_lo, s_hi = spec.support()
+    a, b = dist.cdf(max(lo, s_lo)), dist.cdf(min(hi, s_hi))
+    return dist.ppf(a + q * (b - a))
+
+
+def make_design(resolved: ResolvedScenario, samples: int, method: str, seed: int) -> Design:
+    """Draw the design of a sweep (all of it, before any model run)."""
+    cols = columns(resolved)
+    unit = unit_design(method, samples, len(cols), seed)
+    q = quantile_levels(unit, method)
+    params = registry.parameters()
+    values = np.empty_like(unit)
+    for j, col in enumerate(cols):
+        lo, hi = allowed_interval(col.spec, params[col.name], resolved.values[col.name])
+        values[:, j] = inverse_cdf(col.spec, q[:, j], lo, hi)
+    return Design(cols, method, seed, samples, unit, values)
+
+
+# ---------------------------------------------------------------------------------------------
+# design rows -> parameter values
+
+
+def _key_points(value: float | dict[int, float], years: np.ndarray) -> dict[int, float]:
+    """A path's key points; a constant path counts as key points at the first and last year."""
+    if isinstance(value, dict):
+        return dict(value)
+    return {int(years[0]): float(value), int(years[-1]): float(value)}
+
+
+def _with_year(value: float | dict[int, float], year: int, x: float, years: np.ndarray) -> dict:
+    keys = _key_points(value, years)
+    keys[year] = x
+    return dict(sorted(keys.items()))
+
+
+def _scaled_years(col: Column, years: np.ndarray) -> np.ndarray:
+    """Years a ``scale`` applies to: all, or those from ``from_year`` on."""
+    return years >= (col.spec.from_year if col.spec.from_year is not None else years[0])
+
+
+def overrides(design_columns: list[Column], values: np.ndarray, resolved: ResolvedScenario,
+              years: np.ndarray) -> dict[str, np.ndarray]:
+    """Per-sample engine overrides for rows ``values`` [n, P] of a design: [n] for a scalar,
+    [n, Y] for a path (interpolated over the simulated ``years``)."""
+    out: dict[str, np.ndarray] = {}
+    for j, col in enumerate(design_columns):
+        x = values[:, j]
+        base = resolved.values[col.name]
+        if col.kind == "scalar":
+            out[col.name] = x * float(base) if col.spec.scale else x.copy()
+        elif col.spec.scale:
+            path = interpolate_path(base, years)[None, :]
+            out[col.name] = np.where(_scaled_years(col, years), x[:, None] * path, path)
+        else:  # interpolation is linear in the key values: path = A + x * B
+            keys = _with_year(base, col.spec.year, 0.0, years)
+            a = interpolate_path(keys, years)
+            b = interpolate_path({k: float(k == col.spec.year) for k in keys}, years)
+            out[col.name] = a[None, :] + x[:, None] * b[None, :]
+    return out
+
+
+def resolved_for_sample(resolved: ResolvedScenario, design_columns: list[Column],
+                        row: np.ndarray, years: np.ndarray) -> ResolvedScenario:
+    """The single-run scenario equal to one design row (values written as a scenario would)."""
+    values = dict(resolved.values)
+    for col, x in zip(design_columns, np.asarray(row, dtype=float), strict=True):
+        base, x = resolved.values[col.name], float(x)
+        if col.kind == "scalar":
+            values[col.name] = float(base) * x if col.spec.scale else x
+        elif col.spec.scale and col.spec.from_year is not None:  # written out year by year
+            path = interpolate_path(base, years)
+            scaled = np.where(_scaled_years(col, years), path * x, path)
+            values[col.name] = {int(y): float(v) for y, v in zip(years, scaled, strict=True)}
+        elif col.spec.scale:
+            values[col.name] = ({k: v * x for k, v in base.items()} if isinstance(base, dict)
+                                else float(base) * x)
+        else:
+            values[col.name] = _with_year(base, col.spec.year, x, years)
+    return dataclasses.replace(resolved, values=values, uncertain={})

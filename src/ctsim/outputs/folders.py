@@ -1,0 +1,165 @@
+"""Output folders: atomic writes, metadata and the run writer. Results appear complete or not at all."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import platform
+import shutil
+import signal
+import sys
+import tempfile
+from collections.abc import Iterator
+from datetime import datetime, timezone
+from pathlib import Path
+
+import numpy as np
+
+from .. import __version__
+from ..errors import UsageError
+from ..history import ATTRIBUTION, HISTORY_LEGEND
+
+
+@contextlib.contextmanager
+def _signals_deferred() -> Iterator[None]:
+    """Hold SIGINT/SIGTERM while a few renames run, so a Ctrl-C cannot fall between them (it is
+    delivered right after). A no-op where signal masks do not exist (Windows) or off the main thread."""
+    sigs = {signal.SIGINT, signal.SIGTERM}
+    try:
+        old = signal.pthread_sigmask(signal.SIG_BLOCK, sigs)
+    except (AttributeError, ValueError, OSError):
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, old)
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+@contextlib.contextmanager
+def atomic_folder(target: str | Path, force: bool = False) -> Iterator[Path]:
+    """Yield a temporary folder beside ``target``; on success it replaces ``target`` in one rename.
+
+    On any exception (including KeyboardInterrupt and the CLI's SIGINT/SIGTERM exception) the
+    temporary folder is removed and ``target`` is left as it was. Without ``force`` an existing
+    ``target`` is an error, checked before any work. With ``force`` the old folder is moved aside,
+    the new one renamed into place and the old one deleted, with signals held so that an
+    interruption cannot leave neither. The folder gets the usual permissions (mkdtemp makes 0700).
+    """
+    target = Path(target)
+    if target.exists() and not force:
+        raise UsageError(f"{target}: output folder exists; use --force to replace it")
+    if target.exists() and not target.is_dir():
+        raise UsageError(f"{target}: exists and is not a folder")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.tmp-", dir=target.parent))
+    try:
+        tmp.chmod(0o777 & ~_umask())
+        yield tmp
+        with _signals_deferred():
+            if target.exists():
+                old = Path(tempfile.mkdtemp(prefix=f".{target.name}.old-", dir=target.parent))
+                os.replace(target, old / target.name)
+                try:
+                    os.replace(tmp, target)
+                except BaseException:
+                    os.replace(old / target.name, target)  # put the old folder back
+                    shutil.rmtree(old, ignore_errors=True)
+                    raise
+                shutil.rmtree(old, ignore_errors=True)
+            else:
+                os.replace(tmp, target)
+    except BaseException:
+        with _signals_deferred():
+            shutil.rmtree(tmp, ignore_errors=True)
+        raise
+
+
+def _jsonable(value):
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, np.generic):
+        return value.item()
+    return value
+
+
+def write_json(path: Path, data) -> None:
+    path.write_text(json.dumps(_jsonable(data), indent=2, sort_keys=False) + "\n", encoding="utf-8")
+
+
+def metadata(resolved, command: list[str] | None = None, extra: dict | None = None) -> dict:
+    """Everything needed to reproduce an output folder."""
+    from .. import registry
+
+    params = registry.parameters()
+    return {
+        "ctsim_version": __version__,
+        "scenario": resolved.name,
+        "scenario_hash": resolved.scenario_hash,
+        "seed": resolved.seed,
+        "years": list(resolved.years),
+        "command": command if command is not None else sys.argv,
+        "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "python": platform.python_version(),
+        "numpy": np.__version__,
+        "parameters": {
+            name: {"value": value, "unit": params[name].unit,
+                   "provenance": resolved.provenance[name], "source": params[name].source}
+            for name, value in resolved.values.items()
+        },
+        "targets": [t.model_dump() for t in resolved.targets],
+        "shocks": [s.model_dump() for s in getattr(resolved, "shocks", [])],
+        "attribution": ATTRIBUTION,
+        **(extra or {}),
+    }
+
+
+def summary(run) -> dict:
+    """summary.json content: headline metrics and target verdicts of a single run (sample 0)."""
+    from ..analysis.metrics import metric_label, metrics
+
+    values = metrics(run.results)
+    out_metrics = {}
+    for name, arr in values.items():
+        label, unit = metric_label(name)
+        out_metrics[name] = {"label": label, "value": float(arr[0]), "unit": unit}
+    verdicts = [v.as_dict(0) for v in run.verdicts]
+    return {
+        "scenario": run.resolved.name,
+        "description": run.resolved.description,
+        "years": list(run.resolved.years),
+        "metrics": out_metrics,
+        "targets": verdicts,
+        "all_targets_met": all(v["met"] for v in verdicts),
+    }
+
+
+def write_run(run, outdir: str | Path, force: bool = False, figures: bool = True,
+              command: list[str] | None = None) -> Path:
+    """Write trajectories.csv, trajectories_wide.csv, summary.json, metadata.json and figures/."""
+    outdir = Path(outdir)
+    with atomic_folder(outdir, force=force) as tmp:
+        run.results.to_iamc(0).to_csv(tmp / "trajectories.csv", index=False, float_format="%.6g")
+        run.results.to_wide(0).to_csv(tmp / "trajectories_wide.csv", index=False,
+                                      float_format="%.6g")
+        write_json(tmp / "summary.json", summary(run))
+        write_json(tmp / "metadata.json", metadata(run.resolved, command))
+        if figures:
+            from ..history import history
+            from ..plots import save_run_figures
+
+            targets = [t.model_dump() for t in run.resolved.targets]
+            hist = history()
+            hist.attrs["source"] = HISTORY_LEGEND
+            save_run_figures(run.results.to_frame(0), tmp / "figures", targets=targets,
+                             history=hist, title_prefix=run.resolved.name)
+    return outdir

@@ -1,0 +1,1 @@
+"""HTML/Markdown documents of runs, sweeps and comparisons (``ctsim report``, ``ctsim compare``)."""

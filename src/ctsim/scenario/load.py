@@ -1,0 +1,274 @@
+"""Scenario files: the pydantic schema, ``extends`` inheritance and ``load_scenario``.
+
+The model sections (``macro``, ``power``, ``steel``, ...) are generated from the parameter registry,
+so the schema, ``ctsim params`` and the engine always agree. Every key is optional: a scenario names
+only what differs from the defaults (or from the scenario it extends).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, Field, ValidationError, create_model
+
+from .. import registry
+from ..errors import ScenarioError
+from .schema_errors import first_error as _first_error
+from .shocks import Shock, check_shock, shock_years
+from .targets import Target
+from .types import NAME_PATTERN, STRICT, Number, TimePath, Years
+from .uncertain import check_checks, check_sweep, check_uncertain, scenario_fields
+from .yamlio import FileReadError, load_yaml, read_bytes
+
+
+def _section_model(section: str, params: list[registry.Parameter]) -> type[BaseModel]:
+    fields: dict[str, Any] = {}
+    for p in params:
+        typ = TimePath if p.kind == "path" else Number
+        bounds = f"[{p.lower:g}, {p.upper:g}]"
+        desc = f"{p.description} ({p.unit}; bounds {bounds}; default {p.value}). Source: {p.source}"
+        fields[p.key] = (typ | None, Field(None, description=desc))
+    return create_model(f"{section.capitalize()}Section", __config__=STRICT, **fields)
+
+
+@lru_cache(maxsize=1)
+def scenario_model() -> type[BaseModel]:
+    """The top-level pydantic model of a scenario file (built once from the registry)."""
+    fields: dict[str, Any] = {
+        "name": (str | None, Field(None, min_length=1, max_length=100, pattern=NAME_PATTERN,
+                                   description="Scenario name, also the output folder out/<name>/ "
+                                               "(default: the file's stem)")),
+        "description": (str, Field("", description="What the scenario asks and its sources")),
+        "extends": (
+            str | list[str] | None,
+            Field(None, description="Scenario file(s) to inherit, relative to this file"),
+        ),
+        "years": (Years, Field(default_factory=Years, description="Simulated horizon")),
+        "seed": (int, Field(0, ge=0, description="Seed for every random draw")),
+        "targets": (list[Target], Field(default_factory=list, description="Targets to evaluate")),
+        "shocks": (list[Shock], Field(default_factory=list, description="Shocks (tagged by kind)")),
+    }
+    fields.update(scenario_fields())
+    for section, params in registry.sections().items():
+        model = _section_model(section, params)
+        fields[section] = (model, Field(default_factory=model, description=f"{section} parameters"))
+    return create_model("Scenario", __config__=STRICT, **fields)
+
+
+# ---------------------------------------------------------------------------------------------
+# inheritance
+
+
+def _merge(base: dict, child: dict) -> dict:
+    """Child overrides base: sections merge key by key, targets merge by id, the rest replaces."""
+    out = dict(base)
+    for key, value in child.items():
+        if key in ("extends",):
+            continue
+        if key == "targets" and isinstance(value, list) and isinstance(base.get(key), list):
+            merged = {t.get("id") if isinstance(t, dict) else i: t for i, t in enumerate(base[key])}
+            for i, t in enumerate(value):
+                merged[t.get("id") if isinstance(t, dict) else f"_{i}"] = t
+            out[key] = list(merged.values())
+        elif isinstance(value, dict) and isinstance(base.get(key), dict) and key != "years":
+            section = dict(base[key])
+            section.update(value)  # a path given in the child replaces the parent's path whole
+            out[key] = section
+        else:
+            out[key] = value
+    return out
+
+
+def _validate(data: dict, path: Path) -> BaseModel:
+    model = scenario_model()
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        key, msg = _first_error(exc, model)
+        raise ScenarioError(path, key, msg) from None
+
+
+def _load_chain(path: Path, stack: tuple[Path, ...] = (), shown: tuple[Path, ...] = ()
+                ) -> tuple[dict, dict[str, str], dict[str, Path]]:
+    """Raw merged data of ``path`` and its ancestors, the provenance of each parameter
+    (``scenario:<file>`` or ``inherited:<file>``) and the file that set it.
+
+    ``stack`` holds the resolved files being inherited (to find cycles), ``shown`` the same files as
+    the user would write them (relative to the first file's folder), for error messages.
+    """
+    real = path.resolve()
+    if real in stack:
+        cycle = " -> ".join(p.name for p in (*stack, real))
+        raise ScenarioError(shown[-1], "extends", f"inheritance cycle ({cycle})")
+    data = load_yaml(path)
+    own = _validate(data, path)  # each file must be valid on its own, so errors name the right file
+    check_values(own, path)
+    parents = data.get("extends") or []
+    if isinstance(parents, str):
+        parents = [parents]
+    merged: dict = {}
+    origin: dict[str, str] = {}
+    where: dict[str, Path] = {}
+    for i, parent in enumerate(parents):
+        key = "extends" if isinstance(data["extends"], str) else f"extends.{i}"
+        ppath = Path(parent) if Path(parent).is_absolute() else path.parent / parent
+        try:
+            read_bytes(ppath)
+        except FileReadError as exc:
+            reason = exc.reason.removeprefix("file ")
+            raise ScenarioError(path, key, f"inherited file {reason}: {parent}") from None
+        pdata, porigin, pwhere = _load_chain(ppath, (*stack, real), (*shown, path))
+        merged = _merge(merged, pdata)
+        origin.update({k: f"inherited:{v.split(':', 1)[-1]}" for k, v in porigin.items()})
+        where.update(pwhere)
+    merged = _merge(merged, data)
+    for section in registry.sections():
+        for k in (data.get(section) or {}):
+            origin[f"{section}.{k}"] = f"scenario:{path.name}"
+            where[f"{section}.{k}"] = path
+    return merged, origin, where
+
+
+class LoadedScenario:
+    """A validated scenario: the pydantic model, where it came from, and its provenance."""
+
+    def __init__(self, model: BaseModel, path: Path | None, origin: dict[str, str], raw: dict):
+        self.model = model
+        self.path = path
+        self.origin = origin
+        self.raw = raw
+
+    @property
+    def name(self) -> str:
+        return self.model.name or (self.path.stem if self.path else "scenario")
+
+    @property
+    def years(self) -> tuple[int, int]:
+        return self.model.years.start, self.model.years.end
+
+    @property
+    def targets(self) -> list:
+        return list(self.model.targets)
+
+    @property
+    def hash(self) -> str:
+        """SHA-256 of the merged scenario content (stable key order), first 16 hex digits."""
+        text = json.dumps(self.model.model_dump(mode="json"), sort_keys=True)
+        return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def _unit_text(unit: str) -> str:
+    return "(a fraction)" if unit == "1" else unit
+
+
+def _parameter_values(model: BaseModel):
+    """(parameter, year or None, value, key path) for every parameter value a scenario sets."""
+    params = registry.parameters()
+    for section in registry.sections():
+        for key, value in getattr(model, section).model_dump(exclude_none=True).items():
+            items = value.items() if isinstance(value, dict) else [(None, value)]
+            for year, v in items:
+                where = f"{section}.{key}" + (f".{year}" if year is not None else "")
+                yield params[f"{section}.{key}"], year, v, where
+
+
+def check_values(model: BaseModel, path: Path) -> None:
+    """Bounds of every parameter value one file sets (checked per file, so errors name it)."""
+    for p, _year, v, where in _parameter_values(model):
+        if not p.lower <= v <= p.upper:
+            raise ScenarioError(
+                path, where,
+                f"expected a value in [{p.lower:g}, {p.upper:g}] {_unit_text(p.unit)} (got {v:g})",
+            )
+    start, end = model.years.start, model.years.end
+    if "years" in model.model_fields_set and end <= start:
+        raise ScenarioError(path, "years.end", f"horizon must end after it starts (got {start}-{end})")
+
+
+def _check_base_year(t, i: int, path: Path, start: int, end: int) -> None:
+    """An intensity target reads a 'Reduction vs 2005' variable (base year 2005) or a level variable
+    whose fall is measured from ``base_year``, which must then be simulated and before ``year``."""
+    where = f"targets.{i}.base_year"
+    if t.variable.endswith("Reduction vs 2005"):
+        if t.base_year != 2005:
+            raise ScenarioError(path, where, f"'{t.variable}' is a fall from 2005: expected "
+                                             f"base_year 2005 (got {t.base_year})")
+        return
+    if not start <= t.base_year <= end:
+        raise ScenarioError(path, where, f"year outside horizon {start}-{end} (got {t.base_year}); "
+                                         "a fall from 2005 is read from a 'Reduction vs 2005' variable")
+    if t.base_year >= t.year:
+        raise ScenarioError(path, where, f"expected a year before the target year {t.year} "
+                                         f"(got {t.base_year})")
+
+
+def check_semantics(model: BaseModel, path: Path, where: dict[str, Path] | None = None) -> None:
+    """Checks that need the whole (merged) scenario: horizon, path years, target variables.
+
+    ``where`` maps a parameter name to the file that set it, so an error names that file.
+    """
+    check_values(model, path)
+    start, end = model.years.start, model.years.end
+    if end <= start:
+        raise ScenarioError(path, "years.end", f"horizon must end after it starts (got {start}-{end})")
+    for p, year, _v, key in _parameter_values(model):
+        if year is not None and not start <= year <= end:
+            raise ScenarioError((where or {}).get(p.name, path), key,
+                                f"year outside horizon {start}-{end} (got {year})")
+    known = registry.iamc_variables()
+    seen: set[str] = set()
+    for i, t in enumerate(model.targets):
+        if t.id in seen:
+            raise ScenarioError(path, f"targets.{i}.id", f"duplicate target id '{t.id}'")
+        seen.add(t.id)
+        if t.variable not in known:
+            hint = registry.did_you_mean(t.variable, known)
+            raise ScenarioError(path, f"targets.{i}.variable", f"unknown variable '{t.variable}'{hint}")
+        year = getattr(t, "year", None)
+        if year is not None and not start <= year <= end:
+            raise ScenarioError(path, f"targets.{i}.year", f"year outside horizon {start}-{end} (got {year})")
+        if t.kind == "intensity_reduction":
+            _check_base_year(t, i, path, start, end)
+        value = getattr(t, "value", None)
+        if t.kind in ("intensity_reduction", "share_at_least") and not 0 <= value <= 1:
+            raise ScenarioError(path, f"targets.{i}.value", f"expected a fraction in [0, 1] (got {value:g})")
+    for i, s in enumerate(model.shocks):
+        for key, year in shock_years(s):
+            if not start <= year <= end:
+                raise ScenarioError(path, f"shocks.{i}.{key}", f"year outside horizon {start}-{end} (got {year})")
+        problem = check_shock(s)
+        if problem:
+            raise ScenarioError(path, f"shocks.{i}.{problem[0]}", problem[1])
+    check_uncertain(model, path)
+    check_checks(model, path)
+    check_sweep(model, path)
+
+
+def load_scenario(path: str | Path) -> LoadedScenario:
+    """Load, inherit and validate a scenario file. Raises ScenarioError on any problem."""
+    path = Path(path)
+    raw, origin, where = _load_chain(path)
+    model = _validate(raw, path)
+    if model.name is None:
+        model = model.model_copy(update={"name": path.stem})
+    check_semantics(model, path, where)
+    return LoadedScenario(model, path, origin, raw)
+
+
+def scenario_from_dict(data: dict, name: str = "scenario") -> LoadedScenario:
+    """Validate an in-memory scenario (no ``extends``); used by tests and the Python API."""
+    fake = Path(f"<{name}>")
+    model = _validate(data, fake)
+    if model.name is None:
+        model = model.model_copy(update={"name": name})
+    check_semantics(model, fake)
+    origin = {f"{s}.{k}": "scenario" for s in registry.sections() for k in (data.get(s) or {})}
+    return LoadedScenario(model, None, origin, data)
+
+
+def json_schema() -> dict:
+    return scenario_model().model_json_schema()

@@ -1,0 +1,62 @@
+"""Targets a scenario states (a tagged union on ``kind``); analysis/targets.py evaluates them."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, Field
+
+from .types import STRICT, Number
+
+
+class _Target(BaseModel):
+    model_config = STRICT
+    id: str = Field(min_length=1, description="Identifier used in reports and checks")
+    variable: str = Field(description="IAMC variable name, e.g. Emissions|CO2|Industry|Steel")
+    description: str = ""
+
+
+class PeakBy(_Target):
+    """Met when the series' maximum over the horizon falls at or before ``year``."""
+
+    kind: Literal["peak_by"]
+    year: int
+
+
+class IntensityReduction(_Target):
+    """Met when the variable (a fall relative to ``base_year``, a fraction) is at least ``value``."""
+
+    kind: Literal["intensity_reduction"]
+    base_year: int = 2005
+    year: int
+    value: Number
+
+
+class ShareAtLeast(_Target):
+    """Met when the variable (a share, a fraction) is at least ``value`` in ``year``."""
+
+    kind: Literal["share_at_least"]
+    year: int
+    value: Number
+
+
+class Cap(_Target):
+    """Met when the variable is at most ``value`` (in the variable's unit) in ``year``."""
+
+    kind: Literal["cap"]
+    year: int
+    value: Number
+
+
+class NeutralBy(_Target):
+    """Met when the variable (net CO2) is at most ``value`` in ``year`` and every later year."""
+
+    kind: Literal["neutral_by"]
+    year: int
+    value: Number = 0.0
+
+
+Target = Annotated[PeakBy | IntensityReduction | ShareAtLeast | Cap | NeutralBy,
+                   Field(discriminator="kind")]
+TARGET_KINDS = ("peak_by", "intensity_reduction", "share_at_least", "cap", "neutral_by")
+

@@ -1,0 +1,419 @@
+"""Sweeps: design [S, P] -> overrides -> chunks along the sample axis -> engine -> per-sample metrics,
+verdicts and streaming quantiles.
+
+A chunk is the unit of work: :func:`run_chunk` is a pure function of a :class:`Context` (the same for
+every chunk) and the chunk's rows of the design, so it runs the same in this process, in another
+one, or on a Dask worker (distributed.py). Per-sample results are placed by sample index and
+histogram counts are integers, so the result depends neither on the chunk size nor on the order in
+which chunks finish. Memory is bounded by the chunk size plus a few numbers per sample (metrics,
+verdicts and national CO2 by year for the time-resolved sensitivity indices).
+
+A :class:`ChunkStore` keeps each finished chunk in a file (written to a temporary name, then renamed)
+so that an interrupted sweep can resume from the finished chunks.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from .. import __version__, registry
+from ..analysis.metrics import metrics
+from ..analysis.targets import evaluate, wilson_interval
+from ..errors import UsageError
+from ..inputs.build import simulated_years
+from ..inputs.design import Column, Design, make_design, overrides
+from ..pipeline import run_resolved
+from ..resolve import ResolvedScenario
+from ..results import Results
+from ..scenario.uncertain import (
+    MAX_SWEEP_BYTES,
+    SWEEP_BYTES_PER_SAMPLE,
+    SweepSettings,
+    human_bytes,
+    sweep_memory,
+)
+from .streaming import PILOT, Accumulator, Grid, exact_quantiles
+
+QUANTILES = (0.05, 0.25, 0.5, 0.75, 0.95)
+DEFAULT_CHUNK_SIZE = 5000  # samples per engine call: near the engine's best throughput per sample
+TIME_RESOLVED = "co2_total_mt"  # series kept per sample and year for time-resolved sensitivity
+
+
+@dataclass(frozen=True)
+class Context:
+    """Everything a chunk needs besides its design rows (sent once to each worker)."""
+
+    resolved: ResolvedScenario
+    columns: tuple[Column, ...]
+    years: np.ndarray  # simulated years
+    variables: tuple[str, ...]  # internal names whose quantiles are reported, in catalogue order
+    metric_names: tuple[str, ...]
+    grid: Grid | None  # None when the pilot holds every sample (exact quantiles)
+
+
+@dataclass
+class ChunkResult:
+    index: int
+    start: int
+    metrics: np.ndarray  # [n, M]
+    met: np.ndarray  # [n, T] bool
+    margin: np.ndarray  # [n, T]
+    series: np.ndarray  # [n, Yr] national CO2 by reporting year
+    counts: np.ndarray | None = None  # [K, BINS + 2] histogram of every variable and year
+    vmin: np.ndarray | None = None  # [K]
+    vmax: np.ndarray | None = None  # [K]
+
+    FIELDS = ("metrics", "met", "margin", "series", "counts", "vmin", "vmax")
+
+    @property
+    def stop(self) -> int:
+        return self.start + self.metrics.shape[0]
+
+
+def chunk_results(ctx: Context, values: np.ndarray, start: int = 0) -> Results:
+    """Engine results of design rows ``values`` [n, P], the first being sample ``start``."""
+    ov = overrides(list(ctx.columns), values, ctx.resolved, ctx.years)
+    n = values.shape[0]
+    return run_resolved(ctx.resolved, ov, n, sample_ids=np.arange(start, start + n))
+
+
+def blocks(results: Results, variables: tuple[str, ...]) -> list[np.ndarray]:
+    """Arrays [n, Yr] of the reported variables; side by side, series k = v * Yr + y."""
+    return [results.arrays[v] for v in variables]
+
+
+def run_chunk(ctx: Context, index: int, start: int, values: np.ndarray) -> ChunkResult:
+    """Run one chunk of design rows and reduce it to per-sample numbers and histogram counts."""
+    res = chunk_results(ctx, values, start)
+    m = metrics(res)
+    verdicts = evaluate(ctx.resolved.targets, res)
+    n = values.shape[0]
+    out = ChunkResult(
+        index, start,
+        metrics=np.column_stack([m[k] for k in ctx.metric_names]) if ctx.metric_names
+        else np.empty((n, 0)),
+        met=np.column_stack([v.met for v in verdicts]) if verdicts else np.empty((n, 0), bool),
+        margin=np.column_stack([v.margin for v in verdicts]) if verdicts else np.empty((n, 0)),
+        series=res[TIME_RESOLVED].copy(),
+    )
+    if ctx.grid is not None:
+        parts = blocks(res, ctx.variables)
+        out.counts = ctx.grid.counts(parts)
+        out.vmin = np.concatenate([b.min(axis=0) for b in parts])
+        out.vmax = np.concatenate([b.max(axis=0) for b in parts])
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# plan
+
+
+@dataclass
+class SweepPlan:
+    context: Context
+    design: Design
+    chunk_size: int
+    report_years: np.ndarray
+    pilot_quantiles: np.ndarray | None  # [Q, K] exact, when the pilot holds every sample
+
+    @property
+    def n_samples(self) -> int:
+        return self.design.n_samples
+
+    def chunks(self) -> list[tuple[int, int, int]]:
+        """(index, start, stop) of every chunk."""
+        starts = range(0, self.n_samples, self.chunk_size)
+        return [(i, s, min(s + self.chunk_size, self.n_samples)) for i, s in enumerate(starts)]
+
+    def fingerprint(self) -> dict:
+        """What must match for finished chunks to be reused (--resume)."""
+        d = self.design
+        digest = hashlib.sha256(np.ascontiguousarray(d.values).tobytes()).hexdigest()[:16]
+        return {"ctsim_version": __version__, "scenario_hash": self.context.resolved.scenario_hash,
+                "method": d.method, "seed": d.seed, "samples": d.n_samples,
+                "chunk_size": self.chunk_size, "design_sha256": digest,
+                "quantile_grid": self.context.grid is not None}
+
+
+def physical_memory() -> int | None:
+    """Bytes of RAM of this machine, or None where the OS does not say."""
+    try:
+        return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (AttributeError, ValueError, OSError):
+        return None
+
+
+def check_memory(samples: int) -> None:
+    """Refuse, before any work, a sweep whose estimated memory exceeds this machine's RAM."""
+    need, have = sweep_memory(samples), physical_memory()
+    if need > min(MAX_SWEEP_BYTES, have or MAX_SWEEP_BYTES):
+        limit = f"this machine's {human_bytes(have)}" if have else f"{human_bytes(MAX_SWEEP_BYTES)}"
+        raise UsageError(f"samples: {samples:,} samples need about {human_bytes(need)} of memory "
+                         f"({human_bytes(SWEEP_BYTES_PER_SAMPLE)} per sample), more than {limit}; "
+                         "use fewer samples (--samples or sweep.samples)")
+
+
+def plan_sweep(resolved: ResolvedScenario, samples: int | None = None, method: str | None = None,
+               seed: int | None = None, chunk_size: int | None = None) -> SweepPlan:
+    """Draw the design and run the pilot that fixes the quantile grid (see streaming.py).
+
+    ``samples``, ``method`` and ``seed`` default to the scenario's ``sweep:`` block; the seed then to
+    the scenario seed.
+    """
+    settings = resolved.sweep or SweepSettings()
+    samples = settings.samples if samples is None else samples
+    method = method or settings.method
+    seed = (settings.seed if settings.seed is not None else resolved.seed) if seed is None else seed
+    chunk_size = chunk_size or DEFAULT_CHUNK_SIZE
+    if samples < 1 or chunk_size < 1:
+        raise UsageError(f"samples and chunk size must be positive (got {samples}, {chunk_size})")
+    check_memory(samples)
+    design = make_design(resolved, samples, method, seed)
+    years = simulated_years(resolved)
+    catalogue = registry.variables()
+    base = Context(resolved, tuple(design.columns), years, (), (), None)
+    n_pilot = min(design.n_samples, PILOT)
+    pilot = chunk_results(base, design.values[:n_pilot])
+    variables = tuple(k for k in catalogue if k in pilot.arrays)
+    flat = np.concatenate(blocks(pilot, variables), axis=1)  # [n_pilot, K]: at most PILOT rows
+    exact = n_pilot == design.n_samples
+    ctx = Context(resolved, tuple(design.columns), years, variables, tuple(metrics(pilot)),
+                  None if exact else Grid.from_pilot(flat))
+    return SweepPlan(ctx, design, chunk_size, pilot.years,
+                     exact_quantiles(flat, QUANTILES) if exact else None)
+
+
+# ---------------------------------------------------------------------------------------------
+# results
+
+
+@dataclass
+class SweepResult:
+    plan: SweepPlan
+    metrics: dict[str, np.ndarray]  # name -> [S]
+    met: np.ndarray  # [S, T]
+    margin: np.ndarray  # [S, T]
+    series: np.ndarray  # [S, Yr] national CO2 by year
+    quantiles: np.ndarray  # [Q, V, Yr]
+    outside_grid: int = 0
+    info: dict = field(default_factory=dict)
+
+    @property
+    def targets(self) -> list:
+        return list(self.plan.context.resolved.targets)
+
+    def metric_summary(self, levels=(0.05, 0.5, 0.95)) -> dict[str, np.ndarray]:
+        """{metric: its quantiles over the samples} for the summary table."""
+        return {k: np.quantile(v, levels) for k, v in self.metrics.items()}
+
+    def probabilities(self) -> list[dict]:
+        """Per target: samples, samples meeting it, probability, Wilson 95 % interval, check."""
+        return probability_rows(self.targets, self.met, self.plan.context.resolved.checks)
+
+
+def probability_rows(targets: list, met: np.ndarray, checks: dict[str, float]) -> list[dict]:
+    """Per target (columns of ``met`` [S, T]): probability met with a Wilson 95 % interval, and the
+    verdict of its check (pass when the probability reaches the threshold)."""
+    n = met.shape[0]
+    rows = []
+    for j, t in enumerate(targets):
+        k = int(met[:, j].sum())
+        lo, hi = wilson_interval(k, n)
+        threshold = checks.get(t.id)
+        rows.append({
+            "id": t.id, "kind": t.kind, "variable": t.variable, "description": t.description,
+            "n": n, "met": k, "probability": k / n, "low_95": lo, "high_95": hi,
+            "threshold": threshold,
+            "verdict": "" if threshold is None else ("pass" if k / n >= threshold else "fail"),
+        })
+    return rows
+
+
+class Collector:
+    """Places chunk results by sample index and adds up histograms (order-independent)."""
+
+    def __init__(self, plan: SweepPlan):
+        self.plan = plan
+        ctx, s = plan.context, plan.n_samples
+        t, yr = len(ctx.resolved.targets), len(plan.report_years)
+        self.metrics = np.full((s, len(ctx.metric_names)), np.nan)
+        self.met = np.zeros((s, t), dtype=bool)
+        self.margin = np.full((s, t), np.nan)
+        self.series = np.full((s, yr), np.nan)
+        self.acc = Accumulator(ctx.grid) if ctx.grid is not None else None
+        self.done: set[int] = set()
+        self.samples_done = 0
+
+    def add(self, chunk: ChunkResult) -> None:
+        if chunk.index in self.done:
+            return
+        sl = slice(chunk.start, chunk.stop)
+        self.metrics[sl], self.met[sl], self.margin[sl] = chunk.metrics, chunk.met, chunk.margin
+        self.series[sl] = chunk.series
+        if self.acc is not None:
+            self.acc.add(chunk.counts, chunk.vmin, chunk.vmax)
+        self.done.add(chunk.index)
+        self.samples_done += chunk.stop - chunk.start
+
+    def result(self) -> SweepResult:
+        plan = self.plan
+        missing = len(plan.chunks()) - len(self.done)
+        if missing:
+            raise RuntimeError(f"{missing} chunks missing")  # run_sweep never gets here
+        n_var, n_yr = len(plan.context.variables), len(plan.report_years)
+        flat_q = plan.pilot_quantiles if self.acc is None else self.acc.quantiles(QUANTILES)
+        quantiles = flat_q.reshape(len(QUANTILES), n_var, n_yr)
+        return SweepResult(plan, dict(zip(plan.context.metric_names, self.metrics.T, strict=True)),
+                           self.met, self.margin, self.series, quantiles,
+                           0 if self.acc is None else self.acc.outside)
+
+
+# ---------------------------------------------------------------------------------------------
+# finished chunks on disk (--resume)
+
+
+class ChunkStore:
+    """A folder of finished chunks (``chunk-000012.npz``) and the plan fingerprint (``plan.json``)."""
+
+    def __init__(self, folder: str | Path, fingerprint: dict):
+        self.folder = Path(folder)
+        self.fingerprint = fingerprint
+
+    def _path(self, index: int) -> Path:
+        return self.folder / f"chunk-{index:06d}.npz"
+
+    def start(self, resume: bool) -> list[ChunkResult]:
+        """Finished chunks to reuse (``resume``), or a fresh, empty store."""
+        state = self.folder / "plan.json"
+        if resume and state.exists():
+            saved = json.loads(state.read_text(encoding="utf-8"))
+            if saved != self.fingerprint:
+                diff = sorted(k for k in self.fingerprint if saved.get(k) != self.fingerprint[k])
+                raise UsageError(f"{self.folder}: finished chunks come from a different sweep "
+                                 f"({', '.join(diff)} differ); run without --resume")
+            return [self._load(p) for p in sorted(self.folder.glob("chunk-*.npz"))]
+        if self.folder.exists():
+            shutil.rmtree(self.folder)
+        self.folder.mkdir(parents=True)
+        _write_atomic(state, json.dumps(self.fingerprint, indent=2).encode())
+        return []
+
+    def _load(self, path: Path) -> ChunkResult:
+        with np.load(path) as data:
+            arrays = {k: data[k] for k in ChunkResult.FIELDS if k in data}
+            if "counts_nonzero" in data:  # histograms are stored sparse (see save)
+                counts = np.zeros(tuple(data["counts_shape"]), dtype=data["counts_values"].dtype)
+                counts.ravel()[data["counts_nonzero"]] = data["counts_values"]
+                arrays["counts"] = counts
+            return ChunkResult(int(data["index"]), int(data["start"]), **arrays)
+
+    def save(self, chunk: ChunkResult) -> None:
+        """Write a finished chunk atomically. The histogram counts, mostly zeros, are stored as
+        (positions, values): uncompressed, this is ~10x smaller and much faster than compressing
+        the dense counts (which took longer than running the chunk)."""
+        arrays = {k: getattr(chunk, k) for k in ChunkResult.FIELDS if getattr(chunk, k) is not None}
+        counts = arrays.pop("counts", None)
+        if counts is not None:
+            nonzero = np.flatnonzero(counts)
+            arrays.update(counts_shape=np.array(counts.shape), counts_nonzero=nonzero,
+                          counts_values=counts.ravel()[nonzero])
+        tmp = self._path(chunk.index).with_suffix(".tmp")
+        with open(tmp, "wb") as fh:
+            np.savez(fh, index=chunk.index, start=chunk.start, **arrays)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, self._path(chunk.index))
+
+    def remove(self) -> None:
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
+def _write_atomic(path: Path, data: bytes) -> None:
+    tmp = path.with_suffix(path.suffix + ".tmp")
+    tmp.write_bytes(data)
+    os.replace(tmp, path)
+
+
+# ---------------------------------------------------------------------------------------------
+# running
+
+Task = tuple[int, int, np.ndarray]  # (chunk index, first sample, design rows)
+Executor = Callable[[Context, list[Task]], Iterable[ChunkResult]]
+
+
+def local_executor(ctx: Context, tasks: list[Task]) -> Iterator[ChunkResult]:
+    """Run chunks one after another in this process."""
+    for index, start, values in tasks:
+        yield run_chunk(ctx, index, start, values)
+
+
+_WORKER_CONTEXT: Context | None = None  # set once in each worker process of process_executor
+
+
+def _init_worker(ctx: Context) -> None:
+    global _WORKER_CONTEXT
+    _WORKER_CONTEXT = ctx
+
+
+def _run_task(task: Task) -> ChunkResult:
+    index, start, values = task
+    return run_chunk(_WORKER_CONTEXT, index, start, values)
+
+
+def process_executor(processes: int) -> Executor:
+    """Run chunks on ``processes`` local worker processes (no Dask: starts in milliseconds).
+
+    The context is sent to each worker once; chunks come back in any order and the collector places
+    them by sample index, so the result is identical to an in-process run (tested)."""
+
+    def execute(ctx: Context, tasks: list[Task]) -> Iterator[ChunkResult]:
+        if processes <= 1 or len(tasks) <= 1:
+            yield from local_executor(ctx, tasks)
+            return
+        import multiprocessing
+
+        method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+        pool = multiprocessing.get_context(method).Pool(
+            min(processes, len(tasks)), initializer=_init_worker, initargs=(ctx,))
+        try:
+            yield from pool.imap_unordered(_run_task, tasks)
+            pool.close()
+        finally:
+            pool.terminate()
+            pool.join()
+
+    return execute
+
+
+def run_sweep(plan: SweepPlan, executor: Executor | None = None,
+              progress: Callable[[int, int], None] | None = None,
+              store: ChunkStore | None = None, resume: bool = False) -> SweepResult:
+    """Run every chunk of ``plan`` (those not already in ``store`` when resuming)."""
+    collector = Collector(plan)
+    if store is not None:
+        for chunk in store.start(resume):
+            collector.add(chunk)
+    tasks = [(i, a, plan.design.values[a:b]) for i, a, b in plan.chunks() if i not in collector.done]
+    if progress is not None:
+        progress(collector.samples_done, plan.n_samples)
+    for chunk in (executor or local_executor)(plan.context, tasks):
+        if store is not None:
+            store.save(chunk)
+        collector.add(chunk)
+        if progress is not None:
+            progress(collector.samples_done, plan.n_samples)
+    return collector.result()
+
+
+def sweep(resolved: ResolvedScenario, samples: int | None = None, method: str | None = None,
+          seed: int | None = None, chunk_size: int | None = None) -> SweepResult:
+    """Plan and run a sweep in this process (the Python API; the CLI adds Dask, resume, outputs)."""
+    return run_sweep(plan_sweep(resolved, samples, method, seed, chunk_size))

@@ -17,17 +17,17 @@ CHILD = r"""
 import json, resource, sys, time
 from ctsim.resolve import resolve
 from ctsim.scenario import load_scenario
-from ctsim.sweep.core import plan_sweep, run_sweep
+from ctsim.sweeps.core import plan_sweep, run_sweep
 n, method, mode = int(sys.argv[1]), sys.argv[2], sys.argv[3]
 resolved = resolve(load_scenario(sys.argv[4]))
 t0 = time.perf_counter()
 plan = plan_sweep(resolved, n, method)
 executor = None
 if mode.startswith("dask"):
-    from ctsim.sweep.distributed import dask_executor
+    from ctsim.sweeps.distributed import dask_executor
     executor = dask_executor(workers=int(mode[4:]))
 elif mode.startswith("proc"):
-    from ctsim.sweep.core import process_executor
+    from ctsim.sweeps.core import process_executor
     executor = process_executor(int(mode[4:]))
     plan = plan_sweep(resolved, n, method, chunk_size=20_000)
 result = run_sweep(plan, executor)
@@ -56,7 +56,7 @@ def section(quick: bool) -> str:
     big = 100_000 if quick else 1_000_000
     modes = [("in-process (1 core)", "inproc")]
     try:
-        from ctsim.sweep.core import process_executor  # noqa: F401
+        from ctsim.sweeps.core import process_executor  # noqa: F401
         modes.append(("2 local processes (--processes 2)", "proc2"))
     except ImportError:
         pass

@@ -49,7 +49,7 @@ def sweep_outputs(name: str, samples: int, method: str, chunk_size: int) -> dict
     from ctsim.outputs import sweep as sweepio
     from ctsim.resolve import resolve
     from ctsim.scenario import load_scenario
-    from ctsim.sweep.core import plan_sweep, run_sweep
+    from ctsim.sweeps.core import plan_sweep, run_sweep
 
     resolved = resolve(load_scenario(SCENARIOS / f"{name}.yaml"))
     result = run_sweep(plan_sweep(resolved, samples, method, None, chunk_size))

@@ -47,12 +47,12 @@ def _executor(workers: int | None, scheduler: str | None, processes: int | None 
             raise UsageError("give only one of --processes, --workers and --scheduler")
         if processes < 1:
             raise UsageError(f"--processes must be at least 1 (got {processes})")
-        from ..sweep.core import process_executor
+        from ..sweeps.core import process_executor
 
         return process_executor(processes)
     if workers is None and scheduler is None:
         return None
-    from ..sweep.distributed import dask_executor
+    from ..sweeps.distributed import dask_executor
 
     return dask_executor(workers, scheduler)
 
@@ -66,7 +66,7 @@ def run_sweep_command(scenario: Path, samples, method, seed, chunk_size, workers
     """Load, plan and run a sweep (the part shared by sweep and check). Returns (result, store)."""
     from ..resolve import resolve
     from ..scenario import load_scenario
-    from ..sweep.core import ChunkStore, plan_sweep, run_sweep
+    from ..sweeps.core import ChunkStore, plan_sweep, run_sweep
 
     resolved = resolve(load_scenario(scenario))
     executor = _executor(workers, scheduler, processes)
@@ -224,7 +224,7 @@ def _single_run_rows(loaded) -> list[dict]:
     import numpy as np
 
     from ..pipeline import run
-    from ..sweep.core import probability_rows
+    from ..sweeps.core import probability_rows
 
     result = run(loaded)
     met = np.array([[bool(v.met[0]) for v in result.verdicts]], dtype=bool).reshape(1, -1)

@@ -16,8 +16,8 @@ from ..analysis.metrics import BAR_OUTPUTS
 from ..analysis.sensitivity import COLUMNS as SENSITIVITY_COLUMNS
 from ..analysis.sensitivity import analysis_rows
 from ..results import MODEL_NAME, REGION
-from ..sweep.core import QUANTILES, SweepResult
-from ..sweep.streaming import BINS, PILOT
+from ..sweeps.core import QUANTILES, SweepResult
+from ..sweeps.streaming import BINS, PILOT
 from .folders import atomic_folder, metadata, write_json
 
 FLOAT = "%.10g"  # tables of results

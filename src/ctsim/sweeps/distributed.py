@@ -1,7 +1,7 @@
 """Dask execution of chunked sweeps (dask.distributed is imported only when this is used).
 
-A chunk is the unit of work: the sweep's :class:`~ctsim.sweep.core.Context` is scattered once to every
-worker, each task runs :func:`ctsim.sweep.core.run_chunk` on one chunk's design rows and returns its
+A chunk is the unit of work: the sweep's :class:`~ctsim.sweeps.core.Context` is scattered once to every
+worker, each task runs :func:`ctsim.sweeps.core.run_chunk` on one chunk's design rows and returns its
 reduced results (per-sample numbers and integer histogram counts). Results are placed by sample
 index on the client, so the outcome is identical to an in-process run whatever the order in which
 workers finish.

@@ -9,9 +9,7 @@ The public API (see docs/api.md), imported lazily so that ``import ctsim`` stays
     result.tables()["targets"]                  # probabilities with Wilson intervals
 """
 
-from __future__ import annotations
-
-import importlib
+import importlib as _importlib
 
 __version__ = "0.1.0"
 
@@ -43,7 +41,7 @@ def __getattr__(name: str):
     module = _API.get(name)
     if module is None:
         raise AttributeError(f"module 'ctsim' has no attribute '{name}'")
-    value = getattr(importlib.import_module(module), name)
+    value = getattr(_importlib.import_module(module), name)
     globals()[name] = value  # later look-ups skip __getattr__
     return value
 

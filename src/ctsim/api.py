@@ -106,7 +106,12 @@ def sweep(scenario: Scenario, samples: int | None = None, seed: int | None = Non
     run_on = executor if executor is not None else executor_for(processes, workers, scheduler)
     plan = plan_sweep(resolve(loaded), samples, method, seed, chunk_size)
     chunks = ChunkStore(store, plan.fingerprint()) if store else None
-    result = run_sweep(plan, run_on, progress, chunks, resume)
+    try:
+        result = run_sweep(plan, run_on, progress, chunks, resume)
+    except BaseException:
+        if chunks is not None and not any(chunks.folder.glob("chunk-*.npz")):
+            chunks.remove()  # nothing finished: nothing to resume from
+        raise
     if out is not None:
         write_sweep(result, out, force=force, figures=figures, command=command)
     if chunks is not None:

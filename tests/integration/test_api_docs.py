@@ -19,3 +19,12 @@ def test_api_examples_run(monkeypatch, capsys):
     out = capsys.readouterr().out
     assert "did you mean 'policy.carbon_price'" in out
     assert "nothing to sweep" in out
+
+
+def test_readme_python_example_runs(monkeypatch):
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"^```python\n(.*?)^```", text, flags=re.S | re.M)
+    assert blocks
+    monkeypatch.chdir(ROOT)
+    for block in blocks:
+        exec(compile(block, "README.md", "exec"), {"__name__": "__readme__"})  # noqa: S102

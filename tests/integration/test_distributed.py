@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from ctsim import load_scenario
 from ctsim.resolve import resolve
-from ctsim.scenario import load_scenario
 from ctsim.sweeps import core as sw
 
 pytest.importorskip("dask.distributed")
@@ -28,7 +28,7 @@ def test_dask_local_cluster_equals_in_process(root):
 
 
 def test_workers_and_scheduler_are_exclusive():
-    from ctsim.errors import UsageError
+    from ctsim import UsageError
     from ctsim.sweeps.distributed import dask_executor
 
     with pytest.raises(UsageError):

@@ -17,7 +17,7 @@ $(STAMP): $(BIN)/python pyproject.toml
 	touch $@
 
 $(DEVSTAMP): $(BIN)/python pyproject.toml
-	$(BIN)/python -m pip install --quiet -e '.[dev,sensitivity,distributed]'
+	$(BIN)/python -m pip install --quiet -e '.[dev,distributed]'
 	touch $(STAMP) $@
 
 venv: $(STAMP)
@@ -36,7 +36,7 @@ lint: $(DEVSTAMP)
 BENCHSTAMP := $(VENV)/.installed-bench
 
 $(BENCHSTAMP): $(DEVSTAMP)
-	$(BIN)/python -m pip install --quiet -e '.[dev,sensitivity,distributed,bench]'
+	$(BIN)/python -m pip install --quiet -e '.[dev,distributed,bench]'
 	touch $@
 
 bench: $(BENCHSTAMP)

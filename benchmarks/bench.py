@@ -225,7 +225,7 @@ def section_cli() -> str:
 
 def section_sweep(quick: bool) -> str:
     try:
-        from ctsim import sweep  # noqa: F401
+        from ctsim import sweeps  # noqa: F401
     except ImportError:
         return "## 5. Sweeps, memory and Dask\n\n(the sweep pipeline is not installed)"
     import sweep_bench

@@ -51,8 +51,8 @@ def machine() -> str:
 
 
 def resolved_default():
+    from ctsim import load_scenario
     from ctsim.resolve import resolve
-    from ctsim.scenario import load_scenario
 
     return resolve(load_scenario(SCENARIO))
 

@@ -24,7 +24,7 @@ def root() -> Path:
 
 @pytest.fixture(scope="session")
 def baseline_run():
-    from ctsim.pipeline import run
+    from ctsim import run
 
     return run(SCENARIOS / "baseline.yaml")
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ctsim.pipeline import run
+from ctsim import run
 from ctsim.plots.style import OKABE_ITO, axis_label, display_scale, figure_title, style_context
 
 ROOT = Path(__file__).resolve().parents[1]

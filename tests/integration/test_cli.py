@@ -129,7 +129,7 @@ def test_validate_schema_params(root, write_yaml, capsys):
 
 
 def test_every_bundled_scenario_validates_and_runs(root):
-    from ctsim.pipeline import run
+    from ctsim import run
 
     for path in sorted((root / "scenarios").glob("*.yaml")):
         result = run(path)

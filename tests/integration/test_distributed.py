@@ -5,15 +5,15 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from ctsim import load_scenario
 from ctsim.resolve import resolve
-from ctsim.scenario import load_scenario
-from ctsim.sweep import core as sw
+from ctsim.sweeps import core as sw
 
 pytest.importorskip("dask.distributed")
 
 
 def test_dask_local_cluster_equals_in_process(root):
-    from ctsim.sweep.distributed import dask_executor
+    from ctsim.sweeps.distributed import dask_executor
 
     resolved = resolve(load_scenario(root / "scenarios" / "steel2030.yaml"))
     plan = sw.plan_sweep(resolved, samples=2200, method="lhs", chunk_size=400)  # > pilot: histograms
@@ -28,8 +28,8 @@ def test_dask_local_cluster_equals_in_process(root):
 
 
 def test_workers_and_scheduler_are_exclusive():
-    from ctsim.errors import UsageError
-    from ctsim.sweep.distributed import dask_executor
+    from ctsim import UsageError
+    from ctsim.sweeps.distributed import dask_executor
 
     with pytest.raises(UsageError):
         dask_executor(workers=2, scheduler="tcp://localhost:8786")

@@ -8,7 +8,7 @@ import pytest
 from tests.figurecheck import check_layout
 from tests.reportcheck import check_html, check_markdown
 
-from ctsim import pipeline as api
+import ctsim as api
 from ctsim.cli.main import main
 from ctsim.outputs.folders import metadata, write_json
 from ctsim.plots.style import style_context

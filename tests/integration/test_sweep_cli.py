@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from ctsim.sweep import core as sweep_module
+from ctsim.sweeps import core as sweep_module
 
 SWEEP_FILES = ("design.csv", "metrics.csv", "quantiles.csv", "targets.csv", "sensitivity.csv")
 SMALL = """\

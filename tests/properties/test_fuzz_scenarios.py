@@ -14,9 +14,7 @@ import yaml
 from hypothesis import HealthCheck, assume, event, given, settings
 from hypothesis import strategies as st
 
-from ctsim.errors import ModelInvariantError, ScenarioError
-from ctsim.pipeline import run
-from ctsim.scenario import load_scenario
+from ctsim import ModelInvariantError, ScenarioError, load_scenario, run
 
 SCENARIOS = Path(__file__).resolve().parents[2] / "scenarios"
 BASES = sorted(p.name for p in SCENARIOS.glob("*.yaml"))

@@ -14,8 +14,8 @@ from ctsim.inputs.design import resolved_for_sample
 from ctsim.pipeline import run_resolved
 from ctsim.resolve import resolve
 from ctsim.scenario import scenario_from_dict
-from ctsim.sweep import core as sw
-from ctsim.sweep.streaming import PILOT
+from ctsim.sweeps import core as sw
+from ctsim.sweeps.streaming import PILOT
 
 SCENARIO = {
     "seed": 99,

@@ -34,34 +34,21 @@ def _csv(frame: pd.DataFrame) -> str:
 
 def run_outputs(name: str) -> dict[str, str]:
     """{file name: text} of one scenario's single run: IAMC trajectories and summary.json."""
-    from ctsim.outputs.folders import summary
-    from ctsim.pipeline import run
+    import ctsim
 
-    result = run(SCENARIOS / f"{name}.yaml")
+    result = ctsim.run(SCENARIOS / f"{name}.yaml")
     return {f"{name}.trajectories.csv": _csv(result.results.to_iamc()),
-            f"{name}.summary.json": json.dumps(summary(result), indent=1, sort_keys=True) + "\n"}
+            f"{name}.summary.json": json.dumps(result.summary, indent=1, sort_keys=True) + "\n"}
 
 
 def sweep_outputs(name: str, samples: int, method: str, chunk_size: int) -> dict[str, str]:
     """{file name: text} of a sweep: design, per-sample metrics and verdicts, quantiles, target
     probabilities and sensitivity indices, all at full precision."""
-    from ctsim.analysis.sensitivity import COLUMNS, analyze
-    from ctsim.outputs import sweep as sweepio
-    from ctsim.resolve import resolve
-    from ctsim.scenario import load_scenario
-    from ctsim.sweep.core import plan_sweep, run_sweep
+    import ctsim
 
-    resolved = resolve(load_scenario(SCENARIOS / f"{name}.yaml"))
-    result = run_sweep(plan_sweep(resolved, samples, method, None, chunk_size))
-    plan = result.plan
-    sens = pd.DataFrame(analyze(plan.design, result.metrics,
-                                ("Emissions|CO2", plan.report_years, result.series)),
-                        columns=list(COLUMNS))
-    sens["year"] = sens["year"].astype("Int64")
-    tables = {"design": sweepio.design_table(result), "metrics": sweepio.metrics_table(result),
-              "quantiles": sweepio.quantiles_table(result), "targets": sweepio.targets_table(result),
-              "sensitivity": sens}
-    return {f"{name}.sweep.{key}.csv": _csv(frame) for key, frame in tables.items()}
+    result = ctsim.sweep(SCENARIOS / f"{name}.yaml", samples=samples, method=method,
+                         chunk_size=chunk_size)
+    return {f"{name}.sweep.{key}.csv": _csv(frame) for key, frame in result.tables().items()}
 
 
 def all_outputs() -> dict[str, str]:

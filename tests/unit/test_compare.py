@@ -7,12 +7,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from ctsim import load_scenario
 from ctsim import pipeline as api
 from ctsim.analysis import compare
 from ctsim.analysis.compare import differing_parameters, metric_differences, policy_wedges
 from ctsim.inputs.build import build_inputs, interpolate_path
 from ctsim.resolve import resolve
-from ctsim.scenario import load_scenario
 
 ROOT = Path(__file__).resolve().parents[2]
 

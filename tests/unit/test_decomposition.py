@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 
-from ctsim import pipeline as api
+import ctsim as api
 from ctsim.analysis.decomposition import GROUPS, default_periods, kaya_lmdi, log_mean
 from ctsim.plots.decomposition import decomposition_figure
 from ctsim.plots.style import style_context

@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from ctsim import ModelInvariantError
 from ctsim.engine.guards import YearGuard, check_year
 from ctsim.engine.shocks import curtail
-from ctsim.errors import ModelInvariantError
 
 NAMES = ("gen_total_twh", "gen_coal_twh", "gen_gas_twh", "gen_oil_twh", "gen_hydro_twh",
          "gen_nuclear_twh", "gen_wind_twh", "gen_solar_twh", "gen_bio_twh", "unserved_twh",

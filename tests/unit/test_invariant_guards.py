@@ -6,12 +6,11 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from ctsim import ModelInvariantError, load_scenario
 from ctsim.engine import simulate
 from ctsim.engine.guards import BALANCES, check_final, check_year
-from ctsim.errors import ModelInvariantError
 from ctsim.inputs.build import build_inputs
 from ctsim.resolve import resolve
-from ctsim.scenario import load_scenario
 
 S = 4
 

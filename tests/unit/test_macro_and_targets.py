@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from ctsim import Results
 from ctsim.analysis.targets import evaluate_target, peak_year
 from ctsim.engine import macro
-from ctsim.results import Results
 from ctsim.scenario.targets import Cap, IntensityReduction, PeakBy, ShareAtLeast
 
 

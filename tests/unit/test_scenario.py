@@ -7,10 +7,10 @@ import json
 import numpy as np
 import pytest
 
-from ctsim.errors import ScenarioError
+from ctsim import ScenarioError, load_scenario
 from ctsim.inputs.build import build_inputs, interpolate_path
 from ctsim.resolve import resolve
-from ctsim.scenario import json_schema, load_scenario
+from ctsim.scenario import json_schema
 
 
 def test_interpolation_linear_between_keys_flat_outside():

@@ -5,8 +5,8 @@ import pytest
 from numpy.testing import assert_allclose
 from scipy import stats
 
+from ctsim import ScenarioError
 from ctsim.engine import shocks
-from ctsim.errors import ScenarioError
 from ctsim.inputs.build import build_inputs
 from ctsim.inputs.shocks import draw_stochastic, shock_arrays
 from ctsim.pipeline import run_resolved

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from ctsim.analysis.targets import wilson_interval
-from ctsim.sweep.streaming import BINS, Accumulator, Grid, exact_quantiles
+from ctsim.sweeps.streaming import BINS, Accumulator, Grid, exact_quantiles
 
 LEVELS = (0.05, 0.25, 0.5, 0.75, 0.95)
 

@@ -3,8 +3,8 @@
 import numpy as np
 from numpy.testing import assert_allclose
 
+from ctsim import Results
 from ctsim.analysis.targets import evaluate_target
-from ctsim.results import Results
 from ctsim.scenario.targets import NeutralBy
 
 

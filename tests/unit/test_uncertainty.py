@@ -6,8 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from ctsim.errors import ScenarioError
-from ctsim.scenario import load_scenario
+from ctsim import ScenarioError, load_scenario
 
 BAD = Path(__file__).resolve().parents[1] / "data" / "bad_sweep"
 

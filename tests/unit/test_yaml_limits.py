@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from ctsim.errors import ScenarioError
+from ctsim import ScenarioError
 from ctsim.scenario.yamlio import MAX_DEPTH, MAX_NODES, load_yaml
 
 
@@ -24,7 +24,7 @@ def test_large_hostile_files_fail_fast_with_one_line(tmp_path, text, fragment):
     path = tmp_path / "big.yaml"
     path.write_text(text)
     if fragment.startswith("seed"):
-        from ctsim.scenario import load_scenario
+        from ctsim import load_scenario
 
         with pytest.raises(ScenarioError, match=fragment):
             load_scenario(path)

@@ -1,4 +1,8 @@
-"""Sensitivity indices of sweep outputs (SALib analysers only; designs come from sampling.py).
+"""Sensitivity indices of sweep outputs (SALib analysers only; samplers live in inputs/design.py).
+
+Analysers are apart from the samplers (SALib's split): they receive the sampling method, the SALib
+problem (parameter labels over the unit hypercube), the sampler's unit-hypercube points [S, P], the
+Morris grid levels and a seed, never a design object or a random generator.
 
 The analyser follows the design's method:
 
@@ -10,7 +14,7 @@ The analyser follows the design's method:
 - ``lhs`` / ``random`` (any sample): first-order S1 by RBD-FAST with bootstrap confidence
   (SALib.analyze.rbd_fast; Tarantola et al. 2006, Plischke 2010).
 
-Every analyser reads the design's unit-hypercube points (``Design.unit``): indices are then about the
+Every analyser reads the sampler's unit-hypercube points (``Design.unit`` of a sweep): indices are then about the
 inputs' probability levels, which is what SALib's samplers produced. Outputs that do not vary over
 the sweep have no sensitivity and are left out (SALib would divide by a zero variance).
 
@@ -25,8 +29,6 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..inputs.design import MORRIS_LEVELS, Design, rng
-
 COLUMNS = ("output", "year", "parameter", "index", "value", "conf")
 RBD_FAST_M = 10  # interference harmonics of RBD-FAST (SALib's default)
 RESAMPLES = 100  # bootstrap resamples for the Sobol and Morris confidence intervals
@@ -35,13 +37,18 @@ RBD_ROWS = 4096  # rows RBD-FAST reads (S1 standard error ~ sqrt(2 M / N) ~ 0.07
 STRUCTURED_ROWS = 20_000  # rows the Sobol and Morris analysers read at most
 
 
-def analysis_rows(design: Design) -> int:
-    """Rows of the design (a prefix) the analyser reads."""
-    s, p = design.n_samples, len(design.columns)
-    if design.method == "sobol":
+def problem(labels: list[str]) -> dict:
+    """SALib problem over the unit hypercube: one variable per label, bounds [0, 1]."""
+    return {"num_vars": len(labels), "names": list(labels), "bounds": [[0.0, 1.0]] * len(labels)}
+
+
+def analysis_rows(method: str, n_samples: int, n_params: int) -> int:
+    """Rows of the sample (a prefix) the analyser of ``method`` reads."""
+    s, p = n_samples, n_params
+    if method == "sobol":
         base = min(s // (p + 2), STRUCTURED_ROWS // (p + 2))
         return (2 ** int(np.log2(base))) * (p + 2)
-    if design.method == "morris":
+    if method == "morris":
         return min(s // (p + 1), STRUCTURED_ROWS // (p + 1)) * (p + 1)
     return min(s, RBD_ROWS)
 
@@ -50,42 +57,51 @@ def _varies(y: np.ndarray) -> bool:
     return bool(np.all(np.isfinite(y)) and np.ptp(y) > 1e-12 * max(1.0, float(np.abs(y).max())))
 
 
-def analyze_one(design: Design, y: np.ndarray, seed: int) -> dict[str, tuple[np.ndarray, np.ndarray]]:
-    """{index name: (values [P], confidence half-widths [P])} for one output ``y`` [S]."""
-    problem, x = design.problem(), design.unit[:len(y)]
-    if design.method == "sobol":
+def analyze_one(method: str, salib_problem: dict, unit: np.ndarray, y: np.ndarray, seed: int,
+                levels: int) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """{index name: (values [P], confidence half-widths [P])} for one output ``y`` [S] of the
+    unit-hypercube points ``unit`` (rows beyond len(y) are ignored)."""
+    x = unit[:len(y)]
+    if method == "sobol":
         from SALib.analyze import sobol
 
-        si = sobol.analyze(problem, y, calc_second_order=False, num_resamples=RESAMPLES,
+        si = sobol.analyze(salib_problem, y, calc_second_order=False, num_resamples=RESAMPLES,
                            seed=seed)
         return {"S1": (si["S1"], si["S1_conf"]), "ST": (si["ST"], si["ST_conf"])}
-    if design.method == "morris":
+    if method == "morris":
         from SALib.analyze import morris
 
-        si = morris.analyze(problem, x, y, num_resamples=RESAMPLES, num_levels=MORRIS_LEVELS,
+        si = morris.analyze(salib_problem, x, y, num_resamples=RESAMPLES, num_levels=levels,
                             seed=seed)
         nan = np.full(len(si["mu"]), np.nan)
         return {"mu_star": (np.asarray(si["mu_star"]), np.asarray(si["mu_star_conf"])),
                 "mu": (np.asarray(si["mu"]), nan), "sigma": (np.asarray(si["sigma"]), nan)}
     from SALib.analyze import rbd_fast
 
-    si = rbd_fast.analyze(problem, x, y, M=RBD_FAST_M, num_resamples=RBD_RESAMPLES, seed=seed)
+    si = rbd_fast.analyze(salib_problem, x, y, M=RBD_FAST_M, num_resamples=RBD_RESAMPLES,
+                          seed=seed)
     return {"S1": (np.asarray(si["S1"]), np.asarray(si["S1_conf"]))}
 
 
-def min_samples(design: Design) -> int:
-    """Fewest samples the analyser of ``design`` can work with."""
-    return 2 * RBD_FAST_M + 1 if design.method in ("lhs", "random") else 1
+def min_samples(method: str) -> int:
+    """Fewest samples the analyser of ``method`` can work with."""
+    return 2 * RBD_FAST_M + 1 if method in ("lhs", "random") else 1
 
 
-def analyze(design: Design, outputs: dict[str, np.ndarray],
-            by_year: tuple[str, np.ndarray, np.ndarray] | None = None) -> list[dict]:
+def analyze(method: str, salib_problem: dict, unit: np.ndarray, outputs: dict[str, np.ndarray],
+            by_year: tuple[str, np.ndarray, np.ndarray] | None = None, *, seed: int,
+            levels: int) -> list[dict]:
     """Rows (output, year, parameter, index, value, conf) for each output [S] that varies, and for
-    ``by_year`` = (name, years [Yr], values [S, Yr]) one set per year (time-resolved indices)."""
-    if not design.columns or design.n_samples < min_samples(design):
+    ``by_year`` = (name, years [Yr], values [S, Yr]) one set per year (time-resolved indices).
+
+    ``method`` names the sampler that drew ``unit`` [S, P] (sobol, morris, lhs or random),
+    ``salib_problem`` its SALib problem (see :func:`problem`), ``levels`` the Morris grid levels;
+    ``seed`` seeds the bootstrap resamples."""
+    labels = list(salib_problem["names"])
+    n_samples = unit.shape[0]
+    if not labels or n_samples < min_samples(method):
         return []
-    seed = int(rng(design.seed, "sensitivity").integers(1, 2**31))
-    n = analysis_rows(design)
+    n = analysis_rows(method, n_samples, len(labels))
     jobs: list[tuple[str, int | None, np.ndarray]] = [(k, None, v[:n]) for k, v in outputs.items()]
     if by_year is not None:
         name, years, values = by_year
@@ -97,9 +113,9 @@ def analyze(design: Design, outputs: dict[str, np.ndarray],
         # a bootstrap resample of a nearly constant output (a peak year taking two values) can be
         # constant: SALib then divides 0 by 0 and that resample's index is NaN, which is reported
         with np.errstate(divide="ignore", invalid="ignore"):
-            indices = analyze_one(design, y, seed)
+            indices = analyze_one(method, salib_problem, unit, y, seed, levels)
         for index, (values, conf) in indices.items():
-            for label, v, c in zip(design.labels, values, conf, strict=True):
+            for label, v, c in zip(labels, values, conf, strict=True):
                 rows.append({"output": output, "year": year, "parameter": label, "index": index,
                              "value": float(v), "conf": float(c)})
     return rows

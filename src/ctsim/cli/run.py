@@ -47,18 +47,18 @@ def run(
     figures: Annotated[bool, typer.Option(help="Write figures/*.png")] = True,
 ) -> None:
     """Run one scenario: trajectories (IAMC), summary, metadata and figures. Exit 1 if a target is missed."""
-    from ..errors import UsageError
-    from ..outputs.folders import summary, write_run
-    from ..pipeline import run as run_scenario
-    from ..scenario import load_scenario
+    import ctsim
 
-    loaded = load_scenario(scenario)
+    from ..errors import UsageError
+    from ..outputs.folders import write_run
+
+    loaded = ctsim.load_scenario(scenario)
     outdir = out or Path("out") / loaded.name
     if outdir.exists() and not force:
         raise UsageError(f"{outdir}: output folder exists; use --force to replace it")
-    result = run_scenario(loaded)
+    result = ctsim.run(loaded)
     write_run(result, outdir, force=force, figures=figures, command=["ctsim", *sys.argv[1:]])
-    s = summary(result)
+    s = result.summary
     _print_summary(s)
     typer.echo(f"\nOutputs in {outdir}/ (trajectories.csv, summary.json, metadata.json, figures/)")
     if not s["all_targets_met"]:

@@ -1,8 +1,9 @@
 """``ctsim sweep`` and ``ctsim check`` (registered in ctsim.cli.main; heavy imports inside functions).
 
-sweep: design -> chunks -> engine -> metrics, verdicts, quantiles, sensitivity -> output folder.
-check: the scenario's ``checks:`` (target id -> minimum probability) over a sweep (or one run when
-nothing is uncertain); exit 0 when all pass, 1 when one fails, 2 on bad input.
+sweep: ``ctsim.sweep`` (design -> chunks -> engine -> metrics, verdicts, quantiles, sensitivity ->
+output folder), then a summary table. check: ``ctsim.check`` (the scenario's ``checks:`` over a sweep,
+or one run when nothing is uncertain); exit 0 when all pass, 1 when one fails, 2 on bad input.
+The commands parse, call the library, print; the progress bar is a callback they pass in.
 """
 
 from __future__ import annotations
@@ -39,51 +40,7 @@ class Progress:
         self.stream.flush()
 
 
-def _executor(workers: int | None, scheduler: str | None, processes: int | None = None):
-    from ..errors import UsageError
-
-    if processes is not None:
-        if workers is not None or scheduler is not None:
-            raise UsageError("give only one of --processes, --workers and --scheduler")
-        if processes < 1:
-            raise UsageError(f"--processes must be at least 1 (got {processes})")
-        from ..sweep.core import process_executor
-
-        return process_executor(processes)
-    if workers is None and scheduler is None:
-        return None
-    from ..sweep.distributed import dask_executor
-
-    return dask_executor(workers, scheduler)
-
-
-def _store_folder(outdir: Path) -> Path:
-    return outdir.parent / f".{outdir.name}.chunks"
-
-
-def run_sweep_command(scenario: Path, samples, method, seed, chunk_size, workers, scheduler,
-                      resume: bool, store_dir: Path | None, label: str, processes: int | None = None):
-    """Load, plan and run a sweep (the part shared by sweep and check). Returns (result, store)."""
-    from ..resolve import resolve
-    from ..scenario import load_scenario
-    from ..sweep.core import ChunkStore, plan_sweep, run_sweep
-
-    resolved = resolve(load_scenario(scenario))
-    executor = _executor(workers, scheduler, processes)
-    plan = plan_sweep(resolved, samples, method, seed, chunk_size)
-    store = ChunkStore(store_dir, plan.fingerprint()) if store_dir is not None else None
-    try:
-        result = run_sweep(plan, executor, Progress(label), store, resume)
-    except BaseException:
-        if store is not None and any(store.folder.glob("chunk-*.npz")):
-            typer.echo(f"finished chunks kept in {store.folder}/; rerun with --resume to continue",
-                       err=True)
-        raise
-    return result, store
-
-
-def _print_targets(rows: list[dict], checks_only: bool = False) -> None:
-    rows = [r for r in rows if r["threshold"] is not None] if checks_only else rows
+def _print_targets(rows: list[dict]) -> None:
     if not rows:
         return
     width = max(len(r["id"]) for r in rows)
@@ -119,17 +76,6 @@ def _print_summary(result) -> None:
     _print_targets(result.probabilities())
 
 
-def _write(result, outdir: Path, force: bool, figures: bool) -> None:
-    from ..analysis.sensitivity import analyze
-    from ..outputs.sweep import write_sweep
-
-    plan = result.plan
-    sens = analyze(plan.design, result.metrics,
-                   ("Emissions|CO2", plan.report_years, result.series))
-    write_sweep(result, sens, outdir, force=force, figures=figures,
-                command=["ctsim", *sys.argv[1:]])
-
-
 Samples = Annotated[int | None, typer.Option(help="Number of model runs (default: sweep.samples)")]
 Method = Annotated[str | None, typer.Option(help=METHOD_HELP)]
 Seed = Annotated[int | None, typer.Option(help="Seed of the design (default: sweep.seed or seed)")]
@@ -142,14 +88,12 @@ ChunkSize = Annotated[int | None, typer.Option(help="Samples per engine call (de
 Force = Annotated[bool, typer.Option("--force", help="Replace an existing output folder")]
 
 
-def _check_options(method: str | None, outdir: Path | None, force: bool) -> None:
+def _check_method(method: str | None) -> None:
     from ..errors import UsageError
     from ..scenario.uncertain import METHODS
 
     if method is not None and method not in METHODS:
         raise UsageError(f"--method: expected one of {', '.join(METHODS)} (got {method!r})")
-    if outdir is not None and outdir.exists() and not force:
-        raise UsageError(f"{outdir}: output folder exists; use --force to replace it")
 
 
 def sweep(
@@ -164,20 +108,22 @@ def sweep(
 ) -> None:
     """Sweep the uncertain parameters: design, metrics, quantiles, target probabilities,
     sensitivity indices and figures."""
-    from ..errors import UsageError
-    from ..scenario import load_scenario
+    import ctsim
+    from ctsim.api import kept_chunks
 
-    loaded = load_scenario(scenario)
-    if not loaded.model.uncertain:
-        raise UsageError(f"{scenario}: nothing to sweep: add an uncertain: block "
-                         "(see docs/sweeps.md)")
+    _check_method(method)
+    loaded = ctsim.load_scenario(scenario)
     outdir = out or Path("out") / f"{loaded.name}-sweep"
-    _check_options(method, outdir, force)
-    result, store = run_sweep_command(scenario, samples, method, seed, chunk_size, workers,
-                                      scheduler, resume, _store_folder(outdir), "sweep",
-                                      processes)
-    _write(result, outdir, force, figures)
-    store.remove()
+    try:
+        result = ctsim.sweep(loaded, samples, seed, method, chunk_size, processes, workers=workers,
+                             scheduler=scheduler, out=outdir, force=force, figures=figures,
+                             resume=resume, progress=Progress("sweep"),
+                             command=["ctsim", *sys.argv[1:]])
+    except BaseException:
+        kept = kept_chunks(outdir)
+        if kept is not None:
+            typer.echo(f"finished chunks kept in {kept}/; rerun with --resume to continue", err=True)
+        raise
     _print_summary(result)
     typer.echo(f"\nOutputs in {outdir}/ (design.csv, metrics.csv, quantiles.csv, targets.csv, "
                "sensitivity.csv, metadata.json, figures/)")
@@ -193,39 +139,16 @@ def check(
 ) -> None:
     """Evaluate the scenario's checks (minimum probabilities of meeting targets). Exit 0 when all
     pass, 1 when one fails, 2 on bad input."""
-    from ..errors import ScenarioError
-    from ..scenario import load_scenario
+    import ctsim
 
-    loaded = load_scenario(scenario)
-    if not loaded.model.checks:
-        raise ScenarioError(scenario, "checks", "nothing to check: add a checks: block "
-                            "(target id: minimum probability)")
-    _check_options(method, out, force)
-    if loaded.model.uncertain:
-        result, _ = run_sweep_command(scenario, samples, method, seed, chunk_size, workers,
-                                      scheduler, False, None, "check", processes)
-        rows = result.probabilities()
-        if out is not None:
-            _write(result, out, force, True)
-        n = result.plan.n_samples
-    else:
-        rows = _single_run_rows(loaded)
-        n = 1
-    typer.echo(f"\n{loaded.name}: checks over {n:,} sample{'s' * (n != 1)}")
-    _print_targets(rows, checks_only=True)
-    failed = [r["id"] for r in rows if r["verdict"] == "fail"]
+    _check_method(method)
+    result = ctsim.check(scenario, samples, seed, method, chunk_size, processes, workers=workers,
+                         scheduler=scheduler, out=out, force=force, progress=Progress("check"),
+                         command=["ctsim", *sys.argv[1:]])
+    n = result.n_samples
+    typer.echo(f"\n{result.scenario}: checks over {n:,} sample{'s' * (n != 1)}")
+    _print_targets(result.checks)
+    failed = result.failed
     typer.echo(f"\n{'FAILED: ' + ', '.join(failed) if failed else 'all checks pass'}")
     if failed:
         raise typer.Exit(1)
-
-
-def _single_run_rows(loaded) -> list[dict]:
-    """Check rows from one run (nothing uncertain): probability 1 or 0, n = 1."""
-    import numpy as np
-
-    from ..pipeline import run
-    from ..sweep.core import probability_rows
-
-    result = run(loaded)
-    met = np.array([[bool(v.met[0]) for v in result.verdicts]], dtype=bool).reshape(1, -1)
-    return probability_rows(result.resolved.targets, met, result.resolved.checks)

@@ -123,26 +123,6 @@ def metadata(resolved, command: list[str] | None = None, extra: dict | None = No
     }
 
 
-def summary(run) -> dict:
-    """summary.json content: headline metrics and target verdicts of a single run (sample 0)."""
-    from ..analysis.metrics import metric_label, metrics
-
-    values = metrics(run.results)
-    out_metrics = {}
-    for name, arr in values.items():
-        label, unit = metric_label(name)
-        out_metrics[name] = {"label": label, "value": float(arr[0]), "unit": unit}
-    verdicts = [v.as_dict(0) for v in run.verdicts]
-    return {
-        "scenario": run.resolved.name,
-        "description": run.resolved.description,
-        "years": list(run.resolved.years),
-        "metrics": out_metrics,
-        "targets": verdicts,
-        "all_targets_met": all(v["met"] for v in verdicts),
-    }
-
-
 def write_run(run, outdir: str | Path, force: bool = False, figures: bool = True,
               command: list[str] | None = None) -> Path:
     """Write trajectories.csv, trajectories_wide.csv, summary.json, metadata.json and figures/."""
@@ -151,7 +131,7 @@ def write_run(run, outdir: str | Path, force: bool = False, figures: bool = True
         run.results.to_iamc(0).to_csv(tmp / "trajectories.csv", index=False, float_format="%.6g")
         run.results.to_wide(0).to_csv(tmp / "trajectories_wide.csv", index=False,
                                       float_format="%.6g")
-        write_json(tmp / "summary.json", summary(run))
+        write_json(tmp / "summary.json", run.summary)
         write_json(tmp / "metadata.json", metadata(run.resolved, command))
         if figures:
             from ..history import history

@@ -8,61 +8,19 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
 from .. import registry
 from ..analysis.metrics import BAR_OUTPUTS
-from ..analysis.sensitivity import COLUMNS as SENSITIVITY_COLUMNS
 from ..analysis.sensitivity import analysis_rows
-from ..results import MODEL_NAME, REGION
-from ..sweep.core import QUANTILES, SweepResult
-from ..sweep.streaming import BINS, PILOT
+from ..sweeps.core import QUANTILES, SweepResult
+from ..sweeps.streaming import BINS, PILOT
 from .folders import atomic_folder, metadata, write_json
 
 FLOAT = "%.10g"  # tables of results
 EXACT = "%.17g"  # the design: enough digits to rerun a sample exactly
-
-
-def design_table(result: SweepResult) -> pd.DataFrame:
-    d = result.plan.design
-    frame = pd.DataFrame(d.values, columns=d.labels)
-    frame.insert(0, "sample", np.arange(d.n_samples))
-    return frame
-
-
-def metrics_table(result: SweepResult) -> pd.DataFrame:
-    data: dict[str, np.ndarray] = {"sample": np.arange(result.met.shape[0])}
-    data.update(result.metrics)
-    for j, t in enumerate(result.targets):
-        data[f"{t.id}_met"] = result.met[:, j].astype(int)
-        data[f"{t.id}_margin"] = result.margin[:, j]
-    return pd.DataFrame(data)
-
-
-def quantiles_table(result: SweepResult) -> pd.DataFrame:
-    """IAMC long: model, scenario, region, variable, unit, year, quantile, value."""
-    plan = result.plan
-    cat = registry.variables()
-    names = plan.context.variables
-    years = plan.report_years
-    q, v, y = result.quantiles.shape
-    return pd.DataFrame({
-        "model": MODEL_NAME,
-        "scenario": plan.context.resolved.name,
-        "region": REGION,
-        "variable": np.tile(np.repeat([cat[k].variable for k in names], y), q),
-        "unit": np.tile(np.repeat([cat[k].unit for k in names], y), q),
-        "year": np.tile(years, q * v),
-        "quantile": np.repeat(QUANTILES, v * y),
-        "value": result.quantiles.ravel(),
-    })
-
-
-def targets_table(result: SweepResult) -> pd.DataFrame:
-    return pd.DataFrame(result.probabilities(),
-                        columns=["id", "kind", "variable", "description", "n", "met", "probability",
-                                 "low_95", "high_95", "threshold", "verdict"])
+FILES = {"design": EXACT, "metrics": FLOAT, "quantiles": FLOAT, "targets": FLOAT,
+         "sensitivity": FLOAT}  # table -> float format of <table>.csv
 
 
 def sweep_metadata(result: SweepResult, command: list[str] | None, extra: dict | None = None) -> dict:
@@ -81,37 +39,33 @@ def sweep_metadata(result: SweepResult, command: list[str] | None, extra: dict |
         "quantile_method": "exact (numpy linear)" if grid is None else
         f"fixed-grid histograms ({BINS} bins over 2x the range of the first {PILOT} samples)",
         "values_outside_quantile_grid": result.outside_grid,
-        "sensitivity_rows_analysed": analysis_rows(d) if d.columns else 0,
+        "sensitivity_rows_analysed": analysis_rows(d.method, d.n_samples, len(d.columns))
+        if d.columns else 0,
         "checks": dict(plan.context.resolved.checks),
         **(extra or {}),
     }
     return metadata(plan.context.resolved, command, extra={"sweep": info})
 
 
-def write_sweep(result: SweepResult, sensitivity: list[dict], outdir: str | Path,
-                force: bool = False, figures: bool = True, command: list[str] | None = None,
-                extra: dict | None = None) -> Path:
-    """Write design.csv, metrics.csv, quantiles.csv, targets.csv, sensitivity.csv, metadata.json and
-    figures/ into ``outdir`` (atomically)."""
+def write_sweep(result: SweepResult, outdir: str | Path, force: bool = False, figures: bool = True,
+                command: list[str] | None = None, extra: dict | None = None) -> Path:
+    """Write design.csv, metrics.csv, quantiles.csv, targets.csv, sensitivity.csv (the tables of
+    ``result.tables()``), metadata.json and figures/ into ``outdir`` (atomically)."""
     outdir = Path(outdir)
     with atomic_folder(outdir, force=force) as tmp:
-        design_table(result).to_csv(tmp / "design.csv", index=False, float_format=EXACT)
-        metrics_table(result).to_csv(tmp / "metrics.csv", index=False, float_format=FLOAT)
-        quantiles_table(result).to_csv(tmp / "quantiles.csv", index=False, float_format=FLOAT)
-        targets_table(result).to_csv(tmp / "targets.csv", index=False, float_format=FLOAT)
-        sens = pd.DataFrame(sensitivity, columns=list(SENSITIVITY_COLUMNS))
-        sens["year"] = sens["year"].astype("Int64")
-        sens.to_csv(tmp / "sensitivity.csv", index=False, float_format=FLOAT)
+        tables = result.tables()
+        for name, float_format in FILES.items():
+            tables[name].to_csv(tmp / f"{name}.csv", index=False, float_format=float_format)
         write_json(tmp / "metadata.json", sweep_metadata(result, command, extra))
         if figures:
-            write_figures(result, sens, tmp / "figures")
+            write_figures(result, tables, tmp / "figures")
     return outdir
 
 
 RANKING_INDEX = {"sobol": "ST", "morris": "mu_star"}  # otherwise S1 (RBD-FAST)
 
 
-def write_figures(result: SweepResult, sensitivity: pd.DataFrame, folder: Path) -> list[Path]:
+def write_figures(result: SweepResult, tables: dict[str, pd.DataFrame], folder: Path) -> list[Path]:
     """fan_charts.png, target_probabilities.png, peak_years.png, sensitivity.png and
     sensitivity_over_time.png (figures without data are left out)."""
     from ..analysis.metrics import index_units, metric_label, peak_year_shares
@@ -120,6 +74,7 @@ def write_figures(result: SweepResult, sensitivity: pd.DataFrame, folder: Path) 
     from ..plots.style import DPI, style_context, unit_label
 
     plan = result.plan
+    sensitivity = tables["sensitivity"]
     cat = registry.variables()
     years = plan.report_years
     fans = {cat[name].variable: (years, {q: result.quantiles[i, v] for i, q in enumerate(QUANTILES)})
@@ -140,7 +95,7 @@ def write_figures(result: SweepResult, sensitivity: pd.DataFrame, folder: Path) 
     with style_context():  # figures take the style when they are built, not when saved
         built = {
             "fan_charts.png": figs.fan_figure(fans, targets, hist, prefix),
-            "target_probabilities.png": figs.probability_figure(targets_table(result), prefix)
+            "target_probabilities.png": figs.probability_figure(tables["targets"], prefix)
             if targets else None,
             "peak_years.png": figs.peak_year_figure(peak_year_shares(result.metrics), targets, prefix),
             "sensitivity.png": figs.sensitivity_figure(

@@ -10,7 +10,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..errors import UsageError
-from ..outputs.folders import metadata, summary
+from ..outputs.folders import metadata
 from ..pipeline import run
 
 SCENARIO_SUFFIXES = (".yaml", ".yml")
@@ -51,7 +51,7 @@ def _read_json(path: Path) -> dict:
 
 def source_from_run(run, command: list[str] | None = None, path: Path | None = None) -> Source:
     """A Source from an in-memory :class:`ctsim.pipeline.Run`."""
-    s = summary(run)
+    s = run.summary
     return Source(
         name=run.resolved.name,
         kind="run",

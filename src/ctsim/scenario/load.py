@@ -270,5 +270,48 @@ def scenario_from_dict(data: dict, name: str = "scenario") -> LoadedScenario:
     return LoadedScenario(model, None, origin, data)
 
 
+OVERRIDES = Path("<overrides>")  # the "file" named by errors in parameter overrides
+
+
+def _plain(value: Any) -> Any:
+    """numpy scalars -> Python numbers (the schema is strict); paths key by key."""
+    if isinstance(value, dict):
+        return {_plain(k): _plain(v) for k, v in value.items()}
+    item = getattr(value, "item", None)
+    return item() if callable(item) and getattr(value, "shape", None) == () else value
+
+
+def with_overrides(loaded: LoadedScenario, overrides: dict[str, Any]) -> LoadedScenario:
+    """``loaded`` with registry parameters set by ``overrides`` ({"policy.carbon_price": 100} or
+    {"power.solar_capex": {2030: 2500}}), validated exactly like a scenario file.
+
+    The overrides are one more child layer of the scenario: checked on their own (unknown names with
+    a did-you-mean hint, types, bounds), merged into the scenario's raw data as ``extends`` would
+    merge a child file (a path given replaces the scenario's path whole), and the merged scenario
+    re-validated through the schema and the semantic checks (path years within the horizon, ...).
+    Errors name the file ``<overrides>`` and the key path ``section.key[.year]``.
+    """
+    if not isinstance(overrides, dict):
+        raise ScenarioError(OVERRIDES, "", "expected a mapping of parameter names to values "
+                            f"(got {type(overrides).__name__})")
+    params = registry.parameters()
+    child: dict[str, dict] = {}
+    for name, value in overrides.items():
+        if name not in params:
+            hint = registry.did_you_mean(name, list(params))
+            raise ScenarioError(OVERRIDES, str(name), f"unknown parameter '{name}'{hint}")
+        section, key = name.split(".", 1)
+        child.setdefault(section, {})[key] = _plain(value)
+    own = _validate(child, OVERRIDES)
+    check_values(own, OVERRIDES)
+    raw = _merge(loaded.raw, child)
+    model = _validate(raw, OVERRIDES)
+    if model.name is None:
+        model = model.model_copy(update={"name": loaded.name})
+    check_semantics(model, loaded.path or OVERRIDES, {name: OVERRIDES for name in overrides})
+    origin = {**loaded.origin, **{name: "override" for name in overrides}}
+    return LoadedScenario(model, loaded.path, origin, raw)
+
+
 def json_schema() -> dict:
     return scenario_model().model_json_schema()

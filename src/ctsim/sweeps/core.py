@@ -26,10 +26,12 @@ import numpy as np
 
 from .. import __version__, registry
 from ..analysis.metrics import metrics
+from ..analysis.sensitivity import analyze
 from ..analysis.targets import evaluate, wilson_interval
 from ..errors import UsageError
 from ..inputs.build import simulated_years
-from ..inputs.design import Column, Design, make_design, overrides
+from ..inputs.design import MORRIS_LEVELS, Column, Design, make_design, overrides
+from ..inputs.randomness import rng
 from ..pipeline import run_resolved
 from ..resolve import ResolvedScenario
 from ..results import Results
@@ -41,6 +43,13 @@ from ..scenario.uncertain import (
     sweep_memory,
 )
 from .streaming import PILOT, Accumulator, Grid, exact_quantiles
+from .tables import (
+    design_table,
+    metrics_table,
+    quantiles_table,
+    sensitivity_table,
+    targets_table,
+)
 
 QUANTILES = (0.05, 0.25, 0.5, 0.75, 0.95)
 DEFAULT_CHUNK_SIZE = 5000  # samples per engine call: near the engine's best throughput per sample
@@ -197,6 +206,12 @@ def plan_sweep(resolved: ResolvedScenario, samples: int | None = None, method: s
 
 @dataclass
 class SweepResult:
+    """A finished sweep: its plan (design, seed, chunks), per-sample metrics and verdicts, national
+    CO2 by year, quantile trajectories, and (computed on first use) sensitivity indices.
+
+    :meth:`tables` gives every table a sweep folder holds; :meth:`probabilities` the target
+    probabilities with their Wilson 95 % intervals and check verdicts."""
+
     plan: SweepPlan
     metrics: dict[str, np.ndarray]  # name -> [S]
     met: np.ndarray  # [S, T]
@@ -205,6 +220,21 @@ class SweepResult:
     quantiles: np.ndarray  # [Q, V, Yr]
     outside_grid: int = 0
     info: dict = field(default_factory=dict)
+    _sensitivity: list[dict] | None = field(default=None, repr=False)
+
+    @property
+    def name(self) -> str:
+        """The scenario's name."""
+        return self.plan.context.resolved.name
+
+    @property
+    def design(self) -> Design:
+        """The design [S, P]: sampled values (``values``) and unit-hypercube points (``unit``)."""
+        return self.plan.design
+
+    @property
+    def n_samples(self) -> int:
+        return self.plan.n_samples
 
     @property
     def targets(self) -> list:
@@ -217,6 +247,41 @@ class SweepResult:
     def probabilities(self) -> list[dict]:
         """Per target: samples, samples meeting it, probability, Wilson 95 % interval, check."""
         return probability_rows(self.targets, self.met, self.plan.context.resolved.checks)
+
+    def checks(self) -> list[dict]:
+        """The rows of :meth:`probabilities` that have a check (a minimum probability)."""
+        return [r for r in self.probabilities() if r["threshold"] is not None]
+
+    @property
+    def sensitivity(self) -> list[dict]:
+        """Sensitivity index rows (output, year, parameter, index, value, conf), computed once:
+        for every metric and for national CO2 in every reporting year."""
+        if self._sensitivity is None:
+            self._sensitivity = sensitivity_rows(self)
+        return self._sensitivity
+
+    def tables(self) -> dict:
+        """{design, metrics, quantiles, targets, sensitivity}: the DataFrames of design.csv,
+        metrics.csv, quantiles.csv, targets.csv and sensitivity.csv."""
+        plan, d = self.plan, self.plan.design
+        return {
+            "design": design_table(d.labels, d.values),
+            "metrics": metrics_table(self.metrics, self.targets, self.met, self.margin),
+            "quantiles": quantiles_table(self.name, plan.context.variables, plan.report_years,
+                                         QUANTILES, self.quantiles),
+            "targets": targets_table(self.probabilities()),
+            "sensitivity": sensitivity_table(self.sensitivity),
+        }
+
+
+def sensitivity_rows(result: SweepResult) -> list[dict]:
+    """Sensitivity indices of a sweep's metrics and of national CO2 by year (the analyser follows
+    the design's method; its bootstrap seed derives from the design seed)."""
+    plan, d = result.plan, result.plan.design
+    seed = int(rng(d.seed, "sensitivity").integers(1, 2**31))
+    return analyze(d.method, d.problem(), d.unit, result.metrics,
+                   ("Emissions|CO2", plan.report_years, result.series), seed=seed,
+                   levels=MORRIS_LEVELS)
 
 
 def probability_rows(targets: list, met: np.ndarray, checks: dict[str, float]) -> list[dict]:
@@ -412,8 +477,3 @@ def run_sweep(plan: SweepPlan, executor: Executor | None = None,
             progress(collector.samples_done, plan.n_samples)
     return collector.result()
 
-
-def sweep(resolved: ResolvedScenario, samples: int | None = None, method: str | None = None,
-          seed: int | None = None, chunk_size: int | None = None) -> SweepResult:
-    """Plan and run a sweep in this process (the Python API; the CLI adds Dask, resume, outputs)."""
-    return run_sweep(plan_sweep(resolved, samples, method, seed, chunk_size))

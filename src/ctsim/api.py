@@ -1,0 +1,235 @@
+"""The public API's composite calls: sweep (executors, resume store, output folder), check, compare and
+the registry catalogues. ``import ctsim`` exposes them lazily (ctsim/__init__.py lists the API); each
+CLI command is a thin call of one of them, so anything ``ctsim sweep`` computes, ``ctsim.sweep()``
+computes too.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+import numpy as np
+
+from .analysis.compare import Wedges, metric_differences, policy_wedges
+from .errors import ScenarioError, UsageError
+from .outputs.sweep import write_sweep
+from .pipeline import Run, load, run
+from .resolve import resolve
+from .scenario import LoadedScenario
+from .sweeps.core import ChunkStore, Executor, SweepResult, plan_sweep, probability_rows, run_sweep
+
+Scenario = str | Path | LoadedScenario
+Progress = Callable[[int, int], None]
+
+
+# --- executors and the resume store --------------------------------------------------------------
+
+
+def executor_for(processes: int | None = None, workers: int | None = None,
+                 scheduler: str | None = None) -> Executor | None:
+    """The executor of chunks: in this process (all None), ``processes`` local processes, a local
+    Dask cluster of ``workers`` processes, or the Dask cluster at ``scheduler`` (needs the
+    ``distributed`` extra)."""
+    if processes is not None:
+        if workers is not None or scheduler is not None:
+            raise UsageError("give only one of --processes, --workers and --scheduler")
+        if processes < 1:
+            raise UsageError(f"--processes must be at least 1 (got {processes})")
+        from .sweeps.core import process_executor
+
+        return process_executor(processes)
+    if workers is None and scheduler is None:
+        return None
+    from .sweeps.distributed import dask_executor
+
+    return dask_executor(workers, scheduler)
+
+
+def store_folder(out: str | Path) -> Path:
+    """Where a sweep writing to ``out`` keeps its finished chunks until the folder is written."""
+    out = Path(out)
+    return out.parent / f".{out.name}.chunks"
+
+
+def kept_chunks(out: str | Path) -> Path | None:
+    """The store folder of an unfinished sweep to ``out`` when it holds finished chunks (rerun with
+    ``resume=True`` to continue), else None."""
+    folder = store_folder(out)
+    return folder if any(folder.glob("chunk-*.npz")) else None
+
+
+def _check_out(out: Path | None, force: bool) -> None:
+    if out is not None and out.exists() and not force:
+        raise UsageError(f"{out}: output folder exists; use --force to replace it")
+
+
+# --- sweep and check -----------------------------------------------------------------------------
+
+
+def sweep(scenario: Scenario, samples: int | None = None, seed: int | None = None,
+          method: str | None = None, chunk_size: int | None = None,
+          processes: int | None = None, *, workers: int | None = None,
+          scheduler: str | None = None, executor: Executor | None = None,
+          overrides: dict[str, Any] | None = None, out: str | Path | None = None,
+          force: bool = False, figures: bool = True, store: str | Path | Literal[False] | None = None,
+          resume: bool = False, progress: Progress | None = None,
+          command: list[str] | None = None) -> SweepResult:
+    """Sweep a scenario's uncertain parameters: the design, per-sample metrics and verdicts, target
+    probabilities (Wilson intervals), quantile trajectories and sensitivity indices.
+
+    ``samples``, ``seed`` and ``method`` (lhs, sobol, random, morris) default to the scenario's
+    ``sweep:`` block (a scenario with stochastic shocks but nothing uncertain is swept too: each
+    sample draws its own shocks); ``chunk_size`` is the samples per engine call. Chunks run in this process,
+    on ``processes`` local processes, on a local Dask cluster of ``workers`` processes, on the
+    cluster at ``scheduler``, or on a given ``executor``. ``overrides`` set parameters as in
+    :func:`ctsim.run`.
+
+    With ``out`` the sweep folder (design.csv, metrics.csv, quantiles.csv, targets.csv,
+    sensitivity.csv, metadata.json, figures/) is written there, atomically (``force`` replaces
+    it), and finished chunks are kept beside it until then, so ``resume=True`` continues an
+    interrupted sweep. ``store`` names another folder for the chunks (False: none). ``progress``
+    is called with (samples done, total) after every chunk.
+    """
+    loaded = load(scenario, overrides)
+    if not loaded.model.uncertain and not any(s.kind == "stochastic" for s in loaded.model.shocks):
+        raise UsageError(f"{loaded.path or loaded.name}: nothing to sweep: add an uncertain: block "
+                         "or a stochastic shock (see docs/sweeps.md)")
+    out = Path(out) if out is not None else None
+    _check_out(out, force)
+    if store is None:
+        store = store_folder(out) if out is not None else None
+    if resume and not store:
+        raise UsageError("resume needs a store of finished chunks: give out= or store=")
+    run_on = executor if executor is not None else executor_for(processes, workers, scheduler)
+    plan = plan_sweep(resolve(loaded), samples, method, seed, chunk_size)
+    chunks = ChunkStore(store, plan.fingerprint()) if store else None
+    try:
+        result = run_sweep(plan, run_on, progress, chunks, resume)
+    except BaseException:
+        if chunks is not None and not any(chunks.folder.glob("chunk-*.npz")):
+            chunks.remove()  # nothing finished: nothing to resume from
+        raise
+    if out is not None:
+        write_sweep(result, out, force=force, figures=figures, command=command)
+    if chunks is not None:
+        chunks.remove()
+    return result
+
+
+@dataclass
+class CheckResult:
+    """The verdicts of a scenario's ``checks:`` (target id -> minimum probability): one row per
+    target (probability, Wilson 95 % interval, threshold, verdict), over a sweep or, when nothing
+    is uncertain, one run."""
+
+    scenario: str
+    n_samples: int
+    rows: list[dict]  # every target; those with a check have a threshold and a verdict
+    sweep: SweepResult | None = None  # None for a single run
+    run: Run | None = field(default=None, repr=False)
+
+    @property
+    def checks(self) -> list[dict]:
+        """The rows that have a check."""
+        return [r for r in self.rows if r["threshold"] is not None]
+
+    @property
+    def failed(self) -> list[str]:
+        """Ids of the targets whose check failed."""
+        return [r["id"] for r in self.rows if r["verdict"] == "fail"]
+
+    @property
+    def passed(self) -> bool:
+        return not self.failed
+
+
+def single_run_rows(result: Run) -> list[dict]:
+    """Check rows from one run (nothing uncertain): probability 1 or 0, n = 1."""
+    met = np.array([[bool(v.met[0]) for v in result.verdicts]], dtype=bool).reshape(1, -1)
+    return probability_rows(result.resolved.targets, met, result.resolved.checks)
+
+
+def check(scenario: Scenario, samples: int | None = None, seed: int | None = None,
+          method: str | None = None, chunk_size: int | None = None,
+          processes: int | None = None, *, workers: int | None = None,
+          scheduler: str | None = None, executor: Executor | None = None,
+          overrides: dict[str, Any] | None = None, out: str | Path | None = None,
+          force: bool = False, progress: Progress | None = None,
+          command: list[str] | None = None) -> CheckResult:
+    """Evaluate a scenario's checks over a sweep (options as :func:`sweep`; ``out`` also writes
+    the sweep folder), or over one run when nothing is uncertain."""
+    loaded = load(scenario, overrides)
+    if not loaded.model.checks:
+        raise ScenarioError(loaded.path, "checks", "nothing to check: add a checks: block "
+                            "(target id: minimum probability)")
+    out = Path(out) if out is not None else None
+    _check_out(out, force)
+    if loaded.model.uncertain:
+        result = sweep(loaded, samples, seed, method, chunk_size, processes, workers=workers,
+                       scheduler=scheduler, executor=executor, out=out, force=force,
+                       store=False, progress=progress, command=command)
+        return CheckResult(result.name, result.n_samples, result.probabilities(), sweep=result)
+    single = run(loaded)
+    return CheckResult(single.resolved.name, 1, single_run_rows(single), run=single)
+
+
+# --- compare -------------------------------------------------------------------------------------
+
+
+@dataclass
+class Comparison:
+    """Scenarios side by side, the first the reference: their runs, the key-metric differences
+    (one row per metric; a value column per scenario and ``<name> - <reference>`` columns) and,
+    per other scenario, the policy wedges that split its CO2 gap to the reference by parameter."""
+
+    runs: list[Run]
+    differences: Any  # pandas.DataFrame
+    wedges: dict[str, Wedges]  # policy name -> wedges relative to the reference
+
+    @property
+    def names(self) -> list[str]:
+        return [r.resolved.name for r in self.runs]
+
+
+def compare(reference: Scenario | Run, policy: Scenario | Run, *others: Scenario | Run) -> Comparison:
+    """Compare ``policy`` (and ``others``) with ``reference``, as ``ctsim compare`` does: metric
+    differences of their single runs and Shapley policy wedges of national CO2."""
+    runs = [s if isinstance(s, Run) else run(s) for s in (reference, policy, *others)]
+    names = [r.resolved.name for r in runs]
+    if len(set(names)) != len(names):
+        raise UsageError(f"compare: scenario names must differ (got {', '.join(names)})")
+    differences = metric_differences({r.resolved.name: r.summary["metrics"] for r in runs})
+    wedges = {}
+    for r in runs[1:]:
+        try:
+            wedges[r.resolved.name] = policy_wedges(runs[0].resolved, r.resolved)
+        except ValueError as exc:  # horizons differ
+            raise UsageError(f"compare: no wedges for {r.resolved.name}: {exc}") from None
+    return Comparison(runs, differences, wedges)
+
+
+# --- the registry catalogues ---------------------------------------------------------------------
+
+
+def parameters():
+    """The parameter registry as a DataFrame: name, value (a number or a {year: value} path),
+    unit, lower, upper, kind, description, source; one row per parameter a scenario can set."""
+    import pandas as pd
+
+    from . import registry
+
+    return pd.DataFrame([vars(p) for p in registry.parameters().values()],
+                        columns=list(registry.PARAMETER_COLUMNS))
+
+
+def variables():
+    """The output catalogue as a DataFrame: name (internal), variable (IAMC), unit, description."""
+    import pandas as pd
+
+    from . import registry
+
+    return pd.DataFrame([vars(v) for v in registry.variables().values()],
+                        columns=list(registry.VARIABLE_COLUMNS))

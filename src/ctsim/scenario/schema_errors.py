@@ -184,6 +184,11 @@ def first_error(exc: ValidationError, model: type[BaseModel]) -> tuple[str, str]
         msg = f"expected one of {', '.join(choices)} (got {_shown(given)}){hint}"
     elif typ == "string_pattern_mismatch" and key == "name":
         msg = "expected a plain name (letters, digits, '_', '-', '.', '+'; no '/')"
+    elif typ == "string_pattern_mismatch" and key.endswith(".id"):
+        msg = "expected an identifier (letters, digits, '_', '-', '.', '+'; no spaces)"
+    elif typ == "string_too_long":
+        msg = (f"expected at most {err['ctx']['max_length']:,} characters "
+               f"(got {len(given):,} characters)")
     elif typ == "string_too_short":
         msg = "expected non-empty text"
     if "(got" not in msg:

@@ -176,6 +176,23 @@ def _check_tree(root: yaml.Node, loader: yaml.SafeLoader) -> tuple[str, str] | N
     return None
 
 
+def _lone_surrogate(value, path: tuple) -> tuple | None:
+    """Key path of the first text (key or value) holding a lone UTF-16 surrogate, which a ``"\\ud800"``
+    escape produces and no UTF-8 file, table or report can hold; None if there is none. The
+    document is already bounded in depth and size."""
+    if isinstance(value, str):
+        return path if any("\ud800" <= c <= "\udfff" for c in value) else None
+    items = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(
+        value, list) else ()
+    for key, child in items:
+        if isinstance(key, str) and _lone_surrogate(key, ()) is not None:
+            return (*path, "(a key)")
+        found = _lone_surrogate(child, (*path, key))
+        if found is not None:
+            return found
+    return None
+
+
 def _flow_depth_line(text: str, limit: int) -> int | None:
     """Line where unquoted flow brackets (``[``, ``{``) first nest deeper than ``limit``, or None.
 
@@ -306,6 +323,10 @@ def load_yaml(path: str | Path) -> dict:
         raise ScenarioError(path, "", f"invalid value: {str(exc)[:80]}") from None
     if data is None:
         raise ScenarioError(path, "", "file is empty, expected a mapping of scenario keys")
+    bad = _lone_surrogate(data, ())
+    if bad is not None:
+        raise ScenarioError(path, ".".join(map(str, bad)), "text with a lone surrogate escape "
+                                                         "(\\ud800-\\udfff), which is not a character")
     if not isinstance(data, dict):
         raise ScenarioError(
             path, "", f"top level must be a mapping of scenario keys (got {type(data).__name__})"

@@ -5,13 +5,30 @@ Exit codes (see docs/errors.md): 0 ok, 1 a target or check failed, 2 bad input, 
 
 from __future__ import annotations
 
+import unicodedata
 from pathlib import Path
 
 
+def printable(text: str) -> str:
+    """``text`` safe to print as one line on a terminal: control and format characters (line
+    breaks, ANSI escapes, bidirectional overrides) and lone surrogates are shown escaped
+    (``\\n``, ``\\x1b``, ``\\u202e``), so no message a file can influence spans two lines or
+    drives the terminal."""
+    out = []
+    for c in text:
+        printable_char = c.isprintable() and unicodedata.category(c) not in ("Cs", "Co")
+        out.append(c if printable_char or c == " " else
+                   c.encode("unicode_escape", "backslashreplace").decode("ascii"))
+    return "".join(out)
+
+
 class CtsimError(Exception):
-    """Base class for every error ctsim raises on purpose."""
+    """Base class for every error ctsim raises on purpose. Its text is always printable, one line."""
 
     exit_code = 2
+
+    def __str__(self) -> str:
+        return printable(super().__str__())
 
 
 class ScenarioError(CtsimError):
@@ -30,8 +47,8 @@ class ScenarioError(CtsimError):
 
     def __str__(self) -> str:
         if self.key_path:
-            return f"{self.file}: {self.key_path}: {self.message}"
-        return f"{self.file}: {self.message}"
+            return printable(f"{self.file}: {self.key_path}: {self.message}")
+        return printable(f"{self.file}: {self.message}")
 
 
 class DataError(CtsimError):

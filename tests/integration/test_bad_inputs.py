@@ -14,6 +14,8 @@ import numpy as np
 import pytest
 from clitools import ctsim_command, run_subprocess, snapshot
 
+from ctsim.scenario import yamlio
+
 BAD = Path(__file__).resolve().parents[1] / "data" / "bad"
 HEADER = {"# expect-file:": "file", "# expect-key:": "key", "# expect:": "expect"}
 
@@ -147,15 +149,15 @@ def test_unreadable_extends_file_is_named_at_the_extends_key(tmp_path, ctsim_mai
     parent.write_text("seed: 1\n")
     child = tmp_path / "child.yaml"
     child.write_text("extends: base.yaml\n")
-    if os.geteuid() == 0:
-        real = Path.read_bytes
+    if os.geteuid() == 0:  # root reads anything: deny at the one place scenario files are opened
+        real = yamlio._open
 
-        def deny(self):
-            if self.name == "base.yaml":
-                raise PermissionError(13, "Permission denied", str(self))
-            return real(self)
+        def deny(path):
+            if Path(path).name == "base.yaml":
+                raise PermissionError(13, "Permission denied", str(path))
+            return real(path)
 
-        monkeypatch.setattr(Path, "read_bytes", deny)
+        monkeypatch.setattr(yamlio, "_open", deny)
     else:
         parent.chmod(0)
     result = ctsim_main("validate", child)
@@ -167,9 +169,9 @@ def test_unreadable_extends_file_is_named_at_the_extends_key(tmp_path, ctsim_mai
 def test_unreadable_scenario_file(tmp_path, ctsim_main, monkeypatch):
     path = tmp_path / "s.yaml"
     path.write_text("seed: 1\n")
-    real = Path.read_bytes
-    monkeypatch.setattr(Path, "read_bytes", lambda self: (_ for _ in ()).throw(
-        PermissionError(13, "Permission denied")) if self == path else real(self))
+    real = yamlio._open
+    monkeypatch.setattr(yamlio, "_open", lambda p: (_ for _ in ()).throw(
+        PermissionError(13, "Permission denied")) if Path(p) == path else real(p))
     result = ctsim_main("run", path)
     assert result.code == 2
     assert result.err_lines == [f"error: {path}: file is not readable (permission denied)"]

@@ -23,7 +23,11 @@ FUZZ = settings(derandomize=True, max_examples=100, deadline=None, database=None
 
 ODD_VALUES = [None, "", "text", "2030", True, False, [], {}, [1, 2], {"a": 1}, {2030: "x"},
               0, -1, 1, 2.5, -1e9, 1e300, math.nan, math.inf, -math.inf, 10**30, 2019, 2101,
-              {2030: 0.5, 2020: 0.1}, {1999: 1.0}, {2200: 1.0}, "2020-01-01", [None], {None: 1}]
+              {2030: 0.5, 2020: 0.1}, {1999: 1.0}, {2200: 1.0}, "2020-01-01", [None], {None: 1},
+              # hostile classes (issue 13): huge integers, control characters, lone surrogates,
+              # markup, identifiers far past any bound, paths that are not scenario files
+              10**400, "\ud800", "a\nb", "\x1b[31m", "a$\\undefinedcommand{x}$b", "x" * 5000,
+              "/dev/zero", "a\0b.yaml", "0x10", "1:20", "yes"]
 
 
 def _paths(node, prefix=()):
@@ -154,12 +158,15 @@ def test_mutated_text_loads_or_raises_scenario_error(library, data):
         else:
             raw[i:i] = data.draw(st.sampled_from(
                 [b":", b"-", b"[", b"{", b"}", b"]", b"\t", b"\n", b"  ", b"&a ", b"*a", b"!!",
-                 b"'", b'"', b"#", b"\xff", b"\x00", b"2099", b"-1", b".nan", b"? "]))
+                 b"'", b'"', b"#", b"\xff", b"\x00", b"2099", b"-1", b".nan", b"? ",
+                 # hostile classes (issue 13): YAML 1.1 forms, escapes, separators, huge numbers
+                 b"0x1F", b"1:20", b"yes", b"1e-9", b'"\\ud800"', b'"\\e[31m"', b"\xc2\x85",
+                 b"\xe2\x80\xa8", b"9" * 500, b"extends: /dev/zero\n", b"$\\frac{"]))
     path = folder / "mutant_text.yaml"
     path.write_bytes(bytes(raw))
     try:
         load_scenario(path)
         event("text mutant: valid")
     except ScenarioError as exc:
-        assert "\n" not in str(exc)
+        assert str(exc).isprintable(), repr(str(exc))  # one line, no control characters
         event("text mutant: rejected")

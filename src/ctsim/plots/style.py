@@ -151,6 +151,8 @@ RC_PARAMS: dict[str, object] = {
     "lines.linewidth": 1.6,
     "hatch.color": "#FFFFFF",
     "hatch.linewidth": 0.8,
+    # user text (scenario descriptions, target ids) is drawn as written: '$' starts no mathtext
+    "text.parse_math": False,
 }
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import html
 import math
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -127,20 +128,24 @@ class Document:
         return "\n".join(out)
 
     def to_markdown(self) -> str:
-        out = [f"# {self.title}", ""]
+        """Markdown in which every text is literal: scenario descriptions, target and shock ids
+        cannot inject HTML, links, images or headings (see :func:`md_text`)."""
+        out = [f"# {md_text(self.title)}", ""]
         for kind, block in self.blocks:
             if kind == "heading":
                 level, text = block  # type: ignore[misc]
-                out += ["#" * level + " " + text, ""]
+                out += ["#" * level + " " + md_text(text), ""]
             elif kind in ("paragraph", "note"):
-                out += [str(block), ""]
+                out += [md_text(str(block)), ""]
             elif kind == "code":
-                out += ["```", str(block), "```", ""]
+                text = str(block)
+                fence = "`" * max(3, 1 + max((len(r) for r in re.findall(r"`+", text)), default=0))
+                out += [fence, text, fence, ""]
             elif kind == "table":
                 out += [_md_table(block), ""]  # type: ignore[arg-type]
             elif kind == "figure":
                 fig: Figure = block  # type: ignore[assignment]
-                out += [f"![{_md_escape(fig.alt)}]({fig.path})", "", f"*{fig.caption}*", ""]
+                out += [f"![{md_text(fig.alt)}]({fig.path})", "", f"*{md_text(fig.caption)}*", ""]
         return "\n".join(out)
 
     def write(self, folder: Path, stem: str) -> tuple[Path, Path]:
@@ -166,16 +171,25 @@ def _html_table(table: Table) -> str:
     return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
 
 
-def _md_escape(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#!|~])")
+_MD_LINE_START = re.compile(r"^(\s*)([-+>=])|^(\s*\d+)([.)])")
+
+
+def md_text(text: str) -> str:
+    """``text`` as literal Markdown on one line: ``<``, ``>`` and ``&`` as HTML entities (no raw
+    HTML such as ``<script>`` or ``<img onerror>``), the characters that start emphasis, code,
+    links, images, headings and tables backslash-escaped, and a leading list or quote marker too."""
+    one_line = " ".join(str(text).split())
+    escaped = _MD_SPECIAL.sub(r"\\\1", html.escape(one_line, quote=False))
+    return _MD_LINE_START.sub(lambda m: f"{m[1] or m[3] or ''}\\{m[2] or m[4]}", escaped)
 
 
 def _md_table(table: Table) -> str:
-    lines = ["| " + " | ".join(_md_escape(h) for h in table.headers) + " |"]
+    lines = ["| " + " | ".join(md_text(h) for h in table.headers) + " |"]
     lines.append("| " + " | ".join("---:" if j in table.numeric else "---"
                                    for j in range(len(table.headers))) + " |")
     for row in table.rows:
-        lines.append("| " + " | ".join(_md_escape(c) for c in row) + " |")
+        lines.append("| " + " | ".join(md_text(c) for c in row) + " |")
     return "\n".join(lines)
 
 

@@ -20,9 +20,9 @@ from ..errors import ScenarioError
 from .schema_errors import first_error as _first_error
 from .shocks import Shock, check_shock, shock_years
 from .targets import Target
-from .types import NAME_PATTERN, STRICT, Number, TimePath, Years
+from .types import MAX_TEXT, NAME_PATTERN, STRICT, Number, TimePath, Years
 from .uncertain import check_checks, check_sweep, check_uncertain, scenario_fields
-from .yamlio import FileReadError, load_yaml, read_bytes
+from .yamlio import SCENARIO_SUFFIXES, FileReadError, load_yaml, read_bytes
 
 
 def _section_model(section: str, params: list[registry.Parameter]) -> type[BaseModel]:
@@ -42,7 +42,8 @@ def scenario_model() -> type[BaseModel]:
         "name": (str | None, Field(None, min_length=1, max_length=100, pattern=NAME_PATTERN,
                                    description="Scenario name, also the output folder out/<name>/ "
                                                "(default: the file's stem)")),
-        "description": (str, Field("", description="What the scenario asks and its sources")),
+        "description": (str, Field("", max_length=MAX_TEXT,
+                                   description="What the scenario asks and its sources")),
         "extends": (
             str | list[str] | None,
             Field(None, description="Scenario file(s) to inherit, relative to this file"),
@@ -92,18 +93,33 @@ def _validate(data: dict, path: Path) -> BaseModel:
         raise ScenarioError(path, key, msg) from None
 
 
-def _load_chain(path: Path, stack: tuple[Path, ...] = (), shown: tuple[Path, ...] = ()
-                ) -> tuple[dict, dict[str, str], dict[str, Path]]:
+MAX_CHAIN_FILES = 50  # distinct files in one inheritance chain; a real library uses 2-3
+
+
+def _load_chain(path: Path, stack: tuple[Path, ...] = (), shown: tuple[Path, ...] = (),
+                cache: dict | None = None) -> tuple[dict, dict[str, str], dict[str, Path]]:
     """Raw merged data of ``path`` and its ancestors, the provenance of each parameter
     (``scenario:<file>`` or ``inherited:<file>``) and the file that set it.
 
     ``stack`` holds the resolved files being inherited (to find cycles), ``shown`` the same files as
-    the user would write them (relative to the first file's folder), for error messages.
+    the user would write them (relative to the first file's folder), for error messages. ``cache``
+    holds every file of the chain loaded so far, so each is read and validated once however often it
+    is inherited (a diamond of ``extends`` costs one load per file, not one per path to it).
     """
-    real = path.resolve()
+    cache = {} if cache is None else cache
+    try:
+        real = path.resolve()
+    except (OSError, RuntimeError):  # a symlink loop (RuntimeError before Python 3.13)
+        raise ScenarioError(shown[-1] if shown else path, "extends" if shown else "",
+                            f"cannot read file (a loop of symbolic links): {path}") from None
     if real in stack:
         cycle = " -> ".join(p.name for p in (*stack, real))
         raise ScenarioError(shown[-1], "extends", f"inheritance cycle ({cycle})")
+    if real in cache:
+        return cache[real]
+    if len(cache.keys() | set(stack)) >= MAX_CHAIN_FILES:
+        raise ScenarioError(shown[-1], "extends", f"more than {MAX_CHAIN_FILES} files in the "
+                                                  "inheritance chain")
     data = load_yaml(path)
     own = _validate(data, path)  # each file must be valid on its own, so errors name the right file
     check_values(own, path)
@@ -116,12 +132,15 @@ def _load_chain(path: Path, stack: tuple[Path, ...] = (), shown: tuple[Path, ...
     for i, parent in enumerate(parents):
         key = "extends" if isinstance(data["extends"], str) else f"extends.{i}"
         ppath = Path(parent) if Path(parent).is_absolute() else path.parent / parent
+        if ppath.suffix.lower() not in SCENARIO_SUFFIXES:  # never read (or echo) another kind of file
+            raise ScenarioError(path, key, "expected a scenario file ending in .yaml or .yml "
+                                           f"(got {_quoted(parent)})")
         try:
             read_bytes(ppath)
         except FileReadError as exc:
             reason = exc.reason.removeprefix("file ")
-            raise ScenarioError(path, key, f"inherited file {reason}: {parent}") from None
-        pdata, porigin, pwhere = _load_chain(ppath, (*stack, real), (*shown, path))
+            raise ScenarioError(path, key, f"inherited file {reason}: {_quoted(parent)}") from None
+        pdata, porigin, pwhere = _load_chain(ppath, (*stack, real), (*shown, path), cache)
         merged = _merge(merged, pdata)
         origin.update({k: f"inherited:{v.split(':', 1)[-1]}" for k, v in porigin.items()})
         where.update(pwhere)
@@ -130,7 +149,13 @@ def _load_chain(path: Path, stack: tuple[Path, ...] = (), shown: tuple[Path, ...
         for k in (data.get(section) or {}):
             origin[f"{section}.{k}"] = f"scenario:{path.name}"
             where[f"{section}.{k}"] = path
-    return merged, origin, where
+    cache[real] = merged, origin, where
+    return cache[real]
+
+
+def _quoted(text: str) -> str:
+    """A file name from a scenario, shown in a message: at most 80 characters."""
+    return text if len(text) <= 80 else text[:77] + "..."
 
 
 class LoadedScenario:
@@ -251,6 +276,9 @@ def check_semantics(model: BaseModel, path: Path, where: dict[str, Path] | None 
 def load_scenario(path: str | Path) -> LoadedScenario:
     """Load, inherit and validate a scenario file. Raises ScenarioError on any problem."""
     path = Path(path)
+    if path.suffix.lower() not in SCENARIO_SUFFIXES and not path.is_dir():
+        # a scenario is a .yaml file: any other file is not read, so its content is never echoed
+        raise ScenarioError(path, "", "expected a scenario file ending in .yaml or .yml")
     raw, origin, where = _load_chain(path)
     model = _validate(raw, path)
     if model.name is None:

@@ -184,6 +184,14 @@ def first_error(exc: ValidationError, model: type[BaseModel]) -> tuple[str, str]
         msg = f"expected one of {', '.join(choices)} (got {_shown(given)}){hint}"
     elif typ == "string_pattern_mismatch" and key == "name":
         msg = "expected a plain name (letters, digits, '_', '-', '.', '+'; no '/')"
+    elif typ == "string_pattern_mismatch" and key.endswith(".id"):
+        msg = "expected an identifier (letters, digits, '_', '-', '.', '+'; no spaces)"
+    elif typ == "string_too_long":
+        msg = (f"expected at most {err['ctx']['max_length']:,} characters "
+               f"(got {len(given):,} characters)")
+    elif typ == "invalid_key":  # a number (or true/null) where a key name belongs
+        what = ("true/false" if isinstance(given, bool) else "null" if given is None else "a number")
+        msg = f"expected a key name (text), not {what}; quote it if it is meant as text"
     elif typ == "string_too_short":
         msg = "expected non-empty text"
     if "(got" not in msg:

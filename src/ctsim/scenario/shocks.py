@@ -20,7 +20,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field
 
-from .types import STRICT
+from .types import ID_PATTERN, MAX_ID, STRICT
 
 Fraction = Annotated[float, Field(ge=0.0, le=1.0)]
 USERS = ("steel", "industry", "other")  # electricity users that rationing can curtail
@@ -28,7 +28,8 @@ USERS = ("steel", "industry", "other")  # electricity users that rationing can c
 
 class _Shock(BaseModel):
     model_config = STRICT
-    id: str = Field("", description="Name used in reports")
+    id: str = Field("", max_length=MAX_ID, pattern=r"^$|" + ID_PATTERN,
+                    description="Name used in reports (letters, digits, _ . + -)")
     description: str = ""
 
 

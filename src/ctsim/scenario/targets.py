@@ -6,14 +6,16 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field
 
-from .types import STRICT, Number
+from .types import ID_PATTERN, MAX_ID, MAX_TEXT, STRICT, Number
 
 
 class _Target(BaseModel):
     model_config = STRICT
-    id: str = Field(min_length=1, description="Identifier used in reports and checks")
-    variable: str = Field(description="IAMC variable name, e.g. Emissions|CO2|Industry|Steel")
-    description: str = ""
+    id: str = Field(min_length=1, max_length=MAX_ID, pattern=ID_PATTERN,
+                    description="Identifier used in reports and checks (letters, digits, _ . + -)")
+    variable: str = Field(max_length=200,
+                          description="IAMC variable name, e.g. Emissions|CO2|Industry|Steel")
+    description: str = Field("", max_length=MAX_TEXT)
 
 
 class PeakBy(_Target):

@@ -63,6 +63,11 @@ TimePath = Annotated[
 
 STRICT = ConfigDict(extra="forbid", strict=True)
 NAME_PATTERN = r"^[A-Za-z0-9_][A-Za-z0-9_.+-]*$"  # a safe folder name: no '/', no leading '.'
+# Identifiers (target ids) appear in tables, column names, figure labels and messages: plain and
+# short, so no id can carry markup, a line break or a 100,000-character label into a figure.
+ID_PATTERN = NAME_PATTERN
+MAX_ID = 64
+MAX_TEXT = 10_000  # characters of a description (the library's longest is ~1,000)
 
 
 

@@ -11,6 +11,9 @@ key path when there is one, the line, and what was wrong.
 from __future__ import annotations
 
 import codecs
+import os
+import re
+import stat
 from pathlib import Path
 
 import yaml
@@ -21,6 +24,10 @@ MAX_ALIASES = 100  # billion-laughs guard: more aliases than any hand-written sc
 MAX_DEPTH = 20  # a scenario is at most ~5 levels deep; 20 leaves room without unbounded recursion
 MAX_NODES = 10_000  # values (keys count too) after expanding aliases; real scenarios have < 300
 MAX_BYTES = 2_000_000  # a scenario file is a few kB; 2 MB is far beyond any real one
+SCENARIO_SUFFIXES = (".yaml", ".yml")
+# Unicode line breaks other than \n and \r: YAML 1.1 (PyYAML) breaks lines at them, so a key after
+# one is hidden from anyone reading the file in an editor that does not
+HIDDEN_BREAKS = {"\x85": "U+0085", "\u2028": "U+2028", "\u2029": "U+2029"}
 
 _CORE = "tag:yaml.org,2002:"
 ALLOWED_TAGS = frozenset(
@@ -42,7 +49,18 @@ class _Refused(yaml.YAMLError):
 
 
 class _CountingLoader(yaml.SafeLoader):
-    """SafeLoader that counts aliases while composing (the composer itself is bounded)."""
+    """SafeLoader with YAML 1.2 core-schema scalars that counts aliases while composing (the
+    composer itself is bounded).
+
+    PyYAML implements YAML 1.1, whose implicit types surprise: ``1e-9`` is text (a float needs a
+    dot), ``1:20`` is the sexagesimal 80, ``0x10`` is 16, ``0o17``/``017`` octal, and ``yes``, ``no``,
+    ``on``, ``off`` are booleans (a ``no:`` key becomes False). The YAML 1.2 core schema, which
+    users mean, reads decimal integers and floats (``1e-9`` included), ``true``/``false`` and
+    ``null``; everything else is text, so a number written as ``0x10`` or ``1:20`` where a number is
+    expected gets a message instead of a silent conversion.
+    """
+
+    yaml_implicit_resolvers: dict = {}
 
     def __init__(self, stream):
         super().__init__(stream)
@@ -63,6 +81,46 @@ class _CountingLoader(yaml.SafeLoader):
                     "(refusing a possible alias bomb)"
                 )
         return super().compose_node(parent, index)
+
+
+_IMPLICIT = (
+    ("bool", r"^(?:true|True|TRUE|false|False|FALSE)$", "tTfF"),
+    ("int", r"^[-+]?[0-9]+$", "-+0123456789"),
+    ("float", r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?"
+              r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$", "-+0123456789."),
+    ("null", r"^(?:~|null|Null|NULL|)$", ["~", "n", "N", ""]),
+    ("merge", r"^(?:<<)$", "<"),
+)
+for _tag, _pattern, _first in _IMPLICIT:
+    _CountingLoader.add_implicit_resolver(_CORE + _tag, re.compile(_pattern), list(_first))
+
+
+def _construct_bool(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> bool:
+    return loader.construct_scalar(node).lower() == "true"
+
+
+def _construct_int(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> int:
+    """A decimal integer (YAML 1.2 core; no sexagesimal, hex or octal forms)."""
+    text = loader.construct_scalar(node)
+    digits = text.lstrip("+-")
+    if len(digits) > 100:  # far past any float; int() itself refuses past 4,300 digits
+        raise _Refused(f"line {node.start_mark.line + 1}: an integer of {len(digits)} digits, "
+                       "expected a number of at most 100 digits")
+    return int(text)
+
+
+def _construct_float(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> float:
+    text = loader.construct_scalar(node).lower()
+    if text.lstrip("+-") == ".inf":
+        return float("-inf") if text.startswith("-") else float("inf")
+    if text == ".nan":
+        return float("nan")
+    return float(text)
+
+
+_CountingLoader.add_constructor(_CORE + "bool", _construct_bool)
+_CountingLoader.add_constructor(_CORE + "int", _construct_int)
+_CountingLoader.add_constructor(_CORE + "float", _construct_float)
 
 
 def _tag_text(tag: str) -> str:
@@ -118,6 +176,23 @@ def _check_tree(root: yaml.Node, loader: yaml.SafeLoader) -> tuple[str, str] | N
     return None
 
 
+def _lone_surrogate(value, path: tuple) -> tuple | None:
+    """Key path of the first text (key or value) holding a lone UTF-16 surrogate, which a ``"\\ud800"``
+    escape produces and no UTF-8 file, table or report can hold; None if there is none. The
+    document is already bounded in depth and size."""
+    if isinstance(value, str):
+        return path if any("\ud800" <= c <= "\udfff" for c in value) else None
+    items = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(
+        value, list) else ()
+    for key, child in items:
+        if isinstance(key, str) and _lone_surrogate(key, ()) is not None:
+            return (*path, "(a key)")
+        found = _lone_surrogate(child, (*path, key))
+        if found is not None:
+            return found
+    return None
+
+
 def _flow_depth_line(text: str, limit: int) -> int | None:
     """Line where unquoted flow brackets (``[``, ``{``) first nest deeper than ``limit``, or None.
 
@@ -169,16 +244,32 @@ def _one_line(exc: yaml.YAMLError) -> str:
     return f"invalid YAML: {exc}"
 
 
+def _open(path: Path) -> int:
+    """A read-only file descriptor (non-blocking: a FIFO swapped in after the check cannot hang)."""
+    return os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+
+
 def read_bytes(path: Path) -> bytes:
-    """The file's bytes, or FileReadError saying why it cannot be read."""
+    """The file's bytes, or FileReadError saying why it cannot be read.
+
+    Only a regular file is read, and at most MAX_BYTES + 1 bytes of it: a device (``/dev/zero``,
+    ``/dev/urandom``) or a FIFO would otherwise be read without end or block forever.
+    """
     try:
-        if path.is_dir():
+        info = os.stat(path)  # follows symlinks; a symlink loop is an OSError (ELOOP)
+        if stat.S_ISDIR(info.st_mode):
             raise FileReadError(path, "is a folder, expected a scenario file (.yaml)")
-        return path.read_bytes()
+        if not stat.S_ISREG(info.st_mode):
+            raise FileReadError(path, "is not a regular file (a device, FIFO or socket), "
+                                      "expected a scenario file (.yaml)")
+        with os.fdopen(_open(path), "rb") as fh:
+            return fh.read(MAX_BYTES + 1)
     except FileNotFoundError:
         raise FileReadError(path, "file not found") from None
     except PermissionError:
         raise FileReadError(path, "file is not readable (permission denied)") from None
+    except ValueError:  # an embedded NUL character in the path
+        raise FileReadError(path, "file name contains a NUL character") from None
     except OSError as exc:
         raise FileReadError(path, f"cannot read file ({exc.strerror or exc})") from None
 
@@ -188,7 +279,8 @@ def load_yaml(path: str | Path) -> dict:
     path = Path(path)
     raw = read_bytes(path)
     if len(raw) > MAX_BYTES:
-        raise ScenarioError(path, "", f"file is {len(raw)} bytes, expected a scenario under 2 MB")
+        raise ScenarioError(path, "", f"file is more than {MAX_BYTES:,} bytes, expected a scenario "
+                                      "under 2 MB")
     if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE, codecs.BOM_UTF32_LE,
                        codecs.BOM_UTF32_BE)):
         raise ScenarioError(path, "", "UTF-16/32 text, expected UTF-8; save the file as UTF-8")
@@ -203,6 +295,11 @@ def load_yaml(path: str | Path) -> dict:
             f"not valid UTF-8 (byte {raw[exc.start]:#04x} at line {line}, offset {exc.start}); "
             "save the file as UTF-8",
         ) from None
+    for char, name in HIDDEN_BREAKS.items():
+        if char in text:
+            line = text[: text.index(char)].count("\n") + 1
+            raise ScenarioError(path, "", f"a Unicode line separator ({name}) at line {line}; "
+                                          "use a plain line break")
     deep = _flow_depth_line(text, MAX_DEPTH)
     if deep is not None:
         raise ScenarioError(path, "", f"nesting deeper than {MAX_DEPTH} levels (line {deep})")
@@ -222,8 +319,14 @@ def load_yaml(path: str | Path) -> dict:
         raise ScenarioError(path, "", _one_line(exc)) from None
     except RecursionError:
         raise ScenarioError(path, "", f"nesting deeper than {MAX_DEPTH} levels") from None
+    except ValueError as exc:  # a scalar the constructors refuse (an out-of-range date, ...)
+        raise ScenarioError(path, "", f"invalid value: {str(exc)[:80]}") from None
     if data is None:
         raise ScenarioError(path, "", "file is empty, expected a mapping of scenario keys")
+    bad = _lone_surrogate(data, ())
+    if bad is not None:
+        raise ScenarioError(path, ".".join(map(str, bad)), "text with a lone surrogate escape "
+                                                         "(\\ud800-\\udfff), which is not a character")
     if not isinstance(data, dict):
         raise ScenarioError(
             path, "", f"top level must be a mapping of scenario keys (got {type(data).__name__})"

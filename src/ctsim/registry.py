@@ -149,6 +149,7 @@ def parameters_markdown() -> str:
         "Generated from `src/ctsim/data/parameters.csv` by `make docs` (`ctsim params` prints the same).",
         "Every default the engine uses is here, with its unit, bounds and source. Rows whose source",
         "starts with ASSUMPTION could not be sourced and say why; DERIVED rows show their arithmetic.",
+        "Keys in square brackets, e.g. `[NDRC-2021-coal-power]`, resolve in [sources.md](sources.md).",
         "A scenario file overrides any of them as `section: {key: value}`; path parameters take a",
         "number or `{year: value}` (linear between years, flat outside).",
         "",

@@ -1,7 +1,7 @@
 """Unit conversions used by the engine (physical definitions, not model assumptions).
 
 - 1 tce (tonne of coal equivalent) = 29.3076 GJ: the Chinese standard coal equivalent (7,000 kcal/kg),
-  NBS; ../shared/reference/china-facts.md section 3.1 (29.31 GJ).
+  NBS (often rounded to 29.31 GJ).
 - 1 TWh = 3.6 PJ.
 - 1 GW running all year = 8.76 TWh (8,760 hours).
 """

@@ -36,7 +36,7 @@ HISTORY_LOOKBACK_YEARS = 10  # observed points shown this many years before the 
 
 #: China's updated NDC (submitted 28 Oct 2021): CO2 per unit of GDP down by over 65 % from 2005 by
 #: 2030 (https://lpr.adb.org/resource/peoples-republic-chinas-nationally-determined-contributions-
-#: updated-submission-2021; ../shared/reference/china-facts.md, section 1.1). Drawn on co2_intensity.png
+#: updated-submission-2021; docs/sources.md entry NDC-2021). Drawn on co2_intensity.png
 #: when the run brings no intensity target of its own (reference_targets=False turns it off).
 NDC_INTENSITY_TARGET = {
     "id": "NDC 2021",

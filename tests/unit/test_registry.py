@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import pytest
 
 from ctsim import registry
+from ctsim.engine import inputs as engine_inputs
 from ctsim.engine import simulate
 from ctsim.engine.units import MTCE_PER_TWH
 from ctsim.history import history
@@ -31,11 +34,14 @@ def test_default_within_bounds(p):
         assert p.lower <= v <= p.upper, f"{p.name}: {v} outside [{p.lower}, {p.upper}]"
 
 
-def test_every_registered_parameter_is_read_by_the_engine():
-    inputs = build_inputs(resolve(scenario_from_dict({}, "t")))
-    simulate(inputs)
-    unused = set(registry.parameters()) - inputs.reads
-    assert not unused, f"registered but never read by the engine: {sorted(unused)}"
+def test_every_registered_parameter_is_one_bundle_field_and_back():
+    where = engine_inputs.registry_fields()
+    assert set(where) == set(registry.parameters()), (
+        f"registry only: {sorted(set(registry.parameters()) - set(where))}; "
+        f"bundle only: {sorted(set(where) - set(registry.parameters()))}")
+    assert len(set(where.values())) == len(where)  # one field per parameter
+    every = {(s, f.name) for s, cls in engine_inputs.BUNDLES.items() for f in dataclasses.fields(cls)}
+    assert every - set(where.values()) == {("shock", k) for k in engine_inputs.shock_fields()}
 
 
 def test_every_engine_output_is_in_the_variable_catalogue():

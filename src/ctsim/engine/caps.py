@@ -7,13 +7,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..inputs.build import Inputs
 from . import policy, steel
-
-
-def _path(inp: Inputs, name: str, t: int) -> np.ndarray:
-    return inp.get(name)[:, t]
-
+from .inputs import Inputs
 
 CAP_OUTPUTS = ("cap_binding_power", "cap_binding_steel", "cap_binding_national", "carbon_shadow_price",
                "cap_shortfall_mt", "demand_cap_cut_twh", "steel_cap_cut_mt")
@@ -23,10 +18,9 @@ CAPS_OFF = dict.fromkeys(CAP_OUTPUTS, 0.0)  # a year in which no cap binds
 def cap_levels(inp: Inputs) -> tuple[bool, dict[str, np.ndarray]]:
     """Cap paths [S or 1, Y] with absent caps as +inf, and whether any cap is present at all (a
     structural switch read once before the loop: without caps the cap code never runs)."""
-    P = inp.get
-    caps = {k: policy.cap_level(P(f"caps.{k}_co2_mt"), policy.NO_CAP_MT) for k in ("national", "power", "steel")}
-    caps["kg_per_usd"] = policy.cap_level(P("caps.co2_intensity_kg_per_usd"), policy.NO_CAP_KG_PER_USD)
-    caps["reduction"] = policy.cap_level(P("caps.co2_intensity_reduction_2005"), policy.NO_CAP_REDUCTION,
+    caps = {k: policy.cap_level(getattr(inp.caps, f"{k}_co2_mt"), policy.NO_CAP_MT) for k in ("national", "power", "steel")}
+    caps["kg_per_usd"] = policy.cap_level(inp.caps.co2_intensity_kg_per_usd, policy.NO_CAP_KG_PER_USD)
+    caps["reduction"] = policy.cap_level(inp.caps.co2_intensity_reduction_2005, policy.NO_CAP_REDUCTION,
                                          upper=False)
     return bool(any(np.isfinite(c).any() for c in caps.values())), caps
 
@@ -36,11 +30,10 @@ def steel_cap(inp: Inputs, t: int, production: np.ndarray, output: np.ndarray, s
     """Abate direct steel CO2 above the steel cap (docs/model.md, "Caps"): more EAF within scrap,
     then H2-DRI within capacity, then lower output, each displacing unabated BF-BOF tonnes within
     the step-by-step limits. Returns (cap outputs, production [S, 4], output, shares)."""
-    P = inp.get
-    i_bf = _path(inp, "steel.bf_coal_tce_per_t", t) * ef_coal
-    i_eaf, i_h2 = P("steel.eaf_direct_t_co2_per_t"), P("steel.h2dri_direct_t_co2_per_t")
-    co2 = steel.direct_co2(production, _path(inp, "steel.bf_coal_tce_per_t", t), ef_coal,
-                           P("steel.ccus_capture_rate"), i_eaf, i_h2)[1]
+    i_bf = inp.steel.bf_coal_tce_per_t[..., t] * ef_coal
+    i_eaf, i_h2 = inp.steel.eaf_direct_t_co2_per_t, inp.steel.h2dri_direct_t_co2_per_t
+    co2 = steel.direct_co2(production, inp.steel.bf_coal_tce_per_t[..., t], ef_coal,
+                           inp.steel.ccus_capture_rate, i_eaf, i_h2)[1]
     rooms = steel_rooms(inp, t, production, output, state)
     stack = lambda *xs: np.stack(np.broadcast_arrays(*xs), axis=-1)  # noqa: E731
     units, remaining, code = policy.abate(co2 - caps["steel"][:, t], rooms["pool"],
@@ -49,9 +42,9 @@ def steel_cap(inp: Inputs, t: int, production: np.ndarray, output: np.ndarray, s
     production = production + units @ np.array([[-1.0, 0, 1, 0], [-1, 0, 0, 1], [-1, 0, 0, 0]])
     output = output - units[:, 2]
     shares = np.where(code[:, None] > 0, production / np.maximum(output, 1e-9)[:, None], shares)
-    costs = stack(_path(inp, "steel.eaf_premium_cny_per_t", t) / (i_bf - i_eaf),
-                  _path(inp, "steel.h2dri_premium_cny_per_t", t) / (i_bf - i_h2),
-                  P("caps.steel_margin_cny_per_t") / i_bf)
+    costs = stack(inp.steel.eaf_premium_cny_per_t[..., t] / (i_bf - i_eaf),
+                  inp.steel.h2dri_premium_cny_per_t[..., t] / (i_bf - i_h2),
+                  inp.caps.steel_margin_cny_per_t / i_bf)
     return (dict(CAPS_OFF, cap_binding_steel=code, carbon_shadow_price=policy.shadow_price(code, costs),
                  cap_shortfall_mt=remaining, steel_cap_cut_mt=units[:, 2]), production, output, shares)
 
@@ -60,12 +53,11 @@ def steel_rooms(inp: Inputs, t: int, production: np.ndarray, output: np.ndarray,
     """What a cap can still move in steel this year (Mt, [S] each): unabated BF-BOF above the
     BF-BOF step limit (the pool), EAF room within scrap, H2-DRI room within capacity, and output
     above the output step limit."""
-    P = inp.get
-    bf_floor = state["bfbof_mt"] * (1 - P("policy.bfbof_fall_max_frac")) - production[:, 1]
+    bf_floor = state["bfbof_mt"] * (1 - inp.policy.bfbof_fall_max_frac) - production[:, 1]
     return {"pool": np.maximum(production[:, 0] - np.maximum(bf_floor, 0.0), 0.0),
-            "eaf": _path(inp, "steel.scrap_supply_mt", t) / P("steel.scrap_t_per_t_eaf") - production[:, 2],
-            "h2dri": _path(inp, "steel.h2dri_max_share", t) * output - production[:, 3],
-            "cut": output - state["steel_made"] * (1 - P("policy.steel_output_fall_max_frac"))}
+            "eaf": inp.steel.scrap_supply_mt[..., t] / inp.steel.scrap_t_per_t_eaf - production[:, 2],
+            "h2dri": inp.steel.h2dri_max_share[..., t] * output - production[:, 3],
+            "cut": output - state["steel_made"] * (1 - inp.policy.steel_output_fall_max_frac)}
 
 
 def after_dispatch(inp: Inputs, t: int, d: dict, demand: np.ndarray, pf: dict, fleet: dict,
@@ -77,12 +69,11 @@ def after_dispatch(inp: Inputs, t: int, d: dict, demand: np.ndarray, pf: dict, f
     then a shortfall. ``national`` holds GDP, the 2020 intensity, the CO2 of every sector before
     the power options, the steel cap outputs and the steel rooms. Returns (cap outputs, dispatch,
     demand, steel output cut Mt)."""
-    P = inp.get
     coal = d["coal"]
     ci = np.divide(pf["coal_co2"], coal, out=np.zeros_like(coal), where=coal > 0)  # t/MWh, average
-    gi = P("power.gas_heat_rate_gce_per_kwh") * 1e-3 * P("factors.gas_t_co2_per_tce")
+    gi = inp.power.gas_heat_rate_gce_per_kwh * 1e-3 * inp.factors.gas_t_co2_per_tce
     vre = np.where(vre_mask, d["nonfossil"], 0.0).sum(axis=1)
-    intensity_2005 = national["intensity_2020"] / (1 - P("macro.co2_intensity_reduction_2020"))
+    intensity_2005 = national["intensity_2020"] / (1 - inp.macro.co2_intensity_reduction_2020)
     national_cap = np.minimum(caps["national"][:, t], policy.intensity_cap_mt(
         national["gdp"], caps["kg_per_usd"][:, t], caps["reduction"][:, t], intensity_2005))
     x_national = pf["co2"] + national["other_co2"] - national_cap
@@ -90,8 +81,8 @@ def after_dispatch(inp: Inputs, t: int, d: dict, demand: np.ndarray, pf: dict, f
     stack = lambda *xs: np.stack(np.broadcast_arrays(*xs), axis=-1)  # noqa: E731
     units, remaining, code = policy.abate(
         np.maximum(x_power, x_national), coal,
-        stack(P("caps.nonfossil_recoverable_frac") * vre, gas_max - d["gas"],
-              P("caps.demand_cut_max_frac") * demand),
+        stack(inp.caps.nonfossil_recoverable_frac * vre, gas_max - d["gas"],
+              inp.caps.demand_cut_max_frac * demand),
         stack(ci, ci - gi, ci))
     recovered, to_gas, cut = units[:, 0], units[:, 1], units[:, 2]
     abated = np.maximum(np.maximum(x_power, x_national), 0.0) - remaining
@@ -114,12 +105,12 @@ def after_dispatch(inp: Inputs, t: int, d: dict, demand: np.ndarray, pf: dict, f
              coal=coal_after - coal_saved, gas=d["gas"] + to_gas - (saved - coal_saved))
     # cost per tonne of each option over the coal fuel it saves (CNY/MWh / t/MWh)
     coal_fuel = coal_price * fleet["hr_fleet"] * 1e-3
-    gas_fuel = _path(inp, "power.gas_price_cny_per_tce", t) * P("power.gas_heat_rate_gce_per_kwh") * 1e-3
+    gas_fuel = inp.power.gas_price_cny_per_tce[..., t] * inp.power.gas_heat_rate_gce_per_kwh * 1e-3
     per_t = lambda cost, dt: np.divide(cost, dt, out=np.zeros_like(coal), where=dt > 0)  # noqa: E731
-    costs = stack(per_t(P("caps.flexibility_cost_cny_per_mwh") - coal_fuel, ci),
+    costs = stack(per_t(inp.caps.flexibility_cost_cny_per_mwh - coal_fuel, ci),
                   per_t(gas_fuel - coal_fuel, ci - gi),
-                  per_t(P("caps.demand_cut_cost_cny_per_mwh") - coal_fuel, ci))
-    steel_price = policy.shadow_price(steel_code, (P("caps.steel_margin_cny_per_t") / bf_i)[:, None])
+                  per_t(inp.caps.demand_cut_cost_cny_per_mwh - coal_fuel, ci))
+    steel_price = policy.shadow_price(steel_code, (inp.caps.steel_margin_cny_per_t / bf_i)[:, None])
     national_code = np.where(x_national > 0, np.where(steel_code > 0, steel_code + 1, 1.0), 0.0)
     prior = national["steel_cap"]
     out = dict(prior, cap_binding_power=code, cap_binding_national=national_code,

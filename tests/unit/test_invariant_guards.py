@@ -122,7 +122,7 @@ def test_bad_sampled_inputs_stop_the_engine_naming_the_sample(baseline_inputs):
 
 
 def test_nan_input_is_reported_once_not_as_numpy_warnings(baseline_inputs):
-    ev = np.repeat(build_inputs(baseline_inputs).values["transport.ev_share"], S, axis=0)
+    ev = np.repeat(build_inputs(baseline_inputs).transport.ev_share, S, axis=0)
     ev[3, :] = np.nan
     inputs = build_inputs(baseline_inputs, {"transport.ev_share": ev}, n_samples=S)
     with pytest.raises(ModelInvariantError) as err:

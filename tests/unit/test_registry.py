@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import ast
+import dataclasses
+
 import numpy as np
 import pytest
 
 from ctsim import registry
+from ctsim.engine import inputs as engine_inputs
 from ctsim.engine import simulate
 from ctsim.engine.units import MTCE_PER_TWH
 from ctsim.history import history
@@ -31,11 +35,52 @@ def test_default_within_bounds(p):
         assert p.lower <= v <= p.upper, f"{p.name}: {v} outside [{p.lower}, {p.upper}]"
 
 
-def test_every_registered_parameter_is_read_by_the_engine():
-    inputs = build_inputs(resolve(scenario_from_dict({}, "t")))
-    simulate(inputs)
-    unused = set(registry.parameters()) - inputs.reads
-    assert not unused, f"registered but never read by the engine: {sorted(unused)}"
+def test_every_registered_parameter_is_one_bundle_field_and_back():
+    where = engine_inputs.registry_fields()
+    assert set(where) == set(registry.parameters()), (
+        f"registry only: {sorted(set(registry.parameters()) - set(where))}; "
+        f"bundle only: {sorted(set(where) - set(registry.parameters()))}")
+    assert len(set(where.values())) == len(where)  # one field per parameter
+    every = {(s, f.name) for s, cls in engine_inputs.BUNDLES.items() for f in dataclasses.fields(cls)}
+    assert every - set(where.values()) == {("shock", k) for k in engine_inputs.shock_fields()}
+
+
+def bundle_reads(source: str) -> set[tuple[str, str]]:
+    """(section, field) of every bundle attribute the source reads, found statically: in a function
+    whose argument ``x`` is annotated with a bundle class (``x: SteelParams``), ``x.<field>``; with
+    an argument annotated ``Inputs``, ``x.<section>.<field>``. Whether caps are on or not, a read
+    in the code counts."""
+    section_of = {cls.__name__: s for s, cls in engine_inputs.BUNDLES.items()}
+    reads = set()
+    for fn in ast.walk(ast.parse(source)):
+        if not isinstance(fn, ast.FunctionDef):
+            continue
+        args = fn.args.posonlyargs + fn.args.args + fn.args.kwonlyargs
+        typed = {a.arg: a.annotation.id for a in args if isinstance(a.annotation, ast.Name)}
+        for node in ast.walk(fn):
+            if not isinstance(node, ast.Attribute) or not isinstance(node.value, (ast.Name, ast.Attribute)):
+                continue
+            base = node.value
+            if isinstance(base, ast.Name) and typed.get(base.id) in section_of:
+                reads.add((section_of[typed[base.id]], node.attr))
+            elif (isinstance(base, ast.Attribute) and isinstance(base.value, ast.Name)
+                  and typed.get(base.value.id) == "Inputs" and base.attr in section_of.values()):
+                reads.add((base.attr, node.attr))
+    return reads
+
+
+def test_bundle_reads_finds_typed_attribute_reads_only():
+    src = ("def f(sp: SteelParams, inp: Inputs, other):\n"
+           "    return sp.eaf_share + inp.power.gas_cf + other.h2dri_share + sp.output_mt[..., 0]\n")
+    assert bundle_reads(src) == {("steel", "eaf_share"), ("steel", "output_mt"), ("power", "gas_cf")}
+
+
+def test_every_bundle_field_is_read_by_the_engine(root):
+    engine = root / "src" / "ctsim" / "engine"
+    reads = set().union(*(bundle_reads(p.read_text(encoding="utf-8")) for p in sorted(engine.glob("*.py"))))
+    every = {(s, f.name) for s, cls in engine_inputs.BUNDLES.items() for f in dataclasses.fields(cls)}
+    assert not every - reads, f"bundle fields the engine never reads: {sorted(every - reads)}"
+    assert not reads - every, f"engine reads that are no bundle field: {sorted(reads - every)}"
 
 
 def test_every_engine_output_is_in_the_variable_catalogue():

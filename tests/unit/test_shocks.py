@@ -46,17 +46,17 @@ STOCHASTIC = {"kind": "stochastic", "shock": "power_rationing", "probability": 0
 
 def test_same_seed_same_shocks_and_chunks_equal_the_whole():
     res = _scenario([STOCHASTIC])
-    whole = build_inputs(res, n_samples=6).values["shocks.coal_shortfall"]
-    again = build_inputs(res, n_samples=6).values["shocks.coal_shortfall"]
-    chunk = build_inputs(res, n_samples=2, sample_ids=np.array([3, 4])).values["shocks.coal_shortfall"]
-    single = build_inputs(res, n_samples=1, sample_ids=np.array([5])).values["shocks.coal_shortfall"]
+    whole = build_inputs(res, n_samples=6).shock.coal_shortfall
+    again = build_inputs(res, n_samples=6).shock.coal_shortfall
+    chunk = build_inputs(res, n_samples=2, sample_ids=np.array([3, 4])).shock.coal_shortfall
+    single = build_inputs(res, n_samples=1, sample_ids=np.array([5])).shock.coal_shortfall
     assert np.array_equal(whole, again)
     assert np.array_equal(chunk, whole[3:5])
     assert np.array_equal(single[0], whole[5])
-    assert np.array_equal(build_inputs(res, n_samples=6).take(slice(3, 5)).values["shocks.coal_shortfall"],
+    assert np.array_equal(build_inputs(res, n_samples=6).take(slice(3, 5)).shock.coal_shortfall,
                           chunk)
     assert (whole[:, :5] == 0).all() and (whole > 0).any()  # nothing before from_year
-    other = build_inputs(_scenario([STOCHASTIC], seed=8), n_samples=6).values["shocks.coal_shortfall"]
+    other = build_inputs(_scenario([STOCHASTIC], seed=8), n_samples=6).shock.coal_shortfall
     assert not np.allclose(other, whole)
 
 
@@ -85,8 +85,8 @@ def test_draws_are_deterministic_and_keyed_by_seed_and_position():
     assert not np.any(occur == sev)  # occurrence and severity are separate streams
     # two identical stochastic shocks in one scenario strike independently
     res = _scenario([STOCHASTIC, STOCHASTIC])
-    one = build_inputs(_scenario([STOCHASTIC]), n_samples=200).values["shocks.coal_shortfall"]
-    two = build_inputs(res, n_samples=200).values["shocks.coal_shortfall"]
+    one = build_inputs(_scenario([STOCHASTIC]), n_samples=200).shock.coal_shortfall
+    two = build_inputs(res, n_samples=200).shock.coal_shortfall
     assert not np.array_equal(two, 2 * one) and np.all(two >= one)
 
 

@@ -1,6 +1,7 @@
 """The numerical core: pure functions of numpy arrays with a leading sample axis.
 
-Never imports matplotlib, typer or the CLI.
+Imports numpy and ctsim.errors only (never pydantic, yaml, pandas, matplotlib, typer or the CLI); its
+inputs are the typed bundles of :mod:`ctsim.engine.inputs`.
 """
 
 from .loop import simulate

@@ -1,17 +1,33 @@
-"""Names of the engine's array axes and categories, defined once.
+"""Named axes and named indices of the engine's categories, defined once and used everywhere.
 
-Axis 0 is always samples (S). Recorded outputs are [S, Y]. Category axes come last:
-power technologies with capacity (K) and steel routes (R).
+Axis 0 is samples (S); category axes come last, so kernels index them as ``x[..., EAF]`` and stay
+elementwise over any leading axes (a region axis after samples can be added without rewriting
+them). Recorded outputs are [S, Y].
 """
 
-SAMPLE_AXIS = 0
-YEAR_AXIS = 1
-
-# Power technologies with a capacity stock, in this order on the K axis.
+# Power technologies with a capacity stock: the K axis.
 POWER_TECHS = ("coal", "coal_ccs", "gas", "hydro", "nuclear", "wind", "solar")
-NON_FOSSIL = ("hydro", "nuclear", "wind", "solar")  # dispatched first, by capacity factor
-VARIABLE_RENEWABLES = ("wind", "solar")  # curtailed first when supply exceeds demand
-K = {tech: i for i, tech in enumerate(POWER_TECHS)}
+COAL, COAL_CCS, GAS, HYDRO, NUCLEAR, WIND, SOLAR = range(len(POWER_TECHS))
 
+# Non-fossil technologies, dispatched first by capacity factor: the N axis (positions on K in NON_FOSSIL).
+NON_FOSSIL = (HYDRO, NUCLEAR, WIND, SOLAR)
+NF_HYDRO, NF_NUCLEAR, NF_WIND, NF_SOLAR = range(len(NON_FOSSIL))
+VARIABLE_RENEWABLE = (False, False, True, True)  # on N: wind and solar, curtailed first
+
+# Steel routes: the R axis.
 STEEL_ROUTES = ("bfbof", "bfbof_ccus", "eaf", "h2dri")
-R = {route: i for i, route in enumerate(STEEL_ROUTES)}
+BFBOF, BFBOF_CCUS, EAF, H2DRI = range(len(STEEL_ROUTES))
+
+# Alternatives to unabated BF-BOF (policy-requested and cost-driven route shares): the A axis.
+ALT_ROUTES = (BFBOF_CCUS, EAF, H2DRI)
+ALT_CCUS, ALT_EAF, ALT_H2DRI = range(len(ALT_ROUTES))
+
+# Electricity users that rationing can curtail (ctsim.scenario.shocks.USERS): the U axis.
+USERS = ("steel", "industry", "other")
+USER_STEEL, USER_INDUSTRY, USER_OTHER = range(len(USERS))
+
+# Options a cap uses, in order (docs/model.md, "Caps"): steel cap, and power/national caps in power.
+STEEL_CAP_OPTIONS = ("eaf", "h2dri", "output_cut")
+OPT_EAF, OPT_H2DRI, OPT_STEEL_CUT = range(len(STEEL_CAP_OPTIONS))
+POWER_CAP_OPTIONS = ("recovered_vre", "coal_to_gas", "demand_cut")
+OPT_RECOVER, OPT_TO_GAS, OPT_DEMAND_CUT = range(len(POWER_CAP_OPTIONS))

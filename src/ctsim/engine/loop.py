@@ -1,20 +1,38 @@
-"""The year loop: the only Python loop in the engine. Everything inside is array arithmetic over
-samples. Stocks (capacity) are recorded at year end; flows (TWh, Mt, Mt CO2) are annual totals.
-Equations and sources: docs/model.md.
+"""The year loop: the only Python loop in the engine. It chains the sector steps (docs/model.md,
+"Code structure"); everything inside is array arithmetic over samples. Stocks (capacity) are recorded
+at year end; flows (TWh, Mt, Mt CO2) are annual totals. Equations and sources: docs/model.md.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from ..inputs.build import CALIBRATION_YEAR, Inputs
 from . import caps as capping
-from . import macro, policy, power, shocks, steel
-from .axes import NON_FOSSIL, POWER_TECHS, VARIABLE_RENEWABLES, K
+from . import macro, policy, power, rest, shocks, steel, transport
+from .axes import (
+    BFBOF,
+    BFBOF_CCUS,
+    COAL,
+    COAL_CCS,
+    EAF,
+    GAS,
+    H2DRI,
+    HYDRO,
+    NF_HYDRO,
+    NF_NUCLEAR,
+    NF_SOLAR,
+    NF_WIND,
+    NUCLEAR,
+    SOLAR,
+    USER_INDUSTRY,
+    USER_STEEL,
+    WIND,
+)
 from .guards import FILLED_AFTER_LOOP, YearGuard, guarded
-from .units import GCE_PER_KWH_TO_MTCE_PER_TWH, MTCE_PER_TWH, TWH_PER_GW_YEAR
+from .inputs import CALIBRATION_YEAR, Inputs
+from .state import State
+from .units import MTCE_PER_TWH
 
-CAPACITY_TECHS = ("coal", "gas", "hydro", "nuclear", "wind", "solar")  # registered initial stocks
 OUTPUTS = (
     "co2_total_mt", "co2_power_mt", "co2_steel_mt", "co2_steel_indirect_mt", "co2_other_energy_mt",
     "co2_road_mt", "co2_process_mt",
@@ -37,61 +55,6 @@ OUTPUTS = (
 )
 
 
-def _path(inp: Inputs, name: str, t: int) -> np.ndarray:
-    return inp.get(name)[:, t]
-
-
-def _route_switch(inp: Inputs, t: int, year: int, price: np.ndarray, state: dict,
-                  ef_coal: np.ndarray) -> np.ndarray:
-    """Route shares [S, 3] (BF-BOF+CCUS, EAF, H2-DRI) that relined blast furnaces move to this year,
-    driven by each route's cost over BF-BOF including the carbon cost (docs/model.md)."""
-    P = inp.get
-    bf = _path(inp, "steel.bf_coal_tce_per_t", t) * ef_coal
-    capture = P("steel.ccus_capture_rate")
-    bf_mwh = P("steel.bfbof_mwh_per_t")
-    stack = lambda *xs: np.stack(np.broadcast_arrays(*xs), axis=-1)  # noqa: E731
-    advantage = steel.switch_advantage(
-        price[:, None], policy.covered(year, P("policy.ets_steel_start_year"))[:, None], bf[:, None],
-        stack(bf * (1 - capture), P("steel.eaf_direct_t_co2_per_t"), P("steel.h2dri_direct_t_co2_per_t")),
-        stack(0.0 * bf_mwh, P("steel.eaf_mwh_per_t") - bf_mwh, P("steel.h2dri_mwh_per_t") - bf_mwh),
-        state["marginal_t_per_mwh"][:, None],
-        stack(P("steel.ccus_cost_cny_per_t_co2") * bf * capture, _path(inp, "steel.eaf_premium_cny_per_t", t),
-              _path(inp, "steel.h2dri_premium_cny_per_t", t)),
-    )
-    return steel.turnover_switch(state["bfbof_share"], P("steel.bf_campaign_yr"), advantage,
-                                 P("steel.switch_cost_scale_cny_per_t"))
-
-
-def _bound_route_extra(inp: Inputs, t: int, output: np.ndarray, requested: np.ndarray,
-                       extra: np.ndarray) -> np.ndarray:
-    """Cost-driven route shares stay within scrap (EAF) and H2-DRI capacity, on top of the
-    requested (policy) shares; what cannot switch stays BF-BOF."""
-    scrap_cap = _path(inp, "steel.scrap_supply_mt", t) / inp.get("steel.scrap_t_per_t_eaf") / np.maximum(
-        output, 1e-9)
-    room = np.stack(np.broadcast_arrays(
-        np.ones_like(output), scrap_cap - requested[:, 1],
-        _path(inp, "steel.h2dri_max_share", t) - requested[:, 2]), axis=-1)
-    return np.clip(extra, 0.0, np.maximum(room, 0.0))
-
-
-def _power_fuels(inp: Inputs, coal_twh: np.ndarray, gas_twh: np.ndarray, fleet: dict) -> dict:
-    """Power-sector coal and gas use (Mtce), captured CO2 and CO2 (Mt) of a dispatch; ``fleet``
-    holds the year's CCS share, coal tiers and heat rates, and the oil plants' fuel."""
-    P = inp.get
-    gen_ccs = coal_twh * fleet["ccs_frac"]
-    gen_eff, gen_other = power.split_coal_tiers(
-        coal_twh - gen_ccs, fleet["max_eff"], fleet["max_other"], fleet["gap"],
-        P("power.dispatch_cost_scale_cny_per_mwh"))
-    unabated = (gen_eff * fleet["hr_eff"] + gen_other * fleet["hr_other"]) * GCE_PER_KWH_TO_MTCE_PER_TWH
-    ccs_fuel = gen_ccs * fleet["hr_fleet"] * GCE_PER_KWH_TO_MTCE_PER_TWH * (1 + P("power.ccs_heat_rate_penalty"))
-    gas = gas_twh * P("power.gas_heat_rate_gce_per_kwh") * GCE_PER_KWH_TO_MTCE_PER_TWH
-    captured = ccs_fuel * P("power.ccs_capture_rate") * P("factors.coal_t_co2_per_tce")
-    coal_co2 = (unabated + ccs_fuel) * P("factors.coal_t_co2_per_tce") - captured
-    co2 = coal_co2 + gas * P("factors.gas_t_co2_per_tce") + fleet["oil"] * P("factors.oil_t_co2_per_tce")
-    return {"gen_ccs": gen_ccs, "gen_eff": gen_eff, "coal": unabated + ccs_fuel, "gas": gas,
-            "captured": captured, "coal_co2": coal_co2, "co2": co2}
-
-
 @guarded
 def simulate(inp: Inputs) -> dict[str, np.ndarray]:
     """Run the coupled macro-power-steel-energy model. Returns {output name: array [S, Y]}."""
@@ -104,299 +67,123 @@ def simulate(inp: Inputs) -> dict[str, np.ndarray]:
     block = np.empty((Y, len(in_loop), S))
     out = {name: block[:, i, :].T for i, name in enumerate(in_loop)}
     guard = YearGuard(in_loop)
-    P = inp.get
-    nf_idx = [K[t] for t in NON_FOSSIL]
-    vre_mask = np.array([t in VARIABLE_RENEWABLES for t in NON_FOSSIL])
-    cf_names = {t: f"power.{t}_cf" for t in NON_FOSSIL}
-    add_names = {t: f"power.{t}_additions_gw" for t in CAPACITY_TECHS}
-    ef_coal, ef_oil, ef_gas = P("factors.coal_t_co2_per_tce"), P("factors.oil_t_co2_per_tce"), P(
-        "factors.gas_t_co2_per_tce")
-    mwh_per_t = np.stack(np.broadcast_arrays(
-        P("steel.bfbof_mwh_per_t"), P("steel.bfbof_mwh_per_t"), P("steel.eaf_mwh_per_t"),
-        P("steel.h2dri_mwh_per_t")), axis=-1)
-    coal_add_hist = np.broadcast_to(P("power.coal_additions_gw"), (S, Y))
-    lifetime = np.broadcast_to(P("power.coal_lifetime_yr"), (S,))
-    cap2020 = np.zeros((S, len(POWER_TECHS)))
-    for tech in CAPACITY_TECHS:
-        cap2020[:, K[tech]] = P(f"power.{tech}_capacity_2020_gw")
-    rows = np.arange(S)
+    fleet_2020 = power.initial_fleet(inp.power, S, Y)
     # a coal supply shortfall needs a second dispatch; without one anywhere it would repeat the first
-    any_shortfall = bool(np.any(P("shocks.coal_shortfall")))
-    caps_on, cap_paths = capping.cap_levels(inp)
-    for name in ("caps.nonfossil_recoverable_frac", "caps.demand_cut_max_frac",
-                 "caps.flexibility_cost_cny_per_mwh", "caps.demand_cut_cost_cny_per_mwh",
-                 "caps.steel_margin_cny_per_t"):
-        P(name)  # read even without caps (the registry test finds parameters nobody reads)
-
-    cap_end = cap_start = None
-    state: dict[str, np.ndarray] = {}
+    any_shortfall = bool(np.any(inp.shock.coal_shortfall))
+    caps_on, levels = capping.cap_levels(inp.caps)
+    prev: State | None = None  # last year's state; None in the calibration year
     for t in range(Y):
-        # --- macro -------------------------------------------------------------------------
-        g = _path(inp, "macro.gdp_growth", t)
-        gdp_trend = P("macro.gdp_2020_bn") * np.ones(S) if t == 0 else macro.grow(state["gdp_trend"], g)
-        rebound = P("shock.rebound_fraction")
-
         year = int(inp.years[t])
-        price = _path(inp, "policy.carbon_price", t)
-        # --- costs of fossil power this year (fuel + net carbon cost under benchmarks) ------
-        cov_power = policy.covered(year, P("policy.ets_power_start_year"))
-        bench = _path(inp, "policy.power_benchmark_t_per_mwh", t)
-        hr_fleet = _path(inp, "power.coal_heat_rate_gce_per_kwh", t)
-        eff_share = _path(inp, "power.coal_efficient_share", t)
-        hr_eff, hr_other = power.tier_heat_rates(
-            hr_fleet, P("power.coal_heat_rate_spread_gce_per_kwh"), eff_share)
-        gas_hr = P("power.gas_heat_rate_gce_per_kwh")
-        carbon = {  # net carbon cost, CNY/MWh
-            k: policy.carbon_cost(price, cov_power, hr * 1e-3 * ef, bench)
-            for k, hr, ef in (("eff", hr_eff, ef_coal), ("other", hr_other, ef_coal), ("gas", gas_hr, ef_gas))
-        }
-        coal_price = _path(inp, "power.coal_price_cny_per_tce", t) * _path(inp, "shocks.coal_price_factor", t)
-        srmc_coal = power.srmc(coal_price, hr_other, carbon["other"])
-        srmc_gas = power.srmc(_path(inp, "power.gas_price_cny_per_tce", t), gas_hr, carbon["gas"])
-
-        # --- steel -------------------------------------------------------------------------
-        output = _path(inp, "steel.output_mt", t) * np.ones(S)
-        if t > 0:  # part of last year's output lost to rationing is made up; step-by-step limit
-            output = policy.limit_fall(output + rebound * state["steel_lost"], state["steel_made"],
-                                       P("policy.steel_output_fall_max_frac"))
-        requested = np.stack(np.broadcast_arrays(
-            _path(inp, "steel.ccus_share", t), _path(inp, "steel.eaf_share", t),
-            _path(inp, "steel.h2dri_share", t), np.zeros(S)), axis=-1)[:, :3]
-        extra = np.zeros((S, 3)) if t == 0 else state["steel_extra"] + _route_switch(
-            inp, t, year, price, state, ef_coal)
-        extra = _bound_route_extra(inp, t, output, requested, extra)
-        low = requested + extra
-        shares = steel.route_shares(
-            output, low[:, 1], low[:, 2], low[:, 0], _path(inp, "steel.scrap_supply_mt", t),
-            P("steel.scrap_t_per_t_eaf"),
-        )
-        production = output[:, None] * shares
-        if t > 0:  # BF-BOF output falls step by step: low-carbon routes wait for the rest
-            production = steel.hold_bfbof(production, state["bfbof_mt"] * (1 - P("policy.bfbof_fall_max_frac")))
-            shares = production / np.maximum(output, 1e-9)[:, None]
+        growth, gdp_trend = macro.step_macro(inp.macro, prev, t, S)
+        costs = power.step_costs(inp.power, inp.policy, inp.factors, inp.shock, year, t)
+        mix = steel.step_steel(inp.steel, inp.policy, inp.factors, inp.shock, prev, costs.carbon_price_cny_per_t,
+                               year, t, S)
         steel_cap = capping.CAPS_OFF
-        if caps_on and t > 0:
-            steel_cap, production, output, shares = capping.steel_cap(
-                inp, t, production, output, shares, state, cap_paths, ef_coal)
-        steel_coal, steel_co2, steel_captured = steel.direct_co2(
-            production, _path(inp, "steel.bf_coal_tce_per_t", t), ef_coal,
-            P("steel.ccus_capture_rate"), P("steel.eaf_direct_t_co2_per_t"),
-            P("steel.h2dri_direct_t_co2_per_t"),
-        )
-        steel_elec = steel.electricity(production, mwh_per_t)
-
-        # --- road transport ----------------------------------------------------------------
-        ev = _path(inp, "transport.ev_share", t)
-        if t == 0:
-            road_service = P("transport.road_oil_share_2020") * P("other.oil_total_2020_mtce") / (
-                1 - P("transport.ev_share_2020"))  # the observed 2020 fleet, whatever the path says
-            road_service = road_service * np.ones(S)
-        else:
-            road_service = macro.grow(state["road"], g) * (1 + _path(inp, "transport.road_intensity_change", t))
-        road_oil = road_service * (1 - ev)
-        ev_elec = road_service * ev * P("transport.ev_twh_per_mtce")
-
-        # --- electricity demand ------------------------------------------------------------
-        if t == 0:
-            base = P("power.demand_2020_twh") - steel_elec - ev_elec
-        else:
-            base = macro.grow(state["base"], _path(inp, "macro.electricity_elasticity", t) * g)
-        demand = base + steel_elec + ev_elec
-
-        # --- capacity ----------------------------------------------------------------------
-        add = np.zeros((S, len(POWER_TECHS)))
-        for tech in CAPACITY_TECHS:
-            add[:, K[tech]] = _path(inp, add_names[tech], t)
-        # "develop hydropower carefully": no more than the remaining potential; nuclear "safely
-        # and orderly": at most the build-rate cap.
-        hydro_now = cap2020[:, K["hydro"]] if t == 0 else cap_end[:, K["hydro"]]
-        add[:, K["hydro"]] = np.minimum(add[:, K["hydro"]],
-                                        np.maximum(P("power.hydro_potential_gw") - hydro_now, 0.0))
-        add[:, K["nuclear"]] = np.minimum(add[:, K["nuclear"]], P("power.nuclear_build_max_gw"))
-        retire_initial = power.initial_fleet_retirement(
-            cap2020[:, K["coal"]], t, lifetime, P("power.coal_mean_age_2020_yr"))
-        built = inp.years[t] - lifetime.round().astype(int) - inp.years[0]
-        retire_new = np.where(built >= 0, coal_add_hist[rows, np.clip(built, 0, Y - 1)], 0.0)
-        retire = np.zeros_like(add)
-        if t == 0:
-            cap_end = cap2020.copy()
-            retire[:, K["coal"]] = retire_initial
-            cap_start = cap_end - add + retire
-        else:
-            cap_start = cap_end
-            cap_end = cap_start + add
-            # age-based and mandated closures, then early retirement of the less efficient units
-            # once they lose money (never below what last year's coal output needs), all within
-            # the step-by-step limit
-            scheduled = retire_initial + retire_new + _path(inp, "power.coal_retirement_extra_gw", t) \
-                + state["retire_deferred"]
-            # (decided on the coal price without shocks: owners look through a spike)
-            margin = _path(inp, "power.coal_power_price_cny_per_mwh", t) - power.srmc(
-                _path(inp, "power.coal_price_cny_per_tce", t), hr_other, carbon["other"]) - P(
-                "power.coal_fixed_cost_cny_per_mwh")
-            economic = (year >= P("power.early_retire_from_year")) * policy.uptake(
-                -margin, P("power.dispatch_cost_scale_cny_per_mwh")) * P(
-                "power.early_retire_max_frac") * cap_start[:, K["coal"]] * (1 - eff_share)
-            needed = state["coal_twh"] / (P("power.coal_cf_reliability") * TWH_PER_GW_YEAR)
-            retire[:, K["coal"]], deferred = policy.coal_retirement(
-                scheduled, economic, cap_start[:, K["coal"]] + cap_start[:, K["coal_ccs"]] - needed,
-                cap_end[:, K["coal"]], P("policy.coal_retire_max_frac"))
-            cap_end = cap_end - retire
-            # CCS retrofits: the path, plus retrofits that pay (carbon price above capture cost)
-            ccs_pays = policy.uptake(price * cov_power - P("power.ccs_cost_cny_per_t_co2"),
-                                     P("power.ccs_uptake_scale_cny_per_t")) * P("power.ccs_retrofit_max_gw")
-            retrofit = np.minimum(_path(inp, "power.ccs_retrofit_gw", t) + ccs_pays, cap_end[:, K["coal"]])
-            cap_end[:, K["coal"]] -= retrofit
-            cap_end[:, K["coal_ccs"]] += retrofit
-            to_gas = np.minimum(_path(inp, "power.coal_to_gas_gw", t), cap_end[:, K["coal"]])
-            cap_end[:, K["coal"]] -= to_gas
-            cap_end[:, K["gas"]] += to_gas
-        avail = power.available_capacity(cap_start, cap_end)
-
-        # --- dispatch ----------------------------------------------------------------------
-        cf = np.stack([_path(inp, cf_names[tech], t) * np.ones(S) for tech in NON_FOSSIL], axis=-1)
-        cf[:, NON_FOSSIL.index("hydro")] *= _path(inp, "shocks.hydro_cf_factor", t)
-        nonfossil = power.potential_generation(avail[:, nf_idx], cf)
-        bio = _path(inp, "power.bio_generation_twh", t)
-        oil_gen = _path(inp, "power.oil_generation_twh", t)
-        gas_cap, coal_cap = avail[:, K["gas"]], avail[:, K["coal"]] + avail[:, K["coal_ccs"]]
-        gas_plan = power.potential_generation(gas_cap, _path(inp, "power.gas_cf", t))
-        gas_max = power.potential_generation(gas_cap, P("power.gas_cf_max"))
-        coal_max = power.potential_generation(coal_cap, P("power.coal_cf_max"))
-        d = power.dispatch(demand, nonfossil, vre_mask, bio + oil_gen, gas_plan, gas_max, coal_max,
-                           gas_before_coal=srmc_gas < srmc_coal)
-        # a coal supply shortfall: coal (and gas, short too) cannot reach what they would have run
-        if any_shortfall:
-            coal_max, gas_max = shocks.fossil_limits(
-                d["coal"], d["gas"], _path(inp, "shocks.coal_shortfall", t), coal_max, gas_max)
-            d = power.dispatch(demand, nonfossil, vre_mask, bio + oil_gen, np.minimum(gas_plan, gas_max),
-                               gas_max, coal_max, gas_before_coal=srmc_gas < srmc_coal)
-        # who loses power: user groups in the curtailment order; steel loses output in proportion
-        industry_load = base * P("shock.industry_share_of_base")
-        loads = np.stack([steel_elec, industry_load, demand - steel_elec - industry_load], axis=-1)
-        ranks = np.stack(np.broadcast_arrays(*(_path(inp, f"shocks.rank_{u}", t)
-                                               for u in ("steel", "industry", "other"))), axis=-1)
-        cut = shocks.curtail(d["unserved"], loads, P("shock.max_cut_fraction"), ranks)
-        kept = 1.0 - np.divide(cut[:, 0], steel_elec, out=np.zeros(S), where=steel_elec > 0)
-        steel_lost = output * (1.0 - kept)
-        output, production = output * kept, production * kept[:, None]
-        steel_coal, steel_co2, steel_captured = steel_coal * kept, steel_co2 * kept, steel_captured * kept
-        loss = shocks.gdp_loss(d["unserved"], demand, P("shock.gdp_loss_per_unserved"))
-        # a year's loss fades by the rebound fraction each later year; a lasting shortage keeps it
-        gap = loss if t == 0 else np.maximum(loss, (1.0 - rebound) * state["gdp_gap"])
-        gdp = gdp_trend * (1.0 - gap)
-        ccs_frac = np.divide(avail[:, K["coal_ccs"]], coal_cap, out=np.zeros(S), where=coal_cap > 0)
-        coal_max_plain = power.potential_generation(avail[:, K["coal"]], P("power.coal_cf_max"))
-        fleet = {"ccs_frac": ccs_frac, "max_eff": coal_max_plain * eff_share,
-                 "max_other": coal_max_plain * (1 - eff_share), "gap": carbon["other"] - carbon["eff"],
-                 "hr_eff": hr_eff, "hr_other": hr_other, "hr_fleet": hr_fleet,
-                 "oil": oil_gen * P("power.oil_heat_rate_gce_per_kwh") * GCE_PER_KWH_TO_MTCE_PER_TWH}
-        pf = _power_fuels(inp, d["coal"], d["gas"], fleet)
-
-        if t == 0:
-            coal_other = P("other.coal_total_2020_mtce") - pf["coal"] - steel_coal
-            gas_other = P("other.gas_total_2020_mtce") - pf["gas"]
-            oil_other = P("other.oil_total_2020_mtce") - fleet["oil"] - road_oil
-        else:
-            coal_other = macro.grow(state["coal_other"], g) * (1 + _path(inp, "other.coal_intensity_change", t))
-            gas_other = macro.grow(state["gas_other"], g) * (1 + _path(inp, "other.gas_intensity_change", t))
-            oil_other = macro.grow(state["oil_other"], g) * (1 + _path(inp, "other.oil_intensity_change", t))
-        # coal-to-gas switching outside power (boilers, heating): a level of coal replaced by gas
-        switched = np.minimum(_path(inp, "other.coal_to_gas_mtce", t), coal_other)
-        coal_other_net = coal_other - switched
-        gas_other_net = gas_other + switched * P("other.coal_to_gas_gas_per_coal")
-        co2_other = coal_other_net * ef_coal + (oil_other + road_oil) * ef_oil + gas_other_net * ef_gas
-        co2_process = _path(inp, "other.cement_co2_mt", t) + _path(inp, "other.other_industry_co2_mt", t)
-        cap = capping.CAPS_OFF
-        if caps_on and t > 0:  # caps bind from the first year after the calibration year
-            bf_coal = _path(inp, "steel.bf_coal_tce_per_t", t)
-            national = {"gdp": gdp, "intensity_2020": out["co2_intensity"][:, 0], "steel_cap": steel_cap,
-                        "other_co2": steel_co2 + co2_other + co2_process, "bf_t_co2_per_t": bf_coal * ef_coal,
-                        "bf_mwh_per_t": P("steel.bfbof_mwh_per_t"),
-                        "steel_rooms": capping.steel_rooms(inp, t, production, output, state)}
-            cap, d, demand, steel_cut = capping.after_dispatch(
-                inp, t, d, demand, pf, fleet, vre_mask, gas_max, cap_paths, coal_price, national)
-            pf = _power_fuels(inp, d["coal"], d["gas"], fleet)
-            production = production - steel_cut[:, None] * np.array([1.0, 0.0, 0.0, 0.0])
-            output = output - steel_cut
-            shares = np.where(steel_cut[:, None] > 0, production / np.maximum(output, 1e-9)[:, None], shares)
-            steel_coal, steel_co2 = steel_coal - steel_cut * bf_coal, steel_co2 - steel_cut * bf_coal * ef_coal
-            steel_elec = steel_elec - steel_cut * national["bf_mwh_per_t"]
-        gen_ccs, gen_eff, coal_power, gas_power = pf["gen_ccs"], pf["gen_eff"], pf["coal"], pf["gas"]
-        oil_power, captured_power, co2_power = fleet["oil"], pf["captured"], pf["co2"]
-        gen_total = demand - d["unserved"]
-        co2_total = co2_power + steel_co2 + co2_other + co2_process
-
-        coal_total = coal_power + steel_coal + coal_other_net
-        oil_total = oil_other + road_oil + oil_power
-        gas_total = gas_other_net + gas_power
-        removals = {k: _path(inp, f"removals.{k}_mt", t) * np.ones(S) for k in ("land_sink", "beccs", "daccs")}
-        removal_total = removals["land_sink"] + removals["beccs"] + removals["daccs"]
-        nonfossil_gen = d["nonfossil"].sum(axis=1) + bio
-        nonfossil_pe = nonfossil_gen * MTCE_PER_TWH / P("factors.substitution_efficiency")
-        pe_total = coal_total + oil_total + gas_total + nonfossil_pe
-
-        # --- record ------------------------------------------------------------------------
-        rec = {
-            "co2_total_mt": co2_total, "co2_power_mt": co2_power, "co2_steel_mt": steel_co2,
-            "co2_steel_indirect_mt": (steel_elec - cut[:, 0]) * co2_power / np.maximum(gen_total, 1e-9),
-            "co2_other_energy_mt": co2_other, "co2_road_mt": road_oil * ef_oil,
-            "co2_process_mt": co2_process * np.ones(S),
-            "gen_total_twh": gen_total, "gen_coal_twh": d["coal"], "gen_coal_ccs_twh": gen_ccs,
-            "gen_gas_twh": d["gas"], "gen_oil_twh": oil_gen * np.ones(S), "gen_bio_twh": bio * np.ones(S),
-            "demand_twh": demand, "demand_steel_twh": steel_elec, "demand_ev_twh": ev_elec,
-            "curtailed_twh": d["curtailed"], "unserved_twh": d["unserved"],
-            "steel_total_mt": output, "steel_bfbof_mt": production[:, 0] + production[:, 1],
-            "steel_bfbof_ccus_mt": production[:, 1], "steel_eaf_mt": production[:, 2],
-            "steel_h2dri_mt": production[:, 3], "steel_eaf_share": shares[:, 2],
-            "coal_total_mtce": coal_total, "coal_power_mtce": coal_power,
-            "coal_steel_mtce": steel_coal, "coal_other_mtce": coal_other_net,
-            "oil_total_mtce": oil_total, "gas_total_mtce": gas_total,
-            "nonfossil_pe_mtce": nonfossil_pe, "pe_total_mtce": pe_total,
-            "share_nonfossil_gen": nonfossil_gen / np.maximum(gen_total, 1e-9),
-            "share_nonfossil_pe": nonfossil_pe / pe_total,
-            "carbon_price": price * np.ones(S), "gdp_bn": gdp,
-            "co2_intensity": co2_total / gdp, "energy_intensity": pe_total / gdp,
-            "gen_coal_efficient_twh": gen_eff, "co2_captured_power_mt": captured_power,
-            "co2_captured_steel_mt": steel_captured, "co2_captured_mt": captured_power + steel_captured,
-            "removal_land_mt": removals["land_sink"], "removal_beccs_mt": removals["beccs"],
-            "removal_daccs_mt": removals["daccs"], "removal_total_mt": removal_total,
-            "co2_net_mt": co2_total - removal_total,
-            # net ETS payments: Mt x CNY/t = million CNY; / 1000 -> bn CNY
-            "ets_cost_power_bn_cny": price * cov_power * (
-                co2_power - bench * (d["coal"] + d["gas"] + oil_gen)) / 1000,
-            "ets_cost_steel_bn_cny": price * policy.covered(year, P("policy.ets_steel_start_year")) * (
-                steel_co2 - _path(inp, "policy.steel_benchmark_t_per_t", t) * output) / 1000,
-            "unserved_steel_twh": cut[:, 0], "unserved_industry_twh": cut[:, 1],
-            "steel_lost_mt": steel_lost, "gdp_loss_bn": gdp_trend - gdp,
-            "srmc_coal_cny_per_mwh": srmc_coal * np.ones(S), "srmc_gas_cny_per_mwh": srmc_gas * np.ones(S),
-            **cap,
-        }
-        for i, tech in enumerate(NON_FOSSIL):
-            rec[f"gen_{tech}_twh"] = d["nonfossil"][:, i]
-        for tech in POWER_TECHS:
-            rec[f"cap_{tech}_gw"] = cap_end[:, K[tech]]
-        rec["cap_coal_gw"] = cap_end[:, K["coal"]] + cap_end[:, K["coal_ccs"]]
-        rec["gen_coal_twh"] = d["coal"]
+        if caps_on and prev is not None:  # caps bind from the first year after the calibration year
+            steel_cap, mix = capping.step_steel_cap(inp.steel, inp.policy, inp.factors, inp.caps, prev, mix,
+                                                    levels, t)
+        energy = steel.step_steel_energy(inp.steel, inp.factors, mix, t)
+        road = transport.step_transport(inp.transport, inp.other, prev, growth, t, S)
+        base, demand = power.step_demand(inp.power, inp.macro, prev, energy.electricity_twh, road.ev_twh,
+                                         growth, t)
+        cap = power.step_capacity(inp.power, inp.policy, fleet_2020, prev, costs, inp.years, t)
+        d = power.step_dispatch(inp.power, inp.shock, cap, demand, costs, any_shortfall, t)
+        rat, mix, energy = shocks.step_rationing(inp.shock, prev, d.unserved_twh, demand, base, mix, energy,
+                                                 gdp_trend, t)
+        fleet = power.coal_fleet(inp.power, cap, costs, d)
+        pf = power.step_fuels(inp.power, inp.factors, fleet, d.coal_twh, d.gas_twh)
+        other = rest.step_other(inp.other, inp.factors, prev, growth, pf.coal_mtce, pf.gas_mtce, fleet.oil_mtce,
+                                energy.coal_mtce, road.oil_mtce, t)
+        cap_out = capping.CAPS_OFF
+        if caps_on and prev is not None:
+            cap_out, d, demand, pf, mix, energy = capping.step_caps(
+                inp.caps, inp.power, inp.steel, inp.policy, inp.macro, inp.factors, levels, prev, t, d, demand,
+                pf, fleet, costs, rat.gdp_bn, steel_cap, energy.co2_mt + other.co2_mt + other.process_co2_mt,
+                mix, energy)
+        rec = record(inp, t, year, costs, mix, energy, road, demand, cap, d, rat, pf, fleet, other, cap_out,
+                     gdp_trend)
         if t == 0 and set(rec) != set(in_loop):  # a programming error, not bad input
             raise RuntimeError(f"engine outputs not written each year: {sorted(set(in_loop) ^ set(rec))}")
         for name, value in rec.items():
             out[name][:, t] = value
         guard.check(block[t], out, t, year)
-        coal_t_per_mwh = hr_other * 1e-3 * ef_coal
-        marginal = np.where(d["coal"] > 0, coal_t_per_mwh, np.where(d["gas"] > 0, gas_hr * 1e-3 * ef_gas, 0.0))
-        state.update(retire_deferred=deferred if t > 0 else np.zeros(S), coal_twh=d["coal"],
-                     steel_made=output, bfbof_mt=production[:, 0] + production[:, 1])
-        state.update(steel_extra=extra, bfbof_share=shares[:, 0], marginal_t_per_mwh=marginal,
-                     steel_lost=steel_lost, gdp_gap=gap)
-        state.update(gdp_trend=gdp_trend, road=road_service, base=base, coal_other=coal_other,
-                     gas_other=gas_other, oil_other=oil_other)
+        prev = State(
+            gdp_trend, rat.gdp_gap_frac,
+            rec["co2_intensity"] if prev is None else prev.co2_intensity_2020_kg_per_usd,
+            cap.end_gw, cap.coal_retire_deferred_gw, d.coal_twh, power.marginal_co2(inp.power, inp.factors, costs, d),
+            base, road.service_mtce, mix.output_mt, rat.steel_lost_mt,
+            mix.production_mt[..., BFBOF] + mix.production_mt[..., BFBOF_CCUS], mix.shares[..., BFBOF],
+            mix.extra_share, other.coal_mtce, other.gas_mtce, other.oil_mtce)
 
     anchor = inp.years.tolist().index(CALIBRATION_YEAR)  # the year the official reduction anchors
     out["co2_intensity_reduction_2005"] = macro.reduction_vs_base(
         out["co2_intensity"], out["co2_intensity"][:, anchor:anchor + 1],
-        P("macro.co2_intensity_reduction_2020")[:, None],
+        inp.macro.co2_intensity_reduction_2020[..., None],
     )
-    out["energy_intensity_reduction_2005"] = 1.0 - out["energy_intensity"] / P(
-        "macro.energy_intensity_2005_kgce_per_usd")[:, None]
+    out["energy_intensity_reduction_2005"] = 1.0 - out["energy_intensity"] / \
+        inp.macro.energy_intensity_2005_kgce_per_usd[..., None]
     return out
+
+
+def record(inp: Inputs, t: int, year: int, costs: power.Costs, mix: steel.SteelMix, energy: steel.SteelEnergy,
+           road: transport.RoadFlows, demand: np.ndarray, cap: power.Capacity, d: power.Dispatch,
+           rat: shocks.Rationing, pf: power.PowerFuels, fleet: power.CoalFleet, other: rest.OtherFlows,
+           cap_out: dict, gdp_trend: np.ndarray) -> dict[str, np.ndarray]:
+    """The year's outputs {output name: [S]} from the flows of the steps and the year-end stocks."""
+    ones = np.ones(demand.shape)
+    price, gdp, ef_oil = costs.carbon_price_cny_per_t, rat.gdp_bn, inp.factors.oil_t_co2_per_tce
+    production, output, end = mix.production_mt, mix.output_mt, cap.end_gw
+    gen_total = demand - d.unserved_twh
+    co2_power, steel_co2 = pf.co2_mt, energy.co2_mt
+    co2_total = co2_power + steel_co2 + other.co2_mt + other.process_co2_mt
+    coal_total = pf.coal_mtce + energy.coal_mtce + other.coal_net_mtce
+    oil_total = other.oil_mtce + road.oil_mtce + fleet.oil_mtce
+    gas_total = other.gas_net_mtce + pf.gas_mtce
+    land = inp.removals.land_sink_mt[..., t] * ones
+    beccs = inp.removals.beccs_mt[..., t] * ones
+    daccs = inp.removals.daccs_mt[..., t] * ones
+    removal_total = land + beccs + daccs
+    nonfossil_gen = d.nonfossil_twh.sum(axis=-1) + d.bio_twh
+    nonfossil_pe = nonfossil_gen * MTCE_PER_TWH / inp.factors.substitution_efficiency
+    pe_total = coal_total + oil_total + gas_total + nonfossil_pe
+    steel_cut = rat.cut_twh[..., USER_STEEL]
+    return {
+        "co2_total_mt": co2_total, "co2_power_mt": co2_power, "co2_steel_mt": steel_co2,
+        "co2_steel_indirect_mt": (energy.electricity_twh - steel_cut) * co2_power / np.maximum(gen_total, 1e-9),
+        "co2_other_energy_mt": other.co2_mt, "co2_road_mt": road.oil_mtce * ef_oil,
+        "co2_process_mt": other.process_co2_mt * ones,
+        "gen_total_twh": gen_total, "gen_coal_twh": d.coal_twh, "gen_coal_ccs_twh": pf.gen_ccs_twh,
+        "gen_gas_twh": d.gas_twh, "gen_oil_twh": d.oil_twh * ones, "gen_bio_twh": d.bio_twh * ones,
+        "gen_hydro_twh": d.nonfossil_twh[..., NF_HYDRO], "gen_nuclear_twh": d.nonfossil_twh[..., NF_NUCLEAR],
+        "gen_wind_twh": d.nonfossil_twh[..., NF_WIND], "gen_solar_twh": d.nonfossil_twh[..., NF_SOLAR],
+        "cap_coal_gw": end[..., COAL] + end[..., COAL_CCS], "cap_coal_ccs_gw": end[..., COAL_CCS],
+        "cap_gas_gw": end[..., GAS], "cap_hydro_gw": end[..., HYDRO], "cap_nuclear_gw": end[..., NUCLEAR],
+        "cap_wind_gw": end[..., WIND], "cap_solar_gw": end[..., SOLAR],
+        "demand_twh": demand, "demand_steel_twh": energy.electricity_twh, "demand_ev_twh": road.ev_twh,
+        "curtailed_twh": d.curtailed_twh, "unserved_twh": d.unserved_twh,
+        "steel_total_mt": output, "steel_bfbof_mt": production[..., BFBOF] + production[..., BFBOF_CCUS],
+        "steel_bfbof_ccus_mt": production[..., BFBOF_CCUS], "steel_eaf_mt": production[..., EAF],
+        "steel_h2dri_mt": production[..., H2DRI], "steel_eaf_share": mix.shares[..., EAF],
+        "coal_total_mtce": coal_total, "coal_power_mtce": pf.coal_mtce,
+        "coal_steel_mtce": energy.coal_mtce, "coal_other_mtce": other.coal_net_mtce,
+        "oil_total_mtce": oil_total, "gas_total_mtce": gas_total,
+        "nonfossil_pe_mtce": nonfossil_pe, "pe_total_mtce": pe_total,
+        "share_nonfossil_gen": nonfossil_gen / np.maximum(gen_total, 1e-9),
+        "share_nonfossil_pe": nonfossil_pe / pe_total,
+        "carbon_price": price * ones, "gdp_bn": gdp,
+        "co2_intensity": co2_total / gdp, "energy_intensity": pe_total / gdp,
+        "gen_coal_efficient_twh": pf.gen_eff_twh, "co2_captured_power_mt": pf.captured_mt,
+        "co2_captured_steel_mt": energy.captured_mt, "co2_captured_mt": pf.captured_mt + energy.captured_mt,
+        "removal_land_mt": land, "removal_beccs_mt": beccs, "removal_daccs_mt": daccs,
+        "removal_total_mt": removal_total, "co2_net_mt": co2_total - removal_total,
+        # net ETS payments: Mt x CNY/t = million CNY; / 1000 -> bn CNY
+        "ets_cost_power_bn_cny": price * costs.ets_power_covered * (
+            co2_power - costs.benchmark_t_per_mwh * (d.coal_twh + d.gas_twh + d.oil_twh)) / 1000,
+        "ets_cost_steel_bn_cny": price * policy.covered(year, inp.policy.ets_steel_start_year) * (
+            steel_co2 - inp.policy.steel_benchmark_t_per_t[..., t] * output) / 1000,
+        "unserved_steel_twh": steel_cut, "unserved_industry_twh": rat.cut_twh[..., USER_INDUSTRY],
+        "steel_lost_mt": rat.steel_lost_mt, "gdp_loss_bn": gdp_trend - gdp,
+        "srmc_coal_cny_per_mwh": costs.srmc_coal_cny_per_mwh * ones,
+        "srmc_gas_cny_per_mwh": costs.srmc_gas_cny_per_mwh * ones,
+        **cap_out,
+    }

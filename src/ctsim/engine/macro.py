@@ -1,8 +1,11 @@
-"""Macro kernels: GDP and intensities."""
+"""Macro kernels and step: GDP and intensities."""
 
 from __future__ import annotations
 
 import numpy as np
+
+from .inputs import MacroParams
+from .state import State
 
 
 def grow(previous: np.ndarray, rate: np.ndarray) -> np.ndarray:
@@ -26,3 +29,10 @@ def reduction_vs_base(
     from 2005 to 2020 (48.4 %), this expresses the model's intensity on the official basis.
     """
     return 1.0 - (1.0 - anchor_reduction) * value / value_anchor
+
+
+def step_macro(mp: MacroParams, prev: State | None, t: int, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """GDP growth this year [S or 1] and trend GDP (bn$, [S]: without rationing losses)."""
+    growth = mp.gdp_growth[..., t]
+    trend = mp.gdp_2020_bn * np.ones(n) if prev is None else grow(prev.gdp_trend_bn, growth)
+    return growth, trend

@@ -57,7 +57,7 @@ def apply_options(excess: np.ndarray, potentials: np.ndarray) -> tuple[np.ndarra
     """
     potentials = np.maximum(potentials, 0.0)
     before = np.cumsum(potentials, axis=-1) - potentials
-    need = np.maximum(excess, 0.0)[:, None]
+    need = np.maximum(excess, 0.0)[..., None]
     used = np.clip(need - before, 0.0, potentials)
     return used, np.maximum(excess, 0.0) - used.sum(axis=-1)
 
@@ -67,7 +67,7 @@ def binding_option(used: np.ndarray, remaining: np.ndarray) -> np.ndarray:
     n_options + 1 when the options could not meet the cap (``remaining`` > 0)."""
     n = used.shape[-1]
     any_used = used > 0
-    last = np.where(any_used.any(axis=-1), n - np.argmax(any_used[:, ::-1], axis=-1), 0)
+    last = np.where(any_used.any(axis=-1), n - np.argmax(any_used[..., ::-1], axis=-1), 0)
     return np.where(remaining > 1e-9, n + 1, last).astype(float)
 
 
@@ -133,7 +133,7 @@ def ordered_potentials(pool: np.ndarray, room: np.ndarray, abatement_per_unit: n
     """
     per_unit = np.maximum(abatement_per_unit, 0.0)
     room = np.where(per_unit > 0, np.maximum(room, 0.0), 0.0)
-    reach = np.minimum(np.cumsum(room, axis=-1), np.maximum(pool, 0.0)[:, None])
+    reach = np.minimum(np.cumsum(room, axis=-1), np.maximum(pool, 0.0)[..., None])
     taken = np.diff(reach, axis=-1, prepend=0.0)
     return taken * per_unit, per_unit
 
@@ -158,5 +158,11 @@ def shadow_price(code: np.ndarray, cost_cny_per_t: np.ndarray) -> np.ndarray:
     never below 0 (an option cheaper than free is not what the cap costs)."""
     n = cost_cny_per_t.shape[-1]
     idx = np.clip(code.astype(int) - 1, 0, n - 1)
-    price = np.take_along_axis(cost_cny_per_t, idx[:, None], axis=-1)[:, 0]
+    price = np.take_along_axis(cost_cny_per_t, idx[..., None], axis=-1)[..., 0]
     return np.where(code > 0, np.maximum(price, 0.0), 0.0)
+
+
+def stack_options(values: dict[int, np.ndarray]) -> np.ndarray:
+    """Values of a cap's options {named option index: array} on a last axis [..., O], each at its
+    index (ctsim.engine.axes), broadcast together."""
+    return np.stack(np.broadcast_arrays(*(values[i] for i in range(len(values)))), axis=-1)

@@ -1,13 +1,20 @@
-"""Shock kernels: coal shortfalls, who loses power first, and what rationing costs.
+"""Shock kernels (coal shortfalls, who loses power first, what rationing costs) and the
+rationing step of the year loop.
 
 Arrays carry the sample axis first. Equations: docs/model.md, "Policy levers, caps and shocks".
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass, replace
+
 import numpy as np
 
+from .axes import USER_INDUSTRY, USER_OTHER, USER_STEEL, USERS
+from .inputs import ShockParams
 from .policy import apply_options
+from .state import State
+from .steel import SteelEnergy, SteelMix
 
 
 def fossil_limits(coal_twh: np.ndarray, gas_twh: np.ndarray, shortfall: np.ndarray,
@@ -32,7 +39,7 @@ def curtail(unserved_twh: np.ndarray, loads_twh: np.ndarray, max_cut_frac: np.nd
     loads = np.take_along_axis(loads_twh, order, axis=-1)
     frac = np.take_along_axis(np.broadcast_to(max_cut_frac, loads_twh.shape), order, axis=-1)
     room = loads * frac
-    room[:, -1] = np.maximum(unserved_twh, 0.0)  # the last group takes whatever is left
+    room[..., -1] = np.maximum(unserved_twh, 0.0)  # the last group in the order takes whatever is left
     used, _ = apply_options(unserved_twh, room)
     cut = np.empty_like(used)
     np.put_along_axis(cut, order, used, axis=-1)
@@ -42,3 +49,41 @@ def curtail(unserved_twh: np.ndarray, loads_twh: np.ndarray, max_cut_frac: np.nd
 def gdp_loss(unserved_twh: np.ndarray, demand_twh: np.ndarray, elasticity: np.ndarray) -> np.ndarray:
     """Share of the year's GDP lost to rationing: elasticity x unserved / demand, at most 1."""
     return np.minimum(elasticity * unserved_twh / np.maximum(demand_twh, 1e-9), 1.0)
+
+
+def by_user(steel, industry, other) -> np.ndarray:
+    """Values of the user groups on a last axis [..., U] in the U order, broadcast together."""
+    slots = [None] * len(USERS)
+    slots[USER_STEEL], slots[USER_INDUSTRY], slots[USER_OTHER] = steel, industry, other
+    return np.stack(np.broadcast_arrays(*slots), axis=-1)
+
+
+@dataclass(frozen=True)
+class Rationing:
+    """Who lost power (TWh [S, U]), the steel output lost (Mt [S]), the GDP gap and GDP (bn$ [S])."""
+
+    cut_twh: np.ndarray
+    steel_lost_mt: np.ndarray
+    gdp_gap_frac: np.ndarray
+    gdp_bn: np.ndarray
+
+
+def step_rationing(sh: ShockParams, prev: State | None, unserved: np.ndarray, demand: np.ndarray,
+                   base: np.ndarray, mix: SteelMix, energy: SteelEnergy, gdp_trend: np.ndarray, t: int
+                   ) -> tuple[Rationing, SteelMix, SteelEnergy]:
+    """Share unserved electricity out among user groups in the curtailment order; steel loses output
+    (with its coal and CO2) in proportion to its cut, GDP the year's loss (fading by the rebound
+    fraction later; a lasting shortage keeps it)."""
+    steel_elec = energy.electricity_twh
+    industry_load = base * sh.industry_share_of_base
+    loads = by_user(steel_elec, industry_load, demand - steel_elec - industry_load)
+    ranks = by_user(sh.rank_steel[..., t], sh.rank_industry[..., t], sh.rank_other[..., t])
+    cut = curtail(unserved, loads, sh.max_cut_fraction, ranks)
+    kept = 1.0 - np.divide(cut[..., USER_STEEL], steel_elec, out=np.zeros(steel_elec.shape), where=steel_elec > 0)
+    steel_lost = mix.output_mt * (1.0 - kept)
+    mix = replace(mix, output_mt=mix.output_mt * kept, production_mt=mix.production_mt * kept[..., None])
+    energy = replace(energy, coal_mtce=energy.coal_mtce * kept, co2_mt=energy.co2_mt * kept,
+                     captured_mt=energy.captured_mt * kept)
+    loss = gdp_loss(unserved, demand, sh.gdp_loss_per_unserved)
+    gap = loss if prev is None else np.maximum(loss, (1.0 - sh.rebound_fraction) * prev.gdp_gap_frac)
+    return Rationing(cut, steel_lost, gap, gdp_trend * (1.0 - gap)), mix, energy

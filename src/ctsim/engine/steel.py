@@ -1,8 +1,46 @@
-"""Steel kernels: route mix within scrap limits, coal, electricity and direct CO2."""
+"""Steel kernels (route mix within scrap limits, coal, electricity and direct CO2) and the steel
+steps of the year loop. Routes are on the last axis in the order of ctsim.engine.axes
+(R: BF-BOF, BF-BOF+CCUS, EAF, H2-DRI; A: the three alternatives to unabated BF-BOF).
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
+
+from . import policy
+from .axes import (
+    ALT_CCUS,
+    ALT_EAF,
+    ALT_H2DRI,
+    ALT_ROUTES,
+    BFBOF,
+    BFBOF_CCUS,
+    EAF,
+    H2DRI,
+    STEEL_ROUTES,
+)
+from .inputs import Factors, PolicyParams, ShockParams, SteelParams
+from .state import State
+
+# The R axis is unabated BF-BOF followed by the alternatives in their A order (route_shares relies on it).
+assert (BFBOF, *ALT_ROUTES) == tuple(range(len(STEEL_ROUTES)))
+
+
+def stack_alt(ccus, eaf, h2dri, *like) -> np.ndarray:
+    """Values of the alternative routes on a last axis [..., A] in the A order (BF-BOF+CCUS, EAF,
+    H2-DRI), broadcast together (and with ``like``, e.g. ``np.zeros(S)`` to give every sample a row)."""
+    slots = [None] * len(ALT_ROUTES)
+    slots[ALT_CCUS], slots[ALT_EAF], slots[ALT_H2DRI] = ccus, eaf, h2dri
+    return np.stack(np.broadcast_arrays(*slots, *like)[:len(slots)], axis=-1)
+
+
+def stack_routes(bfbof, bfbof_ccus, eaf, h2dri) -> np.ndarray:
+    """Values of the four routes on a last axis [..., R] in the R order, broadcast together."""
+    slots = [None] * len(STEEL_ROUTES)
+    slots[BFBOF], slots[BFBOF_CCUS], slots[EAF], slots[H2DRI] = bfbof, bfbof_ccus, eaf, h2dri
+    return np.stack(np.broadcast_arrays(*slots), axis=-1)
 
 
 def route_shares(
@@ -22,7 +60,7 @@ def route_shares(
     scrap_cap = np.divide(scrap_supply_mt / scrap_t_per_t, output_mt,
                           out=np.ones_like(output_mt * scrap_supply_mt), where=output_mt > 0)
     eaf = np.minimum(eaf_share, scrap_cap)
-    low = np.stack(np.broadcast_arrays(ccus_share, eaf, h2dri_share), axis=-1)
+    low = stack_alt(ccus_share, eaf, h2dri_share)
     total = low.sum(axis=-1, keepdims=True)
     low = np.where(total > 1.0, low / np.maximum(total, 1.0), low)
     bfbof = 1.0 - low.sum(axis=-1, keepdims=True)
@@ -42,14 +80,14 @@ def direct_co2(
     BF-BOF CO2 = coal use x coal emission factor (minus the captured share on CCUS units); EAF and
     H2-DRI direct emissions (electrodes, carbon additions) are per-tonne factors.
     """
-    bf_coal = (production_mt[:, 0] + production_mt[:, 1]) * bf_coal_tce_per_t
-    ccus_co2 = production_mt[:, 1] * bf_coal_tce_per_t * coal_t_co2_per_tce
+    bf_coal = (production_mt[..., BFBOF] + production_mt[..., BFBOF_CCUS]) * bf_coal_tce_per_t
+    ccus_co2 = production_mt[..., BFBOF_CCUS] * bf_coal_tce_per_t * coal_t_co2_per_tce
     captured = ccus_co2 * ccus_capture
     co2 = (
-        production_mt[:, 0] * bf_coal_tce_per_t * coal_t_co2_per_tce
+        production_mt[..., BFBOF] * bf_coal_tce_per_t * coal_t_co2_per_tce
         + ccus_co2 - captured
-        + production_mt[:, 2] * eaf_t_co2_per_t
-        + production_mt[:, 3] * h2dri_t_co2_per_t
+        + production_mt[..., EAF] * eaf_t_co2_per_t
+        + production_mt[..., H2DRI] * h2dri_t_co2_per_t
     )
     return bf_coal, co2, captured
 
@@ -87,19 +125,101 @@ def turnover_switch(
     """
     relined = bfbof_share / campaign_yr
     best = np.argmax(advantage, axis=-1)
-    onehot = np.arange(advantage.shape[-1]) == best[:, None]
-    take = np.clip(np.take_along_axis(advantage, best[:, None], axis=-1) / scale[..., None], 0.0, 1.0)
-    return onehot * (relined[:, None] * take)
+    onehot = np.arange(advantage.shape[-1]) == best[..., None]
+    take = np.clip(np.take_along_axis(advantage, best[..., None], axis=-1) / scale[..., None], 0.0, 1.0)
+    return onehot * (relined[..., None] * take)
 
 
 def hold_bfbof(production_mt: np.ndarray, bfbof_min_mt: np.ndarray) -> np.ndarray:
     """Keep BF-BOF output (both BF-BOF routes) at least ``bfbof_min_mt`` [S] (capped by total output):
     EAF and H2-DRI give up output in proportion, which goes to unabated BF-BOF. Production [S, 4]."""
-    bf = production_mt[:, 0] + production_mt[:, 1]
-    low = production_mt[:, 2] + production_mt[:, 3]
+    bf = production_mt[..., BFBOF] + production_mt[..., BFBOF_CCUS]
+    low = production_mt[..., EAF] + production_mt[..., H2DRI]
     move = np.clip(bfbof_min_mt - bf, 0.0, low)
     keep = 1.0 - np.divide(move, low, out=np.zeros_like(low), where=low > 0)
     out = production_mt.copy()
-    out[:, 2:] *= keep[:, None]
-    out[:, 0] += move
+    out[..., EAF] *= keep
+    out[..., H2DRI] *= keep
+    out[..., BFBOF] += move
     return out
+
+
+# --- steps of the year loop ----------------------------------------------------------------------
+@dataclass(frozen=True)
+class SteelMix:
+    """Steel output (Mt [S]), production by route (Mt [S, R]), route shares [S, R] and the cost-driven
+    extra shares of the alternatives [S, A] (carried to next year)."""
+
+    output_mt: np.ndarray
+    production_mt: np.ndarray
+    shares: np.ndarray
+    extra_share: np.ndarray
+
+
+@dataclass(frozen=True)
+class SteelEnergy:
+    """Coal (Mtce), direct and captured CO2 (Mt) and grid electricity (TWh) of a steel mix, [S] each."""
+
+    coal_mtce: np.ndarray
+    co2_mt: np.ndarray
+    captured_mt: np.ndarray
+    electricity_twh: np.ndarray
+
+
+def route_switch(sp: SteelParams, pol: PolicyParams, fx: Factors, prev: State, price: np.ndarray,
+                 year: int, t: int) -> np.ndarray:
+    """Route shares [S, A] that relined blast furnaces move to this year, driven by each route's cost
+    over BF-BOF including the carbon cost (docs/model.md)."""
+    bf = sp.bf_coal_tce_per_t[..., t] * fx.coal_t_co2_per_tce
+    capture = sp.ccus_capture_rate
+    bf_mwh = sp.bfbof_mwh_per_t
+    advantage = switch_advantage(
+        price[..., None], policy.covered(year, pol.ets_steel_start_year)[..., None], bf[..., None],
+        stack_alt(bf * (1 - capture), sp.eaf_direct_t_co2_per_t, sp.h2dri_direct_t_co2_per_t),
+        stack_alt(0.0 * bf_mwh, sp.eaf_mwh_per_t - bf_mwh, sp.h2dri_mwh_per_t - bf_mwh),
+        prev.marginal_t_co2_per_mwh[..., None],
+        stack_alt(sp.ccus_cost_cny_per_t_co2 * bf * capture, sp.eaf_premium_cny_per_t[..., t],
+                  sp.h2dri_premium_cny_per_t[..., t]),
+    )
+    return turnover_switch(prev.bfbof_share, sp.bf_campaign_yr, advantage, sp.switch_cost_scale_cny_per_t)
+
+
+def bound_route_extra(sp: SteelParams, t: int, output: np.ndarray, requested: np.ndarray,
+                      extra: np.ndarray) -> np.ndarray:
+    """Cost-driven route shares stay within scrap (EAF) and H2-DRI capacity, on top of the
+    requested (policy) shares; what cannot switch stays BF-BOF."""
+    scrap_cap = sp.scrap_supply_mt[..., t] / sp.scrap_t_per_t_eaf / np.maximum(output, 1e-9)
+    room = stack_alt(np.ones_like(output), scrap_cap - requested[..., ALT_EAF],
+                     sp.h2dri_max_share[..., t] - requested[..., ALT_H2DRI])
+    return np.clip(extra, 0.0, np.maximum(room, 0.0))
+
+
+def step_steel(sp: SteelParams, pol: PolicyParams, fx: Factors, sh: ShockParams, prev: State | None,
+               price: np.ndarray, year: int, t: int, n: int) -> SteelMix:
+    """Output and route mix: the output path (part of last year's rationing loss made up, within the
+    step limit), requested plus cost-driven route shares within scrap and H2-DRI capacity, and BF-BOF
+    output falling at most step by step."""
+    output = sp.output_mt[..., t] * np.ones(n)
+    if prev is not None:  # part of last year's output lost to rationing is made up; step-by-step limit
+        output = policy.limit_fall(output + sh.rebound_fraction * prev.steel_lost_mt, prev.steel_output_mt,
+                                   pol.steel_output_fall_max_frac)
+    requested = stack_alt(sp.ccus_share[..., t], sp.eaf_share[..., t], sp.h2dri_share[..., t], np.zeros(n))
+    extra = np.zeros((n, len(ALT_ROUTES))) if prev is None else prev.steel_extra_share + route_switch(
+        sp, pol, fx, prev, price, year, t)
+    extra = bound_route_extra(sp, t, output, requested, extra)
+    low = requested + extra
+    shares = route_shares(output, low[..., ALT_EAF], low[..., ALT_H2DRI], low[..., ALT_CCUS],
+                          sp.scrap_supply_mt[..., t], sp.scrap_t_per_t_eaf)
+    production = output[..., None] * shares
+    if prev is not None:  # BF-BOF output falls step by step: low-carbon routes wait for the rest
+        production = hold_bfbof(production, prev.bfbof_mt * (1 - pol.bfbof_fall_max_frac))
+        shares = production / np.maximum(output, 1e-9)[..., None]
+    return SteelMix(output, production, shares, extra)
+
+
+def step_steel_energy(sp: SteelParams, fx: Factors, mix: SteelMix, t: int) -> SteelEnergy:
+    """Coal, direct CO2, captured CO2 and electricity of the year's steel mix."""
+    coal, co2, captured = direct_co2(mix.production_mt, sp.bf_coal_tce_per_t[..., t], fx.coal_t_co2_per_tce,
+                                     sp.ccus_capture_rate, sp.eaf_direct_t_co2_per_t, sp.h2dri_direct_t_co2_per_t)
+    mwh_per_t = stack_routes(sp.bfbof_mwh_per_t, sp.bfbof_mwh_per_t, sp.eaf_mwh_per_t, sp.h2dri_mwh_per_t)
+    return SteelEnergy(coal, co2, captured, electricity(mix.production_mt, mwh_per_t))

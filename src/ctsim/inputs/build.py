@@ -1,21 +1,21 @@
-"""ResolvedScenario (+ optional per-sample overrides) -> Inputs: arrays the engine reads.
+"""ResolvedScenario (+ optional per-sample overrides) -> Inputs: the engine's parameter bundles.
 
 Scalars become arrays of shape [S] and paths arrays of shape [S, Y] (S may be 1 for a value that
 is the same in every sample: numpy broadcasting then spreads it). Paths are interpolated once here,
-linearly between their years and flat outside them, never inside the year loop.
+linearly between their years and flat outside them, never inside the year loop. Where each
+registry parameter lands is declared once, by the bundles' fields (ctsim.engine.inputs).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 import numpy as np
 
 from .. import registry
+from ..engine.inputs import BUNDLES, CALIBRATION_YEAR, Inputs, registry_fields, shock_fields
 from ..resolve import ResolvedScenario
 from .shocks import shock_arrays
 
-CALIBRATION_YEAR = 2020  # the engine's initial state is the observed 2020 (bundled history)
+__all__ = ["CALIBRATION_YEAR", "build_inputs", "interpolate_path", "simulated_years"]
 
 
 def interpolate_path(value: float | dict[int, float], years: np.ndarray) -> np.ndarray:
@@ -25,28 +25,6 @@ def interpolate_path(value: float | dict[int, float], years: np.ndarray) -> np.n
         vals = np.array([value[int(k)] for k in keys], dtype=float)
         return np.interp(years.astype(float), keys, vals)
     return np.full(years.shape, float(value))
-
-
-@dataclass
-class Inputs:
-    """Engine inputs. ``get`` records every name read, so tests can find unused parameters."""
-
-    years: np.ndarray  # simulated years, from the calibration year to the horizon end
-    n_samples: int
-    values: dict[str, np.ndarray]
-    reads: set[str] = field(default_factory=set)
-
-    def get(self, name: str) -> np.ndarray:
-        self.reads.add(name)
-        return self.values[name]
-
-    def take(self, index: np.ndarray | slice) -> Inputs:
-        """The inputs of a subset of samples (a chunk); shared values stay broadcast."""
-        out = {}
-        for k, v in self.values.items():
-            out[k] = v if v.shape[0] == 1 else v[index]
-        n = len(np.arange(self.n_samples)[index])
-        return Inputs(self.years, n, out)
 
 
 def simulated_years(resolved: ResolvedScenario) -> np.ndarray:
@@ -61,11 +39,14 @@ def build_inputs(
     n_samples: int = 1,
     sample_ids: np.ndarray | None = None,
 ) -> Inputs:
-    """Arrays for the engine. ``overrides`` maps parameter names to per-sample values: an array [S]
-    for a scalar, or [S, Y] for a path (already interpolated). Shocks become ``shocks.*`` arrays
-    (stochastic ones drawn for ``sample_ids``, default 0..S-1; see ctsim.scenario.shocks)."""
+    """The engine's Inputs. ``overrides`` maps parameter names to per-sample values: an array [S]
+    for a scalar, or [S, Y] for a path (already interpolated). Shocks fill the shock arrays of the
+    ``shock`` bundle (stochastic ones drawn for ``sample_ids``, default 0..S-1; see
+    ctsim.scenario.shocks). Every registry parameter must be given (the resolved scenario has them
+    all); a name that is no bundle field raises KeyError."""
     years = simulated_years(resolved)
     params = registry.parameters()
+    where = registry_fields()
     values: dict[str, np.ndarray] = {}
     for name, value in resolved.values.items():
         if params[name].kind == "path":
@@ -78,5 +59,14 @@ def build_inputs(
         if arr.shape != expected:
             raise ValueError(f"override {name}: shape {arr.shape}, expected {expected}")
         values[name] = np.asfortranarray(arr)  # the engine reads one year (a column) at a time
-    values.update(shock_arrays(resolved.shocks, years, resolved.seed, n_samples, sample_ids))
-    return Inputs(years=years, n_samples=n_samples, values=values)
+    unknown = set(values) - set(where)
+    if unknown:
+        raise KeyError(f"parameters that are no engine input: {sorted(unknown)}")
+    sections: dict[str, dict[str, np.ndarray]] = {s: {} for s in BUNDLES}
+    for name, arr in values.items():
+        section, key = where[name]
+        sections[section][key] = arr
+    shocks = shock_arrays(resolved.shocks, years, resolved.seed, n_samples, sample_ids)
+    sections["shock"].update({key: shocks[f"shocks.{key}"] for key in shock_fields()})
+    return Inputs(years=years, n_samples=n_samples,
+                  **{s: cls(**sections[s]) for s, cls in BUNDLES.items()})

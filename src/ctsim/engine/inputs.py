@@ -1,0 +1,234 @@
+"""The Inputs contract: what the engine reads, as typed per-sector parameter bundles.
+
+Each bundle is a frozen dataclass of numpy arrays: a scalar parameter is an array [S or 1], a path
+[S or 1, Y] over the simulated years (1 when the value is the same in every sample: numpy
+broadcasting spreads it). A field is named as the parameter's key in the registry (``section.key``
+-> bundle ``section``, field ``key``), so units are in the names. The input builder
+(ctsim.inputs.build) fills the bundles once, before the year loop; the engine reads them as
+attributes (``steel.ccus_capture_rate``), never by string, so a misspelt field fails when the module
+is imported or the bundle built, not in year 37.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, fields, replace
+
+import numpy as np
+
+CALIBRATION_YEAR = 2020  # the engine's initial state is the observed 2020 (bundled history)
+
+SHOCK_ARRAY = {"shock_array": True}  # metadata of a field filled from the scenario's shock list
+
+
+def _take(bundle, index):
+    """A bundle for a subset of samples: per-sample arrays are indexed, shared ones stay broadcast."""
+    return replace(bundle, **{f.name: v if (v := getattr(bundle, f.name)).shape[0] == 1 else v[index]
+                              for f in fields(bundle)})
+
+
+@dataclass(frozen=True)
+class MacroParams:
+    gdp_2020_bn: np.ndarray
+    gdp_growth: np.ndarray
+    co2_intensity_reduction_2020: np.ndarray
+    energy_intensity_2005_kgce_per_usd: np.ndarray
+    electricity_elasticity: np.ndarray
+
+
+@dataclass(frozen=True)
+class PowerParams:
+    demand_2020_twh: np.ndarray
+    coal_capacity_2020_gw: np.ndarray
+    gas_capacity_2020_gw: np.ndarray
+    hydro_capacity_2020_gw: np.ndarray
+    nuclear_capacity_2020_gw: np.ndarray
+    wind_capacity_2020_gw: np.ndarray
+    solar_capacity_2020_gw: np.ndarray
+    coal_additions_gw: np.ndarray
+    gas_additions_gw: np.ndarray
+    hydro_additions_gw: np.ndarray
+    nuclear_additions_gw: np.ndarray
+    wind_additions_gw: np.ndarray
+    solar_additions_gw: np.ndarray
+    gas_cf: np.ndarray
+    hydro_cf: np.ndarray
+    nuclear_cf: np.ndarray
+    wind_cf: np.ndarray
+    solar_cf: np.ndarray
+    coal_cf_max: np.ndarray
+    gas_cf_max: np.ndarray
+    coal_lifetime_yr: np.ndarray
+    coal_mean_age_2020_yr: np.ndarray
+    coal_heat_rate_gce_per_kwh: np.ndarray
+    ccs_retrofit_gw: np.ndarray
+    ccs_capture_rate: np.ndarray
+    ccs_heat_rate_penalty: np.ndarray
+    gas_heat_rate_gce_per_kwh: np.ndarray
+    oil_heat_rate_gce_per_kwh: np.ndarray
+    bio_generation_twh: np.ndarray
+    oil_generation_twh: np.ndarray
+    hydro_potential_gw: np.ndarray
+    nuclear_build_max_gw: np.ndarray
+    coal_to_gas_gw: np.ndarray
+    coal_price_cny_per_tce: np.ndarray
+    gas_price_cny_per_tce: np.ndarray
+    coal_efficient_share: np.ndarray
+    coal_heat_rate_spread_gce_per_kwh: np.ndarray
+    dispatch_cost_scale_cny_per_mwh: np.ndarray
+    coal_retirement_extra_gw: np.ndarray
+    coal_power_price_cny_per_mwh: np.ndarray
+    coal_fixed_cost_cny_per_mwh: np.ndarray
+    early_retire_max_frac: np.ndarray
+    coal_cf_reliability: np.ndarray
+    ccs_cost_cny_per_t_co2: np.ndarray
+    ccs_uptake_scale_cny_per_t: np.ndarray
+    ccs_retrofit_max_gw: np.ndarray
+    early_retire_from_year: np.ndarray
+
+
+@dataclass(frozen=True)
+class SteelParams:
+    output_mt: np.ndarray
+    eaf_share: np.ndarray
+    h2dri_share: np.ndarray
+    ccus_share: np.ndarray
+    scrap_supply_mt: np.ndarray
+    scrap_t_per_t_eaf: np.ndarray
+    bf_coal_tce_per_t: np.ndarray
+    ccus_capture_rate: np.ndarray
+    eaf_direct_t_co2_per_t: np.ndarray
+    h2dri_direct_t_co2_per_t: np.ndarray
+    bfbof_mwh_per_t: np.ndarray
+    eaf_mwh_per_t: np.ndarray
+    h2dri_mwh_per_t: np.ndarray
+    bf_campaign_yr: np.ndarray
+    eaf_premium_cny_per_t: np.ndarray
+    h2dri_premium_cny_per_t: np.ndarray
+    ccus_cost_cny_per_t_co2: np.ndarray
+    switch_cost_scale_cny_per_t: np.ndarray
+    h2dri_max_share: np.ndarray
+
+
+@dataclass(frozen=True)
+class TransportParams:
+    road_oil_share_2020: np.ndarray
+    ev_share_2020: np.ndarray
+    ev_share: np.ndarray
+    ev_twh_per_mtce: np.ndarray
+    road_intensity_change: np.ndarray
+
+
+@dataclass(frozen=True)
+class OtherParams:
+    coal_total_2020_mtce: np.ndarray
+    oil_total_2020_mtce: np.ndarray
+    gas_total_2020_mtce: np.ndarray
+    coal_intensity_change: np.ndarray
+    oil_intensity_change: np.ndarray
+    gas_intensity_change: np.ndarray
+    cement_co2_mt: np.ndarray
+    other_industry_co2_mt: np.ndarray
+    coal_to_gas_mtce: np.ndarray
+    coal_to_gas_gas_per_coal: np.ndarray
+
+
+@dataclass(frozen=True)
+class Factors:
+    coal_t_co2_per_tce: np.ndarray
+    oil_t_co2_per_tce: np.ndarray
+    gas_t_co2_per_tce: np.ndarray
+    substitution_efficiency: np.ndarray
+
+
+@dataclass(frozen=True)
+class PolicyParams:
+    carbon_price: np.ndarray
+    ets_power_start_year: np.ndarray
+    ets_steel_start_year: np.ndarray
+    power_benchmark_t_per_mwh: np.ndarray
+    steel_benchmark_t_per_t: np.ndarray
+    coal_retire_max_frac: np.ndarray
+    steel_output_fall_max_frac: np.ndarray
+    bfbof_fall_max_frac: np.ndarray
+
+
+@dataclass(frozen=True)
+class RemovalParams:
+    land_sink_mt: np.ndarray
+    beccs_mt: np.ndarray
+    daccs_mt: np.ndarray
+
+
+@dataclass(frozen=True)
+class ShockParams:
+    """Rationing parameters (registry section ``shock``) and the shock arrays [1 or S, Y] built from
+    the scenario's shock list (ctsim.inputs.shocks): the coal supply shortfall (share of a year's
+    coal generation that cannot run), factors on the hydro capacity factor and the coal price, and
+    each user group's rank in the curtailment order (lowest first)."""
+
+    max_cut_fraction: np.ndarray
+    industry_share_of_base: np.ndarray
+    gdp_loss_per_unserved: np.ndarray
+    rebound_fraction: np.ndarray
+    coal_shortfall: np.ndarray = field(metadata=SHOCK_ARRAY)
+    hydro_cf_factor: np.ndarray = field(metadata=SHOCK_ARRAY)
+    coal_price_factor: np.ndarray = field(metadata=SHOCK_ARRAY)
+    rank_steel: np.ndarray = field(metadata=SHOCK_ARRAY)
+    rank_industry: np.ndarray = field(metadata=SHOCK_ARRAY)
+    rank_other: np.ndarray = field(metadata=SHOCK_ARRAY)
+
+
+@dataclass(frozen=True)
+class CapsParams:
+    power_co2_mt: np.ndarray
+    nonfossil_recoverable_frac: np.ndarray
+    flexibility_cost_cny_per_mwh: np.ndarray
+    demand_cut_max_frac: np.ndarray
+    demand_cut_cost_cny_per_mwh: np.ndarray
+    national_co2_mt: np.ndarray
+    steel_co2_mt: np.ndarray
+    co2_intensity_kg_per_usd: np.ndarray
+    co2_intensity_reduction_2005: np.ndarray
+    steel_margin_cny_per_t: np.ndarray
+
+
+# Registry section -> bundle: the one place that says where ``section.key`` lands (as ``Inputs.section``).
+BUNDLES = {"macro": MacroParams, "power": PowerParams, "steel": SteelParams, "transport": TransportParams,
+           "other": OtherParams, "factors": Factors, "policy": PolicyParams, "removals": RemovalParams,
+           "shock": ShockParams, "caps": CapsParams}
+
+
+def registry_fields() -> dict[str, tuple[str, str]]:
+    """Registry name ``section.key`` -> (Inputs attribute, field) of every bundle field that comes
+    from the parameter registry (all but the shock arrays)."""
+    return {f"{section}.{f.name}": (section, f.name)
+            for section, cls in BUNDLES.items() for f in fields(cls) if not f.metadata.get("shock_array")}
+
+
+def shock_fields() -> tuple[str, ...]:
+    """Fields of :class:`ShockParams` filled from the scenario's shock list."""
+    return tuple(f.name for f in fields(ShockParams) if f.metadata.get("shock_array"))
+
+
+@dataclass(frozen=True)
+class Inputs:
+    """Everything the engine reads: the simulated years, the number of samples S and one bundle per
+    sector."""
+
+    years: np.ndarray  # simulated years, from the calibration year to the horizon end
+    n_samples: int
+    macro: MacroParams
+    power: PowerParams
+    steel: SteelParams
+    transport: TransportParams
+    other: OtherParams
+    factors: Factors
+    policy: PolicyParams
+    removals: RemovalParams
+    shock: ShockParams
+    caps: CapsParams
+
+    def take(self, index: np.ndarray | slice) -> Inputs:
+        """The inputs of a subset of samples (a chunk); shared values stay broadcast."""
+        n = len(np.arange(self.n_samples)[index])
+        return replace(self, n_samples=n, **{s: _take(getattr(self, s), index) for s in BUNDLES})

@@ -1,0 +1,34 @@
+"""The year-to-year state: what one simulated year hands to the next.
+
+Stocks are values at year end, flows annual totals (docs/model.md, "Code structure"). Arrays are
+[S] unless noted; category axes come last (ctsim.engine.axes).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+
+@dataclass(frozen=True)
+class State:
+    """Year-end state of the coupled model, read by the next year's steps."""
+
+    gdp_trend_bn: np.ndarray  # GDP without rationing losses
+    gdp_gap_frac: np.ndarray  # share of trend GDP lost, fading by the rebound fraction
+    co2_intensity_2020_kg_per_usd: np.ndarray  # the calibration year's CO2 intensity (caps anchor)
+    capacity_gw: np.ndarray  # [S, K] installed capacity at year end
+    coal_retire_deferred_gw: np.ndarray  # scheduled coal retirements the step limit deferred
+    coal_generation_twh: np.ndarray
+    marginal_t_co2_per_mwh: np.ndarray  # CO2 of the marginal fossil unit (0 if none ran)
+    base_demand_twh: np.ndarray  # electricity demand other than steel and EVs
+    road_service_mtce: np.ndarray  # road transport energy service (oil-equivalent)
+    steel_output_mt: np.ndarray
+    steel_lost_mt: np.ndarray  # output lost to rationing
+    bfbof_mt: np.ndarray  # output of both BF-BOF routes
+    bfbof_share: np.ndarray  # share of unabated BF-BOF in output
+    steel_extra_share: np.ndarray  # [S, A] cost-driven route shares on top of the requested ones
+    coal_other_mtce: np.ndarray  # coal, gas and oil use of the other sectors before coal-to-gas
+    gas_other_mtce: np.ndarray
+    oil_other_mtce: np.ndarray

@@ -76,44 +76,51 @@ def simulate(inp: Inputs) -> dict[str, np.ndarray]:
         year = int(inp.years[t])
         growth, gdp_trend = macro.step_macro(inp.macro, prev, t, S)
         costs = power.step_costs(inp.power, inp.policy, inp.factors, inp.shock, year, t)
-        mix = steel.step_steel(inp.steel, inp.policy, inp.factors, inp.shock, prev, costs.carbon_price_cny_per_t,
-                               year, t, S)
+        mix = steel.step_steel(inp.steel, inp.policy, inp.factors, inp.shock, prev,
+                               costs.carbon_price_cny_per_t, year, t, S)
         steel_cap = capping.CAPS_OFF
         if caps_on and prev is not None:  # caps bind from the first year after the calibration year
-            steel_cap, mix = capping.step_steel_cap(inp.steel, inp.policy, inp.factors, inp.caps, prev, mix,
-                                                    levels, t)
+            steel_cap, mix = capping.step_steel_cap(inp.steel, inp.policy, inp.factors, inp.caps,
+                                                    prev, mix, levels, t)
         energy = steel.step_steel_energy(inp.steel, inp.factors, mix, t)
         road = transport.step_transport(inp.transport, inp.other, prev, growth, t, S)
-        base, demand = power.step_demand(inp.power, inp.macro, prev, energy.electricity_twh, road.ev_twh,
-                                         growth, t)
+        base, demand = power.step_demand(inp.power, inp.macro, prev, energy.electricity_twh,
+                                         road.ev_twh, growth, t)
         cap = power.step_capacity(inp.power, inp.policy, fleet_2020, prev, costs, inp.years, t)
         d = power.step_dispatch(inp.power, inp.shock, cap, demand, costs, any_shortfall, t)
-        rat, mix, energy = shocks.step_rationing(inp.shock, prev, d.unserved_twh, demand, base, mix, energy,
-                                                 gdp_trend, t)
+        rat, mix, energy = shocks.step_rationing(inp.shock, prev, d.unserved_twh, demand, base, mix,
+                                                 energy, gdp_trend, t)
         fleet = power.coal_fleet(inp.power, cap, costs, d)
         pf = power.step_fuels(inp.power, inp.factors, fleet, d.coal_twh, d.gas_twh)
-        other = rest.step_other(inp.other, inp.factors, prev, growth, pf.coal_mtce, pf.gas_mtce, fleet.oil_mtce,
-                                energy.coal_mtce, road.oil_mtce, t)
+        other = rest.step_other(inp.other, inp.factors, prev, growth, pf.coal_mtce, pf.gas_mtce,
+                                fleet.oil_mtce, energy.coal_mtce, road.oil_mtce, t)
         cap_out = capping.CAPS_OFF
         if caps_on and prev is not None:
             cap_out, d, demand, pf, mix, energy = capping.step_caps(
-                inp.caps, inp.power, inp.steel, inp.policy, inp.macro, inp.factors, levels, prev, t, d, demand,
-                pf, fleet, costs, rat.gdp_bn, steel_cap, energy.co2_mt + other.co2_mt + other.process_co2_mt,
-                mix, energy)
-        rec = record(inp, t, year, costs, mix, energy, road, demand, cap, d, rat, pf, fleet, other, cap_out,
-                     gdp_trend)
+                inp.caps, inp.power, inp.steel, inp.policy, inp.macro, inp.factors, levels, prev, t, d,
+                demand, pf, fleet, costs, rat.gdp_bn, steel_cap,
+                energy.co2_mt + other.co2_mt + other.process_co2_mt, mix, energy)
+        rec = record(inp, t, year, costs, mix, energy, road, demand, cap, d, rat, pf, fleet, other,
+                     cap_out, gdp_trend)
         if t == 0 and set(rec) != set(in_loop):  # a programming error, not bad input
-            raise RuntimeError(f"engine outputs not written each year: {sorted(set(in_loop) ^ set(rec))}")
+            raise RuntimeError("engine outputs not written each year: "
+                               f"{sorted(set(in_loop) ^ set(rec))}")
         for name, value in rec.items():
             out[name][:, t] = value
         guard.check(block[t], out, t, year)
         prev = State(
-            gdp_trend, rat.gdp_gap_frac,
-            rec["co2_intensity"] if prev is None else prev.co2_intensity_2020_kg_per_usd,
-            cap.end_gw, cap.coal_retire_deferred_gw, d.coal_twh, power.marginal_co2(inp.power, inp.factors, costs, d),
-            base, road.service_mtce, mix.output_mt, rat.steel_lost_mt,
-            mix.production_mt[..., BFBOF] + mix.production_mt[..., BFBOF_CCUS], mix.shares[..., BFBOF],
-            mix.extra_share, other.coal_mtce, other.gas_mtce, other.oil_mtce)
+            gdp_trend_bn=gdp_trend, gdp_gap_frac=rat.gdp_gap_frac,
+            co2_intensity_2020_kg_per_usd=rec["co2_intensity"] if prev is None
+            else prev.co2_intensity_2020_kg_per_usd,
+            capacity_gw=cap.end_gw, coal_retire_deferred_gw=cap.coal_retire_deferred_gw,
+            coal_generation_twh=d.coal_twh,
+            marginal_t_co2_per_mwh=power.marginal_co2(inp.power, inp.factors, costs, d),
+            base_demand_twh=base, road_service_mtce=road.service_mtce,
+            steel_output_mt=mix.output_mt, steel_lost_mt=rat.steel_lost_mt,
+            bfbof_mt=mix.production_mt[..., BFBOF] + mix.production_mt[..., BFBOF_CCUS],
+            bfbof_share=mix.shares[..., BFBOF], steel_extra_share=mix.extra_share,
+            coal_other_mtce=other.coal_mtce, gas_other_mtce=other.gas_mtce,
+            oil_other_mtce=other.oil_mtce)
 
     anchor = inp.years.tolist().index(CALIBRATION_YEAR)  # the year the official reduction anchors
     out["co2_intensity_reduction_2005"] = macro.reduction_vs_base(

@@ -19,7 +19,7 @@ class ResolvedScenario:
     shocks: list = field(default_factory=list)
     description: str = ""
     scenario_hash: str = ""
-    uncertain: dict = field(default_factory=dict)  # name -> distribution spec (uncertainty.py)
+    uncertain: dict = field(default_factory=dict)  # name -> distribution spec (scenario/uncertain.py)
     sweep: object = None  # uncertainty.SweepSettings
     checks: dict[str, float] = field(default_factory=dict)  # target id -> minimum probability
 

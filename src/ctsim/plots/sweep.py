@@ -1,7 +1,7 @@
 """Sweep figures: fan charts of quantile trajectories, target probabilities, sensitivity rankings,
 peak-year histograms and sensitivity indices over time.
 
-Every figure only draws what ``sweepio`` / ``sensitivity`` (or the report, from the CSV files)
+Every figure only draws what ``outputs.sweep`` / ``analysis.sensitivity`` (or the report, from the CSV files)
 computed: quantiles, probabilities with their Wilson intervals, shares of samples per peak year,
 ranked indices. Layout rules shared by all of them: full journal width, a two-line title (what and
 where / which sweep), one legend for the whole figure outside the panels, units on every axis.
@@ -292,7 +292,7 @@ def peak_year_figure(peak_shares: Mapping[str, tuple[np.ndarray, np.ndarray]],
                      targets: Sequence[Mapping[str, Any]], title_prefix: str | None = None,
                      region: str = "China") -> Figure | None:
     """Histograms of the per-sample peak years: ``peak_shares`` maps a :data:`PEAKS` metric to
-    (years, share of samples peaking in that year, 0-1), as ``sweepio.peak_year_shares`` makes them.
+    (years, share of samples peaking in that year, 0-1), as ``analysis.metrics.peak_year_shares`` makes them.
     A peak_by deadline is a dashed line just after its year, labelled with the deadline."""
     shown = [k for k in PEAKS if k in peak_shares]
     if not shown:

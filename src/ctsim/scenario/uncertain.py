@@ -45,7 +45,7 @@ class _Dist(BaseModel):
         raise NotImplementedError
 
     def frozen(self):
-        """The ``scipy.stats`` frozen distribution (``choice`` has none: see sampling.py)."""
+        """The ``scipy.stats`` frozen distribution (``choice`` has none: see inputs/design.py)."""
         raise NotImplementedError
 
 

@@ -85,6 +85,7 @@ def workdir(tmp_path, monkeypatch):
     existing = tmp_path / "out" / "existing"
     existing.mkdir(parents=True)
     (existing / "trajectories.csv").write_text("old results\n")
+    (existing / "metadata.json").write_text('{"ctsim_version": "0.1.0"}\n')  # a ctsim folder
     return tmp_path
 
 

@@ -56,6 +56,7 @@ def test_killed_forced_run_leaves_the_existing_folder_unchanged(tmp_path, sig):
     existing = tmp_path / "out"
     (existing / "figures").mkdir(parents=True)
     (existing / "trajectories.csv").write_text("results of an earlier run\n")
+    (existing / "metadata.json").write_text('{"ctsim_version": "0.1.0"}\n')  # a ctsim folder
     (existing / "figures" / "old.png").write_bytes(b"old figure")
     before = snapshot(existing)
     result = _kill_during_figures(tmp_path, sig, "--force")
@@ -89,6 +90,7 @@ def test_a_failing_writer_leaves_nothing_and_keeps_the_old_folder(tmp_path, ctsi
     existing = tmp_path / "old"
     existing.mkdir()
     (existing / "keep.txt").write_text("keep")
+    (existing / "metadata.json").write_text('{"ctsim_version": "0.1.0"}\n')  # a ctsim folder
     before = snapshot(tmp_path)
     for out, extra in ((tmp_path / "new", []), (existing, ["--force"])):
         result = ctsim_main("run", BASELINE, "--out", out, *extra)
@@ -177,4 +179,38 @@ def test_sweep_writes_atomically(tmp_path, ctsim_main, monkeypatch):
     assert result.code == 2
     assert result.err_lines[-1] == "error: No space left on device (no output was written)"
     assert not (tmp_path / "o").exists()
+    assert _leftovers(tmp_path) == []
+
+
+def test_force_replaces_only_a_folder_ctsim_wrote(tmp_path, ctsim_main, monkeypatch):
+    """--force on a folder of someone's own files (no ctsim metadata.json) refuses, keeps them."""
+    monkeypatch.chdir(tmp_path)
+    precious = tmp_path / "precious"
+    precious.mkdir()
+    (precious / "thesis.txt").write_text("three years of work")
+    before = snapshot(tmp_path)
+    for out in (precious, tmp_path, Path(".")):
+        result = ctsim_main("run", BASELINE, "--out", out, "--force", "--no-figures")
+        assert result.code == 2, result.stderr
+        assert len(result.err_lines) == 1 and "not replaced" in result.err_lines[0] or \
+            "refusing to replace" in result.err_lines[0], result.err_lines
+        assert snapshot(tmp_path) == before
+    result = ctsim_main("run", BASELINE, "--out", precious / "run", "--no-figures")  # beside is fine
+    assert result.code in (0, 1) and (precious / "thesis.txt").exists()
+    result = ctsim_main("run", BASELINE, "--out", precious / "run", "--force", "--no-figures")
+    assert result.code in (0, 1), result.stderr  # a folder ctsim wrote is replaced
+
+
+def test_a_folder_that_appears_meanwhile_is_not_replaced_without_force(tmp_path, monkeypatch):
+    """Two runs to one --out: the one that finishes second fails instead of replacing the first."""
+    from ctsim.errors import UsageError
+    from ctsim.outputs.folders import atomic_folder
+
+    target = tmp_path / "out"
+    with pytest.raises(UsageError, match="appeared while this run worked"):
+        with atomic_folder(target) as tmp:
+            (tmp / "mine.txt").write_text("second run")
+            target.mkdir()  # the other run's rename lands first
+            (target / "theirs.txt").write_text("first run")
+    assert [p.name for p in target.iterdir()] == ["theirs.txt"]
     assert _leftovers(tmp_path) == []

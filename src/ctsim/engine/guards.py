@@ -57,8 +57,8 @@ def _balance(out: dict, t: int, year: int, total: str, parts: tuple[str, ...], w
         s = int(np.argmax(bad))
         raise ModelInvariantError(
             total, year, s,
-            f"{what} does not add up: {' + '.join(parts)} = {float(summed[s]):.6g}, "
-            f"total {float(col[s]):.6g}",
+            f"{what} does not add up: {' + '.join(parts)} = {float(summed[s])!r}, "
+            f"total {float(col[s])!r} (difference {float(summed[s] - col[s]):.3g})",
         )
 
 

@@ -43,27 +43,57 @@ def _umask() -> int:
     return mask
 
 
+OWN_MARKER = "metadata.json"  # every folder ctsim writes holds one (with "ctsim_version")
+
+
+def _written_by_ctsim(folder: Path) -> bool:
+    try:
+        return "ctsim_version" in json.loads((folder / OWN_MARKER).read_text(encoding="utf-8"))
+    except (OSError, ValueError, TypeError):
+        return False
+
+
+def _check_target(target: Path, force: bool) -> None:
+    """An output folder may be created, or replaced with ``force`` when ctsim wrote it (its
+    metadata.json says so) or it is empty; never a file, a root, the working folder or a folder
+    of someone else's files (``--force`` on a thesis folder must not delete the thesis)."""
+    if not target.exists():
+        return
+    if not force:
+        raise UsageError(f"{target}: output folder exists; use --force to replace it")
+    if not target.is_dir():
+        raise UsageError(f"{target}: exists and is not a folder; not replaced")
+    resolved = target.resolve()
+    if resolved.parent == resolved or resolved == Path.cwd().resolve() or target.name in ("", ".", ".."):
+        raise UsageError(f"{target}: refusing to replace a root or the working folder")
+    if any(target.iterdir()) and not _written_by_ctsim(target):
+        raise UsageError(f"{target}: not a ctsim output folder (no ctsim {OWN_MARKER}); "
+                         "not replaced, even with --force")
+
+
 @contextlib.contextmanager
 def atomic_folder(target: str | Path, force: bool = False) -> Iterator[Path]:
     """Yield a temporary folder beside ``target``; on success it replaces ``target`` in one rename.
 
     On any exception (including KeyboardInterrupt and the CLI's SIGINT/SIGTERM exception) the
     temporary folder is removed and ``target`` is left as it was. Without ``force`` an existing
-    ``target`` is an error, checked before any work. With ``force`` the old folder is moved aside,
+    ``target`` is an error, checked before any work and again at the final rename (two runs to one
+    folder: the second fails instead of replacing the first). With ``force`` the old folder (one
+    that ctsim wrote, see :func:`_check_target`) is moved aside,
     the new one renamed into place and the old one deleted, with signals held so that an
     interruption cannot leave neither. The folder gets the usual permissions (mkdtemp makes 0700).
     """
     target = Path(target)
-    if target.exists() and not force:
-        raise UsageError(f"{target}: output folder exists; use --force to replace it")
-    if target.exists() and not target.is_dir():
-        raise UsageError(f"{target}: exists and is not a folder")
+    _check_target(target, force)
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.tmp-", dir=target.parent))
     try:
         tmp.chmod(0o777 & ~_umask())
         yield tmp
         with _signals_deferred():
+            if target.exists() and not force:  # another run wrote it meanwhile: keep theirs
+                raise UsageError(f"{target}: output folder appeared while this run worked; "
+                                 "not replaced (use --force to replace it)")
             if target.exists():
                 old = Path(tempfile.mkdtemp(prefix=f".{target.name}.old-", dir=target.parent))
                 os.replace(target, old / target.name)

@@ -181,7 +181,9 @@ def plan_sweep(resolved: ResolvedScenario, samples: int | None = None, method: s
     samples = settings.samples if samples is None else samples
     method = method or settings.method
     seed = (settings.seed if settings.seed is not None else resolved.seed) if seed is None else seed
-    chunk_size = chunk_size or DEFAULT_CHUNK_SIZE
+    chunk_size = DEFAULT_CHUNK_SIZE if chunk_size is None else chunk_size
+    if seed < 0:
+        raise UsageError(f"seed must be 0 or more (got {seed})")
     if samples < 1 or chunk_size < 1:
         raise UsageError(f"samples and chunk size must be positive (got {samples}, {chunk_size})")
     check_memory(samples)

@@ -25,7 +25,6 @@ dev: $(DEVSTAMP)
 
 run: $(STAMP)
 	$(BIN)/ctsim run $(SCENARIO) --force
-	@echo "Outputs written to out/$$(basename $(SCENARIO) .yaml)/ (trajectories.csv, summary.json, metadata.json, figures/)"
 
 test: $(DEVSTAMP)
 	$(BIN)/python -m pytest -q

@@ -8,6 +8,7 @@ from scipy import stats
 
 from ctsim.inputs import design as sampling
 from ctsim.inputs.build import interpolate_path
+from ctsim.inputs.randomness import sample_uniforms
 from ctsim.resolve import resolve
 from ctsim.scenario import scenario_from_dict
 from ctsim.scenario.uncertain import Choice, Normal, Triangular, Uniform
@@ -117,12 +118,12 @@ def test_overrides_match_resolved_for_sample():
 
 def test_sample_uniforms_depend_on_global_index_only():
     idx = np.arange(1000)
-    whole = sampling.sample_uniforms(42, "shock", idx, 3)
-    parts = np.vstack([sampling.sample_uniforms(42, "shock", idx[a:a + 128], 3)
+    whole = sample_uniforms(42, "shock", idx, 3)
+    parts = np.vstack([sample_uniforms(42, "shock", idx[a:a + 128], 3)
                        for a in range(0, 1000, 128)])
     assert np.array_equal(whole, parts)
     assert whole.min() >= 0 and whole.max() < 1
     assert abs(whole.mean() - 0.5) < 0.02
-    assert not np.array_equal(whole, sampling.sample_uniforms(43, "shock", idx, 3))
-    assert not np.array_equal(whole, sampling.sample_uniforms(42, "other", idx, 3))
+    assert not np.array_equal(whole, sample_uniforms(43, "shock", idx, 3))
+    assert not np.array_equal(whole, sample_uniforms(42, "other", idx, 3))
     assert stats.kstest(whole.ravel(), "uniform").pvalue > 1e-3

@@ -15,7 +15,7 @@ from ..engine.inputs import BUNDLES, CALIBRATION_YEAR, Inputs, registry_fields, 
 from ..resolve import ResolvedScenario
 from .shocks import shock_arrays
 
-__all__ = ["CALIBRATION_YEAR", "build_inputs", "interpolate_path", "simulated_years"]
+__all__ = ["build_inputs", "interpolate_path", "simulated_years"]
 
 
 def interpolate_path(value: float | dict[int, float], years: np.ndarray) -> np.ndarray:

@@ -9,7 +9,7 @@ values or scale factors). Analysers (sensitivity.py) read ``unit``; the model re
 All randomness derives from ``numpy.random.SeedSequence(seed)`` with a fixed spawn key per purpose
 (:func:`ctsim.inputs.randomness.rng`), and the whole design is drawn before any model run, so splitting the
 samples into chunks can never change a number. Per-sample draws made later (stochastic shocks) use
-:func:`ctsim.inputs.randomness.sample_uniforms` (also importable from here), which depends on the seed, a
+:func:`ctsim.inputs.randomness.sample_uniforms`, which depends on the seed, a
 purpose and the global sample index only.
 """
 
@@ -26,7 +26,7 @@ from ..errors import ScenarioError
 from ..resolve import ResolvedScenario
 from ..scenario.uncertain import Choice, allowed_interval
 from .build import interpolate_path
-from .randomness import rng, sample_uniforms  # noqa: F401  (sample_uniforms: re-exported)
+from .randomness import rng
 
 MORRIS_LEVELS = 4  # grid levels of the Morris design (SALib's default)
 UNIT_EDGE = 1e-12  # unit points are kept this far inside (0, 1), so no inverse CDF returns +-inf

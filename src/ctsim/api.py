@@ -76,7 +76,7 @@ def sweep(scenario: Scenario, samples: int | None = None, seed: int | None = Non
           overrides: dict[str, Any] | None = None, out: str | Path | None = None,
           force: bool = False, figures: bool = True, store: str | Path | Literal[False] | None = None,
           resume: bool = False, progress: Progress | None = None,
-          command: list[str] | None = None) -> SweepResult:
+          command: list[str] | None = None, note: Callable[[str], None] | None = None) -> SweepResult:
     """Sweep a scenario's uncertain parameters: the design, per-sample metrics and verdicts, target
     probabilities (Wilson intervals), quantile trajectories and sensitivity indices.
 
@@ -91,7 +91,8 @@ def sweep(scenario: Scenario, samples: int | None = None, seed: int | None = Non
     sensitivity.csv, metadata.json, figures/) is written there, atomically (``force`` replaces
     it), and finished chunks are kept beside it until then, so ``resume=True`` continues an
     interrupted sweep. ``store`` names another folder for the chunks (False: none). ``progress``
-    is called with (samples done, total) after every chunk.
+    is called with (samples done, total) after every chunk; ``note`` with a one-line message when
+    resuming finds a damaged chunk or plan (it is recomputed, never used).
     """
     loaded = load(scenario, overrides)
     if not loaded.model.uncertain and not any(s.kind == "stochastic" for s in loaded.model.shocks):
@@ -105,7 +106,7 @@ def sweep(scenario: Scenario, samples: int | None = None, seed: int | None = Non
         raise UsageError("resume needs a store of finished chunks: give out= or store=")
     run_on = executor if executor is not None else executor_for(processes, workers, scheduler)
     plan = plan_sweep(resolve(loaded), samples, method, seed, chunk_size)
-    chunks = ChunkStore(store, plan.fingerprint()) if store else None
+    chunks = ChunkStore(store, plan, note) if store else None
     try:
         result = run_sweep(plan, run_on, progress, chunks, resume)
     except BaseException:

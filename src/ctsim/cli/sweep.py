@@ -88,6 +88,12 @@ ChunkSize = Annotated[int | None, typer.Option(help="Samples per engine call (de
 Force = Annotated[bool, typer.Option("--force", help="Replace an existing output folder")]
 
 
+def _note(message: str) -> None:
+    from ..errors import printable
+
+    typer.echo(f"note: {printable(message)}", err=True)
+
+
 def _check_method(method: str | None) -> None:
     from ..errors import UsageError
     from ..scenario.uncertain import METHODS
@@ -118,7 +124,7 @@ def sweep(
         result = ctsim.sweep(loaded, samples, seed, method, chunk_size, processes, workers=workers,
                              scheduler=scheduler, out=outdir, force=force, figures=figures,
                              resume=resume, progress=Progress("sweep"),
-                             command=["ctsim", *sys.argv[1:]])
+                             command=["ctsim", *sys.argv[1:]], note=_note)
     except BaseException:
         kept = kept_chunks(outdir)
         if kept is not None:

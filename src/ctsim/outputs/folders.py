@@ -19,6 +19,7 @@ import numpy as np
 from .. import __version__
 from ..errors import UsageError
 from ..history import ATTRIBUTION, HISTORY_LEGEND
+from . import COMPLETED
 
 
 @contextlib.contextmanager
@@ -35,6 +36,11 @@ def _signals_deferred() -> Iterator[None]:
         yield
     finally:
         signal.pthread_sigmask(signal.SIG_SETMASK, old)
+
+
+def _completed(target: Path) -> None:
+    for hook in list(COMPLETED):
+        hook(target)
 
 
 def _umask() -> int:
@@ -82,6 +88,8 @@ def atomic_folder(target: str | Path, force: bool = False) -> Iterator[Path]:
     that ctsim wrote, see :func:`_check_target`) is moved aside,
     the new one renamed into place and the old one deleted, with signals held so that an
     interruption cannot leave neither. The folder gets the usual permissions (mkdtemp makes 0700).
+    Once the folder is in place, every callable in :data:`COMPLETED` is called with it (still
+    with signals held): the CLI then lets a signal that arrives later finish the command.
     """
     target = Path(target)
     _check_target(target, force)
@@ -103,9 +111,11 @@ def atomic_folder(target: str | Path, force: bool = False) -> Iterator[Path]:
                     os.replace(old / target.name, target)  # put the old folder back
                     shutil.rmtree(old, ignore_errors=True)
                     raise
+                _completed(target)  # before a held signal is delivered (see cli.main)
                 shutil.rmtree(old, ignore_errors=True)
             else:
                 os.replace(tmp, target)
+                _completed(target)
     except BaseException:
         with _signals_deferred():
             shutil.rmtree(tmp, ignore_errors=True)

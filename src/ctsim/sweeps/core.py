@@ -586,7 +586,14 @@ _WORKER_CONTEXT: Context | None = None  # set once in each worker process of pro
 
 
 def _init_worker(ctx: Context) -> None:
+    """Set the context; Ctrl-C (sent to the whole process group) is the parent's to handle, and
+    SIGTERM (the parent's pool.terminate(), or a kill of the group) ends a worker quietly: a
+    worker must not inherit the CLI's handler, which would print a traceback per worker."""
     global _WORKER_CONTEXT
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
     _WORKER_CONTEXT = ctx
 
 

@@ -63,6 +63,19 @@ class UsageError(CtsimError):
     exit_code = 2
 
 
+class WriteError(CtsimError):
+    """An output (folder, file, resume chunk) cannot be written: a full disk, a read-only folder.
+
+    One line naming the path: ``cannot write PATH: No space left on device``."""
+
+    exit_code = 2
+
+    def __init__(self, path: str | Path, reason: OSError | str):
+        self.path = str(path)
+        self.reason = reason.strerror or str(reason) if isinstance(reason, OSError) else reason
+        super().__init__(f"cannot write {self.path}: {self.reason}")
+
+
 class ModelInvariantError(CtsimError):
     """The engine produced a state that breaks one of its invariants (NaN, a negative stock, ...)."""
 

@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 
 from .. import __version__
-from ..errors import UsageError
+from ..errors import UsageError, WriteError
 from ..history import ATTRIBUTION, HISTORY_LEGEND
 from . import COMPLETED
 
@@ -116,10 +116,28 @@ def atomic_folder(target: str | Path, force: bool = False) -> Iterator[Path]:
             else:
                 os.replace(tmp, target)
                 _completed(target)
+    except OSError as exc:  # a full disk, a read-only folder: one line naming the path
+        with _signals_deferred():
+            shutil.rmtree(tmp, ignore_errors=True)
+        raise WriteError(_output_path(exc, tmp, target),
+                         f"{exc.strerror or exc} (no output was written)") from None
     except BaseException:
         with _signals_deferred():
             shutil.rmtree(tmp, ignore_errors=True)
         raise
+
+
+def _output_path(exc: OSError, tmp: Path, target: Path) -> Path:
+    """The path an OSError names, with the temporary folder shown as the target it stands for
+    (``out/x/metadata.json``, not ``out/.x.tmp-1234/metadata.json``); the target when it names
+    none (a write to an open file)."""
+    if not exc.filename:
+        return target
+    path = Path(os.fsdecode(exc.filename))
+    try:
+        return target / path.relative_to(tmp)
+    except ValueError:
+        return path
 
 
 def _jsonable(value):

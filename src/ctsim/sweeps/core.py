@@ -29,7 +29,7 @@ from .. import __version__, registry
 from ..analysis.metrics import metrics
 from ..analysis.sensitivity import analyze
 from ..analysis.targets import evaluate, wilson_interval
-from ..errors import UsageError, printable
+from ..errors import UsageError, WriteError, printable
 from ..inputs.build import simulated_years
 from ..inputs.design import MORRIS_LEVELS, Column, Design, make_design, overrides
 from ..inputs.randomness import rng
@@ -401,11 +401,17 @@ class ChunkStore:
                 raise UsageError(f"{self.folder}: finished chunks come from a different sweep "
                                  f"({', '.join(diff) or 'plan.json'} differ); run without --resume")
             if saved is None:
-                _write_atomic(state, json.dumps(self.fingerprint, indent=2).encode())
+                try:
+                    _write_atomic(state, json.dumps(self.fingerprint, indent=2).encode())
+                except OSError as exc:
+                    raise WriteError(state, exc) from None
             return self._load_all()
         self._clear()
-        self.folder.mkdir(parents=True, exist_ok=True)
-        _write_atomic(state, json.dumps(self.fingerprint, indent=2).encode())
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            _write_atomic(state, json.dumps(self.fingerprint, indent=2).encode())
+        except OSError as exc:
+            raise WriteError(state, exc) from None
         return []
 
     def _read_plan(self, state: Path) -> dict | None:
@@ -528,12 +534,17 @@ class ChunkStore:
         arrays.update(index=np.array(chunk.index), start=np.array(chunk.start))
         arrays = {k: np.asarray(v) for k, v in arrays.items()}
         tmp = self._path(chunk.index).with_suffix(".tmp")
-        with open(tmp, "wb") as fh:
-            np.savez(fh, plan=np.array(self.identity), checksum=np.array(arrays_checksum(arrays)),
-                     **arrays)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, self._path(chunk.index))
+        try:
+            with open(tmp, "wb") as fh:
+                np.savez(fh, plan=np.array(self.identity),
+                         checksum=np.array(arrays_checksum(arrays)), **arrays)
+                fh.flush()
+                os.fsync(fh.fileno())
+            os.replace(tmp, self._path(chunk.index))
+        except OSError as exc:  # a full disk: one line; the chunks finished so far stay
+            with contextlib.suppress(OSError):
+                tmp.unlink()
+            raise WriteError(self._path(chunk.index), exc) from None
 
     def _clear(self) -> None:
         """Remove the files a store holds (never anything else: ``store=`` may name any folder)."""

@@ -76,6 +76,12 @@ class WriteError(CtsimError):
         super().__init__(f"cannot write {self.path}: {self.reason}")
 
 
+class ClusterError(CtsimError):
+    """A Dask cluster cannot be reached, or lost its workers or scheduler for good (exit 2)."""
+
+    exit_code = 2
+
+
 class ModelInvariantError(CtsimError):
     """The engine produced a state that breaks one of its invariants (NaN, a negative stock, ...)."""
 

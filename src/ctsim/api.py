@@ -62,8 +62,13 @@ def kept_chunks(out: str | Path) -> Path | None:
 
 
 def _check_out(out: Path | None, force: bool) -> None:
-    if out is not None and out.exists() and not force:
-        raise UsageError(f"{out}: output folder exists; use --force to replace it")
+    """Refuse, before any work (and before a resume store is made beside it), an output folder
+    that exists without ``force`` or that ``force`` may not replace (a root, the working folder,
+    someone's own files)."""
+    if out is not None:
+        from .outputs.folders import check_target
+
+        check_target(out, force)
 
 
 # --- sweep and check -----------------------------------------------------------------------------

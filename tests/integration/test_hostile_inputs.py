@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import time
+from pathlib import Path
 
 import pytest
 
@@ -96,3 +97,35 @@ def test_a_dollar_in_a_description_is_drawn_as_text(tmp_path, ctsim_main, root):
     result = ctsim_main("run", path, "--out", tmp_path / "o")
     assert result.code in (0, 1), result.stderr
     assert (tmp_path / "o" / "figures").is_dir()
+
+
+def _dot_entries(folder) -> set[str]:
+    return {p.name for p in folder.iterdir() if p.name.startswith(".")}
+
+
+@pytest.mark.parametrize("command", ["run", "sweep", "report", "compare"])
+@pytest.mark.parametrize("out", ["/", ".", "..", "./", "sub/..", "link"])
+def test_a_root_or_the_working_folder_is_never_replaced(command, out, ctsim_main, root, tmp_path,
+                                                        monkeypatch):
+    """``--out / --force`` and ``--out . --force`` are refused before anything is created: no
+    ``..old-*`` or ``.tmp-*`` folder appears beside them."""
+    work = tmp_path / "work"
+    (work / "sub").mkdir(parents=True)
+    (work / "link").symlink_to(work)  # a link to the working folder is the working folder
+    (work / "mine.txt").write_text("keep me", encoding="utf-8")
+    monkeypatch.chdir(work)
+    scenario = root / "scenarios" / "steel2030.yaml"
+    args = {"run": ["run", scenario, "--no-figures"],
+            "sweep": ["sweep", scenario, "--samples", "20", "--no-figures"],
+            "report": ["report", scenario], "compare": ["compare", root / "scenarios" / "baseline.yaml",
+                                                        scenario]}[command]
+    before = {"/": _dot_entries(Path("/")), "tmp": _dot_entries(tmp_path), "work": _dot_entries(work)}
+    res = ctsim_main(*args, "--out", out, "--force")
+    assert res.code == 2, res.stderr
+    errors = [ln for ln in res.err_lines if ln.startswith("error:")]
+    assert len(errors) == 1 and "refusing to replace a root or the working folder" in errors[0], \
+        res.stderr
+    assert "Traceback" not in res.stderr
+    assert {"/": _dot_entries(Path("/")), "tmp": _dot_entries(tmp_path),
+            "work": _dot_entries(work)} == before
+    assert (work / "mine.txt").read_text(encoding="utf-8") == "keep me"

@@ -59,7 +59,7 @@ def _written_by_ctsim(folder: Path) -> bool:
         return False
 
 
-def _check_target(target: Path, force: bool) -> None:
+def check_target(target: Path, force: bool) -> None:
     """An output folder may be created, or replaced with ``force`` when ctsim wrote it (its
     metadata.json says so) or it is empty; never a file, a root, the working folder or a folder
     of someone else's files (``--force`` on a thesis folder must not delete the thesis)."""
@@ -85,14 +85,14 @@ def atomic_folder(target: str | Path, force: bool = False) -> Iterator[Path]:
     temporary folder is removed and ``target`` is left as it was. Without ``force`` an existing
     ``target`` is an error, checked before any work and again at the final rename (two runs to one
     folder: the second fails instead of replacing the first). With ``force`` the old folder (one
-    that ctsim wrote, see :func:`_check_target`) is moved aside,
+    that ctsim wrote, see :func:`check_target`) is moved aside,
     the new one renamed into place and the old one deleted, with signals held so that an
     interruption cannot leave neither. The folder gets the usual permissions (mkdtemp makes 0700).
     Once the folder is in place, every callable in :data:`COMPLETED` is called with it (still
     with signals held): the CLI then lets a signal that arrives later finish the command.
     """
     target = Path(target)
-    _check_target(target, force)
+    check_target(target, force)
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.tmp-", dir=target.parent))
     try:

@@ -41,6 +41,8 @@ class ScenarioError(CtsimError):
 
     def __init__(self, file: str | Path | None, key_path: str, message: str):
         self.file = str(file) if file is not None else "<scenario>"
+        if len(key_path) > 200:  # a key path shown is bounded, whatever the file holds
+            key_path = key_path[:197] + "..."
         self.key_path = key_path
         self.message = " ".join(str(message).split())  # always one line
         super().__init__(self.__str__())

@@ -129,3 +129,50 @@ def test_a_root_or_the_working_folder_is_never_replaced(command, out, ctsim_main
     assert {"/": _dot_entries(Path("/")), "tmp": _dot_entries(tmp_path),
             "work": _dot_entries(work)} == before
     assert (work / "mine.txt").read_text(encoding="utf-8") == "keep me"
+
+
+BAD = Path(__file__).resolve().parents[1] / "data" / "bad"
+
+
+def test_no_error_line_is_unbounded(ctsim_main):
+    """Values and keys from a file are shown truncated: every corpus message fits a bound."""
+    lengths = {}
+    for case in sorted(BAD.glob("*.yaml")):
+        res = ctsim_main("validate", case)
+        assert res.code == 2 and len(res.err_lines) == 1, (case.name, res.stderr)
+        lengths[case.name] = len(res.err_lines[0]) - len(str(case))
+    worst = max(lengths, key=lengths.get)
+    assert lengths[worst] < 400, (worst, lengths[worst])
+
+
+@pytest.mark.parametrize("parent", [
+    "root:$6$SECRETHASH:19000:0:99999:7:::\ndaemon:*:19000:0:99999:7:::\n",  # /etc/shadow-like
+    "API_KEY: SECRET-abc123\n",  # a mapping of secrets
+    "SECRET-LINE one\nSECRET-LINE two\n",  # text
+    "- SECRET-ITEM\n",  # a list
+    '"SECRET\\x1b[31m": 1\n',
+    "SECRET: [1, 2\n",  # not even YAML
+])
+def test_an_inherited_file_that_is_not_a_scenario_is_never_echoed(parent, ctsim_main, tmp_path):
+    (tmp_path / "secrets.yaml").write_text(parent, encoding="utf-8")
+    (tmp_path / "link.yaml").symlink_to(tmp_path / "secrets.yaml")
+    for name in ("secrets.yaml", "link.yaml"):
+        child = tmp_path / f"child-{name}"
+        child.write_text(f"name: x\nextends: {name}\n", encoding="utf-8")
+        for command in ("validate", "run"):
+            res = ctsim_main(command, child, *(["--out", tmp_path / "o"] if command == "run" else []))
+            assert res.code == 2 and len(res.err_lines) == 1, res.stderr
+            assert "SECRET" not in res.stderr, res.stderr
+            assert not (tmp_path / "o").exists()
+
+
+def test_a_value_of_the_users_own_file_is_echoed_truncated_and_printable(ctsim_main, tmp_path):
+    """The documented policy: the user's own scenario values may appear (they help to find the
+    mistake), at most 60 characters, control characters escaped."""
+    path = tmp_path / "s.yaml"
+    path.write_text('seed: "SECRET-TOKEN-abc123\\x1b[2J' + "x" * 5000 + '"\n', encoding="utf-8")
+    res = ctsim_main("validate", path)
+    assert res.code == 2 and len(res.err_lines) == 1
+    line = res.err_lines[0]
+    assert "(got 'SECRET-TOKEN-abc123\\x1b[2J" in line and "\x1b" not in line
+    assert len(line) < len(str(path)) + 120

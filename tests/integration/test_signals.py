@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import signal
 import subprocess
+import threading
 import time
 
 import pytest
@@ -58,9 +59,25 @@ def _normal_run(ctsim_main, root, out):
     return res
 
 
+@pytest.fixture(params=[False, True], ids=["one thread", "another thread"])
+def other_thread(request):
+    """Optionally an idle second thread: a signal masked in the main thread then reaches it (as
+    with Dask's event loop thread), so a signal mask alone would not hold the signal."""
+    if not request.param:
+        yield
+        return
+    stop = threading.Event()
+    thread = threading.Thread(target=stop.wait, daemon=True)
+    thread.start()
+    yield
+    stop.set()
+    thread.join()
+
+
 @pytest.mark.parametrize("when", ["at the rename", "after the rename"])
 def test_a_signal_after_the_output_is_in_place_lets_the_command_finish(when, root, tmp_path,
-                                                                        ctsim_main, monkeypatch):
+                                                                        ctsim_main, monkeypatch,
+                                                                        other_thread):
     expected = _normal_run(ctsim_main, root, tmp_path / "normal")
     real_replace = folders.os.replace
 

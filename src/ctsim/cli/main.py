@@ -52,6 +52,11 @@ _written: list = []  # output folders this command has put in place
 
 
 def _interrupt(signum, frame):
+    from ..outputs import HELD, HOLDING
+
+    if HOLDING:  # output folders are being renamed: act on it once they are done
+        HELD.append(signum)
+        return
     if _written:  # the output is complete: let the command finish (summary, exit code)
         _late.append(signum)
         return
@@ -63,11 +68,12 @@ def main(argv: list[str] | None = None) -> None:
     one line and exit 130 without leaving partial output. A signal that arrives once the output
     folder is in place does not undo it: the command finishes as usual (its summary, its exit
     code) and a note says the interrupt was ignored."""
-    from ..outputs import COMPLETED  # the package only: no numpy
+    from ..outputs import COMPLETED, HELD  # the package only: no numpy
 
     previous = {sig: signal.signal(sig, _interrupt) for sig in (signal.SIGINT, signal.SIGTERM)}
     _late.clear()
     _written.clear()
+    HELD.clear()
     COMPLETED.append(_written.append)
     try:
         app(args=argv, prog_name="ctsim")

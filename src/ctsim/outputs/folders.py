@@ -19,23 +19,30 @@ import numpy as np
 from .. import __version__
 from ..errors import UsageError, WriteError
 from ..history import ATTRIBUTION, HISTORY_LEGEND
-from . import COMPLETED
+from . import COMPLETED, HELD, HOLDING
 
 
 @contextlib.contextmanager
 def _signals_deferred() -> Iterator[None]:
     """Hold SIGINT/SIGTERM while a few renames run, so a Ctrl-C cannot fall between them (it is
-    delivered right after). A no-op where signal masks do not exist (Windows) or off the main thread."""
+    delivered right after): masked for this thread, and held by the CLI's handler (see HOLDING
+    in ctsim.outputs) whichever thread the signal reached."""
     sigs = {signal.SIGINT, signal.SIGTERM}
+    HOLDING.append(True)
     try:
         old = signal.pthread_sigmask(signal.SIG_BLOCK, sigs)
-    except (AttributeError, ValueError, OSError):
-        yield
-        return
+    except (AttributeError, ValueError, OSError):  # no signal masks (Windows), not the main thread
+        old = None
     try:
         yield
     finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, old)
+        if old is not None:
+            signal.pthread_sigmask(signal.SIG_SETMASK, old)
+        HOLDING.pop()
+        if not HOLDING and HELD:
+            signum = HELD[0]
+            HELD.clear()
+            signal.raise_signal(signum)  # now handled as if it had arrived this moment
 
 
 def _completed(target: Path) -> None:

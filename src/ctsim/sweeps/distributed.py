@@ -118,7 +118,10 @@ def _run(client, ctx: Context, tasks: list[Task], where: str) -> Iterator[ChunkR
                        for index, task in pending.items()}
             waiting = set(futures)
             while waiting:
-                done, waiting = wait(waiting, timeout=POLL, return_when="FIRST_COMPLETED")
+                try:
+                    done, waiting = wait(waiting, timeout=POLL, return_when="FIRST_COMPLETED")
+                except TimeoutError:  # nothing finished within POLL: chunks are still running
+                    done = set()
                 for future in done:
                     chunk = future.result()  # a lost worker raises here: resubmit the rest
                     pending.pop(futures[future], None)

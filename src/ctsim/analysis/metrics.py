@@ -42,7 +42,15 @@ def metrics(results: Results) -> dict[str, np.ndarray]:
     out["cumulative_co2_gt"] = results["co2_total_mt"].sum(axis=1) / 1000.0
     out[f"co2_{int(results.years[-1])}_mt"] = results["co2_total_mt"][:, -1]
     out["unserved_electricity_total_twh"] = results["unserved_twh"].sum(axis=1)
+    if "warming_co2_k" in results.arrays:  # China's CO2 warming by the horizon end, TCRE likely range
+        for name, key in WARMING.items():
+            out[name] = results[key][:, -1]
     return out
+
+
+#: metric -> engine output (K): China's warming from cumulative CO2 by the TCRE, central and range
+WARMING = {"warming_co2_tcre_k": "warming_co2_k", "warming_co2_tcre_low_k": "warming_co2_low_k",
+           "warming_co2_tcre_high_k": "warming_co2_high_k"}
 
 
 METRIC_LABELS = {
@@ -59,6 +67,9 @@ METRIC_LABELS = {
     "coal_use_2030_mtce": ("Coal use 2030", "Mtce/yr"),
     "cumulative_co2_gt": ("Cumulative CO2 over the horizon", "Gt CO2"),
     "unserved_electricity_total_twh": ("Unserved electricity, all years", "TWh"),
+    "warming_co2_tcre_k": ("Warming from China's CO2 by the end (TCRE 0.45)", "K"),
+    "warming_co2_tcre_low_k": ("  likely range, low (TCRE 0.27)", "K"),
+    "warming_co2_tcre_high_k": ("  likely range, high (TCRE 0.63)", "K"),
 }
 
 

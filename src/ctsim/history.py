@@ -31,7 +31,7 @@ OWID_GWP_N2O = 273.0  # t CO2-eq per t N2O
 
 # IAMC variable -> (file, column, factor)
 _OWID = {
-    "Emissions|CO2": ("owid_co2_china.csv", "co2", 1.0),
+    "Emissions|CO2|Energy and Industrial Processes": ("owid_co2_china.csv", "co2", 1.0),
     "GDP|PPP": ("owid_co2_china.csv", "gdp", 1e-9),
     "Emissions|CH4": ("owid_co2_china.csv", "methane", 1.0 / OWID_GWP_CH4),  # Mt CH4/yr
     "Emissions|N2O": ("owid_co2_china.csv", "nitrous_oxide", 1000.0 / OWID_GWP_N2O),  # kt N2O/yr
@@ -47,7 +47,7 @@ _OWID = {
     "Primary Energy|Coal": ("owid_energy_china.csv", "coal_consumption", MTCE_PER_TWH),
     "Primary Energy|Oil": ("owid_energy_china.csv", "oil_consumption", MTCE_PER_TWH),
     "Primary Energy|Gas": ("owid_energy_china.csv", "gas_consumption", MTCE_PER_TWH),
-    "Primary Energy": ("owid_energy_china.csv", "primary_energy_consumption", MTCE_PER_TWH),
+    "Primary Energy [Substitution Method]": ("owid_energy_china.csv", "primary_energy_consumption", MTCE_PER_TWH),
 }
 
 
@@ -66,7 +66,7 @@ def history() -> pd.DataFrame:
         cols[variable] = df[column].astype(float) * factor
     steel = _read("steel_china.csv")
     steel = steel[(steel["metric"] == "crude_steel_production") & (steel["preferred"] == 1)]
-    cols["Production|Steel"] = steel.set_index("year")["value"].astype(float) / 1000.0
+    cols["Production|Iron and Steel|Steel"] = steel.set_index("year")["value"].astype(float) / 1000.0
     frame = pd.DataFrame(cols).sort_index()
     frame.index.name = "year"
     frame["Share|Electricity|Non-Fossil"] = (

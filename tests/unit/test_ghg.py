@@ -102,3 +102,14 @@ def test_ar5_gwp_choice_changes_only_the_co2_equivalent(root, base):
                 + (28.0 - 27.0) * (base["ch4_agriculture_mt"] + base["ch4_waste_mt"])
                 + (265.0 - 273.0) * base["n2o_kt"] / 1000)
     assert_allclose(ar5["ghg_net_mt_co2e"], expected, rtol=1e-12)
+
+
+def test_run_metrics_report_the_2035_ndc_quantities_and_warming(root):
+    result = run(root / "scenarios" / "ndc2035.yaml")
+    m = result.summary["metrics"]
+    verdict = next(v for v in result.verdicts if v.id == "ndc2035_net_ghg_7pct")
+    assert m["net_ghg_below_peak_2035"]["value"] == pytest.approx(float(verdict.value[0]), rel=1e-12)
+    assert m["methane_2035_mt"]["value"] == pytest.approx(_at(result.results, "ch4_total_mt", 2035))
+    low, mid, high = (m[k]["value"] for k in ("warming_co2_tcre_low_k", "warming_co2_tcre_k",
+                                              "warming_co2_tcre_high_k"))
+    assert low == pytest.approx(mid * 0.27 / 0.45) and high == pytest.approx(mid * 0.63 / 0.45)

@@ -19,7 +19,7 @@ ATTRIBUTION = (
     "(2024), Energy Institute, Ember, Maddison Project; steel: Source: World Steel Association."
 )
 
-HISTORY_LEGEND = "OWID/GCB, Ember, worldsteel"  # short source name for figure legends
+HISTORY_LEGEND = "OWID/GCB, Jones et al., Ember, worldsteel"  # short source names for figure legends
 
 # Jones et al. (2024) methane and N2O reach OWID in Mt CO2-eq, converted with these AR6 GWP100
 # (OWID's ETL, docs/sources.md [OWID-ETL-2024-GWP]): 29.8 for the fossil component of CH4, 27.2 for

@@ -179,3 +179,34 @@ def test_the_only_worker_gone_is_one_line_and_resume_works(small_plan, small_loc
                           resume=True)
     assert len(ran) == len(small_plan.chunks()) - len(kept)
     assert_identical(result, small_local)
+
+
+def test_a_killed_scheduler_is_one_line(small_plan, tmp_path, monkeypatch):
+    """The scheduler itself killed mid-sweep: the client gives up reconnecting and the sweep ends
+    with one ClusterError naming the scheduler; the finished chunks stay in the store."""
+    from ctsim.sweeps import distributed
+    from ctsim.sweeps.distributed import dask_executor
+
+    monkeypatch.setattr(distributed, "NO_WORKERS_TIMEOUT", 3)
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    address = f"tcp://127.0.0.1:{port}"
+    quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL}
+    scheduler = subprocess.Popen([sys.executable, "-m", "distributed.cli.dask_scheduler", "--host",
+                                  "127.0.0.1", "--port", str(port), "--no-dashboard"], **quiet)
+    worker = subprocess.Popen([sys.executable, "-m", "distributed.cli.dask_worker", address,
+                               "--nthreads", "1", "--no-dashboard"], **quiet)
+    store = sw.ChunkStore(tmp_path / "store", small_plan)
+    try:
+        progress, state = _kill_at([scheduler.pid], 40)
+        with pytest.raises(ClusterError) as exc:
+            sw.run_sweep(small_plan, dask_executor(scheduler=address), progress, store=store)
+    finally:
+        for proc in (worker, scheduler):
+            proc.kill()
+            proc.wait()
+    assert state["killed"] and "\n" not in str(exc.value)
+    assert str(exc.value).startswith(f"lost the Dask scheduler at {address}"), str(exc.value)
+    assert len(list(store.folder.glob("chunk-*.npz"))) >= 2

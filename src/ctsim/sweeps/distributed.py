@@ -163,6 +163,12 @@ def _wait_for_a_worker(client, where: str) -> None:
     while True:
         if client.status in ("closing", "closed"):  # it gave up reconnecting to the scheduler
             raise ClusterError(f"lost the Dask scheduler at {where}")
+        if client.status != "running":  # reconnecting to a lost scheduler
+            if time.monotonic() > deadline:
+                raise ClusterError(f"lost the Dask scheduler at {where} (no answer for "
+                                   f"{NO_WORKERS_TIMEOUT:g} s)")
+            time.sleep(POLL)
+            continue
         try:
             if client.scheduler_info(n_workers=-1).get("workers"):
                 return

@@ -67,13 +67,17 @@ def simulate(inp: Inputs) -> dict[str, np.ndarray]:
     block = np.empty((Y, len(in_loop), S))
     out = {name: block[:, i, :].T for i, name in enumerate(in_loop)}
     guard = YearGuard(in_loop)
-    fleet_2020 = power.initial_fleet(inp.power, S, Y)
+    # Observed years run on the history's inputs (inp.for_year), the projection on these ones:
+    # each set has its own 2020 fleet schedule and cap levels, prepared once.
+    sets = {id(x): (x, power.initial_fleet(x.power, S, Y), *capping.cap_levels(x.caps))
+            for x in (inp, inp.for_year(CALIBRATION_YEAR))}
     # a coal supply shortfall needs a second dispatch; without one anywhere it would repeat the first
-    any_shortfall = bool(np.any(inp.shock.coal_shortfall))
-    caps_on, levels = capping.cap_levels(inp.caps)
+    any_shortfall = any(bool(np.any(x.shock.coal_shortfall)) for x, *_ in sets.values())
+    full = inp
     prev: State | None = None  # last year's state; None in the calibration year
     for t in range(Y):
-        year = int(inp.years[t])
+        year = int(full.years[t])
+        inp, fleet_2020, caps_on, levels = sets[id(full.for_year(year))]
         growth, gdp_trend = macro.step_macro(inp.macro, prev, t, S)
         costs = power.step_costs(inp.power, inp.policy, inp.factors, inp.shock, year, t)
         mix = steel.step_steel(inp.steel, inp.policy, inp.factors, inp.shock, prev,
@@ -122,13 +126,14 @@ def simulate(inp: Inputs) -> dict[str, np.ndarray]:
             coal_other_mtce=other.coal_mtce, gas_other_mtce=other.gas_mtce,
             oil_other_mtce=other.oil_mtce)
 
-    anchor = inp.years.tolist().index(CALIBRATION_YEAR)  # the year the official reduction anchors
-    out["co2_intensity_reduction_2005"] = macro.reduction_vs_base(
-        out["co2_intensity"], out["co2_intensity"][:, anchor:anchor + 1],
-        inp.macro.co2_intensity_reduction_2020[..., None],
-    )
-    out["energy_intensity_reduction_2005"] = 1.0 - out["energy_intensity"] / \
-        inp.macro.energy_intensity_2005_kgce_per_usd[..., None]
+    anchor = full.years.tolist().index(CALIBRATION_YEAR)  # the year the official reduction anchors
+    base = out["co2_intensity"][:, anchor:anchor + 1]
+    observed = full.years <= full.history_end  # all False without a history
+    for name, of in (("co2_intensity_reduction_2005", lambda x: macro.reduction_vs_base(
+                          out["co2_intensity"], base, x.macro.co2_intensity_reduction_2020[..., None])),
+                     ("energy_intensity_reduction_2005", lambda x: 1.0 - out["energy_intensity"] /
+                          x.macro.energy_intensity_2005_kgce_per_usd[..., None])):
+        out[name] = np.where(observed, of(full.for_year(CALIBRATION_YEAR)), of(full))
     return out
 
 

@@ -126,15 +126,22 @@ def simulate(inp: Inputs) -> dict[str, np.ndarray]:
             coal_other_mtce=other.coal_mtce, gas_other_mtce=other.gas_mtce,
             oil_other_mtce=other.oil_mtce)
 
-    anchor = full.years.tolist().index(CALIBRATION_YEAR)  # the year the official reduction anchors
-    base = out["co2_intensity"][:, anchor:anchor + 1]
     observed = full.years <= full.history_end  # all False without a history
-    for name, of in (("co2_intensity_reduction_2005", lambda x: macro.reduction_vs_base(
-                          out["co2_intensity"], base, x.macro.co2_intensity_reduction_2020[..., None])),
-                     ("energy_intensity_reduction_2005", lambda x: 1.0 - out["energy_intensity"] /
-                          x.macro.energy_intensity_2005_kgce_per_usd[..., None])):
-        out[name] = np.where(observed, of(full.for_year(CALIBRATION_YEAR)), of(full))
+    for name, value in reductions(full, out).items():
+        out[name] = np.where(observed, reductions(full.for_year(CALIBRATION_YEAR), out)[name], value)
     return out
+
+
+def reductions(inp: Inputs, out: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """The falls of CO2 and energy intensity below 2005 [S, Y], anchored on the official 2020 value."""
+    anchor = inp.years.tolist().index(CALIBRATION_YEAR)  # the year the official reduction anchors
+    return {
+        "co2_intensity_reduction_2005": macro.reduction_vs_base(
+            out["co2_intensity"], out["co2_intensity"][:, anchor:anchor + 1],
+            inp.macro.co2_intensity_reduction_2020[..., None]),
+        "energy_intensity_reduction_2005":
+            1.0 - out["energy_intensity"] / inp.macro.energy_intensity_2005_kgce_per_usd[..., None],
+    }
 
 
 def record(inp: Inputs, t: int, year: int, costs: power.Costs, mix: steel.SteelMix, energy: steel.SteelEnergy,

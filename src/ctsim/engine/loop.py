@@ -5,6 +5,8 @@ at year end; flows (TWh, Mt, Mt CO2) are annual totals. Equations and sources: d
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 
 from . import caps as capping
@@ -30,6 +32,7 @@ from .axes import (
 )
 from .guards import FILLED_AFTER_LOOP, YearGuard, guarded
 from .inputs import CALIBRATION_YEAR, Inputs
+from .observed import lifetime_switch_gw
 from .state import State
 from .units import MTCE_PER_TWH
 
@@ -78,6 +81,12 @@ def simulate(inp: Inputs) -> dict[str, np.ndarray]:
     for t in range(Y):
         year = int(full.years[t])
         inp, fleet_2020, caps_on, levels = sets[id(full.for_year(year))]
+        if full.history is not None and year > full.history_end and prev is not None:
+            # the 2020 fleet continues on the scenario's lifetime (engine/observed.py)
+            hist = full.history.power
+            prev = replace(prev, coal_retire_deferred_gw=prev.coal_retire_deferred_gw + lifetime_switch_gw(
+                inp.power.coal_capacity_2020_gw, inp.power.coal_mean_age_2020_yr, hist.coal_lifetime_yr,
+                inp.power.coal_lifetime_yr, t, full.history_end + 1 - CALIBRATION_YEAR))
         growth, gdp_trend = macro.step_macro(inp.macro, prev, t, S)
         costs = power.step_costs(inp.power, inp.policy, inp.factors, inp.shock, year, t)
         mix = steel.step_steel(inp.steel, inp.policy, inp.factors, inp.shock, prev,

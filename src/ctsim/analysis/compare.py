@@ -255,7 +255,7 @@ def policy_wedges(reference: ResolvedScenario, policy: ResolvedScenario) -> Wedg
         years=report_years,
         reference_co2=v[0],
         policy_co2=v[full],
-        contributions={k: -w for k, w in phi.items()},
+        contributions={k: 0.0 - w for k, w in phi.items()},  # (0.0 - 0.0 is 0.0, -0.0 would print "-0")
         alone={name: v[0] - v[1 << i] for i, name in enumerate(names)},
         last={name: v[full & ~(1 << i)] - v[full] for i, name in enumerate(names)},
         method=method,

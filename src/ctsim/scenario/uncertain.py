@@ -43,7 +43,7 @@ class _Dist(BaseModel):
     scale: bool = Field(False, description="The sample multiplies the parameter (a whole path)")
     year: int | None = Field(None, description="Path parameters: the sample is the value in this year")
     from_year: int | None = Field(None, description=(
-        "With scale on a path: scale only the values from this year on (keeps observed history)"))
+        "With scale on a path: scale only the values from this year on (observed years are never scaled)"))
     description: str = Field("", description="Why this range (a source or an argument)")
 
     def support(self) -> tuple[float, float]:

@@ -39,17 +39,13 @@ ROOT = Path(__file__).resolve().parents[1]
 DOC = ROOT / "docs" / "validation.md"
 BEGIN, END = "<!-- validation.py:begin -->", "<!-- validation.py:end -->"
 
-# observed variable -> (engine output, label)
-CHECKED = {
-    "Secondary Energy|Electricity": ("gen_total_twh", "Generation"),
-    "Secondary Energy|Electricity|Coal": ("gen_coal_twh", "Coal generation"),
-    "Secondary Energy|Electricity|Hydro": ("gen_hydro_twh", "Hydro generation"),
-    "Secondary Energy|Electricity|Solar": ("gen_solar_twh", "Solar generation"),
-    "Primary Energy|Coal": ("coal_total_mtce", "Coal use"),
-    "Primary Energy|Oil": ("oil_total_mtce", "Oil use"),
-    "Primary Energy|Gas": ("gas_total_mtce", "Gas use"),
-    "Emissions|CO2": ("co2_total_mt", "National CO2"),
+# engine output -> label; the observed series is the output's IAMC variable (variables.csv)
+CHECKED_OUTPUTS = {
+    "gen_total_twh": "Generation", "gen_coal_twh": "Coal generation", "gen_hydro_twh": "Hydro generation",
+    "gen_solar_twh": "Solar generation", "coal_total_mtce": "Coal use", "oil_total_mtce": "Oil use",
+    "gas_total_mtce": "Gas use", "co2_total_mt": "National CO2",
 }
+CHECKED = {registry.variables()[name].variable: (name, label) for name, label in CHECKED_OUTPUTS.items()}
 HOLD_OUT_YEARS = (2022, 2023, 2024)
 
 

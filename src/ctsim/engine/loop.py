@@ -10,7 +10,7 @@ from dataclasses import replace
 import numpy as np
 
 from . import caps as capping
-from . import macro, policy, power, rest, shocks, steel, transport
+from . import ghg, macro, policy, power, rest, shocks, steel, transport
 from .axes import (
     BFBOF,
     BFBOF_CCUS,
@@ -54,7 +54,7 @@ OUTPUTS = (
     "removal_land_mt", "removal_beccs_mt", "removal_daccs_mt", "removal_total_mt", "co2_net_mt",
     "srmc_coal_cny_per_mwh", "srmc_gas_cny_per_mwh", "ets_cost_power_bn_cny", "ets_cost_steel_bn_cny",
     "unserved_steel_twh", "unserved_industry_twh", "steel_lost_mt", "gdp_loss_bn",
-    *capping.CAP_OUTPUTS,
+    *capping.CAP_OUTPUTS, *ghg.GHG_OUTPUTS,
 )
 
 
@@ -115,6 +115,7 @@ def simulate(inp: Inputs) -> dict[str, np.ndarray]:
                 energy.co2_mt + other.co2_mt + other.process_co2_mt, mix, energy)
         rec = record(inp, t, year, costs, mix, energy, road, demand, cap, d, rat, pf, fleet, other,
                      cap_out, gdp_trend)
+        rec.update(ghg.step_ghg(inp.ghg, prev, rec, year, t))  # gases after the sectors
         if t == 0 and set(rec) != set(in_loop):  # a programming error, not bad input
             raise RuntimeError("engine outputs not written each year: "
                                f"{sorted(set(in_loop) ^ set(rec))}")
@@ -133,7 +134,7 @@ def simulate(inp: Inputs) -> dict[str, np.ndarray]:
             bfbof_mt=mix.production_mt[..., BFBOF] + mix.production_mt[..., BFBOF_CCUS],
             bfbof_share=mix.shares[..., BFBOF], steel_extra_share=mix.extra_share,
             coal_other_mtce=other.coal_mtce, gas_other_mtce=other.gas_mtce,
-            oil_other_mtce=other.oil_mtce)
+            oil_other_mtce=other.oil_mtce, co2_cumulative_mt=rec["co2_cumulative_mt"])
 
     observed = full.years <= full.history_end  # all False without a history
     for name, value in reductions(full, out).items():

@@ -194,7 +194,8 @@ def test_which_parameters_have_an_observed_series():
                 "power.coal_lifetime_yr", "factors.coal_t_co2_per_tce"} & observed
     for name in observed:
         p = params[name]
-        assert (p.kind == "path" and min(p.value) <= LAST) or "_2020" in p.key or "_2005" in p.key
+        assert (p.kind == "path" and min(p.value) <= LAST) or any(
+            tag in p.key for tag in ("_2020", "_2019", "_2005"))
     assert all(has_observed_series(params[n]) == (n in observed) for n in params)
 
 

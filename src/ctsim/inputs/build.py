@@ -9,7 +9,8 @@ is declared once, by the bundles' fields (ctsim.engine.inputs).
 History is observed: the Inputs carry the history's inputs (the registry's values, no shocks,
 shared by all samples) and the last observed year, and the engine simulates the observed years
 with them whatever the scenario, its overrides or a sweep's samples say (a counterfactual
-scenario, ``history_end`` None, has none).
+scenario, ``history_end`` None, has none). Accounting metrics (GWP weights, the TCRE:
+ctsim.history.is_accounting) are the scenario's in every year.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ import numpy as np
 
 from .. import registry
 from ..engine.inputs import BUNDLES, CALIBRATION_YEAR, Inputs, registry_fields, shock_fields
+from ..history import is_accounting
 from ..resolve import ResolvedScenario
 from .shocks import shock_arrays
 
@@ -91,8 +93,12 @@ def build_inputs(
     sections["shock"].update({key: shocks[f"shocks.{key}"] for key in shock_fields()})
     history = None
     if resolved.history_end is not None:
-        history = history_inputs(int(years[-1]))
-        history = replace(history, n_samples=n_samples)
+        history = replace(history_inputs(int(years[-1])), n_samples=n_samples)
+        # accounting metrics (GWP weights, TCRE) apply to the observed years too: one metric a run
+        for name in (n for n in values if is_accounting(params[n])):
+            section, key = where[name]
+            bundle = replace(getattr(history, section), **{key: sections[section][key]})
+            history = replace(history, **{section: bundle})
     return Inputs(years=years, n_samples=n_samples, history=history,
                   history_end=CALIBRATION_YEAR - 1 if history is None else resolved.history_end,
                   **{s: cls(**sections[s]) for s, cls in BUNDLES.items()})

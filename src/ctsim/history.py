@@ -111,9 +111,9 @@ def has_observed_series(p) -> bool:
     registry's 2020-2024 values are statistics or calibrated to them, each row cites its source);
     a path whose default is one constant (an assumption such as no CCS retrofits, or a cap) has
     none. A scalar named for a year (``..._2020_...``, ``..._2019_...``, ``..._2005_...``) is that
-    year's observed value. Other scalars are structural (emission factors, lifetimes, cost scales): a scenario may
-    set them, and they act from the first projected year (the observed years are simulated with
-    the registry's values, see :func:`ctsim.inputs.build.build_inputs`)."""
+    year's observed value. Other scalars are structural (emission factors, lifetimes, cost
+    scales): a scenario may set them, and they act from the first projected year (the observed
+    years are simulated with the registry's values, see :func:`ctsim.inputs.build.build_inputs`)."""
     if p.kind == "path":
         return isinstance(p.value, dict) and min(p.value) <= last_observed_year()
     return any(tag in p.key for tag in OBSERVED_STATE_TAGS)

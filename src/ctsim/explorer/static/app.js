@@ -321,4 +321,7 @@ async function start() {
   changedState();
 }
 
+// read-only handles for tests and the benchmark: the data last drawn and the charts
+window.ctsimExplorer = {get data() { return lastData; }, get meta() { return meta; }, charts};
+
 start();

@@ -1,0 +1,123 @@
+"""The explorer's session: page state -> scenario document -> run, without a browser."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import yaml
+
+import ctsim
+from ctsim.explorer.session import (ASSUMPTION_GROUPS, CHARTS, LEVER_GROUPS, PROJECTION_START, Session,
+                                    iamc_csv, scenario_yaml, variable_names)
+
+
+@pytest.fixture(scope="module")
+def session(root):
+    return Session(root / "scenarios" / "steel2030.yaml")
+
+
+def test_every_lever_is_a_registry_parameter_within_its_bounds():
+    params = ctsim.parameters().set_index("name")
+    for group in (*LEVER_GROUPS, *ASSUMPTION_GROUPS):
+        for lever in group.levers:
+            assert lever.param in params.index, lever.param
+            if lever.kind in ("value", "cap"):
+                row = params.loc[lever.param]
+                assert row.lower <= lever.lo < lever.hi <= row.upper, lever.param
+
+
+def test_chart_variables_come_from_the_output_catalogue():
+    names = variable_names()
+    catalogue = set(ctsim.variables().variable)
+    for _cid, _title, internal in CHARTS:
+        for name in internal:
+            assert names[name][0] in catalogue
+
+
+def test_empty_state_is_the_scenario_itself(session, root):
+    doc, run = session.run_state("")
+    assert doc["name"] == "steel2030"
+    plain = ctsim.run(root / "scenarios" / "steel2030.yaml")
+    for name in plain.results.arrays:
+        np.testing.assert_array_equal(run.results[name], plain.results[name])
+
+
+def test_scale_multiplies_the_projection_and_keeps_history(session):
+    base = session.base_value("policy.carbon_price")
+    doc = session.document(session.parse_state("policy.carbon_price=2"))
+    path = doc["policy"]["carbon_price"]
+    for year, value in base.items():
+        if year >= PROJECTION_START:
+            assert path[year] == pytest.approx(2 * value)
+        else:
+            assert path[year] == value
+    assert path[PROJECTION_START - 1] == base[PROJECTION_START - 1]
+
+
+def test_scale_is_clipped_to_the_registry_bounds(session):
+    doc = session.document(session.parse_state("steel.eaf_share=2.5"))
+    assert max(doc["steel"]["eaf_share"].values()) == 1.0  # 0.45 x 2.5 > 1: the share's upper bound
+
+
+def test_levers_move_the_results_the_right_way(session):
+    _, base = session.run_state("")
+    _, high = session.run_state("policy.carbon_price=4")
+    _, nocoal = session.run_state("no_new_coal=1")
+    co2 = base.results["Emissions|CO2"][0]
+    assert high.results["Emissions|CO2"][0][-1] < co2[-1]
+    assert nocoal.results["Capacity|Electricity|Coal"][0][-1] < base.results["Capacity|Electricity|Coal"][0][-1]
+
+
+def test_shocks_and_caps_reach_the_document(session):
+    state = "shock.rationing.on=1&shock.rationing.year=2030&caps.national_co2_mt=9000"
+    doc, run = session.run_state(state)
+    assert doc["shocks"][-1] == {"id": "explore_rationing", "kind": "power_rationing", "year": 2030,
+                                 "shortfall": 0.1}
+    assert doc["caps"]["national_co2_mt"] == {2030: 9000.0}
+    years = list(run.results.years)
+    assert run.results["Unserved Energy|Electricity"][0][years.index(2030)] > 0
+    _, free = session.run_state("")
+    i = years.index(2035)
+    assert run.results["Emissions|CO2"][0][i] < free.results["Emissions|CO2"][0][i]  # the cap binds
+    assert run.results["Cap|Binding Option|National"][0][i] > 0
+
+
+@pytest.mark.parametrize("state, message", [
+    ("policy.carbon_price=abc", "<explorer>: policy.carbon_price: expected a number (got 'abc')"),
+    ("policy.carbon_price=9", "<explorer>: policy.carbon_price: expected a slider value in [0, 5] (got 9)"),
+    ("policy.carbon_price=nan", "expected a finite number"),
+    ("nosuch=1", "<explorer>: nosuch: unknown lever"),
+    ("shock.flood.on=1", "<explorer>: shock.flood.on: unknown shock setting"),
+    ("power.coal_lifetime_yr=5", "power.coal_lifetime_yr: expected a value in [20, 80] yr (got 5)"),
+    ("shock.drought.on=1&shock.drought.cf_factor=3", "shocks.0.cf_factor"),
+])
+def test_bad_state_is_one_line_naming_the_key(session, state, message):
+    with pytest.raises(ctsim.ScenarioError) as info:
+        session.run_state(state)
+    assert message in str(info.value)
+    assert "\n" not in str(info.value)
+
+
+def test_yaml_reproduces_the_run_exactly(session, tmp_path):
+    state = "policy.carbon_price=3.35&steel.h2dri_share=2.15&shock.drought.on=1&macro.gdp_growth=0.85"
+    doc, run = session.run_state(state)
+    path = tmp_path / "explored.yaml"
+    path.write_text(scenario_yaml(doc), encoding="utf-8")
+    again = ctsim.run(path)
+    assert again.resolved.name == "steel2030-explored"
+    for name in run.results.arrays:
+        np.testing.assert_array_equal(again.results[name], run.results[name], err_msg=name)
+    assert yaml.safe_load(path.read_text())["name"] == "steel2030-explored"
+    csv = iamc_csv(run).splitlines()
+    assert csv[0] == "model,scenario,region,variable,unit,year,value"
+
+
+def test_payload_is_exact_and_json_safe(session):
+    import json
+
+    _, run = session.run_state("policy.carbon_price=2")
+    data = json.loads(json.dumps(session.payload(run), allow_nan=False))
+    co2 = data["series"]["Emissions|CO2"]
+    assert co2 == [float(v) for v in run.results["Emissions|CO2"][0]]
+    assert [v["id"] for v in data["verdicts"]] == [t.id for t in run.resolved.targets]
+    assert data["effective"]["policy.carbon_price"]["2060"] == 2 * session.base_value("policy.carbon_price")[2060]

@@ -7,8 +7,16 @@ import pytest
 import yaml
 
 import ctsim
-from ctsim.explorer.session import (ASSUMPTION_GROUPS, CHARTS, LEVER_GROUPS, PROJECTION_START, Session,
-                                    iamc_csv, scenario_yaml, variable_names)
+from ctsim.explorer.session import (
+    ASSUMPTION_GROUPS,
+    CHARTS,
+    LEVER_GROUPS,
+    PROJECTION_START,
+    Session,
+    iamc_csv,
+    scenario_yaml,
+    variable_names,
+)
 
 
 @pytest.fixture(scope="module")

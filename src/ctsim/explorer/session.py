@@ -157,7 +157,7 @@ def _interp(path: dict[int, float], year: int) -> float:
         return float(path[keys[0]])
     if year >= keys[-1]:
         return float(path[keys[-1]])
-    for a, b in zip(keys, keys[1:]):
+    for a, b in zip(keys, keys[1:], strict=False):
         if a <= year <= b:
             return float(path[a] + (path[b] - path[a]) * (year - a) / (b - a))
     raise AssertionError("unreachable")
@@ -282,7 +282,7 @@ class Session:
             for name in names:
                 series[self.names[name][0]] = [_num(v) for v in run.results[name][0]]
         verdicts = []
-        for t, v in zip(run.resolved.targets, run.summary["targets"]):
+        for t, v in zip(run.resolved.targets, run.summary["targets"], strict=True):
             verdicts.append({**v, "year": getattr(t, "year", None)})
         effective = {}
         for param in self.levers:

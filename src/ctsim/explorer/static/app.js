@@ -96,7 +96,9 @@ function buildControls() {
   $("#reset").addEventListener("click", () => { state = new URLSearchParams(); applyState(); changedState(); });
 }
 
-function keyOf(input) { return input.dataset.param || input.dataset.shock || input.dataset.switch; }
+function keyOf(input) {
+  return input.dataset.param || (input.dataset.shock ? "shock." + input.dataset.shock : input.dataset.switch);
+}
 
 // Map one control to the page state (only values that differ from the scenario are kept).
 function changed(input) {
@@ -152,6 +154,7 @@ function schedule() {
 
 async function runOnce() {
   inFlight = true; pending = false;
+  document.body.dataset.busy = "1";
   const q = state.toString();
   const t0 = performance.now();
   try {
@@ -169,7 +172,7 @@ async function runOnce() {
     document.body.dataset.lastMs = (performance.now() - t0).toFixed(1);
     $("#timing").textContent = `last run ${document.body.dataset.lastMs} ms`;
     inFlight = false;
-    if (pending) runOnce();
+    if (pending) runOnce(); else delete document.body.dataset.busy;
   });
 }
 

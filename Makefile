@@ -65,6 +65,7 @@ golden: $(DEVSTAMP)
 clean:
 	rm -rf out .pytest_cache
 
-# Median slider-to-redrawn-graph time of `ctsim explore` in headless Chromium (docs/performance.md).
+# Median slider-to-redrawn-graph time of `ctsim explore` in headless Chromium (benchmarks/NOTES.md;
+# not docs/performance.md, which `make bench` rewrites whole).
 bench-explorer: $(DEVSTAMP)
-	$(BIN)/python benchmarks/bench_explorer.py --out docs/performance.md
+	$(BIN)/python benchmarks/bench_explorer.py --out benchmarks/NOTES.md

@@ -129,3 +129,12 @@ def test_payload_is_exact_and_json_safe(session):
     assert co2 == [float(v) for v in run.results["Emissions|CO2"][0]]
     assert [v["id"] for v in data["verdicts"]] == [t.id for t in run.resolved.targets]
     assert data["effective"]["policy.carbon_price"]["2060"] == 2 * session.base_value("policy.carbon_price")[2060]
+
+
+def test_page_runs_skip_only_what_a_single_run_ignores(session):
+    state = "policy.carbon_price=1.7&steel.eaf_share=1.3"
+    _, whole = session.run_state(state)
+    _, fast = session.run_state(state, whole=False)
+    assert whole.resolved.uncertain and not fast.resolved.uncertain
+    for name in whole.results.arrays:
+        np.testing.assert_array_equal(fast.results[name], whole.results[name], err_msg=name)

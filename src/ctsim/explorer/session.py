@@ -118,6 +118,7 @@ SHOCKS = {
                 {"year": (2025, 2060, 1, 2030), "cf_factor": (0.5, 0.99, 0.01, 0.80)}),
 }
 NO_NEW_COAL = "no_new_coal"
+SWEEP_ONLY = ("uncertain", "sweep", "checks")  # scenario blocks that a single run does not read
 
 # What the graphs show: chart id -> (title, unit, internal variable names). Internal names are
 # turned into IAMC names through ctsim.variables() in one place, :func:`variable_names`.
@@ -262,18 +263,24 @@ class Session:
 
     # --- runs -----------------------------------------------------------------------------------
 
-    def run_document(self, doc: dict):
-        """Validate and run a scenario document through the same schema and checks as a file."""
+    def run_document(self, doc: dict, whole: bool = True):
+        """Validate and run a scenario document through the same schema and checks as a file.
+
+        ``whole=False`` (the page's re-runs) leaves out the blocks a single run ignores
+        (``uncertain``, ``sweep``, ``checks``: their checks cost more than the rest of the
+        validation); downloads validate the whole document, as ``ctsim run`` of the file will.
+        """
         from ..scenario.load import scenario_from_dict  # the in-memory twin of load_scenario
 
-        loaded = scenario_from_dict(copy.deepcopy(doc), doc["name"])
+        data = copy.deepcopy(doc if whole else {k: v for k, v in doc.items() if k not in SWEEP_ONLY})
+        loaded = scenario_from_dict(data, doc["name"])
         with self._lock:
             return ctsim.run(loaded)
 
-    def run_state(self, query: str) -> tuple[dict, object]:
+    def run_state(self, query: str, whole: bool = True) -> tuple[dict, object]:
         state = self.parse_state(query)
         doc = self.document(state)
-        return doc, self.run_document(doc)
+        return doc, self.run_document(doc, whole)
 
     def payload(self, run) -> dict:
         """What the page draws: series by IAMC variable, verdicts, effective lever values."""

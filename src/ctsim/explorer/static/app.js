@@ -160,8 +160,11 @@ async function runOnce() {
   try {
     const resp = await fetch("/api/run?" + q);
     const data = await resp.json();
+    const t1 = performance.now();
     if (data.error) { showMessage(data.error); }
     else { showMessage(null); lastData = data; redraw(data); }
+    document.body.dataset.fetchMs = (t1 - t0).toFixed(1);
+    document.body.dataset.drawMs = (performance.now() - t1).toFixed(1);
   } catch (err) {
     showMessage("the explorer server did not answer (is `ctsim explore` still running?)");
   }

@@ -3,6 +3,7 @@ ctsim.cli.main; errors reach main(), which maps them to exit codes (Ctrl-C stops
 
 from __future__ import annotations
 
+import signal
 from pathlib import Path
 from typing import Annotated
 
@@ -26,8 +27,22 @@ def explore(
         import webbrowser
 
         webbrowser.open(server.url)
+    # Ctrl-C (or SIGTERM) is how the user ends an explore session: stop serving and exit 0 (the
+    # server writes nothing, so there is no partial output to report).
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, _stop)
     try:
         server.serve_forever()
+    except _Stop:
+        pass
     finally:
         server.server_close()
-        typer.echo("ctsim explore: stopped", err=True)
+    typer.echo("ctsim explore: stopped", err=True)
+
+
+class _Stop(BaseException):
+    """Raised by the signal handler to leave serve_forever."""
+
+
+def _stop(signum, frame):
+    raise _Stop(signum)

@@ -70,7 +70,7 @@ function buildControls() {
     if (g.id === "coal") {
       for (const [key, label] of Object.entries(meta.switches)) {
         const sw = el("input", {type: "checkbox", "data-switch": key});
-        sw.addEventListener("change", () => changed(sw));
+        sw.addEventListener("change", () => { syncSwitches(); changed(sw); });
         fs.insertBefore(el("label", {className: "lever"}, sw, el("span", {text: " " + label})), fs.children[1]);
       }
     }
@@ -94,6 +94,13 @@ function buildControls() {
     shocks.append(fs);
   }
   $("#reset").addEventListener("click", () => { state = new URLSearchParams(); applyState(); changedState(); });
+}
+
+// "no new coal" overrides the coal-build slider: show that by disabling it
+function syncSwitches() {
+  const sw = document.querySelector('input[data-switch="no_new_coal"]');
+  const slider = document.querySelector('input[data-param="power.coal_additions_gw"]');
+  if (sw && slider) slider.disabled = sw.checked;
 }
 
 function keyOf(input) {
@@ -139,6 +146,7 @@ function applyState() {
     const key = sw.dataset.switch;
     sw.checked = key.startsWith("cap:") ? state.has(key.slice(4)) : state.get(key) === "1";
   }
+  syncSwitches();
   for (const input of document.querySelectorAll("input[data-shock][type=range]")) {
     const [sid, name] = input.dataset.shock.split(".");
     $(`#out-shock-${sid}-${name}`).textContent = input.value;
@@ -209,7 +217,7 @@ function drawVerdicts(data) {
 
 // --- charts -----------------------------------------------------------------------------------
 
-function shortName(variable) { const p = variable.split("|"); return p.slice(p.length > 2 ? 2 : 1).join(" ") || variable; }
+function shortName(variable) { const p = variable.split("|"); return p[p.length - 1]; }
 
 function chartYears(c) {
   const years = new Set(meta.baseline.years);

@@ -332,6 +332,8 @@ async function start() {
   state = new URLSearchParams(location.hash.slice(1));
   applyState();
   buildCharts();
+  lastData = meta.baseline;  // the scenario as written, until the first run answers
+  redraw(meta.baseline);
   changedState();
 }
 

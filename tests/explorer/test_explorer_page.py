@@ -204,6 +204,16 @@ def test_a_link_restores_the_state(page, server):
     assert _data(page)["series"]["Emissions|CO2"] == list(map(float, run.results["Emissions|CO2"][0]))
 
 
+def test_a_pasted_link_is_followed(page, server):
+    _open(page, server)
+    runs = int(page.evaluate("document.body.dataset.runs"))
+    page.evaluate("location.hash = 'policy.carbon_price=4'")
+    page.wait_for_function(f"() => Number(document.body.dataset.runs) > {runs} && !document.body.dataset.busy")
+    assert page.input_value('input[data-param="policy.carbon_price"]') == "4"
+    assert _data(page)["effective"]["policy.carbon_price"]["2060"] == 4 * server.session.base_value(
+        "policy.carbon_price")[2060]
+
+
 def test_a_bad_value_is_a_message_on_the_page(page, server):
     _open(page, server, "power.coal_lifetime_yr=5")
     message = page.locator("#message")

@@ -98,6 +98,7 @@ def test_shocks_and_caps_reach_the_document(session):
     ("shock.flood.on=1", "<explorer>: shock.flood.on: unknown shock setting"),
     ("power.coal_lifetime_yr=5", "power.coal_lifetime_yr: expected a value in [20, 80] yr (got 5)"),
     ("shock.drought.on=1&shock.drought.cf_factor=3", "shocks.0.cf_factor"),
+    ("&".join(["policy.carbon_price=1"] * 300), "<explorer>: more than 200 settings in the page state"),
 ])
 def test_bad_state_is_one_line_naming_the_key(session, state, message):
     with pytest.raises(ctsim.ScenarioError) as info:

@@ -33,6 +33,7 @@ import ctsim
 # sources: "2025 on: ASSUMPTION"); levers shape only the projection, as scenario files should.
 PROJECTION_START = 2025
 CAP_FROM = 2030  # a cap lever applies from this year (resolve: no cap before a cap path's first key)
+MAX_FIELDS = 200  # settings in one page state; the page has about 40 controls
 SHOW_YEARS = (2030, 2060)  # years whose effective lever values the page prints beside a slider
 
 
@@ -211,7 +212,11 @@ class Session:
     def parse_state(self, query: str) -> dict:
         """The page state from its query string: {"levers": {param: x}, "switches": set, "shocks": {...}}."""
         levers, switches, shocks = {}, set(), {}
-        for key, text in parse_qsl(query, keep_blank_values=True, max_num_fields=200):
+        try:
+            pairs = parse_qsl(query, keep_blank_values=True, max_num_fields=MAX_FIELDS)
+        except ValueError:
+            raise ExploreError(PAGE, "", f"more than {MAX_FIELDS} settings in the page state") from None
+        for key, text in pairs:
             if key == NO_NEW_COAL:
                 if text == "1":
                     switches.add(key)

@@ -335,6 +335,12 @@ async function start() {
   lastData = meta.baseline;  // the scenario as written, until the first run answers
   redraw(meta.baseline);
   changedState();
+  // a link pasted into this tab changes only the fragment: follow it (replaceState never fires this)
+  window.addEventListener("hashchange", () => {
+    state = new URLSearchParams(location.hash.slice(1));
+    applyState();
+    changedState();
+  });
 }
 
 // read-only handles for tests and the benchmark: the data last drawn and the charts

@@ -24,14 +24,28 @@ def session(root):
     return Session(root / "scenarios" / "steel2030.yaml")
 
 
-def test_every_lever_is_a_registry_parameter_within_its_bounds():
+def test_every_lever_is_a_registry_parameter_within_its_bounds(session):
     params = ctsim.parameters().set_index("name")
     for group in (*LEVER_GROUPS, *ASSUMPTION_GROUPS):
         for lever in group.levers:
             assert lever.param in params.index, lever.param
-            if lever.kind in ("value", "cap"):
-                row = params.loc[lever.param]
-                assert row.lower <= lever.lo < lever.hi <= row.upper, lever.param
+            bounded = session.levers[lever.param]
+            row = params.loc[lever.param]
+            if lever.kind in ("value", "level", "cap"):
+                assert row.lower <= bounded.lo < bounded.hi <= row.upper, lever.param
+            if lever.lo is None:  # no range of its own: exactly the registry's
+                assert (bounded.lo, bounded.hi) == (row.lower, row.upper)
+
+
+def test_slider_ranges_units_and_descriptions_reach_the_page(session):
+    params = ctsim.parameters().set_index("name")
+    levers = [lv for g in session.meta()["levers"] + session.meta()["assumptions"] for lv in g["levers"]]
+    lifetime = next(lv for lv in levers if lv["param"] == "power.coal_lifetime_yr")
+    row = params.loc["power.coal_lifetime_yr"]
+    assert (lifetime["min"], lifetime["max"]) == (row.lower, row.upper)
+    for lv in levers:
+        assert lv["unit"] == params.loc[lv["param"]].unit
+        assert lv["description"] == params.loc[lv["param"]].description
 
 
 def test_chart_variables_come_from_the_output_catalogue():

@@ -23,7 +23,7 @@ from __future__ import annotations
 import copy
 import math
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from urllib.parse import parse_qsl
 
@@ -43,8 +43,8 @@ class Lever:
 
     param: str
     kind: str  # scale | value | level | cap
-    lo: float
-    hi: float
+    lo: float | None  # slider range; None: the registry's bounds
+    hi: float | None
     step: float
     label: str = ""
 
@@ -66,11 +66,14 @@ def _s(param, hi=3.0, label="", step=0.05):
 LEVER_GROUPS = (
     Group("carbon", "Carbon price and ETS coverage", (
         _s("policy.carbon_price", 5.0, "Carbon price (x path)"),
-        Lever("policy.ets_steel_start_year", "value", 2025, 2045, 1, "Steel joins the ETS in"),
+        # from 2025 (steel joined the national ETS in 2025: earlier is history) to the horizon's end
+        Lever("policy.ets_steel_start_year", "value", 2025, 2060, 1, "Steel joins the ETS in"),
     )),
     Group("coal", "Coal retirement and no new coal", (
-        Lever("power.coal_lifetime_yr", "value", 25, 60, 1, "Coal plant lifetime"),
-        Lever("power.coal_retirement_extra_gw", "level", 0, 100, 1, "Extra coal closures from 2025"),
+        Lever("power.coal_lifetime_yr", "value", None, None, 1, "Coal plant lifetime"),
+        # 0-150 GW/yr: 150 closes the whole 2024 fleet (~1,190 GW) within a decade; the registry's
+        # 500 would leave the useful part of the slider a sliver
+        Lever("power.coal_retirement_extra_gw", "level", 0, 150, 1, "Extra coal closures from 2025"),
         _s("power.coal_additions_gw", 2.0, "New coal build (x path)"),
     )),
     Group("clean", "Wind, solar, nuclear, hydro build", (
@@ -88,6 +91,8 @@ LEVER_GROUPS = (
         _s("steel.h2dri_share", 4.0, "H2-DRI share (x path)"),
         _s("steel.h2dri_max_share", 2.5, "H2-DRI ceiling (x path)"),
     )),
+    # caps: the registry's top value (100000) means "no cap", which the switch stands for; the
+    # slider spans levels that bind somewhere between today's emissions and deep cuts
     Group("caps", "CO2 caps (from 2030)", (
         Lever("caps.national_co2_mt", "cap", 4000, 14000, 100, "National CO2 cap"),
         Lever("caps.power_co2_mt", "cap", 1000, 6000, 50, "Power CO2 cap"),
@@ -105,8 +110,8 @@ ASSUMPTION_GROUPS = (
         _s("power.gas_price_cny_per_tce", 3.0, "Gas price (x path)"),
         _s("steel.eaf_premium_cny_per_t", 3.0, "EAF cost premium (x path)"),
         _s("steel.h2dri_premium_cny_per_t", 3.0, "H2-DRI cost premium (x path)"),
-        Lever("power.ccs_cost_cny_per_t_co2", "value", 100, 1500, 10, "Power CCS cost"),
-        Lever("steel.ccus_cost_cny_per_t_co2", "value", 100, 1500, 10, "Steel CCUS cost"),
+        Lever("power.ccs_cost_cny_per_t_co2", "value", None, None, 10, "Power CCS cost"),
+        Lever("steel.ccus_cost_cny_per_t_co2", "value", None, None, 10, "Steel CCUS cost"),
         _s("steel.scrap_supply_mt", 2.0, "Scrap supply (x path)"),
     )),
 )
@@ -185,7 +190,14 @@ class Session:
         table = ctsim.parameters()
         self.params = {row.name: row for row in table.itertuples()}
         self.names = variable_names()
-        self.levers = {lv.param: lv for g in (*LEVER_GROUPS, *ASSUMPTION_GROUPS) for lv in g.levers}
+        self.levers = {lv.param: self._bounded(lv) for g in (*LEVER_GROUPS, *ASSUMPTION_GROUPS)
+                       for lv in g.levers}
+
+    def _bounded(self, lever: Lever) -> Lever:
+        """``lever`` with the registry's bounds where it gives no range of its own."""
+        p = self.params[lever.param]
+        return replace(lever, lo=p.lower if lever.lo is None else lever.lo,
+                       hi=p.upper if lever.hi is None else lever.hi)
 
     # --- state -> scenario document -----------------------------------------------------------
 
@@ -307,6 +319,7 @@ class Session:
     def meta(self) -> dict:
         """Everything static the page needs: levers with registry units, charts, history, baseline."""
         def lever_info(lv: Lever) -> dict:
+            lv = self.levers[lv.param]
             p = self.params[lv.param]
             base = self.base_value(lv.param)
             default = 1.0 if lv.kind == "scale" else (

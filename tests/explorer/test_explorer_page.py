@@ -16,6 +16,9 @@ import pandas as pd
 import pytest
 
 import ctsim
+from ctsim.explorer.session import variable_names
+
+IAMC = {name: v[0] for name, v in variable_names().items()}  # internal -> IAMC name (one place)
 
 pytestmark = pytest.mark.browser
 
@@ -120,7 +123,7 @@ def test_a_slider_reruns_and_changes_graphs_and_verdicts(page, server):
     _move(page, "steel.eaf_share", 0)
     after = _data(page)
     assert after["scenario"] == "steel2030-explored"
-    eaf, i = "Production|Steel|EAF", after["years"].index(2030)
+    eaf, i = IAMC["steel_eaf_mt"], after["years"].index(2030)
     assert after["series"][eaf][i] < before["series"][eaf][i]
     assert canvas.screenshot() != before_png
     drawn = page.evaluate("window.ctsimExplorer.charts.steel.plot.data")
@@ -189,8 +192,8 @@ def test_downloaded_yaml_and_csv_reproduce_the_page(page, server, tmp_path):
     assert [v["margin"] for v in run.summary["targets"]] == [v["margin"] for v in shown["verdicts"]]
     table = pd.read_csv(_download(page, "#download-csv", tmp_path))
     assert set(table.scenario) == {"steel2030-explored"}
-    co2 = table[table.variable == "Emissions|CO2"].sort_values("year")
-    np.testing.assert_array_equal(co2.value.to_numpy(), np.array(shown["series"]["Emissions|CO2"]))
+    co2 = table[table.variable == IAMC["co2_total_mt"]].sort_values("year")
+    np.testing.assert_array_equal(co2.value.to_numpy(), np.array(shown["series"][IAMC["co2_total_mt"]]))
 
 
 def test_a_link_restores_the_state(page, server):
@@ -201,7 +204,7 @@ def test_a_link_restores_the_state(page, server):
     assert page.input_value('input[data-shock="rationing.year"]') == "2031"
     assert page.is_checked('input[data-switch="no_new_coal"]')
     _doc, run = server.session.run_state(fragment)
-    assert _data(page)["series"]["Emissions|CO2"] == list(map(float, run.results["Emissions|CO2"][0]))
+    assert _data(page)["series"][IAMC["co2_total_mt"]] == list(map(float, run.results[IAMC["co2_total_mt"]][0]))
 
 
 def test_a_pasted_link_is_followed(page, server):

@@ -18,6 +18,8 @@ from ctsim.explorer.session import (
     variable_names,
 )
 
+IAMC = {name: v[0] for name, v in variable_names().items()}  # internal -> IAMC name (one place)
+
 
 @pytest.fixture(scope="module")
 def session(root):
@@ -85,9 +87,9 @@ def test_levers_move_the_results_the_right_way(session):
     _, base = session.run_state("")
     _, high = session.run_state("policy.carbon_price=4")
     _, nocoal = session.run_state("no_new_coal=1")
-    co2 = base.results["Emissions|CO2"][0]
-    assert high.results["Emissions|CO2"][0][-1] < co2[-1]
-    assert nocoal.results["Capacity|Electricity|Coal"][0][-1] < base.results["Capacity|Electricity|Coal"][0][-1]
+    co2 = base.results[IAMC["co2_total_mt"]][0]
+    assert high.results[IAMC["co2_total_mt"]][0][-1] < co2[-1]
+    assert nocoal.results[IAMC["cap_coal_gw"]][0][-1] < base.results[IAMC["cap_coal_gw"]][0][-1]
 
 
 def test_shocks_and_caps_reach_the_document(session):
@@ -97,11 +99,11 @@ def test_shocks_and_caps_reach_the_document(session):
                                  "shortfall": 0.1}
     assert doc["caps"]["national_co2_mt"] == {2030: 9000.0}
     years = list(run.results.years)
-    assert run.results["Unserved Energy|Electricity"][0][years.index(2030)] > 0
+    assert run.results[IAMC["unserved_twh"]][0][years.index(2030)] > 0
     _, free = session.run_state("")
     i = years.index(2035)
-    assert run.results["Emissions|CO2"][0][i] < free.results["Emissions|CO2"][0][i]  # the cap binds
-    assert run.results["Cap|Binding Option|National"][0][i] > 0
+    assert run.results[IAMC["co2_total_mt"]][0][i] < free.results[IAMC["co2_total_mt"]][0][i]  # the cap binds
+    assert run.results[IAMC["cap_binding_national"]][0][i] > 0
 
 
 @pytest.mark.parametrize("state, message", [
@@ -140,8 +142,8 @@ def test_payload_is_exact_and_json_safe(session):
 
     _, run = session.run_state("policy.carbon_price=2")
     data = json.loads(json.dumps(session.payload(run), allow_nan=False))
-    co2 = data["series"]["Emissions|CO2"]
-    assert co2 == [float(v) for v in run.results["Emissions|CO2"][0]]
+    co2 = data["series"][IAMC["co2_total_mt"]]
+    assert co2 == [float(v) for v in run.results[IAMC["co2_total_mt"]][0]]
     assert [v["id"] for v in data["verdicts"]] == [t.id for t in run.resolved.targets]
     assert data["effective"]["policy.carbon_price"]["2060"] == 2 * session.base_value("policy.carbon_price")[2060]
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 import yaml
@@ -19,6 +21,7 @@ from ctsim.explorer.session import (
 )
 
 IAMC = {name: v[0] for name, v in variable_names().items()}  # internal -> IAMC name (one place)
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(scope="module")
@@ -155,3 +158,16 @@ def test_page_runs_skip_only_what_a_single_run_ignores(session):
     assert whole.resolved.uncertain and not fast.resolved.uncertain
     for name in whole.results.arrays:
         np.testing.assert_array_equal(fast.results[name], whole.results[name], err_msg=name)
+
+
+@pytest.mark.parametrize("name", sorted(p.stem for p in (ROOT / "scenarios").glob("*.yaml")))
+def test_every_bundled_scenario_explores_and_downloads_exactly(name, tmp_path):
+    session = Session(ROOT / "scenarios" / f"{name}.yaml")
+    meta = session.meta()
+    assert meta["scenario"] == name and meta["baseline"]["verdicts"] is not None
+    doc, run = session.run_state("policy.carbon_price=2&shock.drought.on=1&transport.ev_share=1.2")
+    path = tmp_path / "x.yaml"
+    path.write_text(scenario_yaml(doc), encoding="utf-8")
+    again = ctsim.run(path)
+    for var in run.results.arrays:
+        np.testing.assert_array_equal(again.results[var], run.results[var], err_msg=f"{name}: {var}")

@@ -95,6 +95,14 @@ def test_levers_move_the_results_the_right_way(session):
     assert nocoal.results[IAMC["cap_coal_gw"]][0][-1] < base.results[IAMC["cap_coal_gw"]][0][-1]
 
 
+def test_no_new_coal_zeroes_the_projected_coal_build(session):
+    doc = session.document(session.parse_state("no_new_coal=1&power.coal_additions_gw=2"))
+    path = doc["power"]["coal_additions_gw"]
+    base = session.base_value("power.coal_additions_gw")
+    assert all(v == 0 for y, v in path.items() if y >= PROJECTION_START)
+    assert all(path[y] == v for y, v in base.items() if y < PROJECTION_START)
+
+
 def test_shocks_and_caps_reach_the_document(session):
     state = "shock.rationing.on=1&shock.rationing.year=2030&caps.national_co2_mt=9000"
     doc, run = session.run_state(state)
@@ -117,6 +125,7 @@ def test_shocks_and_caps_reach_the_document(session):
     ("shock.flood.on=1", "<explorer>: shock.flood.on: unknown shock setting"),
     ("power.coal_lifetime_yr=5", "power.coal_lifetime_yr: expected a value in [20, 80] yr (got 5)"),
     ("shock.drought.on=1&shock.drought.cf_factor=3", "shocks.0.cf_factor"),
+    ("shock.rationing.on=1&shock.rationing.year=2030.5", "shocks.0.year"),
     ("&".join(["policy.carbon_price=1"] * 300), "<explorer>: more than 200 settings in the page state"),
 ])
 def test_bad_state_is_one_line_naming_the_key(session, state, message):

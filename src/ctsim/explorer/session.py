@@ -171,7 +171,10 @@ def _interp(path: dict[int, float], year: int) -> float:
 
 
 def _as_path(value) -> dict[int, float]:
-    return {int(k): float(v) for k, v in value.items()} if isinstance(value, dict) else {PROJECTION_START: float(value)}
+    """A parameter value as a path (a bare number is constant)."""
+    if isinstance(value, dict):
+        return {int(k): float(v) for k, v in value.items()}
+    return {PROJECTION_START: float(value)}
 
 
 @dataclass
@@ -218,8 +221,8 @@ class Session:
         kept[last] = _interp(base, last)
         if lever.kind == "level":
             return {**kept, PROJECTION_START: x}
-        later = {y: min(max(v * x, p.lower), p.upper) for y, v in base.items() if y > last}
-        return {**kept, **later} if later else {**kept, PROJECTION_START: min(max(kept[last] * x, p.lower), p.upper)}
+        later = {y: v for y, v in base.items() if y > last} or {PROJECTION_START: kept[last]}
+        return {**kept, **{y: min(max(v * x, p.lower), p.upper) for y, v in later.items()}}
 
     def parse_state(self, query: str) -> dict:
         """The page state from its query string: {"levers": {param: x}, "switches": set, "shocks": {...}}."""
@@ -263,10 +266,9 @@ class Session:
             section, key = param.split(".", 1)
             doc.setdefault(section, {})[key] = self.lever_value(self.levers[param], x)
         if NO_NEW_COAL in state["switches"]:
-            base = _as_path(self.base_value("power.coal_additions_gw"))
-            kept = {y: v for y, v in base.items() if y < PROJECTION_START}
-            doc.setdefault("power", {})["coal_additions_gw"] = {**kept, PROJECTION_START - 1: _interp(base, PROJECTION_START - 1),
-                                                               PROJECTION_START: 0.0}
+            # the coal-build multiplier at 0 (it overrides that slider)
+            doc.setdefault("power", {})["coal_additions_gw"] = self.lever_value(
+                self.levers["power.coal_additions_gw"], 0.0)
         for sid, given in state["shocks"].items():
             if not given.get("on"):
                 continue
@@ -274,7 +276,7 @@ class Session:
             shock = {"id": f"explore_{sid}", "kind": kind}
             for name, (_lo, _hi, _step, default) in fields.items():
                 v = given.get(name, default)
-                shock[name] = int(v) if name == "year" else v
+                shock[name] = int(v) if name == "year" and float(v).is_integer() else v  # 2030.5: schema error
             doc["shocks"] = [*doc.get("shocks", []), shock]
         return doc
 

@@ -56,8 +56,8 @@ def test_slider_ranges_units_and_descriptions_reach_the_page(session):
 def test_chart_variables_come_from_the_output_catalogue():
     names = variable_names()
     catalogue = set(ctsim.variables().variable)
-    for _cid, _title, internal in CHARTS:
-        for name in internal:
+    for _cid, _title, lines in CHARTS:
+        for name, _label in lines:
             assert names[name][0] in catalogue
 
 

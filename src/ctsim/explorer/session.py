@@ -126,19 +126,26 @@ SHOCKS = {
 NO_NEW_COAL = "no_new_coal"
 SWEEP_ONLY = ("uncertain", "sweep", "checks")  # scenario blocks that a single run does not read
 
-# What the graphs show: chart id -> (title, unit, internal variable names). Internal names are
-# turned into IAMC names through ctsim.variables() in one place, :func:`variable_names`.
+# What the graphs show: chart id -> (title, ((internal variable name, legend label), ...)); the
+# first series is the one drawn for the scenario as written (dashed) and, where observed, the
+# history. Internal names are turned into IAMC names through ctsim.variables() in one place,
+# :func:`variable_names`, so renamed IAMC variables need no change here.
 CHARTS = (
-    ("co2", "CO2 by sector", ("co2_total_mt", "co2_power_mt", "co2_steel_mt", "co2_other_energy_mt",
-                              "co2_process_mt")),
-    ("generation", "Generation mix", ("gen_coal_twh", "gen_gas_twh", "gen_hydro_twh",
-                                      "gen_nuclear_twh", "gen_wind_twh", "gen_solar_twh",
-                                      "gen_bio_twh")),
-    ("capacity", "Capacity", ("cap_coal_gw", "cap_gas_gw", "cap_hydro_gw", "cap_nuclear_gw",
-                              "cap_wind_gw", "cap_solar_gw")),
-    ("steel", "Steel routes", ("steel_bfbof_mt", "steel_eaf_mt", "steel_h2dri_mt")),
-    ("coal", "Coal use", ("coal_total_mtce", "coal_power_mtce", "coal_steel_mtce", "coal_other_mtce")),
-    ("price", "Carbon price", ("carbon_price",)),
+    ("co2", "CO2 by sector", (("co2_total_mt", "Total"), ("co2_power_mt", "Power"),
+                              ("co2_steel_mt", "Steel"), ("co2_other_energy_mt", "Other energy"),
+                              ("co2_process_mt", "Processes"))),
+    ("generation", "Generation mix", (("gen_coal_twh", "Coal"), ("gen_gas_twh", "Gas"),
+                                      ("gen_hydro_twh", "Hydro"), ("gen_nuclear_twh", "Nuclear"),
+                                      ("gen_wind_twh", "Wind"), ("gen_solar_twh", "Solar"),
+                                      ("gen_bio_twh", "Biomass"))),
+    ("capacity", "Capacity", (("cap_coal_gw", "Coal"), ("cap_gas_gw", "Gas"), ("cap_hydro_gw", "Hydro"),
+                              ("cap_nuclear_gw", "Nuclear"), ("cap_wind_gw", "Wind"),
+                              ("cap_solar_gw", "Solar"))),
+    ("steel", "Steel routes", (("steel_bfbof_mt", "BF-BOF"), ("steel_eaf_mt", "EAF"),
+                               ("steel_h2dri_mt", "H2-DRI"))),
+    ("coal", "Coal use", (("coal_total_mtce", "Total"), ("coal_power_mtce", "Power"),
+                          ("coal_steel_mtce", "Steel"), ("coal_other_mtce", "Other"))),
+    ("price", "Carbon price", (("carbon_price", "ETS price"),)),
 )
 # the series drawn for the scenario's baseline (dashed) in each chart: its first variable
 HISTORY_CHARTS = ("co2", "generation", "coal")  # charts with observed history on their first series
@@ -304,8 +311,8 @@ class Session:
     def payload(self, run) -> dict:
         """What the page draws: series by IAMC variable, verdicts, effective lever values."""
         series = {}
-        for _cid, _title, names in CHARTS:
-            for name in names:
+        for _cid, _title, lines in CHARTS:
+            for name, _label in lines:
                 series[self.names[name][0]] = [_num(v) for v in run.results[name][0]]
         verdicts = []
         for t, v in zip(run.resolved.targets, run.summary["targets"], strict=True):
@@ -342,16 +349,16 @@ class Session:
 
         hist = history()
         history_series = {}
-        for cid, _title, names in CHARTS:
+        for cid, _title, lines in CHARTS:
             if cid in HISTORY_CHARTS:
-                var = self.names[names[0]][0]
+                var = self.names[lines[0][0]][0]
                 if var in hist:
                     col = hist[var].dropna()
                     history_series[var] = {"years": [int(y) for y in col.index if y >= 2000],
                                            "values": [_num(v) for y, v in col.items() if y >= 2000]}
-        charts = [{"id": cid, "title": title,
-                   "unit": self.names[names[0]][1],
-                   "variables": [self.names[n][0] for n in names]} for cid, title, names in CHARTS]
+        charts = [{"id": cid, "title": title, "unit": self.names[lines[0][0]][1],
+                   "variables": [self.names[n][0] for n, _label in lines],
+                   "labels": [label for _n, label in lines]} for cid, title, lines in CHARTS]
         shocks = {sid: {"label": label, "kind": kind,
                         "fields": {k: {"min": a, "max": b, "step": s, "default": d}
                                    for k, (a, b, s, d) in fields.items()}}

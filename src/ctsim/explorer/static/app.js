@@ -217,8 +217,6 @@ function drawVerdicts(data) {
 
 // --- charts -----------------------------------------------------------------------------------
 
-function shortName(variable) { const p = variable.split("|"); return p[p.length - 1]; }
-
 function chartYears(c) {
   const years = new Set(meta.baseline.years);
   const h = meta.history[c.variables[0]];
@@ -238,7 +236,7 @@ function targetLines(c) {
     const ctx = u.ctx;
     let row = 0;
     for (const v of lastData.verdicts) {
-      if (!v.year || !c.variables.some(name => v.variable === name || (c.id === "co2" && v.variable.startsWith("Intensity|CO2")))) continue;
+      if (!v.year || !c.variables.some(name => v.variable === name || (c.id === "co2" && v.variable.startsWith("Intensity|")))) continue;
       const x = u.valToPos(v.year, "x", true);
       ctx.save();
       ctx.strokeStyle = v.met ? "#1b7a3a" : "#b3261e";
@@ -259,13 +257,10 @@ function buildCharts() {
     div.append(el("h3", {text: `${c.title} (${c.unit})`}));
     box.append(div);
     const series = [{label: "year"}];
-    c.variables.forEach((v, i) => {
-      const name = shortName(v);
-      const tech = Object.keys(TECH).find(k => v.endsWith("|" + k));
-      series.push({label: i === 0 && c.variables.length > 1 ? name + " (total)" : name,
-                   stroke: tech ? TECH[tech] : COLORS[i % COLORS.length], width: i === 0 ? 2.5 : 1.5});
+    c.labels.forEach((name, i) => {
+      series.push({label: name, stroke: TECH[name] || COLORS[i % COLORS.length], width: i === 0 ? 2.5 : 1.5});
     });
-    series.push({label: "scenario: " + shortName(c.variables[0]), stroke: BASELINE, dash: [6, 4], width: 2});
+    series.push({label: "scenario: " + c.labels[0], stroke: BASELINE, dash: [6, 4], width: 2});
     if (meta.history[c.variables[0]]) {
       series.push({label: "observed", stroke: "#000", width: 0, paths: () => null,
                    points: {show: true, size: 5, fill: "#000", stroke: "#000"}});

@@ -14,11 +14,13 @@ from ctsim.explorer.session import variable_names
 IAMC = {name: v[0] for name, v in variable_names().items()}  # internal -> IAMC name (one place)
 
 
-def _get(server, path, host=None, method="GET"):
+def _get(server, path, host=None, method="GET", headers=None):
     port = server.server_address[1]
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
     conn.putrequest(method, path, skip_host=True)
     conn.putheader("Host", f"127.0.0.1:{port}" if host is None else host)
+    for k, v in (headers or {}).items():
+        conn.putheader(k, v)
     conn.endheaders()
     resp = conn.getresponse()
     body = resp.read()
@@ -45,6 +47,20 @@ def test_rejects_a_foreign_host(server, host):
     resp, body = _get(server, "/api/meta", host=host.format(port=server.server_address[1]))
     assert resp.status == 403
     assert b"steel2030" not in body
+
+
+@pytest.mark.parametrize("headers, status", [
+    ({"Origin": "http://evil.example"}, 403),
+    ({"Origin": "http://127.0.0.1:1"}, 403),
+    ({"Sec-Fetch-Site": "cross-site"}, 403),
+    ({"Sec-Fetch-Site": "same-site"}, 403),
+    ({"Sec-Fetch-Site": "same-origin", "Origin": "http://127.0.0.1:{port}"}, 200),
+    ({"Sec-Fetch-Site": "none"}, 200),
+])
+def test_rejects_requests_from_other_sites_pages(server, headers, status):
+    port = server.server_address[1]
+    resp, _ = _get(server, "/api/run", headers={k: v.format(port=port) for k, v in headers.items()})
+    assert resp.status == status
 
 
 def test_accepts_localhost_by_name(server):

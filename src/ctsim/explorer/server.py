@@ -1,7 +1,8 @@
 """The explorer's HTTP server: the standard library's ThreadingHTTPServer on 127.0.0.1.
 
 Safety (docs/explorer.md): it binds the loopback address only; it answers only requests whose Host
-header names that address (a DNS-rebinding page on another site cannot talk to it); it serves a
+header names that address (a DNS-rebinding page on another site cannot talk to it) and that no
+other site's page sent (Origin, Sec-Fetch-Site); it serves a
 fixed table of its own packaged assets, read once at start (no URL path is ever joined to a file
 path, so no other file can be read), plus the session's answers; every answer forbids loading
 anything from elsewhere (Content-Security-Policy); a bad state is a one-line JSON message, never a
@@ -88,12 +89,20 @@ class Handler(BaseHTTPRequestHandler):
         self._send(status, json.dumps(data, allow_nan=False).encode(), "application/json")
 
     def _host_ok(self) -> bool:
-        host = self.headers.get("Host", "")
-        return host in {f"{name}:{self.port}" for name in LOCAL_NAMES}
+        """The Host is this server's address (DNS rebinding), and a browser request does not come
+        from another site's page (Origin, Sec-Fetch-Site): such a page could not read the answers,
+        but could keep the model busy."""
+        local = {f"{name}:{self.port}" for name in LOCAL_NAMES}
+        if self.headers.get("Host", "") not in local:
+            return False
+        origin = self.headers.get("Origin")
+        if origin is not None and origin not in {f"http://{h}" for h in local}:
+            return False
+        return self.headers.get("Sec-Fetch-Site", "none") in ("same-origin", "none")
 
     def do_GET(self):  # noqa: N802 - the stdlib's name
         if not self._host_ok():
-            self._send(HTTPStatus.FORBIDDEN, b"forbidden: this server answers only to its local address\n",
+            self._send(HTTPStatus.FORBIDDEN, b"forbidden: this server answers only its own page at its local address\n",
                        "text/plain; charset=utf-8")
             return
         parts = urlsplit(self.path)

@@ -273,6 +273,14 @@ function buildCharts() {
   }
 }
 
+// keep each chart as wide as its grid cell when the window changes
+function fitCharts() {
+  for (const {plot, c} of Object.values(charts)) {
+    const w = document.getElementById("chart-" + c.id).clientWidth - 14;
+    if (w > 200 && Math.abs(w - plot.width) > 2) plot.setSize({width: w, height: plot.height});
+  }
+}
+
 function chartData(c, years, data) {
   const rows = [years];
   for (const v of c.variables) rows.push(aligned(years, data.years, data.series[v]));
@@ -327,6 +335,8 @@ async function start() {
   state = new URLSearchParams(location.hash.slice(1));
   applyState();
   buildCharts();
+  fitCharts();
+  window.addEventListener("resize", fitCharts);
   lastData = meta.baseline;  // the scenario as written, until the first run answers
   redraw(meta.baseline);
   changedState();

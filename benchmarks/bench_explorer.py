@@ -47,7 +47,7 @@ LEVERS = (("policy.carbon_price", ("2", "3")), ("steel.eaf_share", ("1.5", "0.8"
           ("power.solar_additions_gw", ("1.4", "0.7")))
 
 
-def measure(scenario: Path, moves: int) -> dict:
+def measure(scenario: Path, moves: int, pause_ms: int) -> dict:
     import time
 
     from playwright.sync_api import sync_playwright
@@ -78,6 +78,7 @@ def measure(scenario: Path, moves: int) -> dict:
             page.wait_for_function("() => Number(document.body.dataset.runs) >= 1")
             for i in range(moves + 5):
                 param, values = LEVERS[i % len(LEVERS)]
+                page.wait_for_timeout(pause_ms)  # a user's pace: the browser has painted and idles
                 ms, srv = page.evaluate(MOVE, [param, values[(i // len(LEVERS)) % 2]])
                 if i >= 5:  # the first moves warm the JIT and the server's caches
                     page_ms.append(ms)
@@ -87,7 +88,7 @@ def measure(scenario: Path, moves: int) -> dict:
         server.shutdown()
         server.server_close()
     return {"scenario": scenario.stem, "moves": moves, "page": page_ms, "server": server_ms,
-            "floor": floor, "load": load}
+            "floor": floor, "load": load, "pause_ms": pause_ms}
 
 
 def _q(values, q):
@@ -112,7 +113,7 @@ def report(r: dict) -> str:
         f"{platform.python_version()}; numpy {numpy.__version__}; ctsim {ctsim.__version__}; headless "
         "Chromium (system package) driven by Playwright. Scenario "
         f"`{r['scenario']}`, {r['moves']} slider moves (carbon price, EAF share, solar build, alternating "
-        "positions), timed in the page from the input event to `document.body.dataset.runs` incrementing "
+        f"positions, {r['pause_ms']} ms idle before each), timed in the page from the input event to `document.body.dataset.runs` incrementing "
         "(run returned, all six charts redrawn, verdicts updated).",
         "",
         "| | median | 90th percentile | min | max |",
@@ -142,9 +143,11 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--scenario", type=Path, default=ROOT / "scenarios" / "steel2030.yaml")
     ap.add_argument("--moves", type=int, default=40)
+    ap.add_argument("--pause-ms", type=int, default=250,
+                    help="idle time before each move (0: back to back, the browser still painting)")
     ap.add_argument("--out", type=Path, default=None)
     args = ap.parse_args()
-    section = report(measure(args.scenario, args.moves))
+    section = report(measure(args.scenario, args.moves, args.pause_ms))
     print(section)
     if args.out:
         write(args.out, section)

@@ -111,3 +111,8 @@ def test_downloads(server):
 def test_a_bad_scenario_fails_before_listening(tmp_path):
     with pytest.raises(ctsim.ScenarioError):
         make_server(tmp_path / "missing.yaml", port=0)
+
+
+def test_a_busy_port_is_a_usage_error(server, root):
+    with pytest.raises(ctsim.UsageError, match=r"explore: cannot listen on 127\.0\.0\.1:\d+"):
+        make_server(root / "scenarios" / "steel2030.yaml", port=server.server_address[1])

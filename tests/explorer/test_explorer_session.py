@@ -9,16 +9,8 @@ import pytest
 import yaml
 
 import ctsim
-from ctsim.explorer.session import (
-    ASSUMPTION_GROUPS,
-    CHARTS,
-    LEVER_GROUPS,
-    PROJECTION_START,
-    Session,
-    iamc_csv,
-    scenario_yaml,
-    variable_names,
-)
+from ctsim.explorer.levers import ASSUMPTION_GROUPS, CHARTS, LEVER_GROUPS, PROJECTION_START
+from ctsim.explorer.session import Session, iamc_csv, scenario_yaml, variable_names
 
 IAMC = {name: v[0] for name, v in variable_names().items()}  # internal -> IAMC name (one place)
 ROOT = Path(__file__).resolve().parents[2]

@@ -210,7 +210,8 @@ class Session:
                 series[self.names[name][0]] = [_num(v) for v in run.results[name][0]]
         verdicts = []
         for t, v in zip(run.resolved.targets, run.summary["targets"], strict=True):
-            verdicts.append({**v, "year": getattr(t, "year", None)})
+            clean = {k: _num(x) if isinstance(x, float) else x for k, x in v.items()}  # NaN -> null
+            verdicts.append({**clean, "year": getattr(t, "year", None)})
         effective = {}
         for param in self.levers:
             value = run.resolved.values[param]

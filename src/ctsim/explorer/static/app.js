@@ -196,6 +196,7 @@ function showMessage(text) {
 // --- verdicts ---------------------------------------------------------------------------------
 
 function marginText(v) {
+  if (v.margin === null || v.margin === undefined) return "n/a";
   if (v.margin_unit === "fraction") return `${(100 * v.margin >= 0 ? "+" : "")}${(100 * v.margin).toFixed(1)} pp`;
   if (v.margin_unit === "years") return `${v.margin >= 0 ? "+" : ""}${v.margin.toFixed(0)} yr`;
   return `${v.margin >= 0 ? "+" : ""}${fmt(v.margin)}`;

@@ -8,9 +8,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-# Registry paths carry observed values through 2024 and assumptions from 2025 (parameters.csv
-# sources: "2025 on: ASSUMPTION"); levers shape only the projection, as scenario files should.
-PROJECTION_START = 2025
+from ctsim.history import last_observed_year
+
+# Observed years (2020 to the last bundled year) are history; levers shape only the projection,
+# from the first year after the bundled data, as scenario files do.
+PROJECTION_START = last_observed_year() + 1
 CAP_FROM = 2030  # a cap lever applies from this year (resolve: no cap before a cap path's first key)
 MAX_FIELDS = 200  # settings in one page state; the page has about 40 controls
 SHOW_YEARS = (2030, 2060)  # years whose effective lever values the page prints beside a slider
@@ -98,9 +100,9 @@ ASSUMPTION_GROUPS = (
 # Switches that are not one registry value: key -> (label, fields {name: (lo, hi, step, default)})
 SHOCKS = {
     "rationing": ("A 2021-style coal shortfall and power rationing", "power_rationing",
-                  {"year": (2025, 2060, 1, 2027), "shortfall": (0.01, 0.3, 0.01, 0.10)}),
+                  {"year": (PROJECTION_START, 2060, 1, 2027), "shortfall": (0.01, 0.3, 0.01, 0.10)}),
     "drought": ("A hydro drought (Sichuan 2022 kind)", "hydro_drought",
-                {"year": (2025, 2060, 1, 2030), "cf_factor": (0.5, 0.99, 0.01, 0.80)}),
+                {"year": (PROJECTION_START, 2060, 1, 2030), "cf_factor": (0.5, 0.99, 0.01, 0.80)}),
 }
 NO_NEW_COAL = "no_new_coal"
 SWEEP_ONLY = ("uncertain", "sweep", "checks")  # scenario blocks that a single run does not read

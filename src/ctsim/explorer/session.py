@@ -28,6 +28,8 @@ from pathlib import Path
 from urllib.parse import parse_qsl
 
 import ctsim
+from ctsim import registry as ctsim_registry
+from ctsim.history import has_observed_series
 
 from .levers import (
     ASSUMPTION_GROUPS,
@@ -118,11 +120,16 @@ class Session:
             return {CAP_FROM: x}
         base = _as_path(self.base_value(lever.param))
         last = PROJECTION_START - 1
-        kept = {y: v for y, v in base.items() if y <= last}
-        kept[last] = _interp(base, last)
+        # Observed years are history: a parameter with an observed series takes no key in them
+        # (resolve starts its projection from the last observed value); one without may keep the
+        # scenario's own keys there, which shape its path into the projection.
+        observed = has_observed_series(ctsim_registry.parameters()[lever.param])
+        kept = {} if observed else {y: v for y, v in base.items() if y <= last}
+        if not observed:
+            kept[last] = _interp(base, last)
         if lever.kind == "level":
             return {**kept, PROJECTION_START: x}
-        later = {y: v for y, v in base.items() if y > last} or {PROJECTION_START: kept[last]}
+        later = {y: v for y, v in base.items() if y > last} or {PROJECTION_START: _interp(base, last)}
         return {**kept, **{y: min(max(v * x, p.lower), p.upper) for y, v in later.items()}}
 
     def parse_state(self, query: str) -> dict:
@@ -261,7 +268,7 @@ class Session:
         return {"scenario": self.loaded.name, "description": self.loaded.model.description,
                 "version": ctsim.__version__, "regions": ["China"], "provinces": None,
                 "levers": groups(LEVER_GROUPS), "assumptions": groups(ASSUMPTION_GROUPS),
-                "switches": {NO_NEW_COAL: "No new coal plants from 2025"}, "shocks": shocks,
+                "switches": {NO_NEW_COAL: f"No new coal plants from {PROJECTION_START}"}, "shocks": shocks,
                 "charts": charts, "history": history_series,
                 "baseline": self.payload(self.baseline)}
 

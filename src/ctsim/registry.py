@@ -180,7 +180,8 @@ def parameters_markdown() -> str:
         "starts with ASSUMPTION could not be sourced and say why; DERIVED rows show their arithmetic.",
         "Keys in square brackets, e.g. `[NDRC-2021-coal-power]`, resolve in [sources.md](sources.md).",
         "A scenario file overrides any of them as `section: {key: value}`; path parameters take a",
-        "number or `{year: value}` (linear between years, flat outside).",
+        "number or `{year: value}` (linear between years, flat after the last). 2020-2024 are history:",
+        "a scenario's path starts from the observed 2024 value (docs/scenarios.md, \"Observed years\").",
         "",
     ]
     for section, params in sections().items():

@@ -22,6 +22,10 @@ reverses (antithetic sampling, seeded by the reference scenario's seed), which s
 efficient but is an estimate of each share. Wedges are reported as CO2 avoided (R - P, positive when
 the policy lowers CO2). The one-at-a-time effects in both directions (the parameter alone on top of R,
 and removed last from P) are reported beside the Shapley value, so the order dependence is visible.
+
+History is observed: every coalition is simulated with the history's inputs in the observed years
+(ctsim.inputs.build), so both trajectories, and every wedge, are equal there (wedges are zero in
+2020 to the last bundled year) unless a scenario is a counterfactual replay of history.
 """
 
 from __future__ import annotations
@@ -33,6 +37,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import UsageError
+from ..history import last_observed_year
 from ..inputs.build import build_inputs, interpolate_path
 from ..resolve import ResolvedScenario
 
@@ -67,6 +72,8 @@ def resolved_from_metadata(meta: dict) -> ResolvedScenario:
         values=values,
         provenance={name: p.get("provenance", "default") for name, p in params.items()},
         scenario_hash=str(meta.get("scenario_hash", "")),
+        # observed years stay history (a folder from before history_end was recorded: the bundled one)
+        history_end=meta.get("history_end", last_observed_year()),
     )
 
 
@@ -248,7 +255,7 @@ def policy_wedges(reference: ResolvedScenario, policy: ResolvedScenario) -> Wedg
         years=report_years,
         reference_co2=v[0],
         policy_co2=v[full],
-        contributions={k: -w for k, w in phi.items()},
+        contributions={k: 0.0 - w for k, w in phi.items()},  # (0.0 - 0.0 is 0.0, -0.0 would print "-0")
         alone={name: v[0] - v[1 << i] for i, name in enumerate(names)},
         last={name: v[full & ~(1 << i)] - v[full] for i, name in enumerate(names)},
         method=method,

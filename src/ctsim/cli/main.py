@@ -13,7 +13,7 @@ import typer
 
 from .. import __version__
 from ..errors import CtsimError
-from . import compare, info, report, run, sweep  # light: typer only; heavy imports inside
+from . import compare, explore, info, report, run, sweep  # light: typer only; heavy imports inside
 
 app = typer.Typer(
     add_completion=False,
@@ -24,7 +24,7 @@ app = typer.Typer(
 
 
 for command in (run.run, info.validate, info.schema, info.params, report.report, compare.compare,
-                sweep.sweep, sweep.check):
+                sweep.sweep, sweep.check, explore.explore):
     app.command()(command)
 
 

@@ -252,8 +252,19 @@ class Inputs:
     shock: ShockParams
     caps: CapsParams
     ghg: GhgParams
+    # History is observed: years up to ``history_end`` are simulated with ``history`` (the
+    # registry's inputs over the same years, shared by every sample), whatever these inputs say;
+    # None simulates every year with these inputs (a counterfactual of history).
+    history: Inputs | None = None
+    history_end: int = CALIBRATION_YEAR - 1
 
     def take(self, index: np.ndarray | slice) -> Inputs:
         """The inputs of a subset of samples (a chunk); shared values stay broadcast."""
         n = len(np.arange(self.n_samples)[index])
-        return replace(self, n_samples=n, **{s: _take(getattr(self, s), index) for s in BUNDLES})
+        hist = None if self.history is None else self.history.take(index)
+        return replace(self, n_samples=n, history=hist,
+                       **{s: _take(getattr(self, s), index) for s in BUNDLES})
+
+    def for_year(self, year: int) -> Inputs:
+        """The inputs the engine reads in ``year``: the history's in an observed year."""
+        return self.history if self.history is not None and year <= self.history_end else self

@@ -5,6 +5,8 @@ at year end; flows (TWh, Mt, Mt CO2) are annual totals. Equations and sources: d
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 
 from . import caps as capping
@@ -30,6 +32,7 @@ from .axes import (
 )
 from .guards import FILLED_AFTER_LOOP, YearGuard, guarded
 from .inputs import CALIBRATION_YEAR, Inputs
+from .observed import lifetime_switch_gw
 from .state import State
 from .units import MTCE_PER_TWH
 
@@ -67,13 +70,23 @@ def simulate(inp: Inputs) -> dict[str, np.ndarray]:
     block = np.empty((Y, len(in_loop), S))
     out = {name: block[:, i, :].T for i, name in enumerate(in_loop)}
     guard = YearGuard(in_loop)
-    fleet_2020 = power.initial_fleet(inp.power, S, Y)
+    # Observed years run on the history's inputs (inp.for_year), the projection on these ones:
+    # each set has its own 2020 fleet schedule and cap levels, prepared once.
+    sets = {id(x): (x, power.initial_fleet(x.power, S, Y), *capping.cap_levels(x.caps))
+            for x in (inp, inp.for_year(CALIBRATION_YEAR))}
     # a coal supply shortfall needs a second dispatch; without one anywhere it would repeat the first
-    any_shortfall = bool(np.any(inp.shock.coal_shortfall))
-    caps_on, levels = capping.cap_levels(inp.caps)
+    any_shortfall = any(bool(np.any(x.shock.coal_shortfall)) for x, *_ in sets.values())
+    full = inp
     prev: State | None = None  # last year's state; None in the calibration year
     for t in range(Y):
-        year = int(inp.years[t])
+        year = int(full.years[t])
+        inp, fleet_2020, caps_on, levels = sets[id(full.for_year(year))]
+        if full.history is not None and year > full.history_end and prev is not None:
+            # the 2020 fleet continues on the scenario's lifetime (engine/observed.py)
+            hist = full.history.power
+            prev = replace(prev, coal_retire_deferred_gw=prev.coal_retire_deferred_gw + lifetime_switch_gw(
+                inp.power.coal_capacity_2020_gw, inp.power.coal_mean_age_2020_yr, hist.coal_lifetime_yr,
+                inp.power.coal_lifetime_yr, t, full.history_end + 1 - CALIBRATION_YEAR))
         growth, gdp_trend = macro.step_macro(inp.macro, prev, t, S)
         costs = power.step_costs(inp.power, inp.policy, inp.factors, inp.shock, year, t)
         mix = steel.step_steel(inp.steel, inp.policy, inp.factors, inp.shock, prev,
@@ -123,14 +136,22 @@ def simulate(inp: Inputs) -> dict[str, np.ndarray]:
             coal_other_mtce=other.coal_mtce, gas_other_mtce=other.gas_mtce,
             oil_other_mtce=other.oil_mtce, co2_cumulative_mt=rec["co2_cumulative_mt"])
 
-    anchor = inp.years.tolist().index(CALIBRATION_YEAR)  # the year the official reduction anchors
-    out["co2_intensity_reduction_2005"] = macro.reduction_vs_base(
-        out["co2_intensity"], out["co2_intensity"][:, anchor:anchor + 1],
-        inp.macro.co2_intensity_reduction_2020[..., None],
-    )
-    out["energy_intensity_reduction_2005"] = 1.0 - out["energy_intensity"] / \
-        inp.macro.energy_intensity_2005_kgce_per_usd[..., None]
+    observed = full.years <= full.history_end  # all False without a history
+    for name, value in reductions(full, out).items():
+        out[name] = np.where(observed, reductions(full.for_year(CALIBRATION_YEAR), out)[name], value)
     return out
+
+
+def reductions(inp: Inputs, out: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """The falls of CO2 and energy intensity below 2005 [S, Y], anchored on the official 2020 value."""
+    anchor = inp.years.tolist().index(CALIBRATION_YEAR)  # the year the official reduction anchors
+    return {
+        "co2_intensity_reduction_2005": macro.reduction_vs_base(
+            out["co2_intensity"], out["co2_intensity"][:, anchor:anchor + 1],
+            inp.macro.co2_intensity_reduction_2020[..., None]),
+        "energy_intensity_reduction_2005":
+            1.0 - out["energy_intensity"] / inp.macro.energy_intensity_2005_kgce_per_usd[..., None],
+    }
 
 
 def record(inp: Inputs, t: int, year: int, costs: power.Costs, mix: steel.SteelMix, energy: steel.SteelEnergy,

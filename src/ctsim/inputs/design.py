@@ -173,9 +173,11 @@ def _with_year(value: float | dict[int, float], year: int, x: float, years: np.n
     return dict(sorted(keys.items()))
 
 
-def _scaled_years(col: Column, years: np.ndarray) -> np.ndarray:
-    """Years a ``scale`` applies to: all, or those from ``from_year`` on."""
-    return years >= (col.spec.from_year if col.spec.from_year is not None else years[0])
+def _scaled_years(col: Column, years: np.ndarray, history_end: int | None) -> np.ndarray:
+    """Years a ``scale`` applies to: the projected years (all years of a counterfactual), or those
+    from ``from_year`` on if it is later. Observed years are history: no sample scales them."""
+    first = years[0] if history_end is None else history_end + 1
+    return years >= max(first, col.spec.from_year if col.spec.from_year is not None else first)
 
 
 def overrides(design_columns: list[Column], values: np.ndarray, resolved: ResolvedScenario,
@@ -190,7 +192,8 @@ def overrides(design_columns: list[Column], values: np.ndarray, resolved: Resolv
             out[col.name] = x * float(base) if col.spec.scale else x.copy()
         elif col.spec.scale:
             path = interpolate_path(base, years)[None, :]
-            out[col.name] = np.where(_scaled_years(col, years), x[:, None] * path, path)
+            out[col.name] = np.where(_scaled_years(col, years, resolved.history_end),
+                                     x[:, None] * path, path)
         else:  # interpolation is linear in the key values: path = A + x * B
             keys = _with_year(base, col.spec.year, 0.0, years)
             a = interpolate_path(keys, years)
@@ -207,11 +210,11 @@ def resolved_for_sample(resolved: ResolvedScenario, design_columns: list[Column]
         base, x = resolved.values[col.name], float(x)
         if col.kind == "scalar":
             values[col.name] = float(base) * x if col.spec.scale else x
-        elif col.spec.scale and col.spec.from_year is not None:  # written out year by year
-            path = interpolate_path(base, years)
-            scaled = np.where(_scaled_years(col, years), path * x, path)
+        elif col.spec.scale and (col.spec.from_year is not None or resolved.history_end is not None):
+            path = interpolate_path(base, years)  # written out year by year
+            scaled = np.where(_scaled_years(col, years, resolved.history_end), path * x, path)
             values[col.name] = {int(y): float(v) for y, v in zip(years, scaled, strict=True)}
-        elif col.spec.scale:
+        elif col.spec.scale:  # a counterfactual of history: the whole path
             values[col.name] = ({k: v * x for k, v in base.items()} if isinstance(base, dict)
                                 else float(base) * x)
         else:

@@ -172,6 +172,7 @@ def metadata(resolved, command: list[str] | None = None, extra: dict | None = No
         "scenario_hash": resolved.scenario_hash,
         "seed": resolved.seed,
         "years": list(resolved.years),
+        "history_end": resolved.history_end,  # last observed year; null for a counterfactual
         "command": command if command is not None else sys.argv,
         "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "python": platform.python_version(),

@@ -17,6 +17,7 @@ from pydantic import BaseModel, Field, ValidationError, create_model
 
 from .. import registry
 from ..errors import ScenarioError
+from ..history import has_observed_series, last_observed_year, observed_text
 from .schema_errors import first_error as _first_error
 from .shocks import Shock, check_shock, shock_years
 from .targets import Target
@@ -50,6 +51,9 @@ def scenario_model() -> type[BaseModel]:
         ),
         "years": (Years, Field(default_factory=Years, description="Simulated horizon")),
         "seed": (int, Field(0, ge=0, description="Seed for every random draw")),
+        "counterfactual": (bool, Field(False, description=(
+            "A counterfactual of history (a replay): path keys and shocks in the observed years "
+            "are allowed and those years are simulated from this scenario instead of being history"))),
         "targets": (list[Target], Field(default_factory=list, description="Targets to evaluate")),
         "shocks": (list[Shock], Field(default_factory=list, description="Shocks (tagged by kind)")),
     }
@@ -226,6 +230,31 @@ def check_values(model: BaseModel, path: Path) -> None:
         raise ScenarioError(path, "years.end", f"horizon must end after it starts (got {start}-{end})")
 
 
+COUNTERFACTUAL_HINT = "or set 'counterfactual: true' to replay history"
+
+
+def observed_year_message(year: int, what: str) -> str:
+    """The one-line reason a scenario may not change an observed year."""
+    return (f"{year} is an observed year ({observed_text()} come from history, whatever a scenario "
+            f"says); {what}, {COUNTERFACTUAL_HINT}")
+
+
+def check_observed(p: registry.Parameter, year: int | None, key: str, path: Path) -> None:
+    """A key in an observed year of a parameter with an observed series, or an observed initial
+    value (a scalar named for its year), is an error that names the observed years."""
+    if not has_observed_series(p):
+        return
+    last = last_observed_year()
+    if p.kind == "scalar":
+        raise ScenarioError(path, key, f"{p.name} is an observed value ({observed_text()} come "
+                                       "from history, whatever a scenario says); leave it to the "
+                                       f"registry, {COUNTERFACTUAL_HINT}")
+    if year is not None and year <= last:
+        raise ScenarioError(path, key, observed_year_message(
+            year, f"a path of {p.name} starts from its observed {last} value, so give keys from "
+                  f"{last + 1}"))
+
+
 def _check_base_year(t, i: int, path: Path, start: int, end: int) -> None:
     """An intensity target reads a 'Reduction vs 2005' variable (base year 2005) or a level variable
     whose fall is measured from ``base_year``, which must then be simulated and before ``year``."""
@@ -256,6 +285,8 @@ def check_semantics(model: BaseModel, path: Path, where: dict[str, Path] | None 
         if year is not None and not start <= year <= end:
             raise ScenarioError((where or {}).get(p.name, path), key,
                                 f"year outside horizon {start}-{end} (got {year})")
+        if not model.counterfactual:
+            check_observed(p, year, key, (where or {}).get(p.name, path))
     known = registry.iamc_variables()
     seen: set[str] = set()
     for i, t in enumerate(model.targets):
@@ -281,6 +312,9 @@ def check_semantics(model: BaseModel, path: Path, where: dict[str, Path] | None 
         for key, year in shock_years(s):
             if not start <= year <= end:
                 raise ScenarioError(path, f"shocks.{i}.{key}", f"year outside horizon {start}-{end} (got {year})")
+            if not model.counterfactual and year <= last_observed_year():
+                raise ScenarioError(path, f"shocks.{i}.{key}", observed_year_message(
+                    year, f"a shock can strike from {last_observed_year() + 1}"))
         problem = check_shock(s)
         if problem:
             raise ScenarioError(path, f"shocks.{i}.{problem[0]}", problem[1])

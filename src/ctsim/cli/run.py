@@ -60,6 +60,6 @@ def run(
     write_run(result, outdir, force=force, figures=figures, command=["ctsim", *sys.argv[1:]])
     s = result.summary
     _print_summary(s)
-    typer.echo(f"\nOutputs in {outdir}/ (trajectories.csv, summary.json, metadata.json, figures/)")
+    typer.echo(f"\nOutputs in {outdir}/ (trajectories.csv, trajectories.xlsx, summary.json, metadata.json, figures/)")
     if not s["all_targets_met"]:
         raise typer.Exit(1)

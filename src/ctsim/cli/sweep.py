@@ -88,6 +88,10 @@ ChunkSize = Annotated[int | None, typer.Option(help="Samples per engine call (de
 Force = Annotated[bool, typer.Option("--force", help="Replace an existing output folder")]
 
 
+def _notice(message: str) -> None:
+    typer.echo(f"note: {message}", err=True)
+
+
 def _check_method(method: str | None) -> None:
     from ..errors import UsageError
     from ..scenario.uncertain import METHODS
@@ -118,7 +122,7 @@ def sweep(
         result = ctsim.sweep(loaded, samples, seed, method, chunk_size, processes, workers=workers,
                              scheduler=scheduler, out=outdir, force=force, figures=figures,
                              resume=resume, progress=Progress("sweep"),
-                             command=["ctsim", *sys.argv[1:]])
+                             command=["ctsim", *sys.argv[1:]], notice=_notice)
     except BaseException:
         kept = kept_chunks(outdir)
         if kept is not None:
@@ -144,7 +148,7 @@ def check(
     _check_method(method)
     result = ctsim.check(scenario, samples, seed, method, chunk_size, processes, workers=workers,
                          scheduler=scheduler, out=out, force=force, progress=Progress("check"),
-                         command=["ctsim", *sys.argv[1:]])
+                         command=["ctsim", *sys.argv[1:]], notice=_notice)
     n = result.n_samples
     typer.echo(f"\n{result.scenario}: checks over {n:,} sample{'s' * (n != 1)}")
     _print_targets(result.checks)

@@ -62,6 +62,8 @@ def kept_chunks(out: str | Path) -> Path | None:
 
 
 def _check_out(out: Path | None, force: bool) -> None:
+    if out is not None and out.exists() and not out.is_dir():  # --force does not change that
+        raise UsageError(f"{out}: exists and is not a folder; --out names a folder")
     if out is not None and out.exists() and not force:
         raise UsageError(f"{out}: output folder exists; use --force to replace it")
 
@@ -93,7 +95,8 @@ def sweep(scenario: Scenario, samples: int | None = None, seed: int | None = Non
           overrides: dict[str, Any] | None = None, out: str | Path | None = None,
           force: bool = False, figures: bool = True, store: str | Path | Literal[False] | None = None,
           resume: bool = False, progress: Progress | None = None,
-          command: list[str] | None = None, notice: Callable[[str], None] | None = None) -> SweepResult:
+          command: list[str] | None = None, notice: Callable[[str], None] | None = None,
+          write_progress: Progress | None = None) -> SweepResult:
     """Sweep a scenario's uncertain parameters: the design, per-sample metrics and verdicts, target
     probabilities (Wilson intervals), quantile trajectories and sensitivity indices.
 
@@ -108,7 +111,8 @@ def sweep(scenario: Scenario, samples: int | None = None, seed: int | None = Non
     sensitivity.csv, metadata.json, figures/) is written there, atomically (``force`` replaces
     it), and finished chunks are kept beside it until then, so ``resume=True`` continues an
     interrupted sweep. ``store`` names another folder for the chunks (False: none). ``progress``
-    is called with (samples done, total) after every chunk.
+    is called with (samples done, total) after every chunk, ``write_progress`` with (steps done,
+    total) while the folder is written (tables, sensitivity indices, files, figures).
 
     Sobol and Morris designs need a size of a given form; they run the next valid size at or above
     ``samples`` (``result.plan.design.requested`` keeps what was asked for), and ``notice`` is
@@ -138,7 +142,7 @@ def sweep(scenario: Scenario, samples: int | None = None, seed: int | None = Non
             chunks.remove()  # nothing finished: nothing to resume from
         raise
     if out is not None:
-        write_sweep(result, out, force=force, figures=figures, command=command)
+        write_sweep(result, out, force=force, figures=figures, command=command, progress=write_progress)
     if chunks is not None:
         chunks.remove()
     return result

@@ -47,7 +47,7 @@ def data_sheet(run, sample: int = 0) -> pd.DataFrame:
 
 def _target_unit(verdict: dict) -> str:
     unit = verdict.get("margin_unit", "")
-    return "" if unit in ("", "variable unit") else unit
+    return unit
 
 
 def meta_sheet(run, sample: int = 0) -> pd.DataFrame:

@@ -15,16 +15,26 @@ import pandas as pd
 from .engine.units import MTCE_PER_TWH
 
 ATTRIBUTION = (
-    "Historical data: Our World in Data (CC BY 4.0), based on Global Carbon Budget, Energy Institute, "
-    "Ember, Maddison Project; steel: Source: World Steel Association."
+    "Historical data: Our World in Data (CC BY 4.0), based on Global Carbon Budget, Jones et al. "
+    "(2024), Energy Institute, Ember, Maddison Project; steel: Source: World Steel Association."
 )
 
-HISTORY_LEGEND = "OWID/GCB, Ember, worldsteel"  # short source name for figure legends
+HISTORY_LEGEND = "OWID/GCB, Jones et al., Ember, worldsteel"  # short source names for figure legends
+
+# Jones et al. (2024) methane and N2O reach OWID in Mt CO2-eq, converted with these AR6 GWP100
+# (OWID's ETL, docs/sources.md [OWID-ETL-2024-GWP]): 29.8 for the fossil component of CH4, 27.2 for
+# its land component (agriculture and land use), 273 for N2O. Back to tonnes of gas, methane uses
+# the mass-weighted factor for an agriculture share of 0.40, the share the registry's CH4 calibration
+# assumes (parameters.csv ghg.ch4_agriculture_mt, [Lin-2021-ESSD]): 29.8 x 0.60 + 27.2 x 0.40.
+OWID_GWP_CH4 = 29.8 * 0.60 + 27.2 * 0.40  # t CO2-eq per t CH4 (28.76)
+OWID_GWP_N2O = 273.0  # t CO2-eq per t N2O
 
 # IAMC variable -> (file, column, factor)
 _OWID = {
     "Emissions|CO2|Energy and Industrial Processes": ("owid_co2_china.csv", "co2", 1.0),
     "GDP|PPP": ("owid_co2_china.csv", "gdp", 1e-9),
+    "Emissions|CH4": ("owid_co2_china.csv", "methane", 1.0 / OWID_GWP_CH4),  # Mt CH4/yr
+    "Emissions|N2O": ("owid_co2_china.csv", "nitrous_oxide", 1000.0 / OWID_GWP_N2O),  # kt N2O/yr
     "Secondary Energy|Electricity": ("owid_energy_china.csv", "electricity_generation", 1.0),
     "Secondary Energy|Electricity|Coal": ("owid_energy_china.csv", "coal_electricity", 1.0),
     "Secondary Energy|Electricity|Gas": ("owid_energy_china.csv", "gas_electricity", 1.0),

@@ -17,6 +17,8 @@ def _fmt(value: float, unit: str) -> str:
         return f"{value:.1%}"
     if unit == "" and float(value).is_integer():
         return f"{int(value)}"
+    if 0 < abs(value) < 10:  # small values (warming in K) keep three significant digits
+        return f"{value:.3g} {unit}".strip()
     return f"{value:,.1f} {unit}".strip()
 
 
@@ -26,7 +28,8 @@ def _margin(t: dict) -> str:
         return f"{100 * t['margin']:+.1f} pp"
     if t["margin_unit"] == "years":
         return f"{t['margin']:+.0f} yr"
-    return f"{t['margin']:+,.1f} {t['margin_unit']}"
+    unit = t["margin_unit"]
+    return f"{t['margin']:+,.1f}" + ("" if unit in ("", "variable unit") else f" {unit}")
 
 
 def _print_summary(summary: dict) -> None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import numpy as np
 
 from . import caps as capping
-from . import macro, policy, power, rest, shocks, steel, transport
+from . import ghg, macro, policy, power, rest, shocks, steel, transport
 from .axes import (
     BFBOF,
     BFBOF_CCUS,
@@ -51,7 +51,7 @@ OUTPUTS = (
     "removal_land_mt", "removal_beccs_mt", "removal_daccs_mt", "removal_total_mt", "co2_net_mt",
     "srmc_coal_cny_per_mwh", "srmc_gas_cny_per_mwh", "ets_cost_power_bn_cny", "ets_cost_steel_bn_cny",
     "unserved_steel_twh", "unserved_industry_twh", "steel_lost_mt", "gdp_loss_bn",
-    *capping.CAP_OUTPUTS,
+    *capping.CAP_OUTPUTS, *ghg.GHG_OUTPUTS,
 )
 
 
@@ -102,6 +102,7 @@ def simulate(inp: Inputs) -> dict[str, np.ndarray]:
                 energy.co2_mt + other.co2_mt + other.process_co2_mt, mix, energy)
         rec = record(inp, t, year, costs, mix, energy, road, demand, cap, d, rat, pf, fleet, other,
                      cap_out, gdp_trend)
+        rec.update(ghg.step_ghg(inp.ghg, prev, rec, year, t))  # gases after the sectors
         if t == 0 and set(rec) != set(in_loop):  # a programming error, not bad input
             raise RuntimeError("engine outputs not written each year: "
                                f"{sorted(set(in_loop) ^ set(rec))}")
@@ -120,7 +121,7 @@ def simulate(inp: Inputs) -> dict[str, np.ndarray]:
             bfbof_mt=mix.production_mt[..., BFBOF] + mix.production_mt[..., BFBOF_CCUS],
             bfbof_share=mix.shares[..., BFBOF], steel_extra_share=mix.extra_share,
             coal_other_mtce=other.coal_mtce, gas_other_mtce=other.gas_mtce,
-            oil_other_mtce=other.oil_mtce)
+            oil_other_mtce=other.oil_mtce, co2_cumulative_mt=rec["co2_cumulative_mt"])
 
     anchor = inp.years.tolist().index(CALIBRATION_YEAR)  # the year the official reduction anchors
     out["co2_intensity_reduction_2005"] = macro.reduction_vs_base(

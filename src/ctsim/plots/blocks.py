@@ -198,8 +198,10 @@ def target_what(target: Mapping[str, Any], scale: float = 1.0, unit: str = "") -
         return f"peak by {year}"
     if value is None:
         return f"{kind.replace('_', ' ')} {year}"
+    if kind == "reduction_from_peak":  # value is a fraction of the peak, whatever the axis
+        return pretty(f"\u2265 {_fmt(float(value) * 100)} % below peak by {year}")
     shown = _fmt(float(value) * scale) + suffix
-    if kind in ("intensity_reduction", "share_at_least"):
+    if kind in ("intensity_reduction", "share_at_least", "level_at_least"):
         return pretty(f"\u2265 {shown} by {year}")
     if kind == "cap":
         return pretty(f"\u2264 {shown} in {year}")
@@ -238,7 +240,7 @@ def annotate_target(
               "bbox": {"boxstyle": "square,pad=0.1", "facecolor": "white", "edgecolor": "none",
                        "alpha": 0.75}}
     text = target_what(target, scale, unit)
-    value = target.get("value")
+    value = target.get("level") if target.get("kind") == "reduction_from_peak" else target.get("value")
     if target.get("kind") == "peak_by" or value is None:
         top = at == "top"
         return ax.annotate(text, (x, 0.97 if top else 0.03), xycoords=("data", "axes fraction"),
@@ -264,7 +266,10 @@ def mark_target(
       picks a colour and dash pattern of :data:`DEADLINE_STYLES`, so deadlines a year apart
       (2029, 2030) stay distinguishable.
     - ``intensity_reduction``: a horizontal dotted line at the target level and a diamond at the year.
-    - ``share_at_least`` / ``cap``: an up / down triangle at (year, value) and a short segment.
+    - ``share_at_least`` / ``level_at_least`` / ``cap``: an up / down triangle at (year, value) and a
+      short segment.
+    - ``reduction_from_peak``: a down triangle at (year, ``level``), the most the variable may be
+      (``level`` = (1 - value) x peak, added by the caller who knows the series), else a deadline line.
     - another kind: a cross at (year, value), or a vertical line when it has no value.
 
     ``scale`` converts the target value to the axis units (100 for shares drawn in %). Returns the
@@ -274,7 +279,7 @@ def mark_target(
     if year is None:
         return []
     kind = target.get("kind")
-    value = target.get("value")
+    value = target.get("level") if kind == "reduction_from_peak" else target.get("value")
     text = label if label is not None else target_label(target, scale, unit)
     if kind == "peak_by" or value is None:
         line_color, dashes = DEADLINE_STYLES[variant % len(DEADLINE_STYLES)]
@@ -288,7 +293,8 @@ def mark_target(
             [year], [y], linestyle="none", marker="D", markersize=5, label="_nolegend_", **common
         )
         return [level, point]
-    marker = {"share_at_least": "^", "cap": "v"}.get(str(kind), "X")
+    marker = {"share_at_least": "^", "level_at_least": "^", "cap": "v",
+              "reduction_from_peak": "v"}.get(str(kind), "X")
     (seg,) = ax.plot([year - 1.5, year + 1.5], [y, y], linewidth=1.4, label="_nolegend_", **common)
     (point,) = ax.plot(
         [year],

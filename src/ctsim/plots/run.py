@@ -23,6 +23,7 @@ from ctsim.plots.figures import BUILDERS, Built, Panel, new_figure
 from ctsim.plots.style import (
     DPI,
     FIG_HEIGHT_IN,
+    FULL_WIDTH_IN,
     MAIN_COLOR,
     axis_label,
     figure_title,
@@ -32,6 +33,8 @@ from ctsim.plots.style import (
 
 log = logging.getLogger(__name__)
 
+MAX_TARGET_PANELS_IN_A_ROW = 2  # targets.png: more panels than this are stacked in rows
+TARGET_ROW_HEIGHT_IN = 2.3
 HISTORY_LOOKBACK_YEARS = 10  # observed points shown this many years before the first model year
 
 #: China's updated NDC (submitted 28 Oct 2021): CO2 per unit of GDP down by over 65 % from 2005 by
@@ -46,6 +49,18 @@ NDC_INTENSITY_TARGET = {
     "year": 2030,
     "value": 0.65,
 }
+
+
+def _with_peak_level(target: Mapping[str, Any], frame: pd.DataFrame) -> Mapping[str, Any]:
+    """A ``reduction_from_peak`` target with its ``level``: (1 - value) x the series' peak up to the
+    target year (as analysis.targets evaluates it, from the run's years), drawn as a ceiling."""
+    variable, year = target.get("variable"), target.get("year")
+    if target.get("kind") != "reduction_from_peak" or variable not in frame or year is None:
+        return target
+    upto = frame[variable][frame.index <= year]
+    if upto.empty:
+        return target
+    return {**target, "level": (1.0 - float(target["value"])) * float(upto.max())}
 
 
 def _observed_label(history: pd.DataFrame, variable: str) -> str:
@@ -94,6 +109,7 @@ def _finish(
                                 min_year=start, max_year=last_year, hollow=hollow)
         deadlines = 0
         for i, target in enumerate(targets):
+            target = _with_peak_level(target, frame)
             entry = panel.shown.get(str(target.get("variable")))
             if entry is None or (entry[0] != "level" and target.get("kind") != "peak_by"):
                 continue
@@ -138,10 +154,20 @@ def _targets_figure(frame: pd.DataFrame, targets: Sequence[Mapping[str, Any]]) -
             )
     if not variables:
         return None
-    fig, axes = new_figure(len(variables), height=FIG_HEIGHT_IN + 0.6)
+    if len(variables) <= MAX_TARGET_PANELS_IN_A_ROW:
+        fig, axes = new_figure(len(variables), height=FIG_HEIGHT_IN + 0.6)
+        legend = "below"
+    else:  # one panel per row, legends at the right: a row of three leaves no room for legends
+        fig = Figure(figsize=(FULL_WIDTH_IN, TARGET_ROW_HEIGHT_IN * len(variables)),
+                     layout="constrained")
+        axes = list(fig.subplots(len(variables), 1, squeeze=False)[:, 0])
+        for ax in axes:
+            ax.margins(x=0)
+            ax.set_xlabel("Year")
+        legend = "right"
     panels = []
     for ax, variable in zip(axes, variables, strict=True):
-        panel = Panel(ax, legend="below")
+        panel = Panel(ax, legend=legend)
         panel.show(variable)
         blocks.line(
             ax, frame, variable, label="Model", color=MAIN_COLOR, scale=panel.shown[variable][1]

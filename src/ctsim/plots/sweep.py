@@ -47,6 +47,8 @@ FANS = (
     ("Intensity|CO2|GDP|Reduction vs 2005", "Reduction vs 2005", "CO2 intensity of GDP",
      MAIN_COLOR),
     ("Price|Carbon", "Carbon price", "Carbon price", MAIN_COLOR),
+    ("Emissions|Kyoto Gases", "Greenhouse gases", "Net greenhouse gases (GWP100)", "#000000"),
+    ("Emissions|CH4", "Methane", "Methane", SECTOR_COLORS["Other energy"]),
 )
 FAN_KEY_COLOR = "#606060"  # legend swatches of the bands (each panel draws them in its own colour)
 TITLE_HEIGHT_IN = 0.55  # two-line figure title
@@ -60,6 +62,9 @@ TARGET_KEYS = {
                                                           "markersize": 7}),
     "cap": ("Target: at most (level, year)", {"linestyle": "none", "marker": "v",
                                               "markersize": 7}),
+    "level_at_least": ("Target: at least (level, year)", {"linestyle": "none", "marker": "^",
+                                                          "markersize": 7}),
+    "reduction_from_peak": ("Target: below peak by (deadline)", {"linestyle": "--"}),
 }
 
 
@@ -131,9 +136,13 @@ def fan_figure(
     for ax, (variable, *_rest) in zip(axes, panels, strict=False):
         ax.set_xlim(lo, hi)
         scale, unit = display_scale(variable)
+        lines_at: dict[Any, int] = {}  # deadline lines per year: a second label goes to the top
         for t in targets:
             if t.get("variable") == variable:
-                blocks.annotate_target(ax, t, scale=scale, unit=unit)
+                n = lines_at.get(t.get("year"), 0)
+                lines_at[t.get("year")] = n + 1
+                blocks.annotate_target(ax, t, scale=scale, unit=unit,
+                                       at="top" if n % 2 else "bottom")
     for ax in axes[len(panels):]:
         ax.set_visible(False)
     _x_labels_on_last_row(axes, len(panels), cols, "Year")

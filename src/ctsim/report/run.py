@@ -51,6 +51,8 @@ def _target_value(verdict: dict) -> tuple[str, str]:
         return f"peak in {format_value(verdict['value'])}", format_value(verdict["margin"], "years")
     if unit == "fraction":
         return format_value(verdict["value"], "fraction"), f"{verdict['margin']:+.1%}"
+    if unit and unit != "variable unit":  # level_at_least: value and margin in the variable's unit
+        return format_value(verdict["value"], unit), f"{verdict['margin']:+,.4g} {unit}"
     return format_value(verdict["value"]), f"{verdict['margin']:+,.4g}"
 
 

@@ -269,7 +269,7 @@ def check_semantics(model: BaseModel, path: Path, where: dict[str, Path] | None 
         if t.kind == "intensity_reduction":
             _check_base_year(t, i, path, start, end)
         value = getattr(t, "value", None)
-        if t.kind in ("intensity_reduction", "share_at_least") and not 0 <= value <= 1:
+        if t.kind in ("intensity_reduction", "share_at_least", "reduction_from_peak") and not 0 <= value <= 1:
             raise ScenarioError(path, f"{_target_key(t, i)}.value", f"expected a fraction in [0, 1] (got {value:g})")
     for i, s in enumerate(model.shocks):
         for key, year in shock_years(s):

@@ -136,10 +136,11 @@ def _target_panel_names(variable: str) -> tuple[str, str]:
     """Title (the catalogue's description, shortened) and y-axis name of a target panel."""
     from ctsim import registry
 
+    import textwrap
+
     found = registry.iamc_variables().get(variable)
     title = found.description.split(" (")[0] if found else variable
-    if len(title) > 44:
-        title = title[:43].rstrip() + "…"
+    title = "\n".join(textwrap.wrap(title, 32, max_lines=2, placeholder="…"))  # half a figure wide
     return title, "Share" if found is not None and found.unit == "1" else variable.split("|")[-1]
 
 

@@ -134,9 +134,9 @@ def _finish(
 
 def _target_panel_names(variable: str) -> tuple[str, str]:
     """Title (the catalogue's description, shortened) and y-axis name of a target panel."""
-    from ctsim import registry
-
     import textwrap
+
+    from ctsim import registry
 
     found = registry.iamc_variables().get(variable)
     title = found.description.split(" (")[0] if found else variable

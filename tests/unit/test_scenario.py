@@ -73,7 +73,7 @@ def test_a_child_path_replaces_the_parent_path_whole(write_yaml):
         ("targets:\n  - {id: x, kind: peek_by, variable: Emissions|CO2|Energy and Industrial Processes, year: 2030}\n",
          "targets.0", "did you mean 'peak_by'"),
         ("targets:\n  - {id: x, kind: peak_by, variable: Emissions|CO3, year: 2030}\n",
-         "targets.0.variable", "did you mean 'Emissions|CO2'"),
+         "targets.x.variable", "did you mean 'Emissions|CO2'"),
         ("targets:\n  - {id: x, kind: peak_by, variable: Emissions|CO2|Energy and Industrial Processes}\n",
          "targets.0.year", "required"),
     ],

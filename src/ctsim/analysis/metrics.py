@@ -112,3 +112,12 @@ def index_units(index: str, outputs) -> dict[str, str] | None:
         return None
     return {metric_label(o)[0]: metric_label(o)[1] or ("yr" if o.startswith("peak_year_") else
                                                         "unit of the output") for o in outputs}
+
+
+def net_zero_year(results: Results, name: str = "co2_net_mt") -> np.ndarray:
+    """First year from which ``name`` (default net CO2, ``Emissions|CO2``) is at most 0 in every
+    later year of the horizon, per sample [S]; NaN where it never gets there."""
+    series = results[name]
+    stays = np.flip(np.logical_and.accumulate(np.flip(series <= 0, axis=1), axis=1), axis=1)  # [S, Y]
+    first = np.argmax(stays, axis=1)
+    return np.where(stays.any(axis=1), results.years[first].astype(float), np.nan)

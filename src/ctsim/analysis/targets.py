@@ -10,6 +10,14 @@ from .. import registry
 from ..history import history
 from ..results import Results
 
+
+def _unit(variable: str) -> str:
+    """The catalogue unit of an output variable (the margin unit of a cap or neutral_by target)."""
+    from .. import registry
+
+    return registry.iamc_variables()[variable].unit
+
+
 EPS = 1e-9  # comparisons forgive floating-point round-off only (a path set exactly at a target meets it)
 
 
@@ -20,6 +28,7 @@ class Verdict:
     variable: str
     met: np.ndarray  # bool [S]
     margin: np.ndarray  # float [S], in the unit named by ``margin_unit``; >= 0 when met
+    # (years, fraction, or the variable's own unit for cap and neutral_by targets)
     margin_unit: str
     value: np.ndarray  # the evaluated quantity [S] (peak year, reduction, share, level)
     description: str
@@ -98,13 +107,13 @@ def evaluate_target(target, results: Results) -> Verdict:
     if kind == "cap":
         value = _at(series, years, target.year)
         return Verdict(target.id, kind, target.variable, value <= target.value + EPS * max(1.0, abs(target.value)),
-                       target.value - value, "variable unit", value,
+                       target.value - value, _unit(target.variable), value,
                        f"at most {target.value:g} in {target.year}")
     if kind == "neutral_by":
         later = series[:, years >= target.year]
         value = later.max(axis=1)
         return Verdict(target.id, kind, target.variable, value <= target.value + EPS * max(1.0, abs(target.value)),
-                       target.value - value, "variable unit", value,
+                       target.value - value, _unit(target.variable), value,
                        f"at most {target.value:g} from {target.year} on")
     if kind == "reduction_from_peak":
         value, peak_at = reduction_from_peak(series, years, target.year,

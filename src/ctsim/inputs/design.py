@@ -63,13 +63,20 @@ class Design:
     columns: list[Column]
     method: str
     seed: int
-    requested: int  # samples asked for; the design may hold fewer (sobol, morris)
+    requested: int  # samples asked for; sobol and morris designs may hold more (the next valid size)
     unit: np.ndarray  # [S, P] in [0, 1]: the sampler's points (analysers read these)
     values: np.ndarray  # [S, P]: sampled values or scale factors (the model reads these)
 
     @property
     def n_samples(self) -> int:
         return self.unit.shape[0]
+
+    @property
+    def size_note(self) -> str | None:
+        """Why the design holds more samples than were asked for, or None."""
+        if self.n_samples == self.requested:
+            return None
+        return size_note_for(self.method, self.requested, len(self.columns))
 
     @property
     def labels(self) -> list[str]:
@@ -82,24 +89,38 @@ class Design:
 
 
 def design_size(method: str, samples: int, n_params: int) -> int:
-    """Rows the design will have: ``samples`` for lhs/random; for sobol N (P + 2) with N the largest
-    power of two that fits; for morris r (P + 1) with r = samples // (P + 1) trajectories."""
+    """Rows the design will have, never fewer than ``samples``: ``samples`` for lhs/random; for
+    sobol N (P + 2) with N the smallest power of two (at least 2) that reaches ``samples``; for
+    morris r (P + 1) with r = ceil(samples / (P + 1)) trajectories (at least 2)."""
     if method == "sobol":
-        base = samples // (n_params + 2)
-        return (2 ** int(math.log2(base))) * (n_params + 2) if base >= 1 else 0
+        base = max(2, -(-samples // (n_params + 2)))
+        return (2 ** math.ceil(math.log2(base))) * (n_params + 2)
     if method == "morris":
-        return (samples // (n_params + 1)) * (n_params + 1)
+        return max(2, -(-samples // (n_params + 1))) * (n_params + 1)
     return samples
+
+
+def size_note_for(method: str, samples: int, n_params: int) -> str | None:
+    """Why a design holds more rows than asked for (sobol, morris), or None when it holds exactly
+    ``samples``."""
+    size = design_size(method, samples, n_params)
+    if size == samples:
+        return None
+    if method == "sobol":
+        why = (f"sobol needs N x (P + 2) samples with N a power of two (P = {n_params} uncertain "
+               f"parameters, N = {size // (n_params + 2):,})")
+    else:
+        why = (f"morris needs r x (P + 1) samples, r trajectories of P + 1 points (P = {n_params} "
+               f"uncertain parameters, r = {size // (n_params + 1):,})")
+    return f"running {size:,} samples, not {samples:,}: {why}; this is the next valid size up"
 
 
 def unit_design(method: str, samples: int, n_params: int, seed: int) -> np.ndarray:
     """Points in [0, 1]^P from the named sampler."""
     gen = rng(seed, "design")
-    if method in ("sobol", "morris"):
-        minimum = 2 * (n_params + 2) if method == "sobol" else 2 * (n_params + 1)
-        if n_params == 0 or samples < minimum:
-            raise ScenarioError(None, "sweep.samples", f"method {method} needs at least one uncertain "
-                                f"parameter and {minimum} samples (got {samples})")
+    if method in ("sobol", "morris") and n_params == 0:
+        raise ScenarioError(None, "sweep.method", f"method {method} needs at least one uncertain "
+                            "parameter (use lhs or random to sweep stochastic shocks alone)")
     if method == "lhs":
         from scipy.stats import qmc
 
@@ -117,7 +138,8 @@ def unit_design(method: str, samples: int, n_params: int, seed: int) -> np.ndarr
     if method == "morris":
         from SALib.sample import morris
 
-        return morris.sample(problem, samples // (n_params + 1), num_levels=MORRIS_LEVELS, seed=gen)
+        trajectories = design_size(method, samples, n_params) // (n_params + 1)
+        return morris.sample(problem, trajectories, num_levels=MORRIS_LEVELS, seed=gen)
     raise ValueError(f"unknown sampling method {method}")  # the schema and the CLI check methods
 
 

@@ -191,12 +191,15 @@ def metadata(resolved, command: list[str] | None = None, extra: dict | None = No
 
 def write_run(run, outdir: str | Path, force: bool = False, figures: bool = True,
               command: list[str] | None = None) -> Path:
-    """Write trajectories.csv, trajectories_wide.csv, summary.json, metadata.json and figures/."""
+    """Write trajectories.csv, trajectories_wide.csv, trajectories.xlsx, summary.json, metadata.json and figures/."""
     outdir = Path(outdir)
     with atomic_folder(outdir, force=force) as tmp:
         run.results.to_iamc(0).to_csv(tmp / "trajectories.csv", index=False, float_format="%.6g")
         run.results.to_wide(0).to_csv(tmp / "trajectories_wide.csv", index=False,
                                       float_format="%.6g")
+        from .xlsx import write_trajectories_xlsx
+
+        write_trajectories_xlsx(run, tmp / "trajectories.xlsx")
         write_json(tmp / "summary.json", run.summary)
         write_json(tmp / "metadata.json", metadata(run.resolved, command))
         if figures:

@@ -41,7 +41,7 @@ class Panel:
     """One axis and what it shows: variable -> ("level" | "stacked", display scale, unit)."""
 
     ax: Axes
-    legend: str = "right"
+    legend: str = "below"  # below the axes: a legend at the right took ~40 % of a single panel
     shown: dict[str, tuple[str, float, str]] = field(default_factory=dict)
     stack: list[Any] = field(default_factory=list)
     nonneg: bool = True
@@ -51,6 +51,9 @@ class Panel:
         self.shown[variable] = (mode, scale, unit)
 
 
+LEGEND_BELOW_HEIGHT_IN = 0.9  # extra figure height for the legend rows below the axes
+
+
 @dataclass
 class Built:
     fig: Figure
@@ -58,7 +61,7 @@ class Built:
     what: str  # the title says what and where: "{region}: {what} — {prefix}"
 
 
-def new_figure(n_panels: int = 1, height: float = FIG_HEIGHT_IN) -> tuple[Figure, list[Axes]]:
+def new_figure(n_panels: int = 1, height: float = FIG_HEIGHT_IN + LEGEND_BELOW_HEIGHT_IN) -> tuple[Figure, list[Axes]]:
     fig = Figure(figsize=(FULL_WIDTH_IN, height), layout="constrained")
     axes = fig.subplots(1, n_panels, squeeze=False)[0]
     for ax in axes:

@@ -18,7 +18,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
-from matplotlib.ticker import FuncFormatter, MultipleLocator
+from matplotlib.ticker import MultipleLocator
 
 from ctsim.plots import blocks
 from ctsim.plots.style import (
@@ -88,10 +88,6 @@ def _x_labels_on_last_row(axes: Sequence[Axes], n_shown: int, cols: int, label: 
         ax.set_xlabel(label if last else "")
 
 
-def _thousands(ax: Axes) -> None:
-    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _pos: f"{v:,.0f}"))
-
-
 def fan_figure(
     quantiles: Mapping[str, tuple[np.ndarray, Mapping[float, np.ndarray]]],
     targets: Sequence[Mapping[str, Any]] = (),
@@ -127,7 +123,7 @@ def fan_figure(
         ax.set_ylim(bottom=0)
         top = max((np.nanmax(v) for v in scaled.values() if np.isfinite(v).any()), default=0.0)
         if top >= 1000:
-            _thousands(ax)
+            blocks.thousands(ax)
         ax.xaxis.set_major_locator(MultipleLocator(10))
         ax.xaxis.set_minor_locator(MultipleLocator(5))
         for t in targets:

@@ -220,7 +220,8 @@ def build_report(sources: list[Source], root: Path, fmt: str = "png") -> Documen
     doc = Document(f"ctsim report: {names}")
     doc.paragraph(f"Made by ctsim {__version__} on "
                   f"{datetime.now(timezone.utc).strftime('%Y-%m-%d %H:%M UTC')}. Region: China. "
-                  "All figures are embedded; this file needs no network.", note=True)
+                  "report.html embeds every figure and needs no network; report.md links the "
+                  "files in figures/.", note=True)
     slugs = [slug(s.name) for s in sources]
     for i, src in enumerate(sources):
         prefix = "" if len(sources) == 1 else (

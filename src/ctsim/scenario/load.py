@@ -258,7 +258,7 @@ def check_observed(p: registry.Parameter, year: int | None, key: str, path: Path
 def _check_base_year(t, i: int, path: Path, start: int, end: int) -> None:
     """An intensity target reads a 'Reduction vs 2005' variable (base year 2005) or a level variable
     whose fall is measured from ``base_year``, which must then be simulated and before ``year``."""
-    where = f"targets.{i}.base_year"
+    where = f"{_target_key(t, i)}.base_year"
     if t.variable.endswith("Reduction vs 2005"):
         if t.base_year != 2005:
             raise ScenarioError(path, where, f"'{t.variable}' is a fall from 2005: expected "
@@ -270,6 +270,12 @@ def _check_base_year(t, i: int, path: Path, start: int, end: int) -> None:
     if t.base_year >= t.year:
         raise ScenarioError(path, where, f"expected a year before the target year {t.year} "
                                          f"(got {t.base_year})")
+
+
+def _target_key(target, i: int) -> str:
+    """Key path of a target in a merged scenario: its id (inherited targets come first, so a
+    position would not be where the user wrote it), or its position when it has no id."""
+    return f"targets.{target.id}" if getattr(target, "id", None) else f"targets.{i}"
 
 
 def check_semantics(model: BaseModel, path: Path, where: dict[str, Path] | None = None) -> None:
@@ -294,20 +300,20 @@ def check_semantics(model: BaseModel, path: Path, where: dict[str, Path] | None 
             raise ScenarioError(path, f"targets.{i}.id", f"duplicate target id '{t.id}'")
         seen.add(t.id)
         if t.variable in registry.renamed_variables():
-            raise ScenarioError(path, f"targets.{i}.variable",
+            raise ScenarioError(path, f"{_target_key(t, i)}.variable",
                                 f"'{t.variable}' was renamed to '{registry.renamed_variables()[t.variable]}' "
                                 "(IAMC common-definitions name, see docs/variables.md)")
         if t.variable not in known:
             hint = registry.did_you_mean(t.variable, known)
-            raise ScenarioError(path, f"targets.{i}.variable", f"unknown variable '{t.variable}'{hint}")
+            raise ScenarioError(path, f"{_target_key(t, i)}.variable", f"unknown variable '{t.variable}'{hint}")
         year = getattr(t, "year", None)
         if year is not None and not start <= year <= end:
-            raise ScenarioError(path, f"targets.{i}.year", f"year outside horizon {start}-{end} (got {year})")
+            raise ScenarioError(path, f"{_target_key(t, i)}.year", f"year outside horizon {start}-{end} (got {year})")
         if t.kind == "intensity_reduction":
             _check_base_year(t, i, path, start, end)
         value = getattr(t, "value", None)
         if t.kind in ("intensity_reduction", "share_at_least", "reduction_from_peak") and not 0 <= value <= 1:
-            raise ScenarioError(path, f"targets.{i}.value", f"expected a fraction in [0, 1] (got {value:g})")
+            raise ScenarioError(path, f"{_target_key(t, i)}.value", f"expected a fraction in [0, 1] (got {value:g})")
     for i, s in enumerate(model.shocks):
         for key, year in shock_years(s):
             if not start <= year <= end:

@@ -386,7 +386,11 @@ class ChunkStore:
         self.plan = plan
         self.fingerprint = plan.fingerprint()
         self.identity = plan_identity(self.fingerprint)
-        self.note = note or (lambda message: None)
+        self._note = note
+
+    def note(self, message: str) -> None:
+        if self._note is not None:
+            self._note(printable(message))  # a path or reason can hold anything: one line
 
     def _path(self, index: int) -> Path:
         return self.folder / f"chunk-{index:06d}.npz"

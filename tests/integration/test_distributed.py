@@ -98,8 +98,9 @@ def test_an_unreachable_scheduler_is_one_line(ctsim_main, root, tmp_path, monkey
     res = ctsim_main("sweep", root / "scenarios" / "steel2030.yaml", "--samples", "20",
                      "--scheduler", f"tcp://127.0.0.1:{port}", "--out", tmp_path / "o",
                      "--no-figures")
-    lines = [ln for ln in res.err_lines if not ln.startswith("sweep [")]  # the progress bar
+    lines = [ln for ln in res.err_lines if ln.startswith("error:")]  # not progress, not notes
     assert res.code == 2 and len(lines) == 1, res.stderr
+    assert "Traceback" not in res.stderr
     assert lines[0].startswith(f"error: cannot reach the Dask scheduler at tcp://127.0.0.1:{port}")
     assert not (tmp_path / "o").exists()
 

@@ -62,10 +62,15 @@ def kept_chunks(out: str | Path) -> Path | None:
 
 
 def _check_out(out: Path | None, force: bool) -> None:
+    """Refuse, before any work (and before a resume store is made beside it), an output folder
+    that exists without ``force`` or that ``force`` may not replace (a root, the working folder,
+    someone's own files)."""
     if out is not None and out.exists() and not out.is_dir():  # --force does not change that
         raise UsageError(f"{out}: exists and is not a folder; --out names a folder")
-    if out is not None and out.exists() and not force:
-        raise UsageError(f"{out}: output folder exists; use --force to replace it")
+    if out is not None:
+        from .outputs.folders import check_target
+
+        check_target(out, force)
 
 
 # --- sweep and check -----------------------------------------------------------------------------
@@ -116,7 +121,8 @@ def sweep(scenario: Scenario, samples: int | None = None, seed: int | None = Non
 
     Sobol and Morris designs need a size of a given form; they run the next valid size at or above
     ``samples`` (``result.plan.design.requested`` keeps what was asked for), and ``notice`` is
-    called with a one-line explanation when that differs from ``samples``.
+    called with a one-line explanation when that differs from ``samples``, and when resuming finds
+    a damaged chunk or plan (it is recomputed, never used).
     """
     loaded = load(scenario, overrides)
     if not _has_draws(loaded):
@@ -134,7 +140,7 @@ def sweep(scenario: Scenario, samples: int | None = None, seed: int | None = Non
     plan = plan_sweep(resolved, samples, method, seed, chunk_size)
     if notice is not None and plan.design.size_note:
         notice(plan.design.size_note)
-    chunks = ChunkStore(store, plan.fingerprint()) if store else None
+    chunks = ChunkStore(store, plan, notice) if store else None
     try:
         result = run_sweep(plan, run_on, progress, chunks, resume)
     except BaseException:

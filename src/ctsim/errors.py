@@ -41,6 +41,8 @@ class ScenarioError(CtsimError):
 
     def __init__(self, file: str | Path | None, key_path: str, message: str):
         self.file = str(file) if file is not None else "<scenario>"
+        if len(key_path) > 200:  # a key path shown is bounded, whatever the file holds
+            key_path = key_path[:197] + "..."
         self.key_path = key_path
         self.message = " ".join(str(message).split())  # always one line
         super().__init__(self.__str__())
@@ -59,6 +61,25 @@ class DataError(CtsimError):
 
 class UsageError(CtsimError):
     """A command-line value is invalid (an output folder that exists without --force, ...)."""
+
+    exit_code = 2
+
+
+class WriteError(CtsimError):
+    """An output (folder, file, resume chunk) cannot be written: a full disk, a read-only folder.
+
+    One line naming the path: ``cannot write PATH: No space left on device``."""
+
+    exit_code = 2
+
+    def __init__(self, path: str | Path, reason: OSError | str):
+        self.path = str(path)
+        self.reason = reason.strerror or str(reason) if isinstance(reason, OSError) else reason
+        super().__init__(f"cannot write {self.path}: {self.reason}")
+
+
+class ClusterError(CtsimError):
+    """A Dask cluster cannot be reached, or lost its workers or scheduler for good (exit 2)."""
 
     exit_code = 2
 

@@ -111,7 +111,8 @@ def test_report_and_compare_write_atomically(tmp_path, ctsim_main, monkeypatch, 
     out = tmp_path / "o"
     result = ctsim_main(command, BASELINE, STEEL2030, "--out", out)
     assert result.code == 2
-    assert result.err_lines == ["error: No space left on device (no output was written)"]
+    assert result.err_lines == [f"error: cannot write {out}: No space left on device "
+                                "(no output was written)"]
     assert sorted(p.name for p in tmp_path.iterdir()) == []
     out.mkdir()
     result = ctsim_main(command, BASELINE, "--out", out)
@@ -177,7 +178,8 @@ def test_sweep_writes_atomically(tmp_path, ctsim_main, monkeypatch):
     monkeypatch.setattr(ctsim.outputs.sweep, "write_json", _failing_writer(ctsim.outputs.sweep.write_json))
     result = ctsim_main("sweep", STEEL2030, "--samples", "40", "--out", tmp_path / "o")
     assert result.code == 2
-    assert result.err_lines[-1] == "error: No space left on device (no output was written)"
+    assert result.err_lines[-1] == (f"error: cannot write {tmp_path / 'o'}: No space left on "
+                                    "device (no output was written)")
     assert not (tmp_path / "o").exists()
     assert _leftovers(tmp_path) == []
 

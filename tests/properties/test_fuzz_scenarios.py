@@ -29,6 +29,9 @@ ODD_VALUES = [None, "", "text", "2030", True, False, [], {}, [1, 2], {"a": 1}, {
               10**400, "\ud800", "a\nb", "\x1b[31m", "a$\\undefinedcommand{x}$b", "x" * 5000,
               "/dev/zero", "a\0b.yaml", "0x10", "1:20", "yes"]
 
+# keys YAML 1.2 reads as non-text or that no message may show whole (issue 13)
+ODD_KEYS = [None, True, False, 1, 2.5, "yes", "k" * 5000, "a\nb", "\x1b[31m", "\u2028"]
+
 
 def _paths(node, prefix=()):
     """Every (path, value) in a nested structure of dicts and lists."""
@@ -99,7 +102,7 @@ def _mutate(doc: dict, draw) -> dict:
         elif op == "perturb":
             parent[key] = _typo(value, draw)
         elif isinstance(value, dict):  # add a key beside the existing ones
-            value[draw(st.sampled_from(["extra", "year", 2030, 2070, "kind", "low"]))] = (
+            value[draw(st.sampled_from(["extra", "year", 2030, 2070, "kind", "low", *ODD_KEYS]))] = (
                 copy.deepcopy(draw(st.sampled_from(ODD_VALUES))))
         else:
             value.append(copy.deepcopy(draw(st.sampled_from(ODD_VALUES + [{"kind": "peak_by"}]))))
@@ -170,3 +173,37 @@ def test_mutated_text_loads_or_raises_scenario_error(library, data):
     except ScenarioError as exc:
         assert str(exc).isprintable(), repr(str(exc))  # one line, no control characters
         event("text mutant: rejected")
+
+
+SECRET = "SECRET-7f3a"
+# files that are not scenarios, as YAML reads them: /etc/shadow-like lines (read as keys), a
+# mapping of unknown keys, text, a list, broken YAML; each line carries SECRET
+NOT_SCENARIO_LINES = st.lists(st.sampled_from([
+    f"root:$6${SECRET}:19000:0:99999:7:::", f"{SECRET}_KEY: value", f"- {SECRET}",
+    f"{SECRET} plain text", f"{SECRET}: [1, 2", f'"{SECRET}\\x1b[2J": 1', f"? {SECRET}\n: 1",
+    f"{SECRET}=1", f"export {SECRET}=abc"]), min_size=1, max_size=5)
+
+
+@FUZZ
+@given(lines=NOT_SCENARIO_LINES, how=st.sampled_from(["extends", "extends list", "symlink"]))
+def test_a_non_scenario_file_is_never_echoed(library, lines, how):
+    """A scenario that inherits a file which is not a scenario (whatever YAML makes of it) is
+    refused in one line that shows nothing of that file."""
+    folder, _ = library
+    secret = folder / "not_a_scenario.txt"
+    secret.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    parent = folder / "parent.yaml"
+    if parent.exists() or parent.is_symlink():
+        parent.unlink()
+    if how == "symlink":
+        parent.symlink_to(secret)
+    else:
+        parent.write_text(secret.read_text(encoding="utf-8"), encoding="utf-8")
+    extends = "[baseline.yaml, parent.yaml]" if how == "extends list" else "parent.yaml"
+    child = folder / "child.yaml"
+    child.write_text(f"name: child\nextends: {extends}\n", encoding="utf-8")
+    with pytest.raises(ScenarioError) as exc:
+        load_scenario(child)
+    message = str(exc.value)
+    assert SECRET not in message and "\n" not in message, message
+    event("refused: " + message.split(": ", 2)[-1][:30])

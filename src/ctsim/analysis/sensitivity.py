@@ -84,8 +84,10 @@ def analyze_one(method: str, salib_problem: dict, unit: np.ndarray, y: np.ndarra
 
 
 def min_samples(method: str) -> int:
-    """Fewest samples the analyser of ``method`` can work with."""
-    return 2 * RBD_FAST_M + 1 if method in ("lhs", "random") else 1
+    """Fewest samples the analyser of ``method`` can work with. RBD-FAST needs more than 2 M rows,
+    and its bootstrap draws half the rows: with fewer than 4 M + 2 samples SALib divides by zero
+    (40 or 41 samples, a traceback) or returns meaningless indices."""
+    return 4 * RBD_FAST_M + 2 if method in ("lhs", "random") else 1
 
 
 def analyze(method: str, salib_problem: dict, unit: np.ndarray, outputs: dict[str, np.ndarray],

@@ -57,14 +57,34 @@ class Interrupted(BaseException):
     "Aborted!" (exit 1); atomic writes still clean up because they catch BaseException."""
 
 
+_late: list[int] = []  # signals that arrived after the command's output folder was in place
+_written: list = []  # output folders this command has put in place
+
+
 def _interrupt(signum, frame):
+    from ..outputs import HELD, HOLDING
+
+    if HOLDING:  # output folders are being renamed: act on it once they are done
+        HELD.append(signum)
+        return
+    if _written:  # the output is complete: let the command finish (summary, exit code)
+        _late.append(signum)
+        return
     raise Interrupted(signum)
 
 
 def main(argv: list[str] | None = None) -> None:
     """Console entry point: typer/click handle usage errors (exit 2); Ctrl-C and SIGTERM end with
-    one line and exit 130 without leaving partial output."""
+    one line and exit 130 without leaving partial output. A signal that arrives once the output
+    folder is in place does not undo it: the command finishes as usual (its summary, its exit
+    code) and a note says the interrupt was ignored."""
+    from ..outputs import COMPLETED, HELD  # the package only: no numpy
+
     previous = {sig: signal.signal(sig, _interrupt) for sig in (signal.SIGINT, signal.SIGTERM)}
+    _late.clear()
+    _written.clear()
+    HELD.clear()
+    COMPLETED.append(_written.append)
     try:
         app(args=argv, prog_name="ctsim")
     except CtsimError as exc:  # the one place that maps library errors to exit codes
@@ -78,6 +98,10 @@ def main(argv: list[str] | None = None) -> None:
         typer.echo(f"error: {where}{exc.strerror or exc} (no output was written)", err=True)
         sys.exit(2)
     finally:
+        COMPLETED.remove(_written.append)
+        if _late:
+            typer.echo(f"note: interrupt ignored: it arrived after the output was complete "
+                       f"({_written[-1]})", err=True)
         for sig, handler in previous.items():
             signal.signal(sig, handler)
 

@@ -41,10 +41,16 @@ BALANCES = (
 FILLED_AFTER_LOOP = ("co2_intensity_reduction_2005", "energy_intensity_reduction_2005")
 
 
+def full(x) -> str:
+    """A number in full (shortest repr that reads back exactly; ``-2`` not ``-2.0``): a message
+    about a difference must not round it away (``%.6g`` showed 22933.5 for both sides)."""
+    text = repr(float(x))
+    return text[:-2] if text.endswith(".0") else text
+
+
 def _fail(out: dict, name: str, bad: np.ndarray, t: int, year: int, what: str) -> None:
     sample = int(np.argmax(bad))
-    value = float(out[name][sample, t])
-    raise ModelInvariantError(name, year, sample, f"{what} (got {value:.6g})")
+    raise ModelInvariantError(name, year, sample, f"{what} (got {full(out[name][sample, t])})")
 
 
 def _balance(out: dict, t: int, year: int, total: str, parts: tuple[str, ...], what: str) -> None:
@@ -57,8 +63,8 @@ def _balance(out: dict, t: int, year: int, total: str, parts: tuple[str, ...], w
         s = int(np.argmax(bad))
         raise ModelInvariantError(
             total, year, s,
-            f"{what} does not add up: {' + '.join(parts)} = {float(summed[s])!r}, "
-            f"total {float(col[s])!r} (difference {float(summed[s] - col[s]):.3g})",
+            f"{what} does not add up: {' + '.join(parts)} = {full(summed[s])}, "
+            f"total {full(col[s])} (difference {full(summed[s] - col[s])})",
         )
 
 
@@ -86,7 +92,12 @@ def check_year(out: dict[str, np.ndarray], t: int, year: int) -> None:
     demand = out["demand_twh"][:, t]
     bad = np.abs(served - demand) > BALANCE_TOLERANCE * np.maximum(demand, 1.0)
     if bad.any():
-        _fail(out, "gen_total_twh", bad, t, year, "generation + unserved differs from demand")
+        s = int(np.argmax(bad))
+        raise ModelInvariantError(
+            "gen_total_twh", year, s,
+            f"generation + unserved differs from demand: {full(out['gen_total_twh'][s, t])} + "
+            f"{full(out['unserved_twh'][s, t])} = {full(served[s])}, demand {full(demand[s])} "
+            f"(difference {full(served[s] - demand[s])})")
     for total, parts, what in BALANCES:
         _balance(out, t, year, total, parts, what)
 
@@ -139,7 +150,7 @@ def check_final(out: dict[str, np.ndarray], years: np.ndarray) -> None:
         if bad.any():
             sample, t = (int(i) for i in np.argwhere(bad)[0])
             raise ModelInvariantError(name, int(years[t]), sample,
-                                      f"not a finite number (got {float(out[name][sample, t]):.6g})")
+                                      f"not a finite number (got {full(out[name][sample, t])})")
 
 
 def guarded(simulate):

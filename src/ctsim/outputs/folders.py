@@ -17,24 +17,37 @@ from pathlib import Path
 import numpy as np
 
 from .. import __version__
-from ..errors import UsageError
+from ..errors import UsageError, WriteError
 from ..history import ATTRIBUTION, HISTORY_LEGEND
+from . import COMPLETED, HELD, HOLDING
 
 
 @contextlib.contextmanager
 def _signals_deferred() -> Iterator[None]:
     """Hold SIGINT/SIGTERM while a few renames run, so a Ctrl-C cannot fall between them (it is
-    delivered right after). A no-op where signal masks do not exist (Windows) or off the main thread."""
+    delivered right after): masked for this thread, and held by the CLI's handler (see HOLDING
+    in ctsim.outputs) whichever thread the signal reached."""
     sigs = {signal.SIGINT, signal.SIGTERM}
+    HOLDING.append(True)
     try:
         old = signal.pthread_sigmask(signal.SIG_BLOCK, sigs)
-    except (AttributeError, ValueError, OSError):
-        yield
-        return
+    except (AttributeError, ValueError, OSError):  # no signal masks (Windows), not the main thread
+        old = None
     try:
         yield
     finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, old)
+        if old is not None:
+            signal.pthread_sigmask(signal.SIG_SETMASK, old)
+        HOLDING.pop()
+        if not HOLDING and HELD:
+            signum = HELD[0]
+            HELD.clear()
+            signal.raise_signal(signum)  # now handled as if it had arrived this moment
+
+
+def _completed(target: Path) -> None:
+    for hook in list(COMPLETED):
+        hook(target)
 
 
 def _umask() -> int:
@@ -53,7 +66,7 @@ def _written_by_ctsim(folder: Path) -> bool:
         return False
 
 
-def _check_target(target: Path, force: bool) -> None:
+def check_target(target: Path, force: bool) -> None:
     """An output folder may be created, or replaced with ``force`` when ctsim wrote it (its
     metadata.json says so) or it is empty; never a file, a root, the working folder or a folder
     of someone else's files (``--force`` on a thesis folder must not delete the thesis)."""
@@ -79,12 +92,14 @@ def atomic_folder(target: str | Path, force: bool = False) -> Iterator[Path]:
     temporary folder is removed and ``target`` is left as it was. Without ``force`` an existing
     ``target`` is an error, checked before any work and again at the final rename (two runs to one
     folder: the second fails instead of replacing the first). With ``force`` the old folder (one
-    that ctsim wrote, see :func:`_check_target`) is moved aside,
+    that ctsim wrote, see :func:`check_target`) is moved aside,
     the new one renamed into place and the old one deleted, with signals held so that an
     interruption cannot leave neither. The folder gets the usual permissions (mkdtemp makes 0700).
+    Once the folder is in place, every callable in :data:`COMPLETED` is called with it (still
+    with signals held): the CLI then lets a signal that arrives later finish the command.
     """
     target = Path(target)
-    _check_target(target, force)
+    check_target(target, force)
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.tmp-", dir=target.parent))
     try:
@@ -103,13 +118,33 @@ def atomic_folder(target: str | Path, force: bool = False) -> Iterator[Path]:
                     os.replace(old / target.name, target)  # put the old folder back
                     shutil.rmtree(old, ignore_errors=True)
                     raise
+                _completed(target)  # before a held signal is delivered (see cli.main)
                 shutil.rmtree(old, ignore_errors=True)
             else:
                 os.replace(tmp, target)
+                _completed(target)
+    except OSError as exc:  # a full disk, a read-only folder: one line naming the path
+        with _signals_deferred():
+            shutil.rmtree(tmp, ignore_errors=True)
+        raise WriteError(_output_path(exc, tmp, target),
+                         f"{exc.strerror or exc} (no output was written)") from None
     except BaseException:
         with _signals_deferred():
             shutil.rmtree(tmp, ignore_errors=True)
         raise
+
+
+def _output_path(exc: OSError, tmp: Path, target: Path) -> Path:
+    """The path an OSError names, with the temporary folder shown as the target it stands for
+    (``out/x/metadata.json``, not ``out/.x.tmp-1234/metadata.json``); the target when it names
+    none (a write to an open file)."""
+    if not exc.filename:
+        return target
+    path = Path(os.fsdecode(exc.filename))
+    try:
+        return target / path.relative_to(tmp)
+    except ValueError:
+        return path
 
 
 def _jsonable(value):

@@ -124,7 +124,7 @@ def _load_chain(path: Path, stack: tuple[Path, ...] = (), shown: tuple[Path, ...
     if len(cache.keys() | set(stack)) >= MAX_CHAIN_FILES:
         raise ScenarioError(shown[-1], "extends", f"more than {MAX_CHAIN_FILES} files in the "
                                                   "inheritance chain")
-    data = load_yaml(path)
+    data = load_yaml(path, lambda keys: _check_is_scenario(keys, path))
     own = _validate(data, path)  # each file must be valid on its own, so errors name the right file
     check_values(own, path)
     parents = data.get("extends") or []
@@ -155,6 +155,18 @@ def _load_chain(path: Path, stack: tuple[Path, ...] = (), shown: tuple[Path, ...
             where[f"{section}.{k}"] = path
     cache[real] = merged, origin, where
     return cache[real]
+
+
+def _check_is_scenario(keys: list[str], path: Path) -> None:
+    """Refuse, without showing any of it, a mapping none of whose top-level keys is a scenario key
+    or close to one: a file that is not a scenario (``extends: secrets.yaml``, a .yaml link to
+    /etc/shadow, whose lines YAML reads as keys) must not have its content echoed as "unknown
+    keys". A scenario with a misspelt key still gets the usual message and hint."""
+    known = list(scenario_model().model_fields)
+    if not keys or any(k in known or registry.did_you_mean(k, known) for k in keys):
+        return
+    raise ScenarioError(path, "", f"not a scenario file: no top-level key is a scenario key "
+                                  f"({', '.join(known[:4])}, ...); its content is not shown")
 
 
 def _quoted(text: str) -> str:

@@ -24,6 +24,18 @@ class AtKey(ValueError):
         super().__init__(f"at {key}: {message}")
 
 
+MAX_KEY_SHOWN = 60  # characters of one key shown in a message
+
+
+def key_text(key: Any) -> str:
+    """A key as the user wrote it in YAML (``true``, ``null``, ``2030``), at most 60 characters:
+    never Python's ``True``/``None``."""
+    if key is None:
+        return "null"
+    if isinstance(key, bool):
+        return "true" if key else "false"
+    text = str(key)
+    return text if len(text) <= MAX_KEY_SHOWN else text[:MAX_KEY_SHOWN - 3] + "..."
 
 
 def _models_in(annotation: Any) -> list[type[BaseModel]]:
@@ -90,7 +102,7 @@ def _walk(model: type[BaseModel], loc: tuple) -> tuple[str, list[str], Any, dict
         last = i == len(loc) - 1
         models = _models_in(current)
         if isinstance(item, int):
-            parts.append(str(item))
+            parts.append(key_text(item))
             continue
         tagged = _tagged(current)
         if item in tagged:
@@ -101,7 +113,7 @@ def _walk(model: type[BaseModel], loc: tuple) -> tuple[str, list[str], Any, dict
         direct = [a for a in (get_args(current) or (current,))
                   if isinstance(a, type) and issubclass(a, BaseModel)]
         if value_type is not None and not direct:  # keys the user chose (uncertain: {name: ...})
-            parts.append(str(item))
+            parts.append(key_text(item))
             current = annotation = value_type
             continue
         fields = models[0].model_fields if len(models) == 1 else {}
@@ -112,15 +124,28 @@ def _walk(model: type[BaseModel], loc: tuple) -> tuple[str, list[str], Any, dict
             continue
         if last and len(models) == 1:  # an unknown key the user wrote
             allowed = list(fields)
-            parts.append(str(item))
+            parts.append(key_text(item))
             continue
         skipped_union = last  # a union-member label ('str', 'list[str]'): the value fit no member
     return ".".join(parts), allowed, annotation, _tagged(current), skipped_union
 
 
-def _shown(given: Any) -> str:
+def brief(given: Any) -> str:
+    """A value from the user's scenario file written out (``[0.1, 0.2]``, ``'forty'``, ``true``),
+    at most 60 characters."""
+    if isinstance(given, bool) or given is None:
+        return {True: "true", False: "false", None: "null"}[given]
+    text = repr(given)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def shown(given: Any) -> str:
+    """A value from the user's scenario file as a message shows it: its kind for containers,
+    YAML spelling for true/false, a quoted repr for text, at most 60 characters."""
     if given is None:
         return "an empty value"
+    if isinstance(given, bool):
+        return "true" if given else "false"
     if isinstance(given, dict):
         return "a mapping"
     if isinstance(given, list):
@@ -141,10 +166,14 @@ def first_error(exc: ValidationError, model: type[BaseModel]) -> tuple[str, str]
     # member"); min() is stable, so ties keep pydantic's order
     err = min(errors, key=lambda e: (_PRIORITY.get(e["type"], 2), -len(e["loc"])))
     loc, typ, given = tuple(err["loc"]), err["type"], err.get("input")
+    if loc and loc[-1] == "[key]":  # pydantic's marker of a bad key in a mapping the user wrote
+        loc = loc[:-1]
+        if not isinstance(given, str):
+            typ = "invalid_key"
     key, allowed, annotation, tagged, skipped_union = _walk(model, loc)
     if typ == "extra_forbidden":
-        hint = registry.did_you_mean(loc[-1], allowed)
-        return key, f"unknown key '{loc[-1]}'{hint}"
+        hint = registry.did_you_mean(key_text(loc[-1]), allowed)
+        return key, f"unknown key '{key_text(loc[-1])}'{hint}"
     if typ in ("union_tag_invalid", "union_tag_not_found"):
         kinds = list(tagged) or [t.strip(" '") for t in
                                  err.get("ctx", {}).get("expected_tags", "").split(",")]
@@ -158,7 +187,7 @@ def first_error(exc: ValidationError, model: type[BaseModel]) -> tuple[str, str]
     msg = err["msg"].removeprefix("Value error, ")
     inner = err.get("ctx", {}).get("error")
     if isinstance(inner, AtKey):
-        key, msg = f"{key}.{inner.key}", inner.message
+        key, msg = f"{key}.{key_text(inner.key)}", inner.message
     if skipped_union and typ != "value_error":
         msg = f"expected {_describe(annotation)}"
     elif typ in ("int_type", "int_from_float", "int_parsing"):
@@ -181,7 +210,7 @@ def first_error(exc: ValidationError, model: type[BaseModel]) -> tuple[str, str]
         choices = [c.strip(" '") for c in
                    err["ctx"]["expected"].replace(" or ", ", ").split(",")]
         hint = registry.did_you_mean(given, choices) if isinstance(given, str) else ""
-        msg = f"expected one of {', '.join(choices)} (got {_shown(given)}){hint}"
+        msg = f"expected one of {', '.join(choices)} (got {shown(given)}){hint}"
     elif typ == "string_pattern_mismatch" and key == "name":
         msg = "expected a plain name (letters, digits, '_', '-', '.', '+'; no '/')"
     elif typ == "string_pattern_mismatch" and key.endswith(".id"):
@@ -190,10 +219,13 @@ def first_error(exc: ValidationError, model: type[BaseModel]) -> tuple[str, str]
         msg = (f"expected at most {err['ctx']['max_length']:,} characters "
                f"(got {len(given):,} characters)")
     elif typ == "invalid_key":  # a number (or true/null) where a key name belongs
+        head = key.rpartition(".")[0]  # the last segment is the key itself, as Python prints it
+        key = f"{head}.{key_text(given)}" if head else key_text(given)  # (None, True or 1)
         what = ("true/false" if isinstance(given, bool) else "null" if given is None else "a number")
-        msg = f"expected a key name (text), not {what}; quote it if it is meant as text"
+        msg = (f"expected a key name (text), not {what}; quote it if it is meant as text "
+               f"(got {key_text(given)})")
     elif typ == "string_too_short":
         msg = "expected non-empty text"
     if "(got" not in msg:
-        msg = f"{msg} (got {_shown(given)})"
+        msg = f"{msg} (got {shown(given)})"
     return key, msg

@@ -12,6 +12,7 @@ from typing import Annotated, Any
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema
 
 from .schema_errors import AtKey as _AtKey
+from .schema_errors import brief as _shown
 
 DEFAULT_START, DEFAULT_END = 2020, 2060
 MIN_YEAR, MAX_YEAR = 2020, 2100  # the engine is calibrated from 2020; 2100 bounds the array sizes
@@ -19,7 +20,7 @@ MIN_YEAR, MAX_YEAR = 2020, 2100  # the engine is calibrated from 2020; 2100 boun
 
 def _number(value: Any) -> float:
     if isinstance(value, bool) or not isinstance(value, int | float):
-        raise ValueError(f"expected a number (got {value!r})")
+        raise ValueError(f"expected a number (got {_shown(value)})")
     value = float(value)
     if not math.isfinite(value):
         raise ValueError(f"expected a finite number (got {value})")
@@ -34,7 +35,7 @@ def _path(value: Any) -> float | dict[int, float]:
         out: dict[int, float] = {}
         for year, v in value.items():
             if isinstance(year, bool) or not isinstance(year, int):
-                raise _AtKey(year, f"expected a year (an integer) as key (got {year!r})")
+                raise _AtKey(year, f"expected a year (an integer) as key (got {_shown(year)})")
             if out and year <= max(out):
                 raise _AtKey(year, f"years must increase (got {year} after {max(out)})")
             try:
@@ -43,7 +44,7 @@ def _path(value: Any) -> float | dict[int, float]:
                 raise _AtKey(year, str(exc)) from None
         return out
     if isinstance(value, bool) or not isinstance(value, int | float):
-        raise ValueError(f"expected a number or a {{year: value}} mapping (got {value!r})")
+        raise ValueError(f"expected a number or a {{year: value}} mapping (got {_shown(value)})")
     return _number(value)
 
 

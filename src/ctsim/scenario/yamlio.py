@@ -14,6 +14,7 @@ import codecs
 import os
 import re
 import stat
+from collections.abc import Callable
 from pathlib import Path
 
 import yaml
@@ -274,8 +275,12 @@ def read_bytes(path: Path) -> bytes:
         raise FileReadError(path, f"cannot read file ({exc.strerror or exc})") from None
 
 
-def load_yaml(path: str | Path) -> dict:
-    """Read one scenario file into a plain dict, or raise ScenarioError."""
+def load_yaml(path: str | Path, check_top_keys: Callable[[list[str]], None] | None = None) -> dict:
+    """Read one scenario file into a plain dict, or raise ScenarioError.
+
+    ``check_top_keys`` is called with the top-level keys (as written) before any key is checked
+    or shown in a message, so that a file that is not a scenario can be refused without echoing
+    its content (a duplicate "key" of an /etc/shadow-like file, say)."""
     path = Path(path)
     raw = read_bytes(path)
     if len(raw) > MAX_BYTES:
@@ -307,6 +312,9 @@ def load_yaml(path: str | Path) -> dict:
         loader = _CountingLoader(text)
         try:
             node = loader.get_single_node()
+            if check_top_keys is not None and isinstance(node, yaml.MappingNode):
+                check_top_keys([k.value for k, _ in node.value if isinstance(k, yaml.ScalarNode)
+                                and isinstance(k.value, str)])
             problem = _check_tree(node, loader) if node is not None else None
             if problem is not None:
                 raise ScenarioError(path, *problem)

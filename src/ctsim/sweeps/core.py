@@ -14,10 +14,11 @@ so that an interrupted sweep can resume from the finished chunks.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
-import shutil
+import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,7 +29,7 @@ from .. import __version__, registry
 from ..analysis.metrics import metrics
 from ..analysis.sensitivity import analyze
 from ..analysis.targets import evaluate, wilson_interval
-from ..errors import UsageError
+from ..errors import UsageError, WriteError, printable
 from ..inputs.build import simulated_years
 from ..inputs.design import MORRIS_LEVELS, Column, Design, make_design, overrides
 from ..inputs.randomness import rng
@@ -42,7 +43,7 @@ from ..scenario.uncertain import (
     human_bytes,
     sweep_memory,
 )
-from .streaming import PILOT, Accumulator, Grid, exact_quantiles
+from .streaming import BINS, PILOT, Accumulator, Grid, exact_quantiles
 from .tables import (
     design_table,
     metrics_table,
@@ -346,13 +347,50 @@ class Collector:
 # ---------------------------------------------------------------------------------------------
 # finished chunks on disk (--resume)
 
+CHUNK_NAME = re.compile(r"chunk-(\d{6})\.npz")
+Note = Callable[[str], None]
+
+
+class DamagedChunk(Exception):
+    """A chunk file that cannot be trusted (the reason is the message); it is recomputed."""
+
+
+def plan_identity(fingerprint: dict) -> str:
+    """The identity of a plan: sha256 of its fingerprint (scenario, design, seed, chunking, ...)."""
+    return hashlib.sha256(json.dumps(fingerprint, sort_keys=True).encode()).hexdigest()
+
+
+def arrays_checksum(arrays: dict[str, np.ndarray]) -> str:
+    """sha256 over every array's name, dtype, shape and bytes, in name order."""
+    h = hashlib.sha256()
+    for name in sorted(arrays):
+        a = np.ascontiguousarray(arrays[name])
+        h.update(f"{name}|{a.dtype.str}|{a.shape}|".encode())
+        h.update(a.tobytes())
+    return h.hexdigest()
+
 
 class ChunkStore:
-    """A folder of finished chunks (``chunk-000012.npz``) and the plan fingerprint (``plan.json``)."""
+    """A folder of finished chunks (``chunk-000012.npz``) and the plan fingerprint (``plan.json``).
 
-    def __init__(self, folder: str | Path, fingerprint: dict):
+    Every chunk file carries the plan's identity (:func:`plan_identity`) and a checksum of its
+    arrays. On resume a chunk is used only when it loads without pickles, its checksum and plan
+    identity match, the index it stores is the one in its file name, and every array has the
+    shape and type the plan expects; any other chunk file is removed (with a note) and its chunk
+    recomputed, so a damaged store costs time, never a wrong result. A damaged ``plan.json`` is
+    rewritten (the chunks are checked by their own plan identity); one that belongs to another
+    sweep is refused."""
+
+    def __init__(self, folder: str | Path, plan: SweepPlan, note: Note | None = None):
         self.folder = Path(folder)
-        self.fingerprint = fingerprint
+        self.plan = plan
+        self.fingerprint = plan.fingerprint()
+        self.identity = plan_identity(self.fingerprint)
+        self._note = note
+
+    def note(self, message: str) -> None:
+        if self._note is not None:
+            self._note(printable(message))  # a path or reason can hold anything: one line
 
     def _path(self, index: int) -> Path:
         return self.folder / f"chunk-{index:06d}.npz"
@@ -360,47 +398,184 @@ class ChunkStore:
     def start(self, resume: bool) -> list[ChunkResult]:
         """Finished chunks to reuse (``resume``), or a fresh, empty store."""
         state = self.folder / "plan.json"
-        if resume and state.exists():
-            saved = json.loads(state.read_text(encoding="utf-8"))
-            if saved != self.fingerprint:
+        if resume and self.folder.is_dir():
+            saved = self._read_plan(state)
+            if saved is not None and saved != self.fingerprint:
                 diff = sorted(k for k in self.fingerprint if saved.get(k) != self.fingerprint[k])
                 raise UsageError(f"{self.folder}: finished chunks come from a different sweep "
-                                 f"({', '.join(diff)} differ); run without --resume")
-            return [self._load(p) for p in sorted(self.folder.glob("chunk-*.npz"))]
-        if self.folder.exists():
-            shutil.rmtree(self.folder)
-        self.folder.mkdir(parents=True)
-        _write_atomic(state, json.dumps(self.fingerprint, indent=2).encode())
+                                 f"({', '.join(diff) or 'plan.json'} differ); run without --resume")
+            if saved is None:
+                try:
+                    _write_atomic(state, json.dumps(self.fingerprint, indent=2).encode())
+                except OSError as exc:
+                    raise WriteError(state, exc) from None
+            return self._load_all()
+        self._clear()
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            _write_atomic(state, json.dumps(self.fingerprint, indent=2).encode())
+        except OSError as exc:
+            raise WriteError(state, exc) from None
         return []
 
-    def _load(self, path: Path) -> ChunkResult:
-        with np.load(path) as data:
-            arrays = {k: data[k] for k in ChunkResult.FIELDS if k in data}
-            if "counts_nonzero" in data:  # histograms are stored sparse (see save)
-                counts = np.zeros(tuple(data["counts_shape"]), dtype=data["counts_values"].dtype)
-                counts.ravel()[data["counts_nonzero"]] = data["counts_values"]
-                arrays["counts"] = counts
-            return ChunkResult(int(data["index"]), int(data["start"]), **arrays)
+    def _read_plan(self, state: Path) -> dict | None:
+        """The saved fingerprint, or None (with a note) when plan.json is missing or damaged."""
+        try:
+            if not state.is_file() or state.stat().st_size > 1_000_000:
+                raise ValueError("missing or not a small regular file")
+            saved = json.loads(state.read_text(encoding="utf-8"))
+            if not isinstance(saved, dict):
+                raise ValueError("not a JSON mapping")
+            return saved
+        except (OSError, ValueError) as exc:
+            self.note(f"{state}: damaged plan ({printable(str(exc))[:120]}); rewritten, and each "
+                      "finished chunk is checked against this sweep's plan")
+            return None
+
+    def _load_all(self) -> list[ChunkResult]:
+        expected = {i: (a, b) for i, a, b in self.plan.chunks()}
+        chunks = []
+        for path in sorted(self.folder.glob("chunk-*.npz")):
+            try:
+                chunks.append(self._load(path, expected))
+            except DamagedChunk as exc:
+                self.note(f"{path}: damaged chunk ({exc}); removed, it is recomputed")
+                _remove_damaged(path)
+        return chunks
+
+    def _bound(self, n: int) -> int:
+        """Generous bytes bound of a chunk file of ``n`` samples (refuses absurd sizes unread)."""
+        ctx = self.plan.context
+        per_sample = len(ctx.metric_names) + 2 * len(ctx.resolved.targets) + len(self.plan.report_years)
+        k = 0 if ctx.grid is None else ctx.grid.low.shape[0]
+        return (1 << 16) + 16 * (n * per_sample + k * (BINS + 6))
+
+    def _load(self, path: Path, expected: dict[int, tuple[int, int]]) -> ChunkResult:
+        match = CHUNK_NAME.fullmatch(path.name)
+        index = int(match.group(1)) if match else -1
+        if index not in expected:
+            raise DamagedChunk("not a chunk of this sweep's plan (file name)")
+        start, stop = expected[index]
+        bound = self._bound(stop - start)
+        try:
+            if path.is_symlink() or not path.is_file():
+                raise DamagedChunk("not a regular file")
+            if path.stat().st_size > bound:
+                raise DamagedChunk("larger than a chunk of this plan")
+            with open(path, "rb") as fh:  # ours to close, whatever np.load makes of it
+                data = np.load(fh, allow_pickle=False)
+                if not isinstance(data, np.lib.npyio.NpzFile):
+                    raise DamagedChunk("not an .npz archive")
+                with data:
+                    if sum(info.file_size for info in data.zip.infolist()) > bound:
+                        raise DamagedChunk("larger than a chunk of this plan")
+                    arrays = {k: data[k] for k in data.files}
+        except DamagedChunk:
+            raise
+        except Exception as exc:  # truncated, garbage, pickled objects, ...: never trusted
+            raise DamagedChunk(f"unreadable: {type(exc).__name__}") from None
+        stored = {k: v for k, v in arrays.items() if k not in ("checksum", "plan")}
+        plan = arrays.get("plan")
+        if plan is None or plan.shape != () or str(plan) != self.identity:
+            raise DamagedChunk("from a different sweep plan")
+        if "checksum" not in arrays or str(arrays["checksum"]) != arrays_checksum(stored):
+            raise DamagedChunk("checksum mismatch")
+        return self._chunk(stored, index, start, stop)
+
+    def _chunk(self, a: dict[str, np.ndarray], index: int, start: int, stop: int) -> ChunkResult:
+        """The chunk, once every array has the shape and type the plan expects."""
+        ctx, n = self.plan.context, stop - start
+        t = len(ctx.resolved.targets)
+
+        def take(name, shape, kind):
+            v = a.get(name)
+            if v is None or v.shape != shape or v.dtype.kind not in kind:
+                got = "missing" if v is None else f"{v.dtype} {v.shape}"
+                raise DamagedChunk(f"{name}: expected shape {shape}, got {got}")
+            return v
+
+        stored_index, stored_start = take("index", (), "iu"), take("start", (), "iu")
+        if int(stored_index) != index or int(stored_start) != start:
+            raise DamagedChunk(f"stores chunk {int(stored_index)} (samples from {int(stored_start)}) "
+                               f"but its file name says chunk {index} (samples from {start})")
+        chunk = ChunkResult(index, start,
+                            metrics=take("metrics", (n, len(ctx.metric_names)), "f"),
+                            met=take("met", (n, t), "b"), margin=take("margin", (n, t), "f"),
+                            series=take("series", (n, len(self.plan.report_years)), "f"))
+        if ctx.grid is not None:
+            k = ctx.grid.low.shape[0]
+            shape = take("counts_shape", (2,), "iu")
+            if tuple(int(s) for s in shape) != (k, BINS + 2):
+                raise DamagedChunk(f"counts: expected shape {(k, BINS + 2)}, got {tuple(shape)}")
+            nonzero = a.get("counts_nonzero")
+            values = a.get("counts_values")
+            if (nonzero is None or values is None or nonzero.ndim != 1 or nonzero.shape != values.shape
+                    or nonzero.dtype.kind not in "iu" or values.dtype.kind not in "iu"
+                    or (nonzero.size and (nonzero.min() < 0 or nonzero.max() >= k * (BINS + 2)
+                                          or np.any(np.diff(nonzero) <= 0)))):
+                raise DamagedChunk("counts: not a valid sparse histogram")
+            counts = np.zeros((k, BINS + 2), dtype=values.dtype)
+            counts.ravel()[nonzero] = values
+            if np.any(counts.sum(axis=1, dtype=np.int64) != n):
+                raise DamagedChunk(f"counts: a histogram does not hold {n} samples")
+            chunk.counts = counts
+            chunk.vmin, chunk.vmax = take("vmin", (k,), "f"), take("vmax", (k,), "f")
+        elif any(name in a for name in ("counts_shape", "counts_nonzero", "vmin", "vmax")):
+            raise DamagedChunk("holds histograms, but this plan has exact quantiles")
+        return chunk
 
     def save(self, chunk: ChunkResult) -> None:
-        """Write a finished chunk atomically. The histogram counts, mostly zeros, are stored as
-        (positions, values): uncompressed, this is ~10x smaller and much faster than compressing
-        the dense counts (which took longer than running the chunk)."""
+        """Write a finished chunk atomically, with the plan's identity and a checksum. The histogram
+        counts, mostly zeros, are stored as (positions, values): uncompressed, this is ~10x smaller
+        and much faster than compressing the dense counts (which took longer than running the
+        chunk)."""
         arrays = {k: getattr(chunk, k) for k in ChunkResult.FIELDS if getattr(chunk, k) is not None}
         counts = arrays.pop("counts", None)
         if counts is not None:
             nonzero = np.flatnonzero(counts)
             arrays.update(counts_shape=np.array(counts.shape), counts_nonzero=nonzero,
                           counts_values=counts.ravel()[nonzero])
+        arrays.update(index=np.array(chunk.index), start=np.array(chunk.start))
+        arrays = {k: np.asarray(v) for k, v in arrays.items()}
         tmp = self._path(chunk.index).with_suffix(".tmp")
-        with open(tmp, "wb") as fh:
-            np.savez(fh, index=chunk.index, start=chunk.start, **arrays)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, self._path(chunk.index))
+        try:
+            with open(tmp, "wb") as fh:
+                np.savez(fh, plan=np.array(self.identity),
+                         checksum=np.array(arrays_checksum(arrays)), **arrays)
+                fh.flush()
+                os.fsync(fh.fileno())
+            os.replace(tmp, self._path(chunk.index))
+        except OSError as exc:  # a full disk: one line; the chunks finished so far stay
+            with contextlib.suppress(OSError):
+                tmp.unlink()
+            raise WriteError(self._path(chunk.index), exc) from None
+
+    def _clear(self) -> None:
+        """Remove the files a store holds (never anything else: ``store=`` may name any folder)."""
+        if not self.folder.is_dir():
+            return
+        for p in self.folder.iterdir():
+            if p.name == "plan.json" or p.name.endswith(".tmp") or CHUNK_NAME.fullmatch(p.name):
+                with contextlib.suppress(OSError):
+                    p.unlink()
 
     def remove(self) -> None:
-        shutil.rmtree(self.folder, ignore_errors=True)
+        self._clear()
+        with contextlib.suppress(OSError):
+            self.folder.rmdir()
+
+
+def _remove_damaged(path: Path) -> None:
+    try:
+        path.unlink()
+    except FileNotFoundError:
+        pass
+    except OSError:
+        try:
+            path.rmdir()  # an empty folder in a chunk's place; anything fuller is not ours to delete
+        except OSError:
+            raise UsageError(f"{path}: in place of a finished chunk and cannot be removed; remove "
+                             "it, or run without --resume") from None
 
 
 def _write_atomic(path: Path, data: bytes) -> None:
@@ -426,7 +601,14 @@ _WORKER_CONTEXT: Context | None = None  # set once in each worker process of pro
 
 
 def _init_worker(ctx: Context) -> None:
+    """Set the context; Ctrl-C (sent to the whole process group) is the parent's to handle, and
+    SIGTERM (the parent's pool.terminate(), or a kill of the group) ends a worker quietly: a
+    worker must not inherit the CLI's handler, which would print a traceback per worker."""
     global _WORKER_CONTEXT
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
     _WORKER_CONTEXT = ctx
 
 

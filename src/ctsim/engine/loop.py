@@ -7,14 +7,22 @@ from __future__ import annotations
 
 import numpy as np
 
+from . import capacity, investment, macro, policy, power, rest, shocks, steel, storage, transport
 from . import caps as capping
-from . import macro, policy, power, rest, shocks, steel, transport
+from .adequacy import Adequacy, allowed_new
 from .axes import (
     BFBOF,
     BFBOF_CCUS,
     COAL,
     COAL_CCS,
     EAF,
+    EN_COAL,
+    EN_NUCLEAR,
+    EN_SOLAR,
+    EN_WIND,
+    FIRM_COAL,
+    FIRM_GAS,
+    FIRM_NUCLEAR,
     GAS,
     H2DRI,
     HYDRO,
@@ -22,7 +30,9 @@ from .axes import (
     NF_NUCLEAR,
     NF_SOLAR,
     NF_WIND,
+    NTS,
     NUCLEAR,
+    PHS,
     SOLAR,
     USER_INDUSTRY,
     USER_STEEL,
@@ -31,7 +41,7 @@ from .axes import (
 from .guards import FILLED_AFTER_LOOP, YearGuard, guarded
 from .inputs import CALIBRATION_YEAR, Inputs
 from .state import State
-from .units import MTCE_PER_TWH
+from .units import MTCE_PER_TWH, TWH_PER_GW_YEAR
 
 OUTPUTS = (
     "co2_total_mt", "co2_power_mt", "co2_steel_mt", "co2_steel_indirect_mt", "co2_other_energy_mt",
@@ -51,6 +61,11 @@ OUTPUTS = (
     "removal_land_mt", "removal_beccs_mt", "removal_daccs_mt", "removal_total_mt", "co2_net_mt",
     "srmc_coal_cny_per_mwh", "srmc_gas_cny_per_mwh", "ets_cost_power_bn_cny", "ets_cost_steel_bn_cny",
     "unserved_steel_twh", "unserved_industry_twh", "steel_lost_mt", "gdp_loss_bn",
+    "cap_storage_gw", "cap_storage_phs_gw", "cap_storage_nts_gw", "cap_storage_gwh", "cap_storage_phs_gwh",
+    "cap_storage_nts_gwh", "curtailed_share", "curtailed_raw_twh", "storage_absorbed_twh", "storage_losses_twh",
+    "peak_load_gw", "firm_required_gw", "firm_capacity_gw", "gas_supply_power_twh",
+    "add_coal_gw", "add_gas_gw", "add_nuclear_gw", "add_wind_gw", "add_solar_gw", "add_storage_gw",
+    "add_response_gw", "coal_utilisation",
     *capping.CAP_OUTPUTS,
 )
 
@@ -67,7 +82,7 @@ def simulate(inp: Inputs) -> dict[str, np.ndarray]:
     block = np.empty((Y, len(in_loop), S))
     out = {name: block[:, i, :].T for i, name in enumerate(in_loop)}
     guard = YearGuard(in_loop)
-    fleet_2020 = power.initial_fleet(inp.power, S, Y)
+    fleet_2020 = capacity.initial_fleet(inp.power, S, Y)
     # a coal supply shortfall needs a second dispatch; without one anywhere it would repeat the first
     any_shortfall = bool(np.any(inp.shock.coal_shortfall))
     caps_on, levels = capping.cap_levels(inp.caps)
@@ -86,11 +101,16 @@ def simulate(inp: Inputs) -> dict[str, np.ndarray]:
         road = transport.step_transport(inp.transport, inp.other, prev, growth, t, S)
         base, demand = power.step_demand(inp.power, inp.macro, prev, energy.electricity_twh,
                                          road.ev_twh, growth, t)
-        cap = power.step_capacity(inp.power, inp.policy, fleet_2020, prev, costs, inp.years, t)
-        d = power.step_dispatch(inp.power, inp.shock, cap, demand, costs, any_shortfall, t)
+        cap = capacity.step_capacity(inp.power, inp.policy, fleet_2020, prev, costs, inp.years, t)
+        store = storage.step_storage(inp.power, prev, np.zeros(S), t, S)
+        gas_cap = power.gas_bound(inp.power, rest.other_gas_estimate(inp.other, prev, growth, t), year, t)
+        adq, cap, store = investment.step_adequacy(inp.power, prev, cap, store, demand, costs, gas_cap, year, t)
+        sup = power.supply(inp.power, inp.shock.hydro_cf_factor[..., t], cap.available_gw, store, demand,
+                           gas_cap, t)
+        d = power.step_dispatch(inp.power, inp.shock, sup, demand, costs, any_shortfall, t)
         rat, mix, energy = shocks.step_rationing(inp.shock, prev, d.unserved_twh, demand, base, mix,
                                                  energy, gdp_trend, t)
-        fleet = power.coal_fleet(inp.power, cap, costs, d)
+        fleet = power.coal_fleet(inp.power, cap.available_gw, costs, d)
         pf = power.step_fuels(inp.power, inp.factors, fleet, d.coal_twh, d.gas_twh)
         other = rest.step_other(inp.other, inp.factors, prev, growth, pf.coal_mtce, pf.gas_mtce,
                                 fleet.oil_mtce, energy.coal_mtce, road.oil_mtce, t)
@@ -102,6 +122,7 @@ def simulate(inp: Inputs) -> dict[str, np.ndarray]:
                 energy.co2_mt + other.co2_mt + other.process_co2_mt, mix, energy)
         rec = record(inp, t, year, costs, mix, energy, road, demand, cap, d, rat, pf, fleet, other,
                      cap_out, gdp_trend)
+        rec.update(record_power_system(inp, t, cap, store, adq, d, gas_cap))
         if t == 0 and set(rec) != set(in_loop):  # a programming error, not bad input
             raise RuntimeError("engine outputs not written each year: "
                                f"{sorted(set(in_loop) ^ set(rec))}")
@@ -113,6 +134,7 @@ def simulate(inp: Inputs) -> dict[str, np.ndarray]:
             co2_intensity_2020_kg_per_usd=rec["co2_intensity"] if prev is None
             else prev.co2_intensity_2020_kg_per_usd,
             capacity_gw=cap.end_gw, coal_retire_deferred_gw=cap.coal_retire_deferred_gw,
+            storage_gw=store.gw, storage_gwh=store.gwh,
             coal_generation_twh=d.coal_twh,
             marginal_t_co2_per_mwh=power.marginal_co2(inp.power, inp.factors, costs, d),
             base_demand_twh=base, road_service_mtce=road.service_mtce,
@@ -133,7 +155,7 @@ def simulate(inp: Inputs) -> dict[str, np.ndarray]:
 
 
 def record(inp: Inputs, t: int, year: int, costs: power.Costs, mix: steel.SteelMix, energy: steel.SteelEnergy,
-           road: transport.RoadFlows, demand: np.ndarray, cap: power.Capacity, d: power.Dispatch,
+           road: transport.RoadFlows, demand: np.ndarray, cap: capacity.Capacity, d: power.Dispatch,
            rat: shocks.Rationing, pf: power.PowerFuels, fleet: power.CoalFleet, other: rest.OtherFlows,
            cap_out: dict, gdp_trend: np.ndarray) -> dict[str, np.ndarray]:
     """The year's outputs {output name: [S]} from the flows of the steps and the year-end stocks."""
@@ -193,4 +215,35 @@ def record(inp: Inputs, t: int, year: int, costs: power.Costs, mix: steel.SteelM
         "srmc_coal_cny_per_mwh": costs.srmc_coal_cny_per_mwh * ones,
         "srmc_gas_cny_per_mwh": costs.srmc_gas_cny_per_mwh * ones,
         **cap_out,
+    }
+
+
+def record_power_system(inp: Inputs, t: int, cap: capacity.Capacity, store: storage.StorageStock,
+                        adq: Adequacy, d: power.Dispatch, gas_cap: np.ndarray) -> dict[str, np.ndarray]:
+    """The year's storage, curtailment, firm-capacity and investment outputs {name: [S]}."""
+    pw, year = inp.power, int(inp.years[t])
+    firm_b, energy_b = adq.firm_built_gw, adq.energy_built_gw
+    coal_ok, gas_ok = allowed_new(pw, year)
+    ones = np.ones(d.coal_twh.shape)
+    coal_cap = cap.available_gw[..., COAL] + cap.available_gw[..., COAL_CCS]
+    vre = d.vre_potential_twh
+    return {
+        "cap_storage_gw": store.gw.sum(axis=-1), "cap_storage_phs_gw": store.gw[..., PHS],
+        "cap_storage_nts_gw": store.gw[..., NTS], "cap_storage_gwh": store.gwh.sum(axis=-1),
+        "cap_storage_phs_gwh": store.gwh[..., PHS], "cap_storage_nts_gwh": store.gwh[..., NTS],
+        "curtailed_share": np.divide(d.curtailed_twh, vre, out=np.zeros_like(vre), where=vre > 0),
+        "curtailed_raw_twh": d.curtailed_raw_twh, "storage_absorbed_twh": d.storage_absorbed_twh,
+        "storage_losses_twh": d.storage_losses_twh,
+        "peak_load_gw": adq.peak_gw, "firm_required_gw": adq.required_gw, "firm_capacity_gw": adq.firm_gw,
+        "gas_supply_power_twh": np.where(np.isfinite(gas_cap), gas_cap, d.gas_max_twh) * ones,
+        "add_coal_gw": pw.coal_additions_gw[..., t] * coal_ok + firm_b[..., FIRM_COAL] + energy_b[..., EN_COAL],
+        "add_gas_gw": pw.gas_additions_gw[..., t] * gas_ok + firm_b[..., FIRM_GAS],
+        "add_nuclear_gw": np.minimum(pw.nuclear_additions_gw[..., t], pw.nuclear_build_max_gw)
+        + firm_b[..., FIRM_NUCLEAR] + energy_b[..., EN_NUCLEAR],
+        "add_wind_gw": pw.wind_additions_gw[..., t] + energy_b[..., EN_WIND],
+        "add_solar_gw": pw.solar_additions_gw[..., t] + energy_b[..., EN_SOLAR],
+        "add_storage_gw": store.added_gw.sum(axis=-1),
+        "add_response_gw": firm_b.sum(axis=-1) + energy_b.sum(axis=-1),
+        "coal_utilisation": np.divide(d.coal_twh, coal_cap * TWH_PER_GW_YEAR, out=np.zeros_like(coal_cap),
+                                      where=coal_cap > 0),
     }

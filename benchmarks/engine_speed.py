@@ -1,0 +1,52 @@
+"""Engine sample-years per second, for comparing two trees (issue 11: the power-system mechanisms
+may cost at most 1.5x). Not a test.
+
+    PYTHONPATH=<tree>/src python benchmarks/engine_speed.py [--samples 5000] [--repeats 5]
+
+Times ``simulate`` alone (inputs built once, outside the timing) for the bundled scenarios
+steel2030 and neutrality2060 with S samples in one call (the same design for both trees: S copies of
+the resolved scenario), and prints the median seconds and million sample-years per second.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import subprocess
+import time
+from pathlib import Path
+
+import ctsim
+from ctsim.engine import simulate
+from ctsim.inputs.build import build_inputs
+from ctsim.pipeline import load
+from ctsim.resolve import resolve
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--samples", type=int, default=5000)
+    ap.add_argument("--repeats", type=int, default=5)
+    a = ap.parse_args()
+    src = Path(ctsim.__file__).resolve().parents[1]
+    rev = subprocess.run(["git", "-C", str(src), "rev-parse", "--short", "HEAD"], capture_output=True,
+                         text=True).stdout.strip()
+    print(f"tree {src} at {rev}, S = {a.samples}")
+    for name in ("steel2030", "neutrality2060"):
+        resolved = resolve(load(ROOT / "scenarios" / f"{name}.yaml"))
+        inp = build_inputs(resolved, n_samples=a.samples)
+        simulate(inp)  # warm-up
+        times = []
+        for _ in range(a.repeats):
+            t0 = time.perf_counter()
+            simulate(inp)
+            times.append(time.perf_counter() - t0)
+        t = statistics.median(times)
+        sy = a.samples * len(inp.years)
+        print(f"{name}: {t:.3f} s median of {a.repeats}, {sy / t / 1e6:.2f} million sample-years/s")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,107 @@
+"""The adequacy step of the year loop: the investment that responds when firm capacity or energy
+falls short (docs/model.md, "Firm capacity and investment"). Kernels: ctsim.engine.adequacy.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from . import adequacy as ad
+from .axes import (
+    COAL,
+    EN_COAL,
+    EN_NUCLEAR,
+    EN_SOLAR,
+    EN_WIND,
+    ENERGY_OPTIONS,
+    FIRM_COAL,
+    FIRM_GAS,
+    FIRM_NUCLEAR,
+    FIRM_OPTIONS,
+    FIRM_STORAGE,
+    GAS,
+    NUCLEAR,
+    POWER_TECHS,
+    SOLAR,
+    WIND,
+)
+from .capacity import Capacity, with_builds
+from .inputs import PowerParams
+from .power import Costs, supply
+from .state import State
+from .storage import StorageStock, marginal_curtailment, step_storage
+from .units import TWH_PER_GW_YEAR
+
+
+def _stack(slots: list, *like) -> np.ndarray:
+    return np.stack(np.broadcast_arrays(*slots, *like)[:len(slots)], axis=-1)
+
+
+def step_adequacy(pw: PowerParams, prev: State | None, cap: Capacity, store: StorageStock, demand: np.ndarray,
+                  costs: Costs, gas_bound_twh: np.ndarray, year: int, t: int
+                  ) -> tuple[ad.Adequacy, Capacity, StorageStock]:
+    """Build what the year's firm capacity and energy lack, from the first response year on.
+
+    1. Firm capacity: required = peak x (1 + reserve margin); a shortfall is met by the allowed firm
+       options (new-type storage, gas, coal, nuclear within its build cap) in logit shares of their
+       cost per firm kW-yr.
+    2. Energy: if the fleet (with those builds, without shocks) still cannot deliver the year's
+       demand, coal (if allowed), nuclear (within its cap), wind and solar are built in logit shares of
+       their cost per delivered MWh; a GW built during the year works half of it.
+
+    Returns (adequacy flows, capacity with the builds, storage with the built storage).
+    """
+    n = demand.shape[0]
+    on = np.where(year >= pw.response_from_year, 1.0, 0.0)
+    coal_ok, gas_ok = ad.allowed_new(pw, year)
+    peak = ad.peak_load(demand, pw.load_factor[..., t])
+    required = peak * (1.0 + pw.reserve_margin)
+    firm0 = ad.firm_capacity(pw, cap.end_gw, store.gw, store.gwh, demand, t)
+    short = np.maximum(required - firm0, 0.0) * on
+    nuclear_room = np.maximum(pw.nuclear_build_max_gw - pw.nuclear_additions_gw[..., t], 0.0) * np.ones(n)
+    ones, inf = np.ones(n), np.full(n, np.inf)
+    allowed = [ones] * len(FIRM_OPTIONS)
+    allowed[FIRM_GAS], allowed[FIRM_COAL] = gas_ok * ones, coal_ok * ones
+    allowed[FIRM_NUCLEAR] = np.where(nuclear_room > 0, 1.0, 0.0)
+    allowed_f = _stack(allowed)
+    shares_f = ad.logit_shares(ad.firm_costs(pw, costs.srmc_coal_cny_per_mwh, costs.srmc_gas_cny_per_mwh, t),
+                               allowed_f, pw.invest_cost_scale_cny_per_kw_yr * ones)
+    credit = [None] * len(FIRM_OPTIONS)
+    credit[FIRM_STORAGE] = ad.storage_credit(pw.nts_duration_h[..., t], pw.storage_credit_hours)
+    credit[FIRM_GAS] = credit[FIRM_COAL] = credit[FIRM_NUCLEAR] = pw.credit_thermal
+    room_f = [inf] * len(FIRM_OPTIONS)
+    room_f[FIRM_NUCLEAR] = nuclear_room
+    firm_built = ad.capped_split(short, shares_f, _stack(credit, ones), _stack(room_f))
+    built = np.zeros((n, len(POWER_TECHS)))
+    built[..., GAS] = firm_built[..., FIRM_GAS]
+    built[..., COAL] = firm_built[..., FIRM_COAL]
+    built[..., NUCLEAR] = firm_built[..., FIRM_NUCLEAR]
+    cap = with_builds(cap, built)
+    store = step_storage(pw, prev, firm_built[..., FIRM_STORAGE], t, n)
+    # energy: what the fleet can deliver without shocks
+    sup = supply(pw, np.ones(1), cap.available_gw, store, demand, gas_bound_twh, t)
+    deliverable = sup.nonfossil_twh.sum(axis=-1) + sup.must_run_twh + sup.gas_max_twh + sup.coal_max_twh
+    gap = np.maximum(demand - deliverable, 0.0) * on
+    m = marginal_curtailment(sup.vre_potential_twh, demand, pw.grid_flexibility[..., t], pw.curtailment_width)
+    per_gw = [None] * len(ENERGY_OPTIONS)  # TWh delivered this year per GW built during it
+    half = 0.5 * TWH_PER_GW_YEAR
+    per_gw[EN_COAL] = half * pw.coal_cf_max
+    per_gw[EN_NUCLEAR] = half * pw.nuclear_cf[..., t]
+    per_gw[EN_WIND] = half * pw.wind_cf[..., t] * (1.0 - m)
+    per_gw[EN_SOLAR] = half * pw.solar_cf[..., t] * (1.0 - m)
+    room_e = [inf] * len(ENERGY_OPTIONS)
+    room_e[EN_NUCLEAR] = nuclear_room - firm_built[..., FIRM_NUCLEAR]
+    allowed_e = [ones] * len(ENERGY_OPTIONS)
+    allowed_e[EN_COAL] = coal_ok * ones
+    allowed_e[EN_NUCLEAR] = np.where(room_e[EN_NUCLEAR] > 0, 1.0, 0.0)
+    shares_e = ad.logit_shares(ad.energy_costs(pw, costs.srmc_coal_cny_per_mwh, m, t), _stack(allowed_e),
+                               pw.energy_cost_scale_cny_per_mwh * ones)
+    energy_built = ad.capped_split(gap, shares_e, np.maximum(_stack(per_gw, ones), 1e-9), _stack(room_e))
+    built_e = np.zeros((n, len(POWER_TECHS)))
+    built_e[..., COAL] = energy_built[..., EN_COAL]
+    built_e[..., NUCLEAR] = energy_built[..., EN_NUCLEAR]
+    built_e[..., WIND] = energy_built[..., EN_WIND]
+    built_e[..., SOLAR] = energy_built[..., EN_SOLAR]
+    cap = with_builds(cap, built_e)
+    firm = ad.firm_capacity(pw, cap.end_gw, store.gw, store.gwh, demand, t)
+    return ad.Adequacy(peak, required, firm, firm_built, energy_built), cap, store

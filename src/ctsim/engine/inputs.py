@@ -206,7 +206,7 @@ class ShockParams:
 
     max_cut_fraction: np.ndarray
     industry_share_of_base: np.ndarray
-    gdp_loss_per_unserved: np.ndarray
+    voll_usd_per_kwh: np.ndarray
     rebound_fraction: np.ndarray
     coal_shortfall: np.ndarray = field(metadata=SHOCK_ARRAY)
     hydro_cf_factor: np.ndarray = field(metadata=SHOCK_ARRAY)

@@ -136,7 +136,7 @@ def simulate(inp: Inputs) -> dict[str, np.ndarray]:
             capacity_gw=cap.end_gw, coal_retire_deferred_gw=cap.coal_retire_deferred_gw,
             storage_gw=store.gw, storage_gwh=store.gwh,
             coal_generation_twh=d.coal_twh,
-            marginal_t_co2_per_mwh=power.marginal_co2(inp.power, inp.factors, costs, d),
+            grid_t_co2_per_mwh=rec["co2_power_mt"] / np.maximum(rec["gen_total_twh"], 1e-9),
             base_demand_twh=base, road_service_mtce=road.service_mtce,
             steel_output_mt=mix.output_mt, steel_lost_mt=rat.steel_lost_mt,
             bfbof_mt=mix.production_mt[..., BFBOF] + mix.production_mt[..., BFBOF_CCUS],

@@ -348,11 +348,3 @@ def step_fuels(pw: PowerParams, fx: Factors, fleet: CoalFleet, coal_twh: np.ndar
     coal_co2 = (unabated + ccs_fuel) * fx.coal_t_co2_per_tce - captured
     co2 = coal_co2 + gas * fx.gas_t_co2_per_tce + fleet.oil_mtce * fx.oil_t_co2_per_tce
     return PowerFuels(gen_ccs, gen_eff, unabated + ccs_fuel, gas, captured, coal_co2, co2)
-
-
-def marginal_co2(pw: PowerParams, fx: Factors, costs: Costs, d: Dispatch) -> np.ndarray:
-    """CO2 per MWh of the marginal fossil unit (t/MWh, [S]): the less efficient coal units if coal
-    ran, else gas if gas ran, else 0 (values steel's extra grid electricity next year)."""
-    coal_t_per_mwh = costs.heat_rate_other_gce_per_kwh * 1e-3 * fx.coal_t_co2_per_tce
-    return np.where(d.coal_twh > 0, coal_t_per_mwh,
-                    np.where(d.gas_twh > 0, pw.gas_heat_rate_gce_per_kwh * 1e-3 * fx.gas_t_co2_per_tce, 0.0))

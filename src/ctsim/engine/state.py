@@ -23,7 +23,7 @@ class State:
     storage_gwh: np.ndarray  # [S, 2] storage energy by kind at year end
     coal_retire_deferred_gw: np.ndarray  # scheduled coal retirements the step limit deferred
     coal_generation_twh: np.ndarray
-    marginal_t_co2_per_mwh: np.ndarray  # CO2 of the marginal fossil unit (0 if none ran)
+    grid_t_co2_per_mwh: np.ndarray  # power-sector CO2 per MWh generated (the grid's average factor)
     base_demand_twh: np.ndarray  # electricity demand other than steel and EVs
     road_service_mtce: np.ndarray  # road transport energy service (oil-equivalent)
     steel_output_mt: np.ndarray

@@ -99,19 +99,19 @@ def electricity(production_mt: np.ndarray, mwh_per_t: np.ndarray) -> np.ndarray:
 
 def switch_advantage(
     carbon_price: np.ndarray, coverage: np.ndarray, bf_t_co2_per_t: np.ndarray,
-    route_t_co2_per_t: np.ndarray, extra_mwh_per_t: np.ndarray, marginal_t_co2_per_mwh: np.ndarray,
+    route_t_co2_per_t: np.ndarray, extra_mwh_per_t: np.ndarray, grid_t_co2_per_mwh: np.ndarray,
     premium_cny_per_t: np.ndarray,
 ) -> np.ndarray:
     """Saving (CNY/t) of making a tonne by each alternative route instead of BF-BOF, [S, A].
 
     a_r = p x coverage x (I_bf - I_r - dE_r x m) - premium_r
 
-    I: direct CO2 per tonne; dE_r: extra grid electricity per tonne (MWh/t) valued at the marginal
-    CO2 of power m (t/MWh; the benchmark cancels between routes); premium_r: cost over BF-BOF
+    I: direct CO2 per tonne; dE_r: extra grid electricity per tonne (MWh/t) valued at the grid
+    average CO2 per MWh m (t/MWh, last year's; the benchmark cancels between routes); premium_r: cost over BF-BOF
     excluding carbon. Arrays broadcast to [S, A]; scalars per sample are [S, 1].
     """
     return carbon_price * coverage * (
-        bf_t_co2_per_t - route_t_co2_per_t - extra_mwh_per_t * marginal_t_co2_per_mwh
+        bf_t_co2_per_t - route_t_co2_per_t - extra_mwh_per_t * grid_t_co2_per_mwh
     ) - premium_cny_per_t
 
 
@@ -120,14 +120,15 @@ def turnover_switch(
 ) -> np.ndarray:
     """Share of output [S, A] moving from unabated BF-BOF to each alternative route this year.
 
-    Only blast furnaces due for relining (1 / campaign of the BF-BOF share) can switch; of those a
-    share clip(a* / scale, 0, 1) takes the route with the largest saving a*, the rest is relined.
+    Only blast furnaces due for relining (1 / campaign of the BF-BOF share) can switch. Each route
+    draws relined furnaces by its own saving, u_r = clip(a_r / scale, 0, 1) (the share of plants for
+    which it pays, plant costs spread over ``scale``); if the u_r add up to more than one they share
+    the relined furnaces in proportion, u_r / max(1, sum u). No route is chosen by a switch: a
+    route's share rises continuously with its saving.
     """
     relined = bfbof_share / campaign_yr
-    best = np.argmax(advantage, axis=-1)
-    onehot = np.arange(advantage.shape[-1]) == best[..., None]
-    take = np.clip(np.take_along_axis(advantage, best[..., None], axis=-1) / scale[..., None], 0.0, 1.0)
-    return onehot * (relined[..., None] * take)
+    u = np.clip(advantage / scale[..., None], 0.0, 1.0)
+    return relined[..., None] * u / np.maximum(1.0, u.sum(axis=-1, keepdims=True))
 
 
 def hold_bfbof(production_mt: np.ndarray, bfbof_min_mt: np.ndarray) -> np.ndarray:
@@ -177,7 +178,7 @@ def route_switch(sp: SteelParams, pol: PolicyParams, fx: Factors, prev: State, p
         price[..., None], policy.covered(year, pol.ets_steel_start_year)[..., None], bf[..., None],
         stack_alt(bf * (1 - capture), sp.eaf_direct_t_co2_per_t, sp.h2dri_direct_t_co2_per_t),
         stack_alt(0.0 * bf_mwh, sp.eaf_mwh_per_t - bf_mwh, sp.h2dri_mwh_per_t - bf_mwh),
-        prev.marginal_t_co2_per_mwh[..., None],
+        prev.grid_t_co2_per_mwh[..., None],
         stack_alt(sp.ccus_cost_cny_per_t_co2 * bf * capture, sp.eaf_premium_cny_per_t[..., t],
                   sp.h2dri_premium_cny_per_t[..., t]),
     )

@@ -88,14 +88,16 @@ def capped_split(need: np.ndarray, shares: np.ndarray, per_unit: np.ndarray, roo
 
 @dataclass(frozen=True)
 class Adequacy:
-    """Peak load, firm capacity required and available before and after investment (GW, [S]), and
-    the GW built for firm capacity [S, O_firm] and for energy [S, O_energy]."""
+    """Peak load, firm capacity required and available after investment (GW, [S]), the GW built for
+    firm capacity [S, O_firm] and for energy [S, O_energy], and new-type storage built because
+    shifting surplus wind and solar pays (GW [S])."""
 
     peak_gw: np.ndarray
     required_gw: np.ndarray
     firm_gw: np.ndarray
     firm_built_gw: np.ndarray
     energy_built_gw: np.ndarray
+    storage_built_gw: np.ndarray
 
 
 def firm_capacity(pw: PowerParams, cap_gw: np.ndarray, storage_gw: np.ndarray, storage_gwh: np.ndarray,
@@ -119,14 +121,19 @@ def allowed_new(pw: PowerParams, year: int) -> tuple[np.ndarray, np.ndarray]:
             np.where(year < pw.no_new_gas_from_year, 1.0, 0.0))
 
 
-def firm_costs(pw: PowerParams, srmc_coal: np.ndarray, srmc_gas: np.ndarray, t: int) -> np.ndarray:
+def firm_costs(pw: PowerParams, srmc_coal: np.ndarray, srmc_gas: np.ndarray, m_curtail: np.ndarray,
+               t: int) -> np.ndarray:
     """Yearly cost of a kW of firm capacity by option (CNY per firm kW-yr, [S, O_firm]): capital
     recovery (or the coal fixed-cost standard) plus fuel and carbon over the firm units' running
-    hours, divided by the option's capacity credit."""
+    hours, divided by the option's capacity credit. Storage earns back the coal it displaces with
+    the surplus it shifts: m x cycles x duration x round trip (MWh per kW-yr) x ``srmc_coal``, with
+    m the marginal curtailment rate (the share of its charging that is surplus wind and solar)."""
     r = pw.discount_rate
     run = pw.firm_run_hours * 1e-3  # MWh per kW-yr
-    store = pw.nts_capex_cny_per_kw[..., t] * capital_recovery(r, pw.nts_lifetime_yr) / storage_credit(
-        pw.nts_duration_h[..., t], pw.storage_credit_hours)
+    dur = pw.nts_duration_h[..., t]
+    shifted = m_curtail * pw.storage_cycles_per_yr * dur * 1e-3 * pw.nts_round_trip
+    store = (pw.nts_capex_cny_per_kw[..., t] * capital_recovery(r, pw.nts_lifetime_yr) - shifted * srmc_coal
+             ) / storage_credit(dur, pw.storage_credit_hours)
     gas = (pw.gas_capex_cny_per_kw * capital_recovery(r, pw.gas_lifetime_yr) + srmc_gas * run) / pw.credit_thermal
     coal = (pw.coal_fixed_cost_cny_per_kw_yr + srmc_coal * run) / pw.credit_thermal
     nuclear = (pw.nuclear_capex_cny_per_kw * capital_recovery(r, pw.nuclear_lifetime_yr)) / pw.credit_thermal

@@ -68,13 +68,15 @@ def initial_fleet(pw: PowerParams, n: int, n_years: int) -> InitialFleet:
 
 @dataclass(frozen=True)
 class Capacity:
-    """Stocks (GW, [S, K]) at the start and end of the year, the capacity that generates, and the
-    scheduled coal retirements deferred to next year ([S])."""
+    """Stocks (GW, [S, K]) at the start and end of the year, the capacity that generates, the
+    scheduled coal retirements deferred to next year ([S]) and the less efficient coal capacity
+    retired early so far ([S], cumulative: it raises the efficient units' share of what is left)."""
 
     start_gw: np.ndarray
     end_gw: np.ndarray
     available_gw: np.ndarray
     coal_retire_deferred_gw: np.ndarray
+    coal_early_retired_gw: np.ndarray
 
 
 def step_capacity(pw: PowerParams, pol: PolicyParams, fleet: InitialFleet, prev: State | None, costs: Costs,
@@ -106,7 +108,7 @@ def step_capacity(pw: PowerParams, pol: PolicyParams, fleet: InitialFleet, prev:
         cap_end = cap2020.copy()
         retire[..., COAL] = retire_initial
         cap_start = cap_end - add + retire
-        return Capacity(cap_start, cap_end, available_capacity(cap_start, cap_end), np.zeros(n))
+        return Capacity(cap_start, cap_end, available_capacity(cap_start, cap_end), np.zeros(n), np.zeros(n))
     cap_start = prev.capacity_gw
     cap_end = cap_start + add
     # age-based and mandated closures, then early retirement of the less efficient units
@@ -127,6 +129,7 @@ def step_capacity(pw: PowerParams, pol: PolicyParams, fleet: InitialFleet, prev:
         scheduled, economic, cap_start[..., COAL] + cap_start[..., COAL_CCS] - needed,
         cap_end[..., COAL], pol.coal_retire_max_frac)
     cap_end = cap_end - retire
+    early = prev.coal_early_retired_gw + retire[..., COAL] - np.minimum(scheduled, retire[..., COAL])
     # CCS retrofits: the path, plus retrofits that pay (carbon price above capture cost)
     ccs_pays = policy.uptake(costs.carbon_price_cny_per_t * costs.ets_power_covered - pw.ccs_cost_cny_per_t_co2,
                              pw.ccs_uptake_scale_cny_per_t) * pw.ccs_retrofit_max_gw
@@ -136,10 +139,11 @@ def step_capacity(pw: PowerParams, pol: PolicyParams, fleet: InitialFleet, prev:
     to_gas = np.minimum(pw.coal_to_gas_gw[..., t], cap_end[..., COAL])
     cap_end[..., COAL] -= to_gas
     cap_end[..., GAS] += to_gas
-    return Capacity(cap_start, cap_end, available_capacity(cap_start, cap_end), deferred)
+    return Capacity(cap_start, cap_end, available_capacity(cap_start, cap_end), deferred, early)
 
 
 def with_builds(cap: Capacity, built_gw: np.ndarray) -> Capacity:
     """The year's capacity with ``built_gw`` [S, K] more at year end (the adequacy step's builds)."""
     end = cap.end_gw + built_gw
-    return Capacity(cap.start_gw, end, available_capacity(cap.start_gw, end), cap.coal_retire_deferred_gw)
+    return Capacity(cap.start_gw, end, available_capacity(cap.start_gw, end), cap.coal_retire_deferred_gw,
+                    cap.coal_early_retired_gw)

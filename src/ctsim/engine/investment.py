@@ -27,9 +27,10 @@ from .axes import (
 )
 from .capacity import Capacity, with_builds
 from .inputs import PowerParams
+from .policy import uptake
 from .power import Costs, supply
 from .state import State
-from .storage import StorageStock, marginal_curtailment, step_storage
+from .storage import StorageStock, curtailment, marginal_curtailment, step_storage
 from .units import TWH_PER_GW_YEAR
 
 
@@ -42,6 +43,11 @@ def step_adequacy(pw: PowerParams, prev: State | None, cap: Capacity, store: Sto
                   ) -> tuple[ad.Adequacy, Capacity, StorageStock]:
     """Build what the year's firm capacity and energy lack, from the first response year on.
 
+    0. Storage for surplus: new-type storage is built where shifting surplus wind and solar output
+       pays: the coal a kW displaces (its cycles x the share of them that finds surplus, the
+       derivative of ``storage.absorbed``, x round trip x a new coal unit's running cost) against
+       its capital cost, ``policy.uptake`` on the margin, times the GW that would take in the year's
+       remaining curtailment (at most last year's coal output).
     1. Firm capacity: required = peak x (1 + reserve margin); a shortfall is met by the allowed firm
        options (new-type storage, gas, coal, nuclear within its build cap) in logit shares of their
        cost per firm kW-yr.
@@ -54,6 +60,21 @@ def step_adequacy(pw: PowerParams, prev: State | None, cap: Capacity, store: Sto
     n = demand.shape[0]
     on = np.where(year >= pw.response_from_year, 1.0, 0.0)
     coal_ok, gas_ok = ad.allowed_new(pw, year)
+    vre0 = (cap.available_gw[..., WIND] * pw.wind_cf[..., t] + cap.available_gw[..., SOLAR] * pw.solar_cf[..., t]
+            ) * TWH_PER_GW_YEAR
+    m0 = marginal_curtailment(vre0, demand, pw.grid_flexibility[..., t], pw.curtailment_width)
+    dur = pw.nts_duration_h[..., t]
+    mwh_per_kw = pw.storage_cycles_per_yr * dur * 1e-3  # charged per kW-yr at full cycles
+    curt0 = curtailment(pw, store, vre0, demand, t)
+    # a GW more takes in d(absorbed)/dA of its cycles: 1 - e^-x (1 + x), x = raw / A (1 with no storage)
+    x = np.divide(curt0.raw_twh, store.shift_twh, out=np.full(n, np.inf), where=store.shift_twh > 0)
+    taken = np.where(np.isfinite(x), -np.expm1(-x) - x * np.exp(-np.minimum(x, 700.0)), 1.0)
+    margin = taken * mwh_per_kw * pw.nts_round_trip * costs.new_coal_cny_per_mwh - pw.nts_capex_cny_per_kw[
+        ..., t] * ad.capital_recovery(pw.discount_rate, pw.nts_lifetime_yr)
+    # what shifted surplus can displace: the curtailment left, at most last year's coal output
+    useful = np.minimum(curt0.curtailed_twh, 0.0 if prev is None else prev.coal_generation_twh)
+    econ_gw = on * uptake(margin, pw.invest_cost_scale_cny_per_kw_yr) * useful / (0.5 * mwh_per_kw)
+    store = step_storage(pw, prev, econ_gw, t, n)
     peak = ad.peak_load(demand, pw.load_factor[..., t])
     required = peak * (1.0 + pw.reserve_margin)
     firm0 = ad.firm_capacity(pw, cap.end_gw, store.gw, store.gwh, demand, t)
@@ -64,7 +85,7 @@ def step_adequacy(pw: PowerParams, prev: State | None, cap: Capacity, store: Sto
     allowed[FIRM_GAS], allowed[FIRM_COAL] = gas_ok * ones, coal_ok * ones
     allowed[FIRM_NUCLEAR] = np.where(nuclear_room > 0, 1.0, 0.0)
     allowed_f = _stack(allowed)
-    shares_f = ad.logit_shares(ad.firm_costs(pw, costs.srmc_coal_cny_per_mwh, costs.srmc_gas_cny_per_mwh, t),
+    shares_f = ad.logit_shares(ad.firm_costs(pw, costs.new_coal_cny_per_mwh, costs.new_gas_cny_per_mwh, m0, t),
                                allowed_f, pw.invest_cost_scale_cny_per_kw_yr * ones)
     credit = [None] * len(FIRM_OPTIONS)
     credit[FIRM_STORAGE] = ad.storage_credit(pw.nts_duration_h[..., t], pw.storage_credit_hours)
@@ -77,7 +98,7 @@ def step_adequacy(pw: PowerParams, prev: State | None, cap: Capacity, store: Sto
     built[..., COAL] = firm_built[..., FIRM_COAL]
     built[..., NUCLEAR] = firm_built[..., FIRM_NUCLEAR]
     cap = with_builds(cap, built)
-    store = step_storage(pw, prev, firm_built[..., FIRM_STORAGE], t, n)
+    store = step_storage(pw, prev, econ_gw + firm_built[..., FIRM_STORAGE], t, n)
     # energy: what the fleet can deliver without shocks
     sup = supply(pw, np.ones(1), cap.available_gw, store, demand, gas_bound_twh, t)
     deliverable = sup.nonfossil_twh.sum(axis=-1) + sup.must_run_twh + sup.gas_max_twh + sup.coal_max_twh
@@ -94,7 +115,7 @@ def step_adequacy(pw: PowerParams, prev: State | None, cap: Capacity, store: Sto
     allowed_e = [ones] * len(ENERGY_OPTIONS)
     allowed_e[EN_COAL] = coal_ok * ones
     allowed_e[EN_NUCLEAR] = np.where(room_e[EN_NUCLEAR] > 0, 1.0, 0.0)
-    shares_e = ad.logit_shares(ad.energy_costs(pw, costs.srmc_coal_cny_per_mwh, m, t), _stack(allowed_e),
+    shares_e = ad.logit_shares(ad.energy_costs(pw, costs.new_coal_cny_per_mwh, m, t), _stack(allowed_e),
                                pw.energy_cost_scale_cny_per_mwh * ones)
     energy_built = ad.capped_split(gap, shares_e, np.maximum(_stack(per_gw, ones), 1e-9), _stack(room_e))
     built_e = np.zeros((n, len(POWER_TECHS)))
@@ -104,4 +125,4 @@ def step_adequacy(pw: PowerParams, prev: State | None, cap: Capacity, store: Sto
     built_e[..., SOLAR] = energy_built[..., EN_SOLAR]
     cap = with_builds(cap, built_e)
     firm = ad.firm_capacity(pw, cap.end_gw, store.gw, store.gwh, demand, t)
-    return ad.Adequacy(peak, required, firm, firm_built, energy_built), cap, store
+    return ad.Adequacy(peak, required, firm, firm_built, energy_built, econ_gw), cap, store

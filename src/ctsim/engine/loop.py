@@ -110,7 +110,7 @@ def simulate(inp: Inputs) -> dict[str, np.ndarray]:
         d = power.step_dispatch(inp.power, inp.shock, sup, demand, costs, any_shortfall, t)
         rat, mix, energy = shocks.step_rationing(inp.shock, prev, d.unserved_twh, demand, base, mix,
                                                  energy, gdp_trend, t)
-        fleet = power.coal_fleet(inp.power, cap.available_gw, costs, d)
+        fleet = power.coal_fleet(inp.power, cap.available_gw, cap.coal_early_retired_gw, costs, d)
         pf = power.step_fuels(inp.power, inp.factors, fleet, d.coal_twh, d.gas_twh)
         other = rest.step_other(inp.other, inp.factors, prev, growth, pf.coal_mtce, pf.gas_mtce,
                                 fleet.oil_mtce, energy.coal_mtce, road.oil_mtce, t)
@@ -134,9 +134,11 @@ def simulate(inp: Inputs) -> dict[str, np.ndarray]:
             co2_intensity_2020_kg_per_usd=rec["co2_intensity"] if prev is None
             else prev.co2_intensity_2020_kg_per_usd,
             capacity_gw=cap.end_gw, coal_retire_deferred_gw=cap.coal_retire_deferred_gw,
+            coal_early_retired_gw=cap.coal_early_retired_gw,
             storage_gw=store.gw, storage_gwh=store.gwh,
             coal_generation_twh=d.coal_twh,
-            grid_t_co2_per_mwh=rec["co2_power_mt"] / np.maximum(rec["gen_total_twh"], 1e-9),
+            grid_t_co2_per_mwh=rec["co2_power_mt"] / np.maximum(
+                rec["gen_coal_twh"] + rec["gen_gas_twh"] + rec["gen_oil_twh"], 1e-9),
             base_demand_twh=base, road_service_mtce=road.service_mtce,
             steel_output_mt=mix.output_mt, steel_lost_mt=rat.steel_lost_mt,
             bfbof_mt=mix.production_mt[..., BFBOF] + mix.production_mt[..., BFBOF_CCUS],
@@ -243,7 +245,7 @@ def record_power_system(inp: Inputs, t: int, cap: capacity.Capacity, store: stor
         "add_wind_gw": pw.wind_additions_gw[..., t] + energy_b[..., EN_WIND],
         "add_solar_gw": pw.solar_additions_gw[..., t] + energy_b[..., EN_SOLAR],
         "add_storage_gw": store.added_gw.sum(axis=-1),
-        "add_response_gw": firm_b.sum(axis=-1) + energy_b.sum(axis=-1),
+        "add_response_gw": firm_b.sum(axis=-1) + energy_b.sum(axis=-1) + adq.storage_built_gw,
         "coal_utilisation": np.divide(d.coal_twh, coal_cap * TWH_PER_GW_YEAR, out=np.zeros_like(coal_cap),
                                       where=coal_cap > 0),
     }

@@ -174,6 +174,8 @@ class Costs:
     coal_price_cny_per_tce: np.ndarray  # with the shocks' price factor
     srmc_coal_cny_per_mwh: np.ndarray
     srmc_gas_cny_per_mwh: np.ndarray
+    new_coal_cny_per_mwh: np.ndarray  # fuel and gross carbon cost of a new (efficient) coal unit
+    new_gas_cny_per_mwh: np.ndarray  # fuel and gross carbon cost of a new gas unit
 
 
 def step_costs(pw: PowerParams, pol: PolicyParams, fx: Factors, sh: ShockParams, year: int, t: int) -> Costs:
@@ -189,9 +191,15 @@ def step_costs(pw: PowerParams, pol: PolicyParams, fx: Factors, sh: ShockParams,
     carbon_other = policy.carbon_cost(price, covered, hr_other * 1e-3 * fx.coal_t_co2_per_tce, bench)
     carbon_gas = policy.carbon_cost(price, covered, gas_hr * 1e-3 * fx.gas_t_co2_per_tce, bench)
     coal_price = pw.coal_price_cny_per_tce[..., t] * sh.coal_price_factor[..., t]
+    # investment looks at the whole carbon cost of new units (no benchmark allocation: the
+    # benchmarks reward existing units' output, a plant that does not exist yet earns none)
+    gross_coal = policy.carbon_cost(price, covered, hr_eff * 1e-3 * fx.coal_t_co2_per_tce, 0.0)
+    gross_gas = policy.carbon_cost(price, covered, gas_hr * 1e-3 * fx.gas_t_co2_per_tce, 0.0)
+    gas_price = pw.gas_price_cny_per_tce[..., t]
     return Costs(price, covered, bench, hr_fleet, eff_share, hr_eff, hr_other, carbon_eff, carbon_other,
                  carbon_gas, coal_price, srmc(coal_price, hr_other, carbon_other),
-                 srmc(pw.gas_price_cny_per_tce[..., t], gas_hr, carbon_gas))
+                 srmc(gas_price, gas_hr, carbon_gas), srmc(pw.coal_price_cny_per_tce[..., t], hr_eff, gross_coal),
+                 srmc(gas_price, gas_hr, gross_gas))
 
 
 def step_demand(pw: PowerParams, mp: MacroParams, prev: State | None, steel_twh: np.ndarray,
@@ -308,11 +316,16 @@ class CoalFleet:
     oil_mtce: np.ndarray
 
 
-def coal_fleet(pw: PowerParams, avail: np.ndarray, costs: Costs, d: Dispatch) -> CoalFleet:
+def coal_fleet(pw: PowerParams, avail: np.ndarray, early_retired_gw: np.ndarray, costs: Costs, d: Dispatch
+               ) -> CoalFleet:
+    """The coal fleet of the year: the efficient units are the path's share of the fleet there would
+    be without early retirement (which takes the less efficient units), s (K + E) / K, at most all."""
     coal_cap = avail[..., COAL] + avail[..., COAL_CCS]
     ccs_frac = np.divide(avail[..., COAL_CCS], coal_cap, out=np.zeros(coal_cap.shape), where=coal_cap > 0)
     coal_max_plain = potential_generation(avail[..., COAL], pw.coal_cf_max)
-    eff_share = costs.efficient_share
+    plain = avail[..., COAL]
+    eff_share = np.minimum(np.divide(costs.efficient_share * (plain + early_retired_gw), plain,
+                                     out=np.ones(plain.shape), where=plain > 0), 1.0)
     return CoalFleet(ccs_frac, coal_max_plain * eff_share, coal_max_plain * (1 - eff_share),
                      costs.carbon_other_cny_per_mwh - costs.carbon_eff_cny_per_mwh,
                      costs.heat_rate_eff_gce_per_kwh, costs.heat_rate_other_gce_per_kwh,

@@ -22,8 +22,9 @@ class State:
     storage_gw: np.ndarray  # [S, 2] storage power by kind (pumped hydro, new-type) at year end
     storage_gwh: np.ndarray  # [S, 2] storage energy by kind at year end
     coal_retire_deferred_gw: np.ndarray  # scheduled coal retirements the step limit deferred
+    coal_early_retired_gw: np.ndarray  # less efficient coal retired early so far (cumulative)
     coal_generation_twh: np.ndarray
-    grid_t_co2_per_mwh: np.ndarray  # power-sector CO2 per MWh generated (the grid's average factor)
+    grid_t_co2_per_mwh: np.ndarray  # power CO2 per fossil MWh (extra load is met by fossil units)
     base_demand_twh: np.ndarray  # electricity demand other than steel and EVs
     road_service_mtce: np.ndarray  # road transport energy service (oil-equivalent)
     steel_output_mt: np.ndarray

@@ -142,8 +142,11 @@ def step_capacity(pw: PowerParams, pol: PolicyParams, fleet: InitialFleet, prev:
     return Capacity(cap_start, cap_end, available_capacity(cap_start, cap_end), deferred, early)
 
 
-def with_builds(cap: Capacity, built_gw: np.ndarray) -> Capacity:
-    """The year's capacity with ``built_gw`` [S, K] more at year end (the adequacy step's builds)."""
+def with_builds(cap: Capacity, built_gw: np.ndarray, whole_year: bool = False) -> Capacity:
+    """The year's capacity with ``built_gw`` [S, K] more at year end (the adequacy step's builds);
+    ``whole_year``: the builds work the whole year (planned for an expected energy shortfall and
+    commissioned at its start), so they count in the start stock too."""
     end = cap.end_gw + built_gw
-    return Capacity(cap.start_gw, end, available_capacity(cap.start_gw, end), cap.coal_retire_deferred_gw,
+    start = cap.start_gw + built_gw if whole_year else cap.start_gw
+    return Capacity(start, end, available_capacity(start, end), cap.coal_retire_deferred_gw,
                     cap.coal_early_retired_gw)

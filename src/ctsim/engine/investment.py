@@ -27,7 +27,6 @@ from .axes import (
 )
 from .capacity import Capacity, with_builds
 from .inputs import PowerParams
-from .policy import uptake
 from .power import Costs, supply
 from .state import State
 from .storage import StorageStock, curtailment, marginal_curtailment, step_storage
@@ -43,17 +42,17 @@ def step_adequacy(pw: PowerParams, prev: State | None, cap: Capacity, store: Sto
                   ) -> tuple[ad.Adequacy, Capacity, StorageStock]:
     """Build what the year's firm capacity and energy lack, from the first response year on.
 
-    0. Storage for surplus: new-type storage is built where shifting surplus wind and solar output
-       pays: the coal a kW displaces (its cycles x the share of them that finds surplus, the
-       derivative of ``storage.absorbed``, x round trip x a new coal unit's running cost) against
-       its capital cost, ``policy.uptake`` on the margin, times the GW that would take in the year's
-       remaining curtailment (at most last year's coal output).
     1. Firm capacity: required = peak x (1 + reserve margin); a shortfall is met by the allowed firm
        options (new-type storage, gas, coal, nuclear within its build cap) in logit shares of their
        cost per firm kW-yr.
-    2. Energy: if the fleet (with those builds, without shocks) still cannot deliver the year's
+    2. Storage for surplus: new-type storage is built up to the shifting capability at which one
+       more kW just pays: the coal it displaces (its cycles x the share of them that finds surplus,
+       the derivative of ``storage.absorbed``, x round trip x a new coal unit's running cost)
+       equals its capital cost; at most what last year's coal output leaves to displace. The
+       target grows continuously with the surplus and with the carbon price.
+    3. Energy: if the fleet (with those builds, without shocks) still cannot deliver the year's
        demand, coal (if allowed), nuclear (within its cap), wind and solar are built in logit shares of
-       their cost per delivered MWh; a GW built during the year works half of it.
+       their cost per delivered MWh; they are commissioned for the whole year (planned ahead).
 
     Returns (adequacy flows, capacity with the builds, storage with the built storage).
     """
@@ -65,16 +64,6 @@ def step_adequacy(pw: PowerParams, prev: State | None, cap: Capacity, store: Sto
     m0 = marginal_curtailment(vre0, demand, pw.grid_flexibility[..., t], pw.curtailment_width)
     dur = pw.nts_duration_h[..., t]
     mwh_per_kw = pw.storage_cycles_per_yr * dur * 1e-3  # charged per kW-yr at full cycles
-    curt0 = curtailment(pw, store, vre0, demand, t)
-    # a GW more takes in d(absorbed)/dA of its cycles: 1 - e^-x (1 + x), x = raw / A (1 with no storage)
-    x = np.divide(curt0.raw_twh, store.shift_twh, out=np.full(n, np.inf), where=store.shift_twh > 0)
-    taken = np.where(np.isfinite(x), -np.expm1(-x) - x * np.exp(-np.minimum(x, 700.0)), 1.0)
-    margin = taken * mwh_per_kw * pw.nts_round_trip * costs.new_coal_cny_per_mwh - pw.nts_capex_cny_per_kw[
-        ..., t] * ad.capital_recovery(pw.discount_rate, pw.nts_lifetime_yr)
-    # what shifted surplus can displace: the curtailment left, at most last year's coal output
-    useful = np.minimum(curt0.curtailed_twh, 0.0 if prev is None else prev.coal_generation_twh)
-    econ_gw = on * uptake(margin, pw.invest_cost_scale_cny_per_kw_yr) * useful / (0.5 * mwh_per_kw)
-    store = step_storage(pw, prev, econ_gw, t, n)
     peak = ad.peak_load(demand, pw.load_factor[..., t])
     required = peak * (1.0 + pw.reserve_margin)
     firm0 = ad.firm_capacity(pw, cap.end_gw, store.gw, store.gwh, demand, t)
@@ -98,18 +87,29 @@ def step_adequacy(pw: PowerParams, prev: State | None, cap: Capacity, store: Sto
     built[..., COAL] = firm_built[..., FIRM_COAL]
     built[..., NUCLEAR] = firm_built[..., FIRM_NUCLEAR]
     cap = with_builds(cap, built)
-    store = step_storage(pw, prev, econ_gw + firm_built[..., FIRM_STORAGE], t, n)
+    store = step_storage(pw, prev, firm_built[..., FIRM_STORAGE], t, n)
+    curt0 = curtailment(pw, store, vre0, demand, t)
+    # storage for surplus: the shifting capability A* at which one more kW just pays, where the share
+    # of its cycles that finds surplus, d(absorbed)/dA = 1 - e^-x (1 + x) with x = raw / A*, equals
+    # its capital cost over the coal its full cycles would displace
+    value = mwh_per_kw * pw.nts_round_trip * costs.new_coal_cny_per_mwh
+    cost = pw.nts_capex_cny_per_kw[..., t] * ad.capital_recovery(pw.discount_rate, pw.nts_lifetime_yr)
+    x_star = ad.surplus_ratio(np.clip(cost / np.maximum(value, 1e-9), 0.0, 1.0) * ones)
+    coal_prev = np.zeros(n) if prev is None else prev.coal_generation_twh
+    target = np.minimum(curt0.raw_twh / x_star, store.shift_twh + coal_prev)  # no more than coal to displace
+    econ_gw = on * np.maximum(target - store.shift_twh, 0.0) / (0.5 * mwh_per_kw)
+    store = step_storage(pw, prev, firm_built[..., FIRM_STORAGE] + econ_gw, t, n)
     # energy: what the fleet can deliver without shocks
     sup = supply(pw, np.ones(1), cap.available_gw, store, demand, gas_bound_twh, t)
     deliverable = sup.nonfossil_twh.sum(axis=-1) + sup.must_run_twh + sup.gas_max_twh + sup.coal_max_twh
     gap = np.maximum(demand - deliverable, 0.0) * on
     m = marginal_curtailment(sup.vre_potential_twh, demand, pw.grid_flexibility[..., t], pw.curtailment_width)
-    per_gw = [None] * len(ENERGY_OPTIONS)  # TWh delivered this year per GW built during it
-    half = 0.5 * TWH_PER_GW_YEAR
-    per_gw[EN_COAL] = half * pw.coal_cf_max
-    per_gw[EN_NUCLEAR] = half * pw.nuclear_cf[..., t]
-    per_gw[EN_WIND] = half * pw.wind_cf[..., t] * (1.0 - m)
-    per_gw[EN_SOLAR] = half * pw.solar_cf[..., t] * (1.0 - m)
+    per_gw = [None] * len(ENERGY_OPTIONS)  # TWh delivered this year per GW built
+    full = TWH_PER_GW_YEAR  # energy builds work the whole year (capacity.with_builds)
+    per_gw[EN_COAL] = full * pw.coal_cf_max
+    per_gw[EN_NUCLEAR] = full * pw.nuclear_cf[..., t]
+    per_gw[EN_WIND] = full * pw.wind_cf[..., t] * (1.0 - m)
+    per_gw[EN_SOLAR] = full * pw.solar_cf[..., t] * (1.0 - m)
     room_e = [inf] * len(ENERGY_OPTIONS)
     room_e[EN_NUCLEAR] = nuclear_room - firm_built[..., FIRM_NUCLEAR]
     allowed_e = [ones] * len(ENERGY_OPTIONS)
@@ -123,6 +123,6 @@ def step_adequacy(pw: PowerParams, prev: State | None, cap: Capacity, store: Sto
     built_e[..., NUCLEAR] = energy_built[..., EN_NUCLEAR]
     built_e[..., WIND] = energy_built[..., EN_WIND]
     built_e[..., SOLAR] = energy_built[..., EN_SOLAR]
-    cap = with_builds(cap, built_e)
+    cap = with_builds(cap, built_e, whole_year=True)
     firm = ad.firm_capacity(pw, cap.end_gw, store.gw, store.gwh, demand, t)
     return ad.Adequacy(peak, required, firm, firm_built, energy_built, econ_gw), cap, store

@@ -55,7 +55,7 @@ def storage_credit(duration_h: np.ndarray, hours_scale: np.ndarray) -> np.ndarra
     return -np.expm1(-np.maximum(duration_h, 0.0) / hours_scale)
 
 
-def surplus_ratio(q: np.ndarray, iterations: int = 40) -> np.ndarray:
+def surplus_ratio(q: np.ndarray, iterations: int = 24) -> np.ndarray:
     """x > 0 with 1 - e^-x (1 + x) = q, for q in [0, 1] (bisection on log x, [S]): the ratio of
     surplus to storage shifting capability at which a kW more of storage finds surplus in a share q
     of its cycles. q -> 0 gives x -> 0 (storage up to all the surplus), q -> 1 gives x -> inf."""
@@ -80,23 +80,26 @@ def logit_shares(cost: np.ndarray, allowed: np.ndarray, scale: np.ndarray) -> np
     c = np.where(allowed > 0, cost, np.inf)
     low = np.min(c, axis=-1, keepdims=True)
     low = np.where(np.isfinite(low), low, 0.0)
-    w = allowed * np.exp(-np.clip(np.where(allowed > 0, cost, low) - low, 0.0, None) / scale[..., None])
+    w = allowed * np.exp(-np.clip(np.where(allowed > 0, cost, low) - low, 0.0, None) / np.asarray(scale)[..., None])
     total = w.sum(axis=-1, keepdims=True)
     return np.divide(w, total, out=np.zeros_like(w), where=total > 0)
 
 
-def capped_split(need: np.ndarray, shares: np.ndarray, per_unit: np.ndarray, room: np.ndarray
+def capped_split(need: np.ndarray, shares: np.ndarray, per_unit: np.ndarray, capped: int, room: np.ndarray
                  ) -> np.ndarray:
-    """Build [S, O] (GW) meeting ``need`` [S] with ``shares`` [S, O], each GW giving ``per_unit``
-    [S, O] of the need and at most ``room`` [S, O] GW: what a capped option cannot take goes to the
-    others in proportion to their shares (one pass: one option is capped, nuclear)."""
-    want = shares * need[..., None] / per_unit
-    built = np.minimum(want, room)
-    left = ((want - built) * per_unit).sum(axis=-1)
-    free = np.where(built < room, shares, 0.0)
-    free_total = free.sum(axis=-1, keepdims=True)
-    extra = np.divide(free, free_total, out=np.zeros_like(free), where=free_total > 0) * left[..., None]
-    return np.minimum(built + extra / per_unit, room)
+    """Build [S, O] (GW) meeting ``need`` [S] with ``shares`` [S or 1, O], each GW of option o giving
+    ``per_unit`` [S or 1, O] of the need; option ``capped`` takes at most ``room`` [S or 1] GW and
+    what it cannot take goes to the others in proportion to their shares."""
+    n_opt = shares.shape[-1]
+    want = [shares[..., o] * need / per_unit[..., o] for o in range(n_opt)]
+    built_c = np.minimum(want[capped], room)
+    left = (want[capped] - built_c) * per_unit[..., capped]
+    others = 1.0 - shares[..., capped]
+    spread = np.divide(left, others, out=np.zeros_like(left), where=others > 0)
+    out = np.empty(need.shape + (n_opt,))
+    for o in range(n_opt):
+        out[..., o] = built_c if o == capped else want[o] + shares[..., o] * spread / per_unit[..., o]
+    return out
 
 
 @dataclass(frozen=True)
@@ -134,19 +137,16 @@ def allowed_new(pw: PowerParams, year: int) -> tuple[np.ndarray, np.ndarray]:
             np.where(year < pw.no_new_gas_from_year, 1.0, 0.0))
 
 
-def firm_costs(pw: PowerParams, srmc_coal: np.ndarray, srmc_gas: np.ndarray, m_curtail: np.ndarray,
-               t: int) -> np.ndarray:
-    """Yearly cost of a kW of firm capacity by option (CNY per firm kW-yr, [S, O_firm]): capital
+def firm_costs(pw: PowerParams, srmc_coal: np.ndarray, srmc_gas: np.ndarray, t: int) -> np.ndarray:
+    """Yearly cost of a kW of firm capacity by option (CNY per firm kW-yr, [S or 1, O_firm]): capital
     recovery (or the coal fixed-cost standard) plus fuel and carbon over the firm units' running
-    hours, divided by the option's capacity credit. Storage earns back the coal it displaces with
-    the surplus it shifts: m x cycles x duration x round trip (MWh per kW-yr) x ``srmc_coal``, with
-    m the marginal curtailment rate (the share of its charging that is surplus wind and solar)."""
+    hours, divided by the option's capacity credit. (Storage's value in shifting surplus is its own
+    investment step: ctsim.engine.investment.)"""
     r = pw.discount_rate
     run = pw.firm_run_hours * 1e-3  # MWh per kW-yr
     dur = pw.nts_duration_h[..., t]
-    shifted = m_curtail * pw.storage_cycles_per_yr * dur * 1e-3 * pw.nts_round_trip
-    store = (pw.nts_capex_cny_per_kw[..., t] * capital_recovery(r, pw.nts_lifetime_yr) - shifted * srmc_coal
-             ) / storage_credit(dur, pw.storage_credit_hours)
+    store = pw.nts_capex_cny_per_kw[..., t] * capital_recovery(r, pw.nts_lifetime_yr) / storage_credit(
+        dur, pw.storage_credit_hours)
     gas = (pw.gas_capex_cny_per_kw * capital_recovery(r, pw.gas_lifetime_yr) + srmc_gas * run) / pw.credit_thermal
     coal = (pw.coal_fixed_cost_cny_per_kw_yr + srmc_coal * run) / pw.credit_thermal
     nuclear = (pw.nuclear_capex_cny_per_kw * capital_recovery(r, pw.nuclear_lifetime_yr)) / pw.credit_thermal

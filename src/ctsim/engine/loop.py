@@ -85,6 +85,8 @@ def simulate(inp: Inputs) -> dict[str, np.ndarray]:
     fleet_2020 = capacity.initial_fleet(inp.power, S, Y)
     # a coal supply shortfall needs a second dispatch; without one anywhere it would repeat the first
     any_shortfall = bool(np.any(inp.shock.coal_shortfall))
+    # without a drought anywhere the dispatch supply is the adequacy step's planning supply
+    any_drought = bool(np.any(inp.shock.hydro_cf_factor != 1.0))
     caps_on, levels = capping.cap_levels(inp.caps)
     prev: State | None = None  # last year's state; None in the calibration year
     for t in range(Y):
@@ -104,9 +106,10 @@ def simulate(inp: Inputs) -> dict[str, np.ndarray]:
         cap = capacity.step_capacity(inp.power, inp.policy, fleet_2020, prev, costs, inp.years, t)
         store = storage.step_storage(inp.power, prev, np.zeros(S), t, S)
         gas_cap = power.gas_bound(inp.power, rest.other_gas_estimate(inp.other, prev, growth, t), year, t)
-        adq, cap, store = investment.step_adequacy(inp.power, prev, cap, store, demand, costs, gas_cap, year, t)
-        sup = power.supply(inp.power, inp.shock.hydro_cf_factor[..., t], cap.available_gw, store, demand,
-                           gas_cap, t)
+        adq, cap, store, planned = investment.step_adequacy(inp.power, prev, cap, store, demand, costs, gas_cap,
+                                                            year, t)
+        sup = planned if planned is not None and not any_drought else power.supply(
+            inp.power, inp.shock.hydro_cf_factor[..., t], cap.available_gw, store, demand, gas_cap, t)
         d = power.step_dispatch(inp.power, inp.shock, sup, demand, costs, any_shortfall, t)
         rat, mix, energy = shocks.step_rationing(inp.shock, prev, d.unserved_twh, demand, base, mix,
                                                  energy, gdp_trend, t)
@@ -153,6 +156,11 @@ def simulate(inp: Inputs) -> dict[str, np.ndarray]:
     )
     out["energy_intensity_reduction_2005"] = 1.0 - out["energy_intensity"] / \
         inp.macro.energy_intensity_2005_kgce_per_usd[..., None]
+    # totals and shares of whole trajectories (one pass instead of one a year)
+    out["cap_storage_gw"] = out["cap_storage_phs_gw"] + out["cap_storage_nts_gw"]
+    out["cap_storage_gwh"] = out["cap_storage_phs_gwh"] + out["cap_storage_nts_gwh"]
+    vre = out["gen_wind_twh"] + out["gen_solar_twh"] + out["curtailed_twh"] + out["storage_losses_twh"]
+    out["curtailed_share"] = np.divide(out["curtailed_twh"], vre, out=np.zeros_like(vre), where=vre > 0)
     return out
 
 
@@ -228,12 +236,10 @@ def record_power_system(inp: Inputs, t: int, cap: capacity.Capacity, store: stor
     coal_ok, gas_ok = allowed_new(pw, year)
     ones = np.ones(d.coal_twh.shape)
     coal_cap = cap.available_gw[..., COAL] + cap.available_gw[..., COAL_CCS]
-    vre = d.vre_potential_twh
     return {
-        "cap_storage_gw": store.gw.sum(axis=-1), "cap_storage_phs_gw": store.gw[..., PHS],
-        "cap_storage_nts_gw": store.gw[..., NTS], "cap_storage_gwh": store.gwh.sum(axis=-1),
+        "cap_storage_phs_gw": store.gw[..., PHS],
+        "cap_storage_nts_gw": store.gw[..., NTS],
         "cap_storage_phs_gwh": store.gwh[..., PHS], "cap_storage_nts_gwh": store.gwh[..., NTS],
-        "curtailed_share": np.divide(d.curtailed_twh, vre, out=np.zeros_like(vre), where=vre > 0),
         "curtailed_raw_twh": d.curtailed_raw_twh, "storage_absorbed_twh": d.storage_absorbed_twh,
         "storage_losses_twh": d.storage_losses_twh,
         "peak_load_gw": adq.peak_gw, "firm_required_gw": adq.required_gw, "firm_capacity_gw": adq.firm_gw,

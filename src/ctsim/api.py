@@ -226,7 +226,8 @@ def parameters():
 
 
 def variables():
-    """The output catalogue as a DataFrame: name (internal), variable (IAMC), unit, description."""
+    """The output catalogue as a DataFrame: name (internal), variable (IAMC), unit, codelist (``defined``
+    by IAMC common-definitions or a ctsim ``extension``), description."""
     import pandas as pd
 
     from . import registry

@@ -23,7 +23,7 @@ HISTORY_LEGEND = "OWID/GCB, Ember, worldsteel"  # short source name for figure l
 
 # IAMC variable -> (file, column, factor)
 _OWID = {
-    "Emissions|CO2": ("owid_co2_china.csv", "co2", 1.0),
+    "Emissions|CO2|Energy and Industrial Processes": ("owid_co2_china.csv", "co2", 1.0),
     "GDP|PPP": ("owid_co2_china.csv", "gdp", 1e-9),
     "Secondary Energy|Electricity": ("owid_energy_china.csv", "electricity_generation", 1.0),
     "Secondary Energy|Electricity|Coal": ("owid_energy_china.csv", "coal_electricity", 1.0),
@@ -37,7 +37,7 @@ _OWID = {
     "Primary Energy|Coal": ("owid_energy_china.csv", "coal_consumption", MTCE_PER_TWH),
     "Primary Energy|Oil": ("owid_energy_china.csv", "oil_consumption", MTCE_PER_TWH),
     "Primary Energy|Gas": ("owid_energy_china.csv", "gas_consumption", MTCE_PER_TWH),
-    "Primary Energy": ("owid_energy_china.csv", "primary_energy_consumption", MTCE_PER_TWH),
+    "Primary Energy [Substitution Method]": ("owid_energy_china.csv", "primary_energy_consumption", MTCE_PER_TWH),
 }
 
 
@@ -56,7 +56,7 @@ def history() -> pd.DataFrame:
         cols[variable] = df[column].astype(float) * factor
     steel = _read("steel_china.csv")
     steel = steel[(steel["metric"] == "crude_steel_production") & (steel["preferred"] == 1)]
-    cols["Production|Steel"] = steel.set_index("year")["value"].astype(float) / 1000.0
+    cols["Production|Iron and Steel|Steel"] = steel.set_index("year")["value"].astype(float) / 1000.0
     frame = pd.DataFrame(cols).sort_index()
     frame.index.name = "year"
     frame["Share|Electricity|Non-Fossil"] = (

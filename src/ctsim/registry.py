@@ -17,7 +17,9 @@ from importlib import resources
 from .errors import DataError
 
 PARAMETER_COLUMNS = ("name", "value", "unit", "lower", "upper", "kind", "description", "source")
-VARIABLE_COLUMNS = ("name", "variable", "unit", "description")
+VARIABLE_COLUMNS = ("name", "variable", "unit", "codelist", "description")
+UNIT_COLUMNS = ("unit", "iamc_unit", "factor", "source")
+RENAME_COLUMNS = ("old", "new")
 
 
 @dataclass(frozen=True)
@@ -48,10 +50,24 @@ class Parameter:
 
 @dataclass(frozen=True)
 class Variable:
+    """One output: internal name, IAMC name and unit; ``codelist`` is ``defined`` when the IAMC
+    common-definitions codelist defines the name, ``extension`` when ctsim adds it in the same style."""
+
     name: str
     variable: str
     unit: str
+    codelist: str
     description: str
+
+
+@dataclass(frozen=True)
+class UnitConversion:
+    """value in ``iamc_unit`` = value in ``unit`` x ``factor`` (data/units.csv)."""
+
+    unit: str
+    iamc_unit: str
+    factor: float
+    source: str
 
 
 def parse_path_text(text: str) -> float | dict[int, float]:
@@ -127,6 +143,19 @@ def iamc_variables() -> dict[str, Variable]:
     return {v.variable: v for v in variables().values()}
 
 
+@lru_cache(maxsize=1)
+def unit_conversions() -> dict[str, UnitConversion]:
+    """ctsim unit -> its conversion to the IAMC common-definitions unit (data/units.csv)."""
+    rows = _read_csv("units.csv", UNIT_COLUMNS)
+    return {r["unit"]: UnitConversion(r["unit"], r["iamc_unit"], float(r["factor"]), r["source"]) for r in rows}
+
+
+@lru_cache(maxsize=1)
+def renamed_variables() -> dict[str, str]:
+    """Old IAMC name -> its current name, for variables renamed to common-definitions names."""
+    return {r["old"]: r["new"] for r in _read_csv("renamed_variables.csv", RENAME_COLUMNS)}
+
+
 def did_you_mean(word: str, choices) -> str:
     """A ``; did you mean 'x'?`` suffix, or an empty string when nothing is close."""
     match = difflib.get_close_matches(str(word), [str(c) for c in choices], n=1, cutoff=0.6)
@@ -162,4 +191,56 @@ def parameters_markdown() -> str:
                    p.description, p.source]
             lines.append("| " + " | ".join(c.replace("|", "\\|") for c in row) + " |")
         lines.append("")
+    return "\n".join(lines)
+
+
+# --- docs/variables.md is generated from the catalogue (make docs) --------------------------------
+
+VARIABLES_PREAMBLE = """# Output variables
+
+Generated from `src/ctsim/data/variables.csv` by `make docs`. Every output of a run, with its IAMC
+name and the unit of `trajectories.csv` (the units China's analysts use: TWh, Mtce, CNY).
+`trajectories.xlsx` reports the same numbers in IAMC common-definitions units (EJ/yr, USD_2010);
+its factors are in `src/ctsim/data/units.csv`, with sources in [sources.md](sources.md).
+
+**codelist** says whether the [IAMC common-definitions](https://github.com/IAMconsortium/common-definitions)
+variable codelist defines the name (`defined`, same quantity, unit as below or converted in the
+xlsx) or ctsim adds it in the same `A|B|C` style (`extension`). `tests/unit/test_common_definitions.py`
+checks both against a snapshot of the codelist (`tests/data/common_definitions_variables.csv`,
+made by `tools/codelist_snapshot.py`).
+
+Extensions, and why the codelist name is not used:
+
+- **Steel routes** (`Production|Iron and Steel|Steel|Primary|BF-BOF`, `...|Primary|H2-DRI`): the
+  codelist stops at Primary/Secondary; ctsim's scrap-EAF route is `...|Steel|Secondary` (defined).
+- **Steel CO2** `Emissions|CO2|Energy and Industrial Processes|Iron and Steel`: the codelist splits
+  steel CO2 into `Emissions|CO2|Energy|Demand|Industry|Iron and Steel` (fuel) and
+  `Emissions|CO2|Industrial Processes|Iron and Steel` (reductant). ctsim has one coal intensity of
+  the BF-BOF route that covers both, so it reports their sum under the codelist's own
+  "Energy and Industrial Processes" wording; for the same reason the rest of industry's process CO2
+  is `Emissions|CO2|Industrial Processes|Other than Iron and Steel`, and steel capture is
+  `Carbon Capture|Energy and Industrial Processes|Iron and Steel`.
+- **Primary energy** `Primary Energy [Substitution Method]` and
+  `Primary Energy|Non-Fossil [Substitution Method]`: the codelist's `Primary Energy` uses the
+  direct-equivalent method; ctsim (and China's statistics, and the Energy Institute history it
+  calibrates to) count non-fossil electricity at fossil-equivalent primary energy. Coal, oil and
+  gas are the same in both methods and keep the codelist names.
+- **Unserved electricity, curtailment, rationing losses, cap diagnostics, shares, intensities,
+  marginal costs and ETS costs**: quantities the codelist does not define.
+
+`Emissions|CO2` is the codelist's net national CO2 (energy, industrial processes, land use and
+carbon removals). Before issue 12 ctsim used that name for the total without land use, which is now
+`Emissions|CO2|Energy and Industrial Processes` (the OWID/Global Carbon Budget `co2` series). A
+scenario target with a renamed variable is an error that names the new one (the list is in
+`src/ctsim/data/renamed_variables.csv`); a target on `Emissions|CO2` written for the old meaning
+must be changed by hand: the name is still valid, so ctsim cannot tell.
+"""
+
+
+def variables_markdown() -> str:
+    lines = [VARIABLES_PREAMBLE, "| IAMC variable | unit | codelist | internal name | description |",
+             "|---|---|---|---|---|"]
+    for v in variables().values():
+        row = [f"`{v.variable}`", v.unit, v.codelist, f"`{v.name}`", v.description]
+        lines.append("| " + " | ".join(c.replace("|", "\\|") for c in row) + " |")
     return "\n".join(lines)

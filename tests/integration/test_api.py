@@ -84,7 +84,7 @@ def test_run_results_and_catalogues():
     assert isinstance(run, ctsim.Run) and isinstance(run.results, ctsim.Results)
     iamc = run.results.to_iamc()
     assert list(iamc.columns) == ["model", "scenario", "region", "variable", "unit", "year", "value"]
-    co2 = run.results.series("Emissions|CO2")
+    co2 = run.results.series("Emissions|CO2|Energy and Industrial Processes")
     assert co2.index[0] == 2020 and co2.index[-1] == 2060
     assert set(run.summary) >= {"scenario", "metrics", "targets", "all_targets_met"}
     params, variables = ctsim.parameters(), ctsim.variables()
@@ -116,7 +116,7 @@ def test_check_over_a_sweep():
 def test_check_with_nothing_uncertain_is_one_run(tmp_path):
     path = tmp_path / "fixed.yaml"
     path.write_text(
-        "name: fixed\ntargets:\n  - {id: peak, kind: peak_by, variable: Emissions|CO2, year: 2030}\n"
+        "name: fixed\ntargets:\n  - {id: peak, kind: peak_by, variable: Emissions|CO2|Energy and Industrial Processes, year: 2030}\n"
         "checks: {peak: 0.9}\n", encoding="utf-8")
     verdict = ctsim.check(path)
     assert verdict.n_samples == 1 and verdict.sweep is None

@@ -12,14 +12,14 @@ import pytest
 from ctsim.cli.main import main
 
 REQUIRED_VARIABLES = [
-    "Emissions|CO2", "Emissions|CO2|Energy|Supply|Electricity", "Emissions|CO2|Industry|Steel",
+    "Emissions|CO2|Energy and Industrial Processes", "Emissions|CO2|Energy|Supply|Electricity", "Emissions|CO2|Energy and Industrial Processes|Iron and Steel",
     "Secondary Energy|Electricity", "Secondary Energy|Electricity|Coal",
     "Secondary Energy|Electricity|Gas", "Secondary Energy|Electricity|Hydro",
     "Secondary Energy|Electricity|Nuclear", "Secondary Energy|Electricity|Wind",
     "Secondary Energy|Electricity|Solar", "Capacity|Electricity|Coal", "Capacity|Electricity|Gas",
     "Capacity|Electricity|Hydro", "Capacity|Electricity|Nuclear", "Capacity|Electricity|Wind",
-    "Capacity|Electricity|Solar", "Production|Steel", "Production|Steel|BF-BOF",
-    "Production|Steel|EAF", "Production|Steel|H2-DRI", "Primary Energy|Coal", "Price|Carbon",
+    "Capacity|Electricity|Solar", "Production|Iron and Steel|Steel", "Production|Iron and Steel|Steel|Primary|BF-BOF",
+    "Production|Iron and Steel|Steel|Secondary", "Production|Iron and Steel|Steel|Primary|H2-DRI", "Primary Energy|Coal", "Price|Carbon",
     "GDP|PPP", "Unserved Energy|Electricity",
 ]
 
@@ -61,7 +61,7 @@ def test_trajectories_are_iamc_long(steel2030_out):
     assert not df.duplicated(["model", "scenario", "region", "variable", "year"]).any()
     assert df["year"].min() == 2020 and df["year"].max() == 2060
     units = df.drop_duplicates("variable").set_index("variable")["unit"]
-    assert units["Emissions|CO2"] == "Mt CO2/yr" and units["Capacity|Electricity|Solar"] == "GW"
+    assert units["Emissions|CO2|Energy and Industrial Processes"] == "Mt CO2/yr" and units["Capacity|Electricity|Solar"] == "GW"
     assert units["Primary Energy|Coal"] == "Mtce/yr" and units["Price|Carbon"] == "CNY/t CO2"
 
 
@@ -99,7 +99,7 @@ def test_existing_output_needs_force(steel2030_out, root, capsys):
 
 def test_missed_target_exits_1(write_yaml, tmp_path, root):
     path = write_yaml("strict.yaml", f"extends: {root / 'scenarios/baseline.yaml'}\ntargets:\n"
-                      "  - {id: zero_2030, kind: cap, variable: Emissions|CO2, year: 2030, value: 0}\n")
+                      "  - {id: zero_2030, kind: cap, variable: Emissions|CO2|Energy and Industrial Processes, year: 2030, value: 0}\n")
     assert cli("run", path, "--out", tmp_path / "o", "--no-figures") == 1
     assert (tmp_path / "o" / "summary.json").exists()
 

@@ -50,10 +50,10 @@ def sweep_folder(tmp_path_factory):
         "co2_intensity_reduction_2030_vs_2005": rng.uniform(0.6, 0.7, N),
     }).to_csv(folder / "metrics.csv", index=False)
     pd.DataFrame([
-        {"id": "national_peak_before_2030", "kind": "peak_by", "variable": "Emissions|CO2",
+        {"id": "national_peak_before_2030", "kind": "peak_by", "variable": "Emissions|CO2|Energy and Industrial Processes",
          "description": "National CO2 peaks before 2030", "n": N, "met": 30, "probability": 0.75,
          "low_95": 0.6, "high_95": 0.86, "threshold": 0.9, "verdict": "fail"},
-        {"id": "steel_peak_2030", "kind": "peak_by", "variable": "Emissions|CO2|Industry|Steel",
+        {"id": "steel_peak_2030", "kind": "peak_by", "variable": "Emissions|CO2|Energy and Industrial Processes|Iron and Steel",
          "description": "Steel CO2 peaks by 2030", "n": N, "met": 40, "probability": 1.0,
          "low_95": 0.91, "high_95": 1.0, "threshold": None, "verdict": ""},
     ]).to_csv(folder / "targets.csv", index=False)
@@ -103,7 +103,7 @@ def test_sweep_folder_with_quantiles_only(sweep_folder, tmp_path):
 def test_fan_figure_structure(sweep_folder):
     fans = fan_data(pd.read_csv(sweep_folder / "quantiles.csv"))
     target = {"id": "steel_peak_2030", "kind": "peak_by",
-              "variable": "Emissions|CO2|Industry|Steel", "year": 2030}
+              "variable": "Emissions|CO2|Energy and Industrial Processes|Iron and Steel", "year": 2030}
     with style_context():
         fig = fan_figure(fans, [target])
         check_layout(fig, "fans")

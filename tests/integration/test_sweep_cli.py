@@ -67,10 +67,10 @@ def test_sweep_writes_every_output(ctsim_main, scenario, tmp_path, monkeypatch):
     assert list(q.columns) == ["model", "scenario", "region", "variable", "unit", "year",
                                "quantile", "value"]
     assert sorted(q["quantile"].unique()) == [0.05, 0.25, 0.5, 0.75, 0.95]
-    co2 = q[(q["variable"] == "Emissions|CO2") & (q["year"] == 2040)].sort_values("quantile")
+    co2 = q[(q["variable"] == "Emissions|CO2|Energy and Industrial Processes") & (q["year"] == 2040)].sort_values("quantile")
     assert co2["value"].is_monotonic_increasing
     expected = np.quantile(pd.read_csv(out / "metrics.csv")["co2_2060_mt"], [0.05, 0.5, 0.95])
-    last = q[(q["variable"] == "Emissions|CO2") & (q["year"] == 2060)].set_index("quantile")
+    last = q[(q["variable"] == "Emissions|CO2|Energy and Industrial Processes") & (q["year"] == 2060)].set_index("quantile")
     assert np.allclose(last.loc[[0.05, 0.5, 0.95], "value"], expected, rtol=1e-8)
     targets = pd.read_csv(out / "targets.csv")
     row = targets.set_index("id").loc["eaf_20pct_2030"]
@@ -128,8 +128,8 @@ def test_check_passes_and_fails(ctsim_main, scenario):
 
 def test_check_without_uncertainty_is_one_run(ctsim_main, tmp_path):
     path = tmp_path / "single.yaml"
-    target = ("targets: [{id: peak, kind: peak_by, variable: Emissions|CO2|Industry|Steel, "
-              "year: 2030}, {id: eaf, kind: share_at_least, variable: Share|Production|Steel|EAF, "
+    target = ("targets: [{id: peak, kind: peak_by, variable: Emissions|CO2|Energy and Industrial Processes|Iron and Steel, "
+              "year: 2030}, {id: eaf, kind: share_at_least, variable: Share|Production|Iron and Steel|Steel|Secondary, "
               "year: 2030, value: 0.9}]\n")
     path.write_text(target + "checks: {peak: 1.0}\n", encoding="utf-8")
     res = ctsim_main("check", path)

@@ -9,8 +9,8 @@ from ctsim.pipeline import run_resolved
 from ctsim.resolve import resolve
 from ctsim.scenario import scenario_from_dict
 
-CAP_VARIABLES = {"power_co2_mt": "Emissions|CO2|Energy|Supply|Electricity", "national_co2_mt": "Emissions|CO2",
-                 "steel_co2_mt": "Emissions|CO2|Industry|Steel"}
+CAP_VARIABLES = {"power_co2_mt": "Emissions|CO2|Energy|Supply|Electricity", "national_co2_mt": "Emissions|CO2|Energy and Industrial Processes",
+                 "steel_co2_mt": "Emissions|CO2|Energy and Industrial Processes|Iron and Steel"}
 
 
 def _run(caps: dict, extra: dict | None = None):

@@ -18,7 +18,7 @@ def test_rationing_lowers_steel_and_leaves_power_unserved(year, shortfall, month
     y = list(base.years).index(year)
     assert hit["Unserved Energy|Electricity"][0, y] > 0
     assert np.all(base["Unserved Energy|Electricity"] == 0)
-    assert hit["Production|Steel"][0, y] < base["Production|Steel"][0, y]
+    assert hit["Production|Iron and Steel|Steel"][0, y] < base["Production|Iron and Steel|Steel"][0, y]
     assert hit["GDP|PPP"][0, y] < base["GDP|PPP"][0, y]
     served = hit["Secondary Energy|Electricity"] + hit["Unserved Energy|Electricity"]
     np.testing.assert_allclose(served, hit["Final Energy|Electricity"], rtol=1e-9)

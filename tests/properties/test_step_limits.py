@@ -24,9 +24,9 @@ def test_step_limits_are_never_exceeded(closures_gw, steel_2030, eaf_2035, price
     after = res.years[1:] >= 2021
     coal = res["Capacity|Electricity|Coal"][0]
     assert np.all((coal[1:] >= coal[:-1] * (1 - LIMITS["coal_retire_max_frac"]) - 1e-9)[after])
-    steel = res["Production|Steel"][0]
+    steel = res["Production|Iron and Steel|Steel"][0]
     assert np.all((steel[1:] >= steel[:-1] * (1 - LIMITS["steel_output_fall_max_frac"]) - 1e-9)[after])
-    bf = res["Production|Steel|BF-BOF"][0]
+    bf = res["Production|Iron and Steel|Steel|Primary|BF-BOF"][0]
     assert np.all((bf[1:] >= bf[:-1] * (1 - LIMITS["bfbof_fall_max_frac"]) - 1e-9)[after])
 
 

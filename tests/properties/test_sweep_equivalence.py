@@ -34,8 +34,8 @@ SCENARIO = {
          "severity": {"low": 0.05, "high": 0.15}, "from_year": 2025, "to_year": 2040},
     ],
     "targets": [
-        {"id": "peak", "kind": "peak_by", "variable": "Emissions|CO2", "year": 2029},
-        {"id": "eaf", "kind": "share_at_least", "variable": "Share|Production|Steel|EAF",
+        {"id": "peak", "kind": "peak_by", "variable": "Emissions|CO2|Energy and Industrial Processes", "year": 2029},
+        {"id": "eaf", "kind": "share_at_least", "variable": "Share|Production|Iron and Steel|Steel|Secondary",
          "year": 2030, "value": 0.2},
     ],
 }

@@ -20,17 +20,17 @@ GEN = "Secondary Energy|Electricity"
 def toy(**changes: tuple[float, float]) -> pd.DataFrame:
     """Two years (2020, 2030) of a run with every column the decomposition reads."""
     base = {
-        "Emissions|CO2": (100.0, 100.0),
+        "Emissions|CO2|Energy and Industrial Processes": (100.0, 100.0),
         "Emissions|CO2|Energy|Supply|Electricity": (40.0, 40.0),
-        "Emissions|CO2|Industry|Steel": (20.0, 20.0),
+        "Emissions|CO2|Energy and Industrial Processes|Iron and Steel": (20.0, 20.0),
         "GDP|PPP": (1000.0, 1000.0),
-        "Primary Energy": (50.0, 50.0),
+        "Primary Energy [Substitution Method]": (50.0, 50.0),
         GEN: (80.0, 80.0),
         f"{GEN}|Coal": (50.0, 50.0),
         f"{GEN}|Gas": (5.0, 5.0),
         f"{GEN}|Oil": (1.0, 1.0),
-        "Production|Steel": (10.0, 10.0),
-        "Production|Steel|BF-BOF": (9.0, 9.0),
+        "Production|Iron and Steel|Steel": (10.0, 10.0),
+        "Production|Iron and Steel|Steel|Primary|BF-BOF": (9.0, 9.0),
     }
     base.update(changes)
     return pd.DataFrame({k: list(v) for k, v in base.items()}, index=[2020, 2030])
@@ -58,7 +58,7 @@ def test_gdp_only_change_goes_to_gdp_term():
 def test_fossil_share_change_goes_to_power_structure():
     # fossil generation and power CO2 halve, everything else constant: power structure -20 Mt
     frame = toy(**{
-        "Emissions|CO2": (100.0, 80.0),
+        "Emissions|CO2|Energy and Industrial Processes": (100.0, 80.0),
         "Emissions|CO2|Energy|Supply|Electricity": (40.0, 20.0),
         f"{GEN}|Coal": (50.0, 25.0),
         f"{GEN}|Gas": (5.0, 2.5),
@@ -72,7 +72,7 @@ def test_fossil_share_change_goes_to_power_structure():
 
 def test_sector_reaching_zero_gives_its_change_to_the_vanishing_factor():
     frame = toy(**{
-        "Emissions|CO2": (100.0, 60.0),
+        "Emissions|CO2|Energy and Industrial Processes": (100.0, 60.0),
         "Emissions|CO2|Energy|Supply|Electricity": (40.0, 0.0),
         f"{GEN}|Coal": (50.0, 0.0),
         f"{GEN}|Gas": (5.0, 0.0),
@@ -86,8 +86,8 @@ def test_sector_reaching_zero_gives_its_change_to_the_vanishing_factor():
 
 
 def test_missing_steel_detail_folds_steel_into_the_rest():
-    frame = toy(**{"Emissions|CO2": (100.0, 90.0)}).drop(
-        columns=["Production|Steel", "Production|Steel|BF-BOF"])
+    frame = toy(**{"Emissions|CO2|Energy and Industrial Processes": (100.0, 90.0)}).drop(
+        columns=["Production|Iron and Steel|Steel", "Production|Iron and Steel|Steel|Primary|BF-BOF"])
     dec = kaya_lmdi(frame, 2020, 2030)
     assert dec.sectors == ("power", "other")
     assert "steel_structure" not in dec.grouped().index
@@ -100,7 +100,7 @@ def test_errors_are_clear():
     with pytest.raises(ValueError, match="year 2040"):
         kaya_lmdi(toy(), 2020, 2040)
     with pytest.raises(ValueError, match="positive"):
-        kaya_lmdi(toy(**{"Emissions|CO2": (100.0, 50.0)}), 2020, 2030)  # rest would be negative
+        kaya_lmdi(toy(**{"Emissions|CO2|Energy and Industrial Processes": (100.0, 50.0)}), 2020, 2030)  # rest would be negative
 
 
 @pytest.fixture(scope="module")
@@ -113,8 +113,8 @@ def test_terms_add_up_exactly_on_a_model_run(baseline_frame):
     pairs = [*default_periods(years), (int(years[0]), int(years[-1])), (2025, 2026)]
     for start, end in pairs:
         dec = kaya_lmdi(baseline_frame, start, end)
-        total = baseline_frame.loc[end, "Emissions|CO2"] - baseline_frame.loc[start, "Emissions|CO2"]
-        scale = max(abs(total), baseline_frame.loc[start, "Emissions|CO2"])
+        total = baseline_frame.loc[end, "Emissions|CO2|Energy and Industrial Processes"] - baseline_frame.loc[start, "Emissions|CO2|Energy and Industrial Processes"]
+        scale = max(abs(total), baseline_frame.loc[start, "Emissions|CO2|Energy and Industrial Processes"])
         assert abs(dec.terms["value"].sum() - total) <= 1e-9 * scale
         assert abs(dec.grouped().sum() - total) <= 1e-9 * scale
         assert dec.total_change == pytest.approx(total, rel=1e-12)

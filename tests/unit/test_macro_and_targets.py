@@ -35,8 +35,8 @@ def test_peak_year_first_maximum():
 def test_peak_by_met_and_missed():
     co2 = [10, 11, 12, 13, 12, 11, 10, 9, 8, 7, 6]  # peak 2023
     r = _results(co2_total_mt=co2)
-    met = evaluate_target(PeakBy(id="a", kind="peak_by", variable="Emissions|CO2", year=2025), r)
-    missed = evaluate_target(PeakBy(id="b", kind="peak_by", variable="Emissions|CO2", year=2022), r)
+    met = evaluate_target(PeakBy(id="a", kind="peak_by", variable="Emissions|CO2|Energy and Industrial Processes", year=2025), r)
+    missed = evaluate_target(PeakBy(id="b", kind="peak_by", variable="Emissions|CO2|Energy and Industrial Processes", year=2022), r)
     assert met.met[0] and met.margin[0] == 2 and met.value[0] == 2023
     assert not missed.met[0] and missed.margin[0] == -1
 
@@ -51,12 +51,12 @@ def test_intensity_share_and_cap():
     s = evaluate_target(ShareAtLeast(id="s", kind="share_at_least",
                                      variable="Share|Electricity|Non-Fossil", year=2025, value=0.45), r)
     assert not s.met[0] and s.margin[0] == pytest.approx(-0.05)
-    c = evaluate_target(Cap(id="c", kind="cap", variable="Emissions|CO2", year=2030, value=85), r)
+    c = evaluate_target(Cap(id="c", kind="cap", variable="Emissions|CO2|Energy and Industrial Processes", year=2030, value=85), r)
     assert c.met[0] and c.margin[0] == pytest.approx(5)
 
 
 def test_share_exactly_at_target_counts_as_met():
     r = _results(steel_eaf_share=np.full(11, 0.1 + 0.05))  # 0.15000000000000002 in floating point
     v = evaluate_target(ShareAtLeast(id="e", kind="share_at_least",
-                                     variable="Share|Production|Steel|EAF", year=2025, value=0.15), r)
+                                     variable="Share|Production|Iron and Steel|Steel|Secondary", year=2025, value=0.15), r)
     assert v.met[0]

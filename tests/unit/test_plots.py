@@ -36,7 +36,7 @@ ROUTES = ["BF-BOF", "BF-BOF w/ CCS", "EAF", "H2-DRI"]
 STEEL_PEAK = {
     "id": "steel_peak_2030",
     "kind": "peak_by",
-    "variable": "Emissions|CO2|Industry|Steel",
+    "variable": "Emissions|CO2|Energy and Industrial Processes|Iron and Steel",
     "year": 2030,
 }
 TARGETS = [
@@ -52,7 +52,7 @@ TARGETS = [
     {
         "id": "eaf_share",
         "kind": "share_at_least",
-        "variable": "Share|Production|Steel|EAF",
+        "variable": "Share|Production|Iron and Steel|Steel|Secondary",
         "year": 2025,
         "value": 0.15,
     },
@@ -122,22 +122,22 @@ def synthetic_frame() -> pd.DataFrame:
         "Secondary Energy|Electricity": served,
         "Final Energy|Electricity": served + unserved,
         "Unserved Energy|Electricity": unserved,
-        "Production|Steel": steel,
-        "Production|Steel|BF-BOF": bof,
-        "Production|Steel|BF-BOF|w/ CCS": bof_ccs,
-        "Production|Steel|EAF": eaf,
-        "Production|Steel|H2-DRI": h2,
-        "Share|Production|Steel|EAF": eaf_share,
-        "Emissions|CO2": total,
-        "Emissions|CO2|Net": total - ramp(y, 0, 1500, 2030),
+        "Production|Iron and Steel|Steel": steel,
+        "Production|Iron and Steel|Steel|Primary|BF-BOF": bof,
+        "Production|Iron and Steel|Steel|Primary|BF-BOF|w/ CCS": bof_ccs,
+        "Production|Iron and Steel|Steel|Secondary": eaf,
+        "Production|Iron and Steel|Steel|Primary|H2-DRI": h2,
+        "Share|Production|Iron and Steel|Steel|Secondary": eaf_share,
+        "Emissions|CO2|Energy and Industrial Processes": total,
+        "Emissions|CO2": total - ramp(y, 0, 1500, 2030),
         "Emissions|CO2|Energy|Supply|Electricity": co2_power,
-        "Emissions|CO2|Industry|Steel": co2_steel,
-        "Emissions|CO2|Industry|Steel|Indirect": 0.6 * ramp(y, 80, 300) * co2_power / served,
+        "Emissions|CO2|Energy and Industrial Processes|Iron and Steel": co2_steel,
+        "Indirect Emissions|CO2|Iron and Steel": 0.6 * ramp(y, 80, 300) * co2_power / served,
         "Emissions|CO2|Energy|Other": co2_other,
-        "Emissions|CO2|Industrial Processes": co2_proc,
+        "Emissions|CO2|Industrial Processes|Other than Iron and Steel": co2_proc,
         "Primary Energy|Coal": coal_power + coal_steel + coal_other,
         "Primary Energy|Coal|Electricity": coal_power,
-        "Primary Energy|Coal|Industry|Steel": coal_steel,
+        "Primary Energy|Coal|Iron and Steel": coal_steel,
         "Primary Energy|Coal|Other": coal_other,
         "Intensity|CO2|GDP|Reduction vs 2005": 1 - (1 - 0.484) * np.exp(-0.045 * (y - 2020)),
         "Price|Carbon": ramp(y, 50, 600),
@@ -150,8 +150,8 @@ def synthetic_history() -> pd.DataFrame:
     y = np.arange(2005, 2024)
     hist = pd.DataFrame(
         {
-            "Emissions|CO2": ramp(y, 6000, 11900, 2005, 2023),
-            "Production|Steel": ramp(y, 355, 1019, 2005, 2023),
+            "Emissions|CO2|Energy and Industrial Processes": ramp(y, 6000, 11900, 2005, 2023),
+            "Production|Iron and Steel|Steel": ramp(y, 355, 1019, 2005, 2023),
             "Secondary Energy|Electricity|Coal": ramp(y, 2000, 5700, 2005, 2023),
             "Intensity|CO2|GDP|Reduction vs 2005": ramp(y, 0.0, 0.51, 2005, 2023),
         },
@@ -352,19 +352,19 @@ def test_legends_sit_outside_the_data_area(figures):
 def test_missing_optional_columns_do_not_crash(tmp_path):
     frame = synthetic_frame().drop(
         columns=[
-            "Emissions|CO2|Net",
+            "Emissions|CO2",
             "Secondary Energy|Electricity|Coal|w/ CCS",
             "Capacity|Electricity|Oil",
-            "Production|Steel|H2-DRI",
-            "Production|Steel|BF-BOF|w/ CCS",
+            "Production|Iron and Steel|Steel|Primary|H2-DRI",
+            "Production|Iron and Steel|Steel|Primary|BF-BOF|w/ CCS",
             "Unserved Energy|Electricity",
-            "Emissions|CO2|Industry|Steel|Indirect",
+            "Indirect Emissions|CO2|Iron and Steel",
             "Price|Carbon",
             "Primary Energy|Coal|Other",
         ]
     )
     frame["Capacity|Electricity|Nuclear"] = np.nan
-    history = synthetic_history().drop(columns=["Production|Steel"])
+    history = synthetic_history().drop(columns=["Production|Iron and Steel|Steel"])
     targets = [
         *TARGETS,
         {"id": "ghost", "kind": "cap", "variable": "Emissions|CH4", "year": 2030, "value": 1.0},
@@ -378,22 +378,22 @@ def test_missing_optional_columns_do_not_crash(tmp_path):
 
 
 def test_a_frame_with_only_emissions_writes_one_figure(tmp_path):
-    frame = synthetic_frame()[["Emissions|CO2"]]
+    frame = synthetic_frame()[["Emissions|CO2|Energy and Industrial Processes"]]
     paths = save_run_figures(frame, tmp_path, reference_targets=False)
     assert [p.name for p in paths] == ["emissions_by_sector.png"]
 
 
 def test_bad_frame_is_a_clear_error(tmp_path):
     with pytest.raises(TypeError, match="DataFrame"):
-        save_run_figures({"Emissions|CO2": [1.0]}, tmp_path)
+        save_run_figures({"Emissions|CO2|Energy and Industrial Processes": [1.0]}, tmp_path)
     with pytest.raises(ValueError, match="no rows"):
         save_run_figures(pd.DataFrame(), tmp_path)
 
 
 def test_unit_label_reads_the_catalogue():
-    assert unit_label("Emissions|CO2") == "Mt CO2/yr"
+    assert unit_label("Emissions|CO2|Energy and Industrial Processes") == "Mt CO2/yr"
     assert unit_label("Capacity|Electricity|Solar") == "GW"
-    assert unit_label("Emissions|CO2|Net") == "Mt CO2/yr"  # inherits its parent's unit
+    assert unit_label("Emissions|CO2") == "Mt CO2/yr"  # inherits its parent's unit
     assert style.axis_label("Carbon price", "Price|Carbon") == "Carbon price (CNY/t CO\u2082)"
     with pytest.raises(KeyError, match="did you mean"):
         unit_label("Emisions|CO2")
@@ -450,9 +450,9 @@ def test_inputs_are_not_mutated():
 
 def test_unserved_band_and_negative_net_emissions():
     frame = synthetic_frame().drop(columns=["Secondary Energy|Electricity|Oil"])
-    frame["Emissions|CO2|Net"] = frame["Emissions|CO2"] - 4000.0
+    frame["Emissions|CO2"] = frame["Emissions|CO2|Energy and Industrial Processes"] - 4000.0
     history = synthetic_history()
-    history.attrs = {"sources": {"Emissions|CO2": "GCB 2024"}}
+    history.attrs = {"sources": {"Emissions|CO2|Energy and Industrial Processes": "GCB 2024"}}
     figs = build_run_figures(frame, history=history)
     assert "Unserved demand" in legend_texts(figs["generation_mix.png"].axes[0])
     ax = figs["emissions_by_sector.png"].axes[0]

@@ -95,7 +95,8 @@ def test_variable_names_and_units_are_unique_and_iamc_shaped():
     assert len(names) == len(set(names))
     for v in cat:
         assert v.unit, v.name
-        assert "|" in v.variable or v.variable in ("Primary Energy",), v.variable
+        assert "|" in v.variable or v.variable in ("Primary Energy [Substitution Method]", "Carbon Removal"), \
+            v.variable
 
 
 def test_did_you_mean_suggests_close_keys():
@@ -121,7 +122,7 @@ H = history()
         ("other.oil_total_2020_mtce", H.loc[2020, "Primary Energy|Oil"]),
         ("other.gas_total_2020_mtce", H.loc[2020, "Primary Energy|Gas"]),
         ("macro.energy_intensity_2005_kgce_per_usd",
-         H.loc[2005, "Primary Energy"] / H.loc[2005, "GDP|PPP"]),
+         H.loc[2005, "Primary Energy [Substitution Method]"] / H.loc[2005, "GDP|PPP"]),
     ],
 )
 def test_derived_defaults_match_bundled_history(name, expected):
@@ -131,7 +132,7 @@ def test_derived_defaults_match_bundled_history(name, expected):
 def test_steel_output_history_matches_worldsteel():
     path = registry.parameters()["steel.output_mt"].value
     for year in range(2020, 2025):
-        assert path[year] == pytest.approx(H.loc[year, "Production|Steel"], rel=1e-9)
+        assert path[year] == pytest.approx(H.loc[year, "Production|Iron and Steel|Steel"], rel=1e-9)
 
 
 def test_mtce_per_twh_is_the_nbs_tce():

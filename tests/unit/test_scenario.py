@@ -27,9 +27,9 @@ def test_name_defaults_to_file_stem(write_yaml):
 
 def test_extends_overrides_only_what_it_names(write_yaml):
     write_yaml("parent.yaml", "steel: {eaf_share: 0.3, h2dri_share: 0.05}\nseed: 1\n"
-               "targets:\n  - {id: a, kind: peak_by, variable: Emissions|CO2, year: 2030}\n")
+               "targets:\n  - {id: a, kind: peak_by, variable: Emissions|CO2|Energy and Industrial Processes, year: 2030}\n")
     child = write_yaml("child.yaml", "extends: parent.yaml\nsteel: {eaf_share: 0.25}\n"
-                       "targets:\n  - {id: b, kind: peak_by, variable: Emissions|CO2, year: 2028}\n")
+                       "targets:\n  - {id: b, kind: peak_by, variable: Emissions|CO2|Energy and Industrial Processes, year: 2028}\n")
     s = load_scenario(child)
     r = resolve(s)
     assert r.values["steel.eaf_share"] == 0.25
@@ -65,11 +65,11 @@ def test_a_child_path_replaces_the_parent_path_whole(write_yaml):
         ("years: {start: 2050, end: 2030}\n", "years.end", "must end after it starts"),
         ("seed: -1\n", "seed", "greater than or equal to 0"),
         ("seed: abc\n", "seed", "expected an integer"),
-        ("targets:\n  - {id: x, kind: peek_by, variable: Emissions|CO2, year: 2030}\n",
+        ("targets:\n  - {id: x, kind: peek_by, variable: Emissions|CO2|Energy and Industrial Processes, year: 2030}\n",
          "targets.0", "did you mean 'peak_by'"),
         ("targets:\n  - {id: x, kind: peak_by, variable: Emissions|CO3, year: 2030}\n",
          "targets.0.variable", "did you mean 'Emissions|CO2'"),
-        ("targets:\n  - {id: x, kind: peak_by, variable: Emissions|CO2}\n",
+        ("targets:\n  - {id: x, kind: peak_by, variable: Emissions|CO2|Energy and Industrial Processes}\n",
          "targets.0.year", "required"),
     ],
 )

@@ -16,6 +16,7 @@ FIELDS = ("Publisher", "Title", "Year", "Address")
 # Rows that name a publication whose address the project has not recorded (see docs/sources.md).
 NAMED_WITHOUT_ADDRESS = {"transport.ev_share_2020"}
 PARAMS = list(registry.parameters().values())
+CONVERSIONS = list(registry.unit_conversions().values())
 
 
 def bibliography(text: str) -> dict[str, dict[str, str]]:
@@ -75,9 +76,16 @@ def test_no_source_points_outside_the_package(p):
     assert not re.search(r"china-facts|power-facts|\.\./shared", p.source), p.name
 
 
+@pytest.mark.parametrize("c", CONVERSIONS, ids=lambda c: c.unit)
+def test_unit_conversions_cite_keys_that_resolve(c):
+    keys = cited(c.source)
+    assert keys, f"units.csv {c.unit}: no [KEY] of docs/sources.md"
+    assert all(k in ENTRIES for k in keys), f"units.csv {c.unit} cites {keys}"
+
+
 def test_every_entry_is_cited():
-    used = {k for p in PARAMS for k in cited(p.source)}
-    assert not set(ENTRIES) - used, f"bibliography entries no parameter cites: {sorted(set(ENTRIES) - used)}"
+    used = {k for p in PARAMS for k in cited(p.source)} | {k for c in CONVERSIONS for k in cited(c.source)}
+    assert not set(ENTRIES) - used, f"bibliography entries nothing cites: {sorted(set(ENTRIES) - used)}"
 
 
 def test_the_check_can_fail():

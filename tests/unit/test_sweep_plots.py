@@ -21,16 +21,16 @@ PARAMS = ["macro.gdp_growth:scale_from_2025", "macro.electricity_elasticity:scal
           "power.solar_additions_gw:scale_from_2025", "steel.eaf_share:2030",
           "power.coal_lifetime_yr"]
 TARGETS = [
-    {"id": "national_peak_before_2030", "kind": "peak_by", "variable": "Emissions|CO2",
+    {"id": "national_peak_before_2030", "kind": "peak_by", "variable": "Emissions|CO2|Energy and Industrial Processes",
      "year": 2029},
-    {"id": "steel_peak_2030", "kind": "peak_by", "variable": "Emissions|CO2|Industry|Steel",
+    {"id": "steel_peak_2030", "kind": "peak_by", "variable": "Emissions|CO2|Energy and Industrial Processes|Iron and Steel",
      "year": 2030},
     {"id": "intensity_65pct_2030", "kind": "intensity_reduction",
      "variable": "Intensity|CO2|GDP|Reduction vs 2005", "year": 2030, "value": 0.65},
     {"id": "nonfossil_generation_39pct_2025", "kind": "share_at_least",
      "variable": "Share|Electricity|Non-Fossil", "year": 2025, "value": 0.39},
 ]
-FAN_LEVELS = {"Emissions|CO2": 12000.0, "Emissions|CO2|Industry|Steel": 1500.0,
+FAN_LEVELS = {"Emissions|CO2|Energy and Industrial Processes": 12000.0, "Emissions|CO2|Energy and Industrial Processes|Iron and Steel": 1500.0,
               "Primary Energy|Coal": 3000.0, "Share|Electricity|Non-Fossil": 0.6,
               "Intensity|CO2|GDP|Reduction vs 2005": 0.7, "Price|Carbon": 300.0}
 
@@ -43,7 +43,7 @@ def fans() -> dict:
 
 def history() -> pd.DataFrame:
     years = np.arange(2005, 2025)
-    return pd.DataFrame({"Emissions|CO2": np.linspace(6000, 12000, years.size),
+    return pd.DataFrame({"Emissions|CO2|Energy and Industrial Processes": np.linspace(6000, 12000, years.size),
                          "Share|Electricity|Non-Fossil": np.linspace(0.18, 0.36, years.size)},
                         index=years)
 
@@ -70,7 +70,7 @@ def long_sensitivity() -> pd.DataFrame:
     rows = []
     for k, p in enumerate(PARAMS):
         for year in range(2025, 2061):
-            rows.append({"output": "Emissions|CO2", "year": year, "parameter": p, "index": "ST",
+            rows.append({"output": "Emissions|CO2|Energy and Industrial Processes", "year": year, "parameter": p, "index": "ST",
                          "value": 0.5 / (k + 1), "conf": 0.05})
         for o, v in (("cumulative_co2_gt", 0.1 * k), ("peak_year_national_co2", 0.6 - 0.1 * k)):
             rows += [{"output": o, "year": None, "parameter": p, "index": "ST", "value": v,
@@ -95,7 +95,7 @@ def build(name: str):
             "sensitivity": lambda: figs.sensitivity_figure(
                 ranking(), figs.INDEX_LABEL["ST"], PREFIX),
             "peak_years": lambda: figs.peak_year_figure(peak_shares(), TARGETS, PREFIX),
-            "over_time": lambda: figs.indices_over_time(long_sensitivity(), "ST", "Emissions|CO2",
+            "over_time": lambda: figs.indices_over_time(long_sensitivity(), "ST", "Emissions|CO2|Energy and Industrial Processes",
                                                         PREFIX),
         }[name]()
         FigureCanvasAgg(fig).draw()
@@ -233,7 +233,7 @@ def test_long_sensitivity_ranking_uses_whole_horizon_rows():
     top = ranking_["cumulative_co2_gt"]
     assert top["parameter"].iloc[0] == "power.coal_lifetime_yr"
     assert top["value"].iloc[0] == pytest.approx(0.4) and "conf" in top.columns
-    assert len(top) == len(PARAMS)  # not the per-year rows of Emissions|CO2
+    assert len(top) == len(PARAMS)  # not the per-year rows of Emissions|CO2|Energy and Industrial Processes
 
 
 def test_a_parameter_has_one_colour_in_both_sensitivity_figures():
@@ -241,7 +241,7 @@ def test_a_parameter_has_one_colour_in_both_sensitivity_figures():
 
     with style_context():
         bars = figs.sensitivity_figure(ranking(), "index", PREFIX, parameters=PARAMS[::-1])
-        lines = figs.indices_over_time(long_sensitivity(), "ST", "Emissions|CO2", PREFIX,
+        lines = figs.indices_over_time(long_sensitivity(), "ST", "Emissions|CO2|Energy and Industrial Processes", PREFIX,
                                        parameters=PARAMS[::-1])
     ax = visible_axes(bars)[0]
     bar_colors = {t.get_text(): to_hex(p.get_facecolor())

@@ -46,15 +46,15 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-CO2 = "Emissions|CO2"
+CO2 = "Emissions|CO2|Energy and Industrial Processes"
 CO2_POWER = "Emissions|CO2|Energy|Supply|Electricity"
-CO2_STEEL = "Emissions|CO2|Industry|Steel"
+CO2_STEEL = "Emissions|CO2|Energy and Industrial Processes|Iron and Steel"
 GDP = "GDP|PPP"
-ENERGY = "Primary Energy"
+ENERGY = "Primary Energy [Substitution Method]"
 GEN = "Secondary Energy|Electricity"
 FOSSIL_GEN = tuple(f"{GEN}|{fuel}" for fuel in ("Coal", "Gas", "Oil"))
-STEEL = "Production|Steel"
-STEEL_BOF = "Production|Steel|BF-BOF"
+STEEL = "Production|Iron and Steel|Steel"
+STEEL_BOF = "Production|Iron and Steel|Steel|Primary|BF-BOF"
 
 #: Display groups, in waterfall order: key -> label.
 GROUPS: dict[str, str] = {
@@ -210,7 +210,7 @@ def kaya_lmdi(frame: pd.DataFrame, start_year: int, end_year: int) -> Decomposit
     """Decompose the change in national CO2 between two years of one run (see the module docs).
 
     ``frame``: index = year, columns = IAMC variables (``Results.to_frame()``). Needs at least
-    ``Emissions|CO2``, ``GDP|PPP`` and ``Primary Energy``; the power and steel sectors are used when
+    ``Emissions|CO2|Energy and Industrial Processes``, ``GDP|PPP`` and ``Primary Energy [Substitution Method]``; the power and steel sectors are used when
     their variables are present. Raises ValueError when a year or a required variable is missing.
     """
     missing = [c for c in (CO2, GDP, ENERGY) if not _has(frame, (c,))]

@@ -89,7 +89,7 @@ def write_figures(result: SweepResult, tables: dict[str, pd.DataFrame], folder: 
     hist = history()
     hist.attrs["source"] = "OWID/GCB, Ember, worldsteel"
     units = index_units(index, BAR_OUTPUTS)
-    over_time_unit = unit_label("Emissions|CO2") if index == "mu_star" else "dimensionless"
+    over_time_unit = unit_label("Emissions|CO2|Energy and Industrial Processes") if index == "mu_star" else "dimensionless"
     folder.mkdir(parents=True, exist_ok=True)
     paths = []
     with style_context():  # figures take the style when they are built, not when saved
@@ -102,7 +102,7 @@ def write_figures(result: SweepResult, tables: dict[str, pd.DataFrame], folder: 
                 ranking, figs.INDEX_LABEL.get(index, index), prefix, units=units,
                 parameters=plan.design.labels),
             "sensitivity_over_time.png": figs.indices_over_time(
-                sensitivity, index, "Emissions|CO2", prefix, unit=over_time_unit,
+                sensitivity, index, "Emissions|CO2|Energy and Industrial Processes", prefix, unit=over_time_unit,
                 parameters=plan.design.labels),
         }
         for name, fig in built.items():

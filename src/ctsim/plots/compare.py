@@ -25,8 +25,8 @@ from ctsim.plots.style import (
 
 #: (IAMC variable, axis name, panel title) of the overlay panels.
 OVERLAYS = (
-    ("Emissions|CO2", "CO2 emissions", "National CO2"),
-    ("Emissions|CO2|Industry|Steel", "CO2 emissions", "Steel-sector CO2 (direct)"),
+    ("Emissions|CO2|Energy and Industrial Processes", "CO2 emissions", "National CO2"),
+    ("Emissions|CO2|Energy and Industrial Processes|Iron and Steel", "CO2 emissions", "Steel-sector CO2 (direct)"),
     ("Secondary Energy|Electricity|Coal", "Generation", "Coal-fired generation"),
     ("Share|Electricity|Non-Fossil", "Share of generation", "Non-fossil share of generation"),
 )
@@ -99,7 +99,7 @@ def wedge_figure(wedges, region: str = "China") -> Figure:
     left.plot(years, wedges.gap, color=TOTAL_COLOR, linewidth=1.2, zorder=3,
               label=f"Net gap ({wedges.reference} \u2212 {wedges.policy})")
     left.axhline(0.0, color="#808080", linewidth=0.8, zorder=1)
-    left.set_ylabel(axis_label(f"CO2 avoided vs {wedges.reference}", "Emissions|CO2"))
+    left.set_ylabel(axis_label(f"CO2 avoided vs {wedges.reference}", "Emissions|CO2|Energy and Industrial Processes"))
     left.set_xlabel("Year")
     left.set_title(pretty("Policy wedges: CO2 avoided each year"), loc="left")
     left.margins(x=0)

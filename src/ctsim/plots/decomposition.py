@@ -58,7 +58,7 @@ def decomposition_figure(decompositions: Sequence, title_prefix: str | None = No
             pretty(f"{dec.start_year}\u2013{dec.end_year}: national CO2 {dec.total_change:+,.0f} Mt"),
             loc="left",
         )
-        ax.set_ylabel(axis_label("CO2 emissions", "Emissions|CO2"))
+        ax.set_ylabel(axis_label("CO2 emissions", "Emissions|CO2|Energy and Industrial Processes"))
         levels = dec.start_co2 + np.concatenate([[0.0], np.cumsum(dec.grouped().to_numpy())])
         top = max(top, float(levels.max()), dec.end_co2)
     axes[-1].set_xlabel("Start year, drivers (additive LMDI-I terms), end year")

@@ -96,12 +96,12 @@ def _stack_group(
 
 
 def _emissions(frame: pd.DataFrame) -> Built | None:
-    total, net = "Emissions|CO2", "Emissions|CO2|Net"
+    total, net = "Emissions|CO2|Energy and Industrial Processes", "Emissions|CO2"
     layers = [
         ("Emissions|CO2|Energy|Supply|Electricity", "Power"),
-        ("Emissions|CO2|Industry|Steel", "Steel"),
+        ("Emissions|CO2|Energy and Industrial Processes|Iron and Steel", "Steel"),
         ("Emissions|CO2|Energy|Other", "Other energy"),
-        ("Emissions|CO2|Industrial Processes", "Industrial processes"),
+        ("Emissions|CO2|Industrial Processes|Other than Iron and Steel", "Industrial processes"),
     ]
     if not any(blocks.has_data(frame, v) for v, _ in [*layers, (total, ""), (net, "")]):
         return None
@@ -182,30 +182,34 @@ def _capacity(frame: pd.DataFrame) -> Built | None:
     return Built(fig, [panel], "installed power capacity by technology")
 
 
+STEEL = "Production|Iron and Steel|Steel"
+STEEL_CO2 = "Emissions|CO2|Energy and Industrial Processes|Iron and Steel"
+STEEL_CO2_INDIRECT = "Indirect Emissions|CO2|Iron and Steel"
+
+
 def _steel(frame: pd.DataFrame) -> Built | None:
-    prefix, co2 = "Production|Steel", "Emissions|CO2|Industry|Steel"
-    shown, bof = _minus(
-        frame, f"{prefix}|BF-BOF", f"{prefix}|BF-BOF|w/ CCS", f"{prefix}|BF-BOF|w/o CCS"
-    )
+    prefix, co2 = STEEL, STEEL_CO2
+    bof_total = f"{prefix}|Primary|BF-BOF"
+    shown, bof = _minus(frame, bof_total, f"{bof_total}|w/ CCS", f"{bof_total}|w/o CCS")
     layers = [(bof, "BF-BOF")]
-    if bof != f"{prefix}|BF-BOF":
-        layers.append((f"{prefix}|BF-BOF|w/ CCS", "BF-BOF w/ CCS"))
-    layers += [(f"{prefix}|EAF", "EAF"), (f"{prefix}|H2-DRI", "H2-DRI")]
+    if bof != bof_total:
+        layers.append((f"{bof_total}|w/ CCS", "BF-BOF w/ CCS"))
+    layers += [(f"{prefix}|Secondary", "EAF"), (f"{prefix}|Primary|H2-DRI", "H2-DRI")]
     has_routes = any(blocks.has_data(shown, v) for v, _ in layers) or blocks.has_data(frame, prefix)
     if not has_routes and not blocks.has_data(frame, co2):
         return None
     fig, (ax1, ax2) = new_figure(2, height=FIG_HEIGHT_IN + 0.6)
     routes, emis = Panel(ax1, legend="below"), Panel(ax2, legend="below")
     _stack_group(routes, shown, layers, ROUTE_COLORS, prefix)
-    if blocks.has_data(frame, f"{prefix}|BF-BOF"):
-        routes.show(f"{prefix}|BF-BOF", "level")
+    if blocks.has_data(frame, bof_total):
+        routes.show(bof_total, "level")
     if blocks.line(ax1, frame, prefix, label="Total", color=TOTAL_COLOR, linewidth=1.0):
         routes.show(prefix)
     ax1.set_ylabel(axis_label("Crude steel", prefix))
     ax1.set_title("Production by route", loc="left")
     if blocks.line(ax2, frame, co2, label="Direct CO2", color=SECTOR_COLORS["Steel"]):
         emis.show(co2)
-    indirect = f"{co2}|Indirect"
+    indirect = STEEL_CO2_INDIRECT
     if blocks.line(
         ax2,
         frame,
@@ -225,7 +229,7 @@ def _coal(frame: pd.DataFrame) -> Built | None:
     total = "Primary Energy|Coal"
     layers = [
         (f"{total}|Electricity", "Power"),
-        (f"{total}|Industry|Steel", "Steel"),
+        (f"{total}|Iron and Steel", "Steel"),
         (f"{total}|Other", "Other energy"),
     ]
     if not any(blocks.has_data(frame, v) for v, _ in [*layers, (total, "")]):

@@ -184,10 +184,10 @@ def variable_units() -> dict[str, str]:
 
 
 def unit_label(variable: str) -> str:
-    """Unit of an IAMC variable, e.g. ``unit_label("Emissions|CO2") == "Mt CO2/yr"``.
+    """Unit of an IAMC variable, e.g. ``unit_label("Secondary Energy|Electricity") == "TWh/yr"``.
 
     A variable not in the catalogue inherits the unit of its nearest catalogued parent
-    (``Emissions|CO2|Net`` -> ``Mt CO2/yr``). Raises KeyError (with a did-you-mean) otherwise.
+    (``Emissions|CO2|Energy|Supply`` -> ``Mt CO2/yr``). Raises KeyError (with a did-you-mean) otherwise.
     """
     units = variable_units()
     parts = variable.split("|")

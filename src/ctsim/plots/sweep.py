@@ -38,8 +38,8 @@ from ctsim.plots.style import (
 
 #: (IAMC variable, axis name, panel title, colour) of the fan panels, in reading order.
 FANS = (
-    ("Emissions|CO2", "CO2 emissions", "National CO2", "#000000"),
-    ("Emissions|CO2|Industry|Steel", "CO2 emissions", "Steel-sector CO2 (direct)",
+    ("Emissions|CO2|Energy and Industrial Processes", "CO2 emissions", "National CO2", "#000000"),
+    ("Emissions|CO2|Energy and Industrial Processes|Iron and Steel", "CO2 emissions", "Steel-sector CO2 (direct)",
      SECTOR_COLORS["Steel"]),
     ("Primary Energy|Coal", "Coal use", "Coal use", SECTOR_COLORS["Power"]),
     ("Share|Electricity|Non-Fossil", "Share of generation", "Non-fossil share of generation",
@@ -279,13 +279,13 @@ def sensitivity_figure(ranking: Mapping[str, pd.DataFrame], index_name: str,
 # --- figures written by `ctsim sweep` (fans and sensitivity bars above, plus the two below) -------
 
 #: per-sample peak-year metric -> (panel title, IAMC variable of its peak_by targets)
-PEAKS = {"peak_year_national_co2": ("National CO2", "Emissions|CO2"),
+PEAKS = {"peak_year_national_co2": ("National CO2", "Emissions|CO2|Energy and Industrial Processes"),
          "peak_year_power_co2": ("Power CO2", "Emissions|CO2|Energy|Supply|Electricity"),
-         "peak_year_steel_co2": ("Steel CO2", "Emissions|CO2|Industry|Steel")}
+         "peak_year_steel_co2": ("Steel CO2", "Emissions|CO2|Energy and Industrial Processes|Iron and Steel")}
 INDEX_LABEL = {"S1": "first-order Sobol index S1", "ST": "total-order Sobol index ST",
                "mu_star": "Morris \u03bc*"}
 #: names of the outputs whose indices are drawn over time
-OUTPUT_NAMES = {"Emissions|CO2": "national CO2 emissions"}
+OUTPUT_NAMES = {"Emissions|CO2|Energy and Industrial Processes": "national CO2 emissions"}
 
 
 def peak_year_figure(peak_shares: Mapping[str, tuple[np.ndarray, np.ndarray]],

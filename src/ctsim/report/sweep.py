@@ -213,8 +213,8 @@ def sweep_sections(doc: Document, src, root: Path, prefix: str, fmt: str, level:
                               note=True)
             long_index = long_sensitivity_index(data.sensitivity)
             if long_index is not None and "year" in data.sensitivity.columns:
-                unit = unit_label("Emissions|CO2") if long_index == "mu_star" else "dimensionless"
-                add(figs.indices_over_time(data.sensitivity, long_index, "Emissions|CO2",
+                unit = unit_label("Emissions|CO2|Energy and Industrial Processes") if long_index == "mu_star" else "dimensionless"
+                add(figs.indices_over_time(data.sensitivity, long_index, "Emissions|CO2|Energy and Industrial Processes",
                                            src.name, unit=unit, parameters=design_columns),
                     "sensitivity_over_time",
                     f"The {INDEX_NAMES.get(long_index, long_index)} of national CO2 emissions in "

@@ -250,6 +250,10 @@ def check_semantics(model: BaseModel, path: Path, where: dict[str, Path] | None 
         if t.id in seen:
             raise ScenarioError(path, f"targets.{i}.id", f"duplicate target id '{t.id}'")
         seen.add(t.id)
+        if t.variable in registry.renamed_variables():
+            raise ScenarioError(path, f"targets.{i}.variable",
+                                f"'{t.variable}' was renamed to '{registry.renamed_variables()[t.variable]}' "
+                                "(IAMC common-definitions name, see docs/variables.md)")
         if t.variable not in known:
             hint = registry.did_you_mean(t.variable, known)
             raise ScenarioError(path, f"targets.{i}.variable", f"unknown variable '{t.variable}'{hint}")

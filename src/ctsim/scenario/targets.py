@@ -14,7 +14,7 @@ class _Target(BaseModel):
     id: str = Field(min_length=1, max_length=MAX_ID, pattern=ID_PATTERN,
                     description="Identifier used in reports and checks (letters, digits, _ . + -)")
     variable: str = Field(max_length=200,
-                          description="IAMC variable name, e.g. Emissions|CO2|Industry|Steel")
+                          description="IAMC variable name, e.g. Emissions|CO2|Energy and Industrial Processes|Iron and Steel")
     description: str = Field("", max_length=MAX_TEXT)
 
 

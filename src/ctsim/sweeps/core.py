@@ -282,7 +282,7 @@ def sensitivity_rows(result: SweepResult) -> list[dict]:
     plan, d = result.plan, result.plan.design
     seed = int(rng(d.seed, "sensitivity").integers(1, 2**31))
     return analyze(d.method, d.problem(), d.unit, result.metrics,
-                   ("Emissions|CO2", plan.report_years, result.series), seed=seed,
+                   ("Emissions|CO2|Energy and Industrial Processes", plan.report_years, result.series), seed=seed,
                    levels=MORRIS_LEVELS)
 
 

@@ -26,8 +26,6 @@ from ctsim.pipeline import load
 from ctsim.resolve import resolve
 
 
-
-
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--samples", type=int, default=5000)

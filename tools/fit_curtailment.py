@@ -26,6 +26,10 @@ PHS_H = 6.0  # power.phs_duration_h
 # 2015-2019: wind only (solar not found)
 OBSERVED = {2015: (0.152, None), 2016: (0.17, None), 2017: (0.12, None), 2018: (0.07, None),
             2019: (0.04, None), 2023: (0.027, 0.020), 2024: (0.037, 0.029)}
+# 2020-2022: no national rate found; linear between 2019 and 2023 (as power.wind_cf / solar_cf assume)
+OBSERVED.update({2020: (0.0368, 0.036), 2021: (0.0335, 0.032), 2022: (0.0303, 0.028)})
+OBSERVED = dict(sorted(OBSERVED.items()))
+NTS_2020_GWH = 3.3 * 2.1  # power.nts_capacity_2020_gw x power.nts_duration_h (2020)
 
 
 def softplus(x):
@@ -43,9 +47,12 @@ def main() -> None:
         curtailed = v - wind - solar
         s = v / d
         a = 0.0
-        if year in st.index and year - 1 in st.index:
-            gwh = lambda y: st.loc[y, "phs_gw"] * PHS_H + st.loc[y, "nts_gwh"]  # noqa: E731
-            a = 0.5 * (gwh(year) + gwh(year - 1)) * CYCLES / 1000
+        if year in st.index:
+            def gwh(y):
+                nts = NTS_2020_GWH if y == 2020 else st.loc[y, "nts_gwh"]
+                return st.loc[y, "phs_gw"] * PHS_H + (0.0 if np.isnan(nts) else nts)
+            before = gwh(year - 1) if year - 1 in st.index else gwh(year)  # 2020: the year-end stock
+            a = 0.5 * (gwh(year) + before) * CYCLES / 1000
         lo, hi = -1.0, 2.0
         for _ in range(200):
             f = 0.5 * (lo + hi)

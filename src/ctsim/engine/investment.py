@@ -81,7 +81,6 @@ def step_adequacy(pw: PowerParams, prev: State | None, cap: Capacity, store: Sto
         credit[FIRM_GAS] = credit[FIRM_COAL] = credit[FIRM_NUCLEAR] = pw.credit_thermal
         per_gw = _stack(credit)
         firm_built = ad.capped_split(short, shares_f, per_gw, FIRM_NUCLEAR, nuclear_room)
-        firm = firm + (firm_built * per_gw).sum(axis=-1)
         built = np.zeros((n, len(POWER_TECHS)))
         built[..., GAS] = firm_built[..., FIRM_GAS]
         built[..., COAL] = firm_built[..., FIRM_COAL]
@@ -105,7 +104,6 @@ def step_adequacy(pw: PowerParams, prev: State | None, cap: Capacity, store: Sto
         econ_gw = on * np.maximum(target - store.shift_twh, 0.0) / (0.5 * mwh_per_kw)
         if np.any(econ_gw > 0):
             store = step_storage(pw, prev, firm_built[..., FIRM_STORAGE] + econ_gw, t, n)
-            firm = firm + econ_gw * ad.storage_credit(pw.nts_duration_h[..., t], pw.storage_credit_hours)
     # 3. energy: what the fleet can deliver without shocks
     sup = supply(pw, np.ones(1), cap.available_gw, store, demand, gas_bound_twh, t)
     energy_built = np.zeros((n, len(ENERGY_OPTIONS)))
@@ -135,5 +133,5 @@ def step_adequacy(pw: PowerParams, prev: State | None, cap: Capacity, store: Sto
         built_e[..., SOLAR] = energy_built[..., EN_SOLAR]
         cap = with_builds(cap, built_e, whole_year=True)
         sup = None  # the fleet changed: the planning supply no longer holds
-        firm = ad.firm_capacity(pw, cap.end_gw, store.gw, store.gwh, demand, t)
+    firm = ad.firm_capacity(pw, cap.end_gw, store.gw, store.gwh, demand, t)
     return ad.Adequacy(peak, required, firm, firm_built, energy_built, econ_gw), cap, store, sup

@@ -18,7 +18,7 @@ STORAGE = pd.read_csv(Path(ctsim.__file__).parent / "data" / "history" / "storag
 @pytest.fixture(scope="module")
 def arrays(baseline_run):
     res = baseline_run.results
-    return {k: dict(zip(res.years, v[0])) for k, v in res.arrays.items()}
+    return {k: dict(zip(res.years, v[0], strict=True)) for k, v in res.arrays.items()}
 
 
 @pytest.mark.parametrize("year", [2020, 2021, 2022, 2023, 2024])

@@ -146,6 +146,7 @@ def test_higher_carbon_price_never_lowers_the_h2dri_share(name):
 
 @_known({
     "campaign-style": "21 cases from 1.2x in 2031: more early retirement of idle coal, rebuilt as new coal",
+    "dual-control": "+9 TWh with 2x in 2025: the power cap needs less demand cut, so demand and coal rise",
 })
 def test_more_wind_and_solar_never_raise_coal_generation(name):
     resolved = _resolved(name)

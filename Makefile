@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 DEVSTAMP := $(VENV)/.installed-dev
 SCENARIO ?= scenarios/steel2030.yaml
 
-.PHONY: run test lint bench report docs calibrate scenario-figures clean venv dev golden
+.PHONY: run test lint bench bench-explorer report docs calibrate scenario-figures clean venv dev golden
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -64,3 +64,8 @@ golden: $(DEVSTAMP)
 
 clean:
 	rm -rf out .pytest_cache
+
+# Median slider-to-redrawn-graph time of `ctsim explore` in headless Chromium (benchmarks/NOTES.md;
+# not docs/performance.md, which `make bench` rewrites whole).
+bench-explorer: $(DEVSTAMP)
+	$(BIN)/python benchmarks/bench_explorer.py --out benchmarks/NOTES.md

@@ -39,3 +39,19 @@ def write_yaml(tmp_path):
         return path
 
     return _write
+
+
+@pytest.fixture
+def ctsim_help(capsys):
+    """The --help text of a ctsim command, through the real entry point."""
+    from ctsim.cli import main as cli
+
+    def _help(command: str) -> str:
+        capsys.readouterr()
+        try:
+            cli.main([command, "--help"])
+        except SystemExit:
+            pass
+        return capsys.readouterr().out
+
+    return _help

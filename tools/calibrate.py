@@ -6,14 +6,20 @@ For each historical year, in order, it solves (secant method, full engine runs) 
   - other.{coal,oil,gas}_intensity_change    -> EI coal, oil and gas use (2021-2024)
 and prints the resulting registry values. ``--write`` rewrites those values in
 src/ctsim/data/parameters.csv (keys after 2024 are kept; capacity factors after 2024 are set to the
-mean of 2021-2024). Run: .venv/bin/python tools/calibrate.py [--write]
+mean of 2021-2024); only the value field of a changed row is rewritten, so with unchanged values the
+file stays byte for byte the same. Run: .venv/bin/python tools/calibrate.py [--write]
+
+The observed years are what is fitted, so they are simulated from the trial values (a
+counterfactual run, ``history_end=None``), not from the registry's history. ``calibrate(fit_years=...)``
+fits fewer years and fills the others with the projection rule (:func:`projection_rule`): that is
+the hold-out machinery of tools/validation.py.
 """
 
 from __future__ import annotations
 
 import csv
-import io
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -33,6 +39,8 @@ LATER = {  # from 2021: driver -> observed variable
     "other.oil_intensity_change": "Primary Energy|Oil",
     "other.gas_intensity_change": "Primary Energy|Gas",
 }
+DRIVERS = {**{k: (v, HIST_YEARS) for k, v in CF.items()},
+           **{k: (v, range(2021, 2025)) for k, v in LATER.items()}}
 CSV = Path(__file__).resolve().parents[1] / "src" / "ctsim" / "data" / "parameters.csv"
 
 
@@ -42,24 +50,44 @@ def _as_path(value, years) -> dict[int, float]:
     return {y: float(value) for y in years}
 
 
-def calibrate() -> dict[str, dict[int, float]]:
-    resolved = resolve(scenario_from_dict({}, "calibration"))
+def projection_rule(name: str, fitted: dict[int, float]) -> float:
+    """The value the registry gives a driver in a year it was not fitted: for a capacity factor the
+    mean of the fitted years from 2021 (as for 2025 in the registry); for a growth driver
+    (elasticity, intensity changes) the mean of its fitted years. Needs one fitted year at least."""
+    years = [y for y in fitted if y >= 2021] or list(fitted)
+    return float(np.mean([fitted[y] for y in years]))
+
+
+def counterfactual_baseline():
+    """The default scenario with its observed years simulated from its own values."""
+    return replace(resolve(scenario_from_dict({}, "calibration")), history_end=None)
+
+
+def calibrate(fit_years=HIST_YEARS, sweeps: int = 3, drivers: dict | None = None,
+              rule=projection_rule) -> dict[str, dict[int, float]]:
+    """Fitted driver paths over the years of HIST_YEARS: solved in ``fit_years``; in the other
+    observed years (held out) ``rule(name, fitted)`` gives the value from the years fitted before.
+    ``drivers`` defaults to all of :data:`DRIVERS`."""
+    drivers = DRIVERS if drivers is None else drivers
+    resolved = counterfactual_baseline()
     values = dict(resolved.values)
     obs = history()
-    drivers = {**{k: (v, HIST_YEARS) for k, v in CF.items()},
-               **{k: (v, range(2021, 2025)) for k, v in LATER.items()}}
     for name in drivers:
         values[name] = _as_path(values[name], HIST_YEARS)
 
     def simulate(year: int, name: str, x: float) -> float:
         values[name] = {**values[name], year: x}
-        res = run_resolved(type(resolved)(**{**resolved.__dict__, "values": values}))
+        res = run_resolved(replace(resolved, values=values))
         return float(res.series(drivers[name][0]).loc[year])
 
     for year in HIST_YEARS:
-        for _ in range(3):  # drivers interact through coal: a few sweeps converge
+        for name, (_variable, years) in drivers.items():
+            fitted = {y: values[name][y] for y in years if y < year and y in fit_years}
+            if year in years and year not in fit_years and fitted:
+                values[name] = {**values[name], year: rule(name, fitted)}
+        for _ in range(sweeps):  # drivers interact through coal: a few sweeps converge
             for name, (variable, years) in drivers.items():
-                if year not in years:
+                if year not in years or year not in fit_years:
                     continue
                 target = float(obs.loc[year, variable])
                 x0 = values[name][year]
@@ -87,19 +115,36 @@ def _text(path: dict[int, float]) -> str:
     return ";".join(f"{y}:{v:g}" for y, v in sorted(path.items()))
 
 
+def rewrite_values(text: str, result: dict[str, dict[int, float]]) -> str:
+    """``text`` (parameters.csv) with the value field of each row in ``result`` set to its path.
+
+    Only a row whose value changes is touched, and only its value field: every other byte (quoting,
+    line ends, comments) is kept, so unchanged values give the same bytes."""
+    lines = text.splitlines(keepends=True)
+    for i, line in enumerate(lines):
+        if line.startswith("#") or not line.strip():
+            continue
+        row = next(csv.reader([line]))
+        if row[0] in result and row[1] != _text(result[row[0]]):
+            name, value, rest = line.split(",", 2)
+            if value != row[1]:  # a quoted value: not written by this tool, leave it to a person
+                raise ValueError(f"parameters.csv: {name}: expected an unquoted value")
+            lines[i] = f"{name},{_text(result[row[0]])},{rest}"
+    return "".join(lines)
+
+
 def main(argv: list[str]) -> None:
     result = calibrate()
     for name, path in result.items():
         print(f"{name},{_text(path)}")
     if "--write" in argv:
-        rows = list(csv.reader(CSV.open(encoding="utf-8")))
-        for row in rows[1:]:
-            if row[0] in result:
-                row[1] = _text(result[row[0]])
-        buf = io.StringIO()
-        csv.writer(buf, lineterminator="\n").writerows(rows)
-        CSV.write_text(buf.getvalue(), encoding="utf-8")
-        print(f"wrote {CSV}")
+        old = CSV.read_bytes().decode("utf-8")
+        new = rewrite_values(old, result)
+        if new == old:
+            print(f"{CSV}: values unchanged, not rewritten")
+        else:
+            CSV.write_bytes(new.encode("utf-8"))
+            print(f"wrote {CSV}")
 
 
 if __name__ == "__main__":

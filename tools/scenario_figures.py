@@ -54,6 +54,10 @@ PANELS = {  # scenario -> (years shown, [(panel title, [variables])])
                                     ("Carbon shadow price", ["Price|Carbon|Shadow"]),
                                     ("Generation: coal and gas", ["Secondary Energy|Electricity|Coal",
                                                                   "Secondary Energy|Electricity|Gas"])]),
+    "ndc2035": ((2020, 2060), [("Net greenhouse gases", ["Emissions|Kyoto Gases"]),
+                               ("Coal-mine methane", ["Emissions|CH4|Energy|Supply|Solids|Fugitive"]),
+                               ("Non-fossil share of primary energy", ["Share|Primary Energy|Non-Fossil"]),
+                               ("Wind and solar capacity", ["Capacity|Electricity|Wind and Solar"])]),
 }
 COLOURS = [OKABE_ITO["blue"], OKABE_ITO["vermillion"]]
 

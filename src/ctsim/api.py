@@ -62,11 +62,30 @@ def kept_chunks(out: str | Path) -> Path | None:
 
 
 def _check_out(out: Path | None, force: bool) -> None:
+    if out is not None and out.exists() and not out.is_dir():  # --force does not change that
+        raise UsageError(f"{out}: exists and is not a folder; --out names a folder")
     if out is not None and out.exists() and not force:
         raise UsageError(f"{out}: output folder exists; use --force to replace it")
 
 
 # --- sweep and check -----------------------------------------------------------------------------
+
+
+def _has_draws(loaded) -> bool:
+    """What ctsim sweep sweeps: uncertain parameters, or stochastic shocks that each sample draws."""
+    return bool(loaded.model.uncertain) or any(s.kind == "stochastic" for s in loaded.model.shocks)
+
+
+def _check_design_method(loaded, resolved, method: str | None) -> None:
+    """Sobol and Morris vary uncertain parameters: with none, a one-line error naming the file."""
+    from .inputs.design import columns
+
+    chosen = method or (resolved.sweep.method if resolved.sweep else None)
+    if chosen in ("sobol", "morris") and not columns(resolved):
+        key = "--method" if method else "sweep.method"
+        raise ScenarioError(loaded.path or loaded.name, key,
+                            f"method {chosen} needs at least one uncertain parameter (this scenario "
+                            "sweeps stochastic shocks only: use lhs or random)")
 
 
 def sweep(scenario: Scenario, samples: int | None = None, seed: int | None = None,
@@ -76,7 +95,8 @@ def sweep(scenario: Scenario, samples: int | None = None, seed: int | None = Non
           overrides: dict[str, Any] | None = None, out: str | Path | None = None,
           force: bool = False, figures: bool = True, store: str | Path | Literal[False] | None = None,
           resume: bool = False, progress: Progress | None = None,
-          command: list[str] | None = None) -> SweepResult:
+          command: list[str] | None = None, notice: Callable[[str], None] | None = None,
+          write_progress: Progress | None = None) -> SweepResult:
     """Sweep a scenario's uncertain parameters: the design, per-sample metrics and verdicts, target
     probabilities (Wilson intervals), quantile trajectories and sensitivity indices.
 
@@ -91,10 +111,15 @@ def sweep(scenario: Scenario, samples: int | None = None, seed: int | None = Non
     sensitivity.csv, metadata.json, figures/) is written there, atomically (``force`` replaces
     it), and finished chunks are kept beside it until then, so ``resume=True`` continues an
     interrupted sweep. ``store`` names another folder for the chunks (False: none). ``progress``
-    is called with (samples done, total) after every chunk.
+    is called with (samples done, total) after every chunk, ``write_progress`` with (steps done,
+    total) while the folder is written (tables, sensitivity indices, files, figures).
+
+    Sobol and Morris designs need a size of a given form; they run the next valid size at or above
+    ``samples`` (``result.plan.design.requested`` keeps what was asked for), and ``notice`` is
+    called with a one-line explanation when that differs from ``samples``.
     """
     loaded = load(scenario, overrides)
-    if not loaded.model.uncertain and not any(s.kind == "stochastic" for s in loaded.model.shocks):
+    if not _has_draws(loaded):
         raise UsageError(f"{loaded.path or loaded.name}: nothing to sweep: add an uncertain: block "
                          "or a stochastic shock (see docs/sweeps.md)")
     out = Path(out) if out is not None else None
@@ -104,7 +129,11 @@ def sweep(scenario: Scenario, samples: int | None = None, seed: int | None = Non
     if resume and not store:
         raise UsageError("resume needs a store of finished chunks: give out= or store=")
     run_on = executor if executor is not None else executor_for(processes, workers, scheduler)
-    plan = plan_sweep(resolve(loaded), samples, method, seed, chunk_size)
+    resolved = resolve(loaded)
+    _check_design_method(loaded, resolved, method)
+    plan = plan_sweep(resolved, samples, method, seed, chunk_size)
+    if notice is not None and plan.design.size_note:
+        notice(plan.design.size_note)
     chunks = ChunkStore(store, plan.fingerprint()) if store else None
     try:
         result = run_sweep(plan, run_on, progress, chunks, resume)
@@ -113,7 +142,7 @@ def sweep(scenario: Scenario, samples: int | None = None, seed: int | None = Non
             chunks.remove()  # nothing finished: nothing to resume from
         raise
     if out is not None:
-        write_sweep(result, out, force=force, figures=figures, command=command)
+        write_sweep(result, out, force=force, figures=figures, command=command, progress=write_progress)
     if chunks is not None:
         chunks.remove()
     return result
@@ -158,19 +187,20 @@ def check(scenario: Scenario, samples: int | None = None, seed: int | None = Non
           scheduler: str | None = None, executor: Executor | None = None,
           overrides: dict[str, Any] | None = None, out: str | Path | None = None,
           force: bool = False, progress: Progress | None = None,
-          command: list[str] | None = None) -> CheckResult:
+          command: list[str] | None = None, notice: Callable[[str], None] | None = None) -> CheckResult:
     """Evaluate a scenario's checks over a sweep (options as :func:`sweep`; ``out`` also writes
-    the sweep folder), or over one run when nothing is uncertain."""
+    the sweep folder), or over one run when nothing is drawn (no uncertain parameter and no
+    stochastic shock)."""
     loaded = load(scenario, overrides)
     if not loaded.model.checks:
         raise ScenarioError(loaded.path, "checks", "nothing to check: add a checks: block "
                             "(target id: minimum probability)")
     out = Path(out) if out is not None else None
     _check_out(out, force)
-    if loaded.model.uncertain:
+    if _has_draws(loaded):  # the rule ctsim sweep uses: stochastic shocks alone are swept too
         result = sweep(loaded, samples, seed, method, chunk_size, processes, workers=workers,
                        scheduler=scheduler, executor=executor, out=out, force=force,
-                       store=False, progress=progress, command=command)
+                       store=False, progress=progress, command=command, notice=notice)
         return CheckResult(result.name, result.n_samples, result.probabilities(), sweep=result)
     single = run(loaded)
     return CheckResult(single.resolved.name, 1, single_run_rows(single), run=single)

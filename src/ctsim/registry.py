@@ -180,7 +180,8 @@ def parameters_markdown() -> str:
         "starts with ASSUMPTION could not be sourced and say why; DERIVED rows show their arithmetic.",
         "Keys in square brackets, e.g. `[NDRC-2021-coal-power]`, resolve in [sources.md](sources.md).",
         "A scenario file overrides any of them as `section: {key: value}`; path parameters take a",
-        "number or `{year: value}` (linear between years, flat outside).",
+        "number or `{year: value}` (linear between years, flat after the last). 2020-2024 are history:",
+        "a scenario's path starts from the observed 2024 value (docs/scenarios.md, \"Observed years\").",
         "",
     ]
     for section, params in sections().items():
@@ -201,7 +202,12 @@ VARIABLES_PREAMBLE = """# Output variables
 Generated from `src/ctsim/data/variables.csv` by `make docs`. Every output of a run, with its IAMC
 name and the unit of `trajectories.csv` (the units China's analysts use: TWh, Mtce, CNY).
 `trajectories.xlsx` reports the same numbers in IAMC common-definitions units (EJ/yr, USD_2010);
-its factors are in `src/ctsim/data/units.csv`, with sources in [sources.md](sources.md).
+its factors are in `src/ctsim/data/units.csv`, with sources in [sources.md](sources.md). Its
+sheet `meta` holds, per scenario, the CO2 peak year and level, the net-zero year, cumulative CO2 and
+each target's verdict and margin (the net-zero year is empty when net CO2 does not reach zero
+within the horizon, and pyam then leaves that column out); `pyam.IamDataFrame("trajectories.xlsx")`
+reads data and meta
+(checked with pyam-iamc 3.3.0, which needed SQLAlchemy < 2.1 for its ixmp4 0.14 at the time).
 
 **codelist** says whether the [IAMC common-definitions](https://github.com/IAMconsortium/common-definitions)
 variable codelist defines the name (`defined`, same quantity, unit as below or converted in the

@@ -70,3 +70,19 @@ def test_overlay_figure_structure():
         assert ax.get_xlabel() == "Year"
     (legend,) = fig.legends
     assert [t.get_text() for t in legend.get_texts()] == ["baseline", "steel2030"]
+
+
+def test_differences_print_one_number_of_decimals_per_row(tmp_path):
+    import re
+
+    out = tmp_path / "cmp"
+    assert ctsim("compare", "scenarios/baseline.yaml", "scenarios/steel2030.yaml", "--out", str(out)) == 0
+    rows = {line.split("|")[1].strip(): [c.strip().replace("\\", "") for c in line.split("|")[2:-1]]
+            for line in (out / "compare.md").read_text().splitlines()
+            if line.startswith("| ") and ("CO2" in line or "Coal" in line)}
+    for metric, cells in rows.items():
+        numbers = [re.match(r"^[+-]?[\d,]+(\.\d+)?", c) for c in cells]
+        decimals = {len(m.group(1) or ".")-1 for m in numbers if m}
+        assert len(decimals) <= 1, (metric, cells)
+    assert all(re.fullmatch(r"[+-]?[\d,]+\.\d Gt CO2", c) for c in rows["Cumulative CO2 over the horizon"])
+    assert all(re.fullmatch(r"[+-]?[\d,]+ Mt CO2/yr", c) for c in rows["National CO2 at peak"])

@@ -41,6 +41,10 @@ def test_report_from_a_scenario_file(scenario_report):
                    "Scenario hash", "20240101", "Steel guideline of February 2022",
                    "Power structure (fossil share of generation)"):
         assert needle in text, needle
+    # the claim about embedding is true of each file: the HTML embeds, the Markdown links
+    md = (out / "report.md").read_text()
+    assert "report.html embeds every figure" in text and "report.md links the files" in md
+    assert "data:image/png;base64," in (out / "report.html").read_text() and "](figures/" in md
     meta = json.loads((out / "metadata.json").read_text())
     assert meta["kind"] == "report" and meta["inputs"][0]["name"] == "steel2030"
     assert meta["inputs"][0]["scenario_hash"] and meta["inputs"][0]["seed"] == 20240101

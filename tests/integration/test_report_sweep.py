@@ -108,7 +108,7 @@ def test_fan_figure_structure(sweep_folder):
         fig = fan_figure(fans, [target])
         check_layout(fig, "fans")
     axes = [ax for ax in fig.axes if ax.get_visible()]
-    assert len(axes) == 6
+    assert len(axes) == 8  # six CO2 and energy panels, net GHG and methane
     (legend,) = fig.legends  # one legend for all panels
     labels = [t.get_text() for t in legend.get_texts()]
     assert {"Median", "5\u201395 % of samples", "Target: peak by (deadline)"} <= set(labels)

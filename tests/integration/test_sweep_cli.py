@@ -114,7 +114,7 @@ def test_sweep_structured_methods(ctsim_main, scenario, tmp_path, method):
     expected = {"sobol": {"S1", "ST"}, "morris": {"mu_star", "mu", "sigma"}}[method]
     assert set(sens["index"]) == expected
     n = len(pd.read_csv(out / "design.csv"))
-    assert n == (56 if method == "sobol" else 84)  # sobol: 8 base points x (5 + 2)
+    assert n == (112 if method == "sobol" else 84)  # sobol: 84 / 7 = 12 -> 16 base points x (5 + 2)
 
 
 def test_check_passes_and_fails(ctsim_main, scenario):

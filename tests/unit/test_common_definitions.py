@@ -129,3 +129,12 @@ def test_snapshot_equals_a_fresh_expansion_of_the_codelist(tmp_path):
     out = tmp_path / "snap.csv"
     assert tool.main([str(CODELIST_FOLDER), "--out", str(out)]) == 0
     assert out.read_text(encoding="utf-8") == SNAPSHOT.read_text(encoding="utf-8")
+
+
+def test_an_error_in_a_users_target_names_its_id_not_its_merged_position(tmp_path):
+    f = tmp_path / "mine.yaml"   # baseline brings 3 targets first: this one is the 4th after merging
+    f.write_text("name: mine\nextends: " + str(ROOT / "scenarios" / "baseline.yaml") + "\ntargets:\n"
+                 "  - {id: my_peak, kind: peak_by, variable: Emissions|CO2, year: 2070}\n", encoding="utf-8")
+    with pytest.raises(ScenarioError) as err:
+        load_scenario(f)
+    assert err.value.key_path == "targets.my_peak.year" and "targets.3" not in str(err.value)

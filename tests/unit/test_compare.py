@@ -103,17 +103,70 @@ def test_metric_differences():
     assert np.isnan(row.loc["y", "b"]) and np.isnan(row.loc["y", "b - a"])
 
 
-def test_shocks_are_one_more_player_and_use_the_single_run_draws(tmp_path):
+def test_each_shock_kind_is_one_more_player_and_uses_the_single_run_draws(tmp_path):
     ref = resolved(ROOT / "scenarios" / "baseline.yaml")
     dry = ROOT / "scenarios" / "dry-years.yaml"
     pol_path = tmp_path / "dry-steel.yaml"
     pol_path.write_text(f"extends: {dry}\nsteel:\n  eaf_share: {{2030: 0.25, 2060: 0.5}}\n",
                         encoding="utf-8")
     pol = resolved(pol_path)
-    assert differing_parameters(ref, pol) == ["steel.eaf_share", compare.SHOCKS]
+    assert differing_parameters(ref, pol) == ["steel.eaf_share", "shocks: drought"]
     w = policy_wedges(ref, pol)
     np.testing.assert_allclose(w.policy_co2, co2(pol), rtol=1e-12)
     np.testing.assert_allclose(w.reference_co2, co2(ref), rtol=1e-12)
     np.testing.assert_allclose(sum(w.contributions.values()), w.gap, rtol=1e-9,
                                atol=1e-9 * w.reference_co2.max())
-    assert w.contributions[compare.SHOCKS].sum() < 0  # droughts add coal power: negative wedge
+    assert w.contributions["shocks: drought"].sum() < 0  # droughts add coal power: negative wedge
+
+
+def test_rationing_and_drought_are_separate_wedges(tmp_path):
+    ref = resolved(ROOT / "scenarios" / "baseline.yaml")
+    pol_path = tmp_path / "dry-crunch.yaml"
+    pol_path.write_text(
+        f"extends: {ROOT / 'scenarios' / 'baseline.yaml'}\nshocks:\n"
+        "  - {id: dry2026, kind: hydro_drought, year: 2026, cf_factor: 0.80}\n"
+        "  - {id: random_droughts, kind: stochastic, shock: hydro_drought, probability: 0.3,"
+        " severity: {low: 0.05, high: 0.2}, from_year: 2035, to_year: 2060}\n"
+        "  - {id: crunch2027, kind: power_rationing, year: 2027, shortfall: 0.10, duration_months: 3,"
+        " curtailment_order: [steel, industry, other]}\n", encoding="utf-8")
+    pol = resolved(pol_path)
+    assert differing_parameters(ref, pol) == ["shocks: drought", "shocks: rationing"]
+    w = policy_wedges(ref, pol)
+    np.testing.assert_allclose(w.policy_co2, co2(pol), rtol=1e-12)   # all switched = the policy run
+    np.testing.assert_allclose(sum(w.contributions.values()), w.gap, rtol=1e-9,
+                               atol=1e-9 * w.reference_co2.max())
+    assert w.contributions["shocks: drought"].sum() < 0
+    rationing = w.contributions["shocks: rationing"]
+    assert abs(rationing).sum() > 0 and np.all(rationing[w.years < 2027] == 0)
+
+
+def test_a_wedge_too_small_to_see_says_so_instead_of_a_full_bar(tmp_path):
+    from ctsim.analysis.compare import Wedges
+    from ctsim.plots import style
+    from ctsim.plots.compare import TOO_SMALL, wedge_figure
+
+    years = np.arange(2020, 2061)
+    tiny = np.full(len(years), 0.15)                 # 41 x 0.15 Mt = 0.006 Gt over the horizon
+    big = np.linspace(0.0, 80.0, len(years))         # ~1.6 Gt
+    w = Wedges("ref", "pol", years, np.full(len(years), 1000.0), 1000.0 - tiny - big,
+               {"caps.tiny": tiny, "steel.eaf_share": big})
+    with style.style_context():
+        fig = wedge_figure(w)
+    right = fig.axes[1]
+    widths = {t.get_text(): p.get_width() for t, p in zip(right.get_yticklabels(), right.patches,
+                                                            strict=True)}
+    assert widths["caps.tiny"] == 0.0 and widths["steel.eaf_share"] > 1.0
+    texts = [t.get_text() for t in right.texts]
+    assert TOO_SMALL in texts and "+0.00" not in texts
+    legend = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
+    assert f"caps.tiny ({TOO_SMALL})" in legend
+    fig.savefig(tmp_path / "w.png")
+
+    only_tiny = Wedges("ref", "pol", years, np.full(len(years), 1000.0), 1000.0 - tiny, {"caps.tiny": tiny})
+    with style.style_context():
+        fig = wedge_figure(only_tiny)
+    lo, hi = fig.axes[1].get_xlim()
+    assert hi - lo >= 0.05  # the scale is not blown up to a 0.006 Gt wedge
+    lo, hi = fig.axes[0].get_ylim()
+    assert hi - lo >= 10  # nor the per-year panel to a 0.15 Mt/yr one
+    fig.savefig(tmp_path / "tiny.png")

@@ -3,6 +3,8 @@ variable, the year and the sample; the CLI maps it to exit code 3."""
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import pytest
 
@@ -115,7 +117,9 @@ def test_bad_sampled_inputs_stop_the_engine_naming_the_sample(baseline_inputs):
     coal its sectors burn in 2020, so the remainder ('other' coal) turns negative there."""
     coal = np.full(S, 2874.653)
     coal[2] = 100.0
-    inputs = build_inputs(baseline_inputs, {"other.coal_total_2020_mtce": coal}, n_samples=S)
+    # a counterfactual of history: observed years are otherwise simulated with the registry's values
+    replay = dataclasses.replace(baseline_inputs, history_end=None)
+    inputs = build_inputs(replay, {"other.coal_total_2020_mtce": coal}, n_samples=S)
     with pytest.raises(ModelInvariantError) as err:
         simulate(inputs)  # no RuntimeWarning either: pytest turns warnings into errors
     assert (err.value.year, err.value.sample) == (2020, 2)
@@ -127,5 +131,6 @@ def test_nan_input_is_reported_once_not_as_numpy_warnings(baseline_inputs):
     inputs = build_inputs(baseline_inputs, {"transport.ev_share": ev}, n_samples=S)
     with pytest.raises(ModelInvariantError) as err:
         simulate(inputs)
-    assert (err.value.year, err.value.sample) == (2020, 3)
+    # observed years are simulated with the registry's values: the bad input acts from 2025
+    assert (err.value.year, err.value.sample) == (2025, 3)
     assert "not a finite number" in str(err.value)

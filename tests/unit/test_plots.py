@@ -459,3 +459,69 @@ def test_unserved_band_and_negative_net_emissions():
     assert ax.get_ylim()[0] < 0  # net-negative years stay visible
     assert "Observed (GCB 2024)" in legend_texts(ax)
     assert "Observed" in legend_texts(figs["generation_mix.png"].axes[0])  # no source given
+
+
+# --- issue 12: legends below, distinguishable deadlines, one start year, separators ---------------
+
+
+def _draw(fig):
+    renderer = FigureCanvasAgg(fig).get_renderer()
+    fig.draw(renderer)
+    return renderer
+
+
+@pytest.mark.parametrize("name", ["emissions_by_sector.png", "coal_use.png", "co2_intensity.png",
+                                  "generation_mix.png", "capacity.png", "carbon_price.png"])
+def test_single_panel_legend_is_below_and_the_axes_keep_the_width(figures, name):
+    fig = figures[name]
+    renderer = _draw(fig)
+    (ax,) = fig.axes
+    box, legend = ax.get_window_extent(renderer), ax.get_legend().get_window_extent(renderer)
+    assert legend.y1 <= box.y0, name                    # below the axes
+    assert box.width >= 0.8 * fig.bbox.width, name      # a legend at the right took ~40 %
+
+
+def test_two_deadlines_on_one_axis_differ_in_colour_and_dashes():
+    targets = [dict(STEEL_PEAK),
+               {"id": "national_peak", "kind": "peak_by", "year": 2029,
+                "variable": "Emissions|CO2|Energy and Industrial Processes"}]
+    targets[0]["variable"] = "Emissions|CO2|Energy and Industrial Processes"
+    with style.style_context():
+        figs = build_run_figures(synthetic_frame(), targets, synthetic_history())
+    ax = figs["emissions_by_sector.png"].axes[0]
+    (a,) = vertical_lines(ax, "steel_peak_2030")
+    (b,) = vertical_lines(ax, "national_peak")
+    assert to_hex(a.get_color()) != to_hex(b.get_color())
+    assert a._dash_pattern != b._dash_pattern
+
+
+def test_every_run_figure_starts_ten_years_before_the_model_with_history(figures):
+    first = synthetic_frame().index.min()
+    for name, fig in figures.items():
+        for ax in fig.axes:
+            assert ax.get_xlim()[0] == first - 10, name
+    with style.style_context():
+        bare = build_run_figures(synthetic_frame(), TARGETS)  # no history: from the first model year
+    for name, fig in bare.items():
+        for ax in fig.axes:
+            assert ax.get_xlim()[0] == first, name
+
+
+def test_large_values_print_thousands_separators(figures):
+    fig = figures["emissions_by_sector.png"]
+    _draw(fig)
+    labels = [t.get_text() for t in fig.axes[0].get_yticklabels() if t.get_text()]
+    big = [lab for lab in labels if len(lab.replace(",", "").lstrip("−-")) >= 4]
+    assert big and all("," in lab for lab in big), labels
+
+
+def test_two_observed_series_on_one_axis_have_two_legend_entries():
+    history = synthetic_history()
+    history["Secondary Energy|Electricity"] = history["Secondary Energy|Electricity|Coal"] / 0.6
+    with style.style_context():
+        figs = build_run_figures(synthetic_frame(), [], history)
+    texts = legend_texts(figs["generation_mix.png"].axes[0])
+    observed = [t for t in texts if t.startswith("Observed")]
+    assert len(observed) == 2 and observed[0] != observed[1], texts
+    assert any(t.startswith("Observed total") for t in observed)
+    assert any(t == "Observed coal" for t in observed)

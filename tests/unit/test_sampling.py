@@ -32,8 +32,8 @@ def test_unit_design_in_unit_cube_and_reproducible(method):
 
 def test_design_sizes():
     assert sampling.design_size("lhs", 1000, 5) == 1000
-    assert sampling.design_size("sobol", 1000, 5) == 128 * 7  # 1000 // 7 = 142 -> 128
-    assert sampling.design_size("morris", 1000, 5) == 166 * 6
+    assert sampling.design_size("sobol", 1000, 5) == 256 * 7  # 1000 / 7 = 142.9 -> 143 -> 256
+    assert sampling.design_size("morris", 1000, 5) == 167 * 6  # 1000 / 6 = 166.7 -> 167
 
 
 def test_lhs_has_one_point_per_stratum():
@@ -127,3 +127,31 @@ def test_sample_uniforms_depend_on_global_index_only():
     assert not np.array_equal(whole, sample_uniforms(43, "shock", idx, 3))
     assert not np.array_equal(whole, sample_uniforms(42, "other", idx, 3))
     assert stats.kstest(whole.ravel(), "uniform").pvalue > 1e-3
+
+
+@pytest.mark.parametrize("method, per", [("sobol", 2), ("morris", 1)])
+@pytest.mark.parametrize("n_params", [1, 5, 12])
+@pytest.mark.parametrize("samples", [1, 10, 56, 1000, 10_000, 100_000])
+def test_sobol_and_morris_sizes_are_the_smallest_valid_size_at_or_above_the_request(method, per, n_params,
+                                                                                     samples):
+    from ctsim.inputs.design import design_size, size_note_for
+
+    size, unit = design_size(method, samples, n_params), n_params + per
+    assert size >= samples and size % unit == 0
+    base = size // unit
+    if method == "sobol":
+        assert base >= 2 and base & (base - 1) == 0                      # a power of two
+        assert base == 2 or (base // 2) * unit < samples                 # and the smallest that reaches
+    else:
+        assert base >= 2 and (base == 2 or (base - 1) * unit < samples)
+    note = size_note_for(method, samples, n_params)
+    assert (note is None) == (size == samples)
+    if note:
+        assert f"running {size:,} samples, not {samples:,}" in note
+
+
+def test_lhs_and_random_sizes_are_exact():
+    from ctsim.inputs.design import design_size, size_note_for
+
+    assert design_size("lhs", 777, 5) == design_size("random", 777, 5) == 777
+    assert size_note_for("lhs", 777, 5) is None

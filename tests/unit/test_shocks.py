@@ -156,10 +156,10 @@ def test_deterministic_shocks_make_annual_arrays():
     years = np.arange(2020, 2031)
     out = shock_arrays(_scenario([{"kind": "power_rationing", "year": 2027, "shortfall": 0.2,
                                    "duration_months": 6},
-                                  {"kind": "coal_price_spike", "start": 2021, "end": 2022,
+                                  {"kind": "coal_price_spike", "start": 2026, "end": 2028,
                                    "price_factor": 2.0}]).shocks, years, 0)
     assert_allclose(out["shocks.coal_shortfall"][0, years == 2027], [0.1])
-    assert_allclose(out["shocks.coal_price_factor"][0], np.where((years >= 2021) & (years <= 2022), 2, 1))
+    assert_allclose(out["shocks.coal_price_factor"][0], np.where((years >= 2026) & (years <= 2028), 2, 1))
 
 
 @pytest.mark.parametrize("shock, message", [

@@ -83,8 +83,13 @@ def test_unit_conversions_cite_keys_that_resolve(c):
     assert all(k in ENTRIES for k in keys), f"units.csv {c.unit} cites {keys}"
 
 
+SCENARIO_TEXTS = [p.read_text(encoding="utf-8") for p in sorted((ROOT / "scenarios").glob("*.yaml"))] + \
+    [(ROOT / "docs" / "scenarios.md").read_text(encoding="utf-8")]
+
+
 def test_every_entry_is_cited():
     used = {k for p in PARAMS for k in cited(p.source)} | {k for c in CONVERSIONS for k in cited(c.source)}
+    used |= {k for text in SCENARIO_TEXTS for k in cited(text)}  # the scenario files' comments
     assert not set(ENTRIES) - used, f"bibliography entries nothing cites: {sorted(set(ENTRIES) - used)}"
 
 

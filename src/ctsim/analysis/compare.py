@@ -4,7 +4,9 @@ Policy wedges split the gap in national CO2 between a reference scenario R and a
 into one contribution per parameter whose resolved value differs (a path counts as different when its
 interpolated values differ in any simulated year). Let N be those parameters and v(S) the CO2
 trajectory of R with the parameters in S set to P's values (so v(empty) = R and v(N) = P); when the
-two scenarios' shocks differ, "shocks" is one more member of N, switching R's shocks (and seed) to P's.
+two scenarios' shocks differ, each kind of shock that differs is one more member of N ("shocks:
+rationing", "shocks: drought", "shocks: coal price"; a stochastic shock counts as the kind it
+draws), switching R's shocks of that kind to P's (and, for stochastic ones, R's seed to P's).
 Every coalition uses the shock draws of sample 0, as a single run does. Switching
 differences on one at a time gives order-dependent answers whenever parameters interact (e.g. a higher
 EAF share saves more CO2 when coal power is also cleaner, or less). ctsim therefore uses the
@@ -22,6 +24,10 @@ reverses (antithetic sampling, seeded by the reference scenario's seed), which s
 efficient but is an estimate of each share. Wedges are reported as CO2 avoided (R - P, positive when
 the policy lowers CO2). The one-at-a-time effects in both directions (the parameter alone on top of R,
 and removed last from P) are reported beside the Shapley value, so the order dependence is visible.
+
+History is observed: every coalition is simulated with the history's inputs in the observed years
+(ctsim.inputs.build), so both trajectories, and every wedge, are equal there (wedges are zero in
+2020 to the last bundled year) unless a scenario is a counterfactual replay of history.
 """
 
 from __future__ import annotations
@@ -33,6 +39,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import UsageError
+from ..history import last_observed_year
 from ..inputs.build import build_inputs, interpolate_path
 from ..resolve import ResolvedScenario
 
@@ -67,10 +74,31 @@ def resolved_from_metadata(meta: dict) -> ResolvedScenario:
         values=values,
         provenance={name: p.get("provenance", "default") for name, p in params.items()},
         scenario_hash=str(meta.get("scenario_hash", "")),
+        # observed years stay history (a folder from before history_end was recorded: the bundled one)
+        history_end=meta.get("history_end", last_observed_year()),
     )
 
 
-SHOCKS = "shocks"  # the pseudo-parameter that switches the reference's shocks to the policy's
+SHOCKS = "shocks"  # prefix of the pseudo-parameters that switch one kind of shock to the policy's
+SHOCK_NAMES = {"power_rationing": "rationing", "hydro_drought": "drought",
+               "coal_price_spike": "coal price"}
+
+
+def shock_player(kind: str) -> str:
+    """The pseudo-parameter of one shock kind, e.g. ``shocks: rationing``."""
+    return f"{SHOCKS}: {SHOCK_NAMES.get(kind, kind)}"
+
+
+def _shock_kind(shock) -> str:
+    return shock.shock if shock.kind == "stochastic" else shock.kind
+
+
+def shocks_of(resolved: ResolvedScenario, player: str) -> list:
+    return [s for s in resolved.shocks if shock_player(_shock_kind(s)) == player]
+
+
+def is_shock_player(name: str) -> bool:
+    return name.startswith(f"{SHOCKS}: ")
 
 
 def _sim_years(resolved: ResolvedScenario) -> np.ndarray:
@@ -78,11 +106,19 @@ def _sim_years(resolved: ResolvedScenario) -> np.ndarray:
     return inputs.years
 
 
-def _shocks_differ(reference: ResolvedScenario, policy: ResolvedScenario) -> bool:
-    """Shock lists differ, or the seeds differ while some shock is present (stochastic draws)."""
-    ref = [s.model_dump() for s in reference.shocks]
-    pol = [s.model_dump() for s in policy.shocks]
-    return ref != pol or (reference.seed != policy.seed and bool(ref or pol))
+def _shock_players(reference: ResolvedScenario, policy: ResolvedScenario) -> list[str]:
+    """One player per shock kind whose shocks differ, or whose stochastic draws differ because
+    the seeds do."""
+    kinds = dict.fromkeys(_shock_kind(s) for s in [*reference.shocks, *policy.shocks])
+    out = []
+    for kind in kinds:
+        player = shock_player(kind)
+        ref, pol = shocks_of(reference, player), shocks_of(policy, player)
+        stochastic = any(s.kind == "stochastic" for s in [*ref, *pol])
+        if [s.model_dump() for s in ref] != [s.model_dump() for s in pol] or \
+                (stochastic and reference.seed != policy.seed):
+            out.append(player)
+    return out
 
 
 def differing_parameters(reference: ResolvedScenario, policy: ResolvedScenario) -> list[str]:
@@ -95,9 +131,7 @@ def differing_parameters(reference: ResolvedScenario, policy: ResolvedScenario) 
         other = policy.values.get(name, value)
         if not np.array_equal(interpolate_path(value, years), interpolate_path(other, years)):
             out.append(name)
-    if _shocks_differ(reference, policy):
-        out.append(SHOCKS)
-    return out
+    return out + _shock_players(reference, policy)
 
 
 # --- Shapley wedges -------------------------------------------------------------------------
@@ -175,7 +209,7 @@ def _override_arrays(reference: ResolvedScenario, policy: ResolvedScenario, name
     bits = np.array(masks, dtype=np.int64)
     out = {}
     for i, name in enumerate(names):
-        if name == SHOCKS:
+        if is_shock_player(name):
             continue
         on = ((bits >> i) & 1).astype(bool)
         if params[name].kind == "path":
@@ -187,20 +221,37 @@ def _override_arrays(reference: ResolvedScenario, policy: ResolvedScenario, name
     return out
 
 
+def _with_shocks(reference: ResolvedScenario, policy: ResolvedScenario, switched: list[str],
+                 players: list[str]):
+    """R with the shocks of the ``switched`` kinds taken from P. None switched is R's list and
+    seed; all switched is P's list and seed exactly (stochastic draws are keyed by list position)."""
+    from dataclasses import replace
+
+    if not switched:
+        return reference
+    if set(switched) == set(players):
+        return replace(reference, shocks=policy.shocks, seed=policy.seed)
+    shocks = [s for s in policy.shocks if shock_player(_shock_kind(s)) in switched]
+    shocks += [s for s in reference.shocks if shock_player(_shock_kind(s)) not in switched]
+    stochastic = any(s.kind == "stochastic" for name in switched for s in shocks_of(policy, name))
+    return replace(reference, shocks=shocks, seed=policy.seed if stochastic else reference.seed)
+
+
 def _run_coalitions(reference: ResolvedScenario, policy: ResolvedScenario, names: list[str],
                     masks: list[int], years: np.ndarray) -> tuple[dict[int, np.ndarray], np.ndarray]:
     """National CO2 [Yr] of every coalition (bitmask over ``names``), in one engine call per shock
     setting. Every coalition uses the shock draws of sample 0, as a single run does."""
-    from dataclasses import replace
 
     from ..engine import simulate
     from ..results import Results
 
-    shock_bit = 1 << names.index(SHOCKS) if SHOCKS in names else 0
-    groups = [(reference, [m for m in masks if not m & shock_bit])]
-    if shock_bit:
-        with_policy_shocks = replace(reference, shocks=policy.shocks, seed=policy.seed)
-        groups.append((with_policy_shocks, [m for m in masks if m & shock_bit]))
+    players = [(i, name) for i, name in enumerate(names) if is_shock_player(name)]
+    shock_bits = sum(1 << i for i, _ in players)
+    groups = []
+    for setting in sorted({m & shock_bits for m in masks}):
+        switched = [name for i, name in players if setting & (1 << i)]
+        groups.append((_with_shocks(reference, policy, switched, [n for _, n in players]),
+                       [m for m in masks if m & shock_bits == setting]))
     out: dict[int, np.ndarray] = {}
     report_years = np.array([])
     for resolved, group in groups:
@@ -248,7 +299,7 @@ def policy_wedges(reference: ResolvedScenario, policy: ResolvedScenario) -> Wedg
         years=report_years,
         reference_co2=v[0],
         policy_co2=v[full],
-        contributions={k: -w for k, w in phi.items()},
+        contributions={k: 0.0 - w for k, w in phi.items()},  # (0.0 - 0.0 is 0.0, -0.0 would print "-0")
         alone={name: v[0] - v[1 << i] for i, name in enumerate(names)},
         last={name: v[full & ~(1 << i)] - v[full] for i, name in enumerate(names)},
         method=method,

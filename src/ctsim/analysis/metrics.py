@@ -7,7 +7,7 @@ from collections.abc import Mapping
 import numpy as np
 
 from ..results import Results
-from .targets import peak_year
+from .targets import peak_year, reduction_from_peak
 
 PEAK_SERIES = {"national": "co2_total_mt", "power": "co2_power_mt", "steel": "co2_steel_mt"}
 SHARE_YEARS = (2025, 2030, 2060)
@@ -42,7 +42,22 @@ def metrics(results: Results) -> dict[str, np.ndarray]:
     out["cumulative_co2_gt"] = results["co2_total_mt"].sum(axis=1) / 1000.0
     out[f"co2_{int(results.years[-1])}_mt"] = results["co2_total_mt"][:, -1]
     out["unserved_electricity_total_twh"] = results["unserved_twh"].sum(axis=1)
+    if "warming_co2_k" in results.arrays:  # China's CO2 warming by the horizon end, TCRE likely range
+        for name, key in WARMING.items():
+            out[name] = results[key][:, -1]
+    if "ghg_net_mt_co2e" in results.arrays and GHG_YEAR in results.years:  # the 2035 NDC's quantities
+        out[f"net_ghg_below_peak_{GHG_YEAR}"] = reduction_from_peak(
+            results["ghg_net_mt_co2e"], results.years, GHG_YEAR)[0]
+        out[f"methane_{GHG_YEAR}_mt"] = _at(results, "ch4_total_mt", GHG_YEAR)
     return out
+
+
+GHG_YEAR = 2035  # the 2035 NDC's year
+
+
+#: metric -> engine output (K): China's warming from cumulative CO2 by the TCRE, central and range
+WARMING = {"warming_co2_tcre_k": "warming_co2_k", "warming_co2_tcre_low_k": "warming_co2_low_k",
+           "warming_co2_tcre_high_k": "warming_co2_high_k"}
 
 
 METRIC_LABELS = {
@@ -59,6 +74,11 @@ METRIC_LABELS = {
     "coal_use_2030_mtce": ("Coal use 2030", "Mtce/yr"),
     "cumulative_co2_gt": ("Cumulative CO2 over the horizon", "Gt CO2"),
     "unserved_electricity_total_twh": ("Unserved electricity, all years", "TWh"),
+    "net_ghg_below_peak_2035": ("Net GHG below its peak in 2035", "fraction"),
+    "methane_2035_mt": ("Methane in 2035", "Mt CH4/yr"),
+    "warming_co2_tcre_k": ("Warming from China's CO2 by the end (TCRE 0.45)", "K"),
+    "warming_co2_tcre_low_k": ("  likely range, low (TCRE 0.27)", "K"),
+    "warming_co2_tcre_high_k": ("  likely range, high (TCRE 0.63)", "K"),
 }
 
 
@@ -92,3 +112,12 @@ def index_units(index: str, outputs) -> dict[str, str] | None:
         return None
     return {metric_label(o)[0]: metric_label(o)[1] or ("yr" if o.startswith("peak_year_") else
                                                         "unit of the output") for o in outputs}
+
+
+def net_zero_year(results: Results, name: str = "co2_net_mt") -> np.ndarray:
+    """First year from which ``name`` (default net CO2, ``Emissions|CO2``) is at most 0 in every
+    later year of the horizon, per sample [S]; NaN where it never gets there."""
+    series = results[name]
+    stays = np.flip(np.logical_and.accumulate(np.flip(series <= 0, axis=1), axis=1), axis=1)  # [S, Y]
+    first = np.argmax(stays, axis=1)
+    return np.where(stays.any(axis=1), results.years[first].astype(float), np.nan)

@@ -6,7 +6,17 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .. import registry
+from ..history import history
 from ..results import Results
+
+
+def _unit(variable: str) -> str:
+    """The catalogue unit of an output variable (the margin unit of a cap or neutral_by target)."""
+    from .. import registry
+
+    return registry.iamc_variables()[variable].unit
+
 
 EPS = 1e-9  # comparisons forgive floating-point round-off only (a path set exactly at a target meets it)
 
@@ -18,6 +28,7 @@ class Verdict:
     variable: str
     met: np.ndarray  # bool [S]
     margin: np.ndarray  # float [S], in the unit named by ``margin_unit``; >= 0 when met
+    # (years, fraction, or the variable's own unit for cap and neutral_by targets)
     margin_unit: str
     value: np.ndarray  # the evaluated quantity [S] (peak year, reduction, share, level)
     description: str
@@ -38,6 +49,37 @@ def peak_year(series: np.ndarray, years: np.ndarray) -> np.ndarray:
 
 def _at(series: np.ndarray, years: np.ndarray, year: int) -> np.ndarray:
     return series[:, int(np.searchsorted(years, year))]
+
+
+def observed_before(variable: str, first_year: int) -> np.ndarray:
+    """Bundled observed values of an IAMC variable in the years before ``first_year`` (empty when
+    the history has no such variable), so that a peak counts observed years a run does not hold."""
+    table = history()
+    if variable not in table.columns:
+        return np.empty(0)
+    column = table[variable]
+    return column[(column.index < first_year) & column.notna()].to_numpy(dtype=float)
+
+
+def reduction_from_peak(series: np.ndarray, years: np.ndarray, year: int,
+                        observed: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """(fall below the peak in ``year``, peak year), per row of ``series`` [S, Y]: ``1 - x_year /
+    max(x_t, t <= year)``, the maximum taken over observed years before the series (``observed``)
+    and the series up to ``year``. The peak year is the series' first year of that maximum (the
+    first simulated year minus one when an earlier observed year is higher)."""
+    upto = series[:, years <= year]
+    peak = upto.max(axis=1)
+    peak_at = years[np.argmax(upto, axis=1)]
+    if observed is not None and observed.size:
+        before = observed.max()
+        peak_at = np.where(before > peak, years[0] - 1, peak_at)
+        peak = np.maximum(peak, before)
+    return 1.0 - _at(series, years, year) / peak, peak_at
+
+
+def _unit(variable: str) -> str:
+    var = registry.iamc_variables().get(variable)
+    return var.unit if var is not None else "variable unit"
 
 
 def evaluate_target(target, results: Results) -> Verdict:
@@ -65,14 +107,29 @@ def evaluate_target(target, results: Results) -> Verdict:
     if kind == "cap":
         value = _at(series, years, target.year)
         return Verdict(target.id, kind, target.variable, value <= target.value + EPS * max(1.0, abs(target.value)),
-                       target.value - value, "variable unit", value,
+                       target.value - value, _unit(target.variable), value,
                        f"at most {target.value:g} in {target.year}")
     if kind == "neutral_by":
         later = series[:, years >= target.year]
         value = later.max(axis=1)
         return Verdict(target.id, kind, target.variable, value <= target.value + EPS * max(1.0, abs(target.value)),
-                       target.value - value, "variable unit", value,
+                       target.value - value, _unit(target.variable), value,
                        f"at most {target.value:g} from {target.year} on")
+    if kind == "reduction_from_peak":
+        value, peak_at = reduction_from_peak(series, years, target.year,
+                                             observed_before(target.variable, int(years[0])))
+        peak_text = (f"peak in {int(peak_at[0])}" if np.all(peak_at == peak_at[0])
+                     else "peak year per sample")
+        return Verdict(target.id, kind, target.variable, value >= target.value - EPS,
+                       value - target.value, "fraction", value,
+                       f"at least {target.value:.0%} below peak by {target.year} ({peak_text})")
+    if kind == "level_at_least":
+        value = _at(series, years, target.year)
+        unit = _unit(target.variable)
+        return Verdict(target.id, kind, target.variable,
+                       value >= target.value - EPS * max(1.0, abs(target.value)),
+                       value - target.value, unit, value,
+                       f"at least {target.value:g} {unit} in {target.year}")
     raise ValueError(f"unknown target kind {kind}")  # unreachable: the schema checks kinds
 
 

@@ -8,6 +8,8 @@ from typing import Annotated
 
 import typer
 
+from .console import echo
+
 
 def compare(
     inputs: Annotated[list[Path], typer.Argument(
@@ -21,5 +23,5 @@ def compare(
     from ..report.compare import write_comparison
 
     outdir = write_comparison(inputs, out, fmt, force, command=["ctsim", *sys.argv[1:]])
-    typer.echo(f"Comparison in {outdir}/ (compare.html, compare.md, figures/, differences.csv, "
+    echo(f"Comparison in {outdir}/ (compare.html, compare.md, figures/, differences.csv, "
                "wedges.csv, metadata.json)")

@@ -46,8 +46,10 @@ def params(
             if (pattern is None or pattern.lower() in p.name.lower())
             and (not assumptions or p.is_assumption)]
     if not rows:
-        typer.echo(f"no parameter matches '{pattern}'", err=True)
-        raise typer.Exit(2)
+        from ..errors import UsageError
+
+        what = "assumption" if assumptions else "parameter"
+        raise UsageError(f"no {what} matches '{pattern}' (ctsim params lists them all)")
     for p in rows:
         value = p.value if not isinstance(p.value, dict) else "; ".join(
             f"{y}: {v:g}" for y, v in p.value.items())

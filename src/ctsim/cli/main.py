@@ -13,18 +13,20 @@ import typer
 
 from .. import __version__
 from ..errors import CtsimError
-from . import compare, info, report, run, sweep  # light: typer only; heavy imports inside
+from . import compare, explore, info, report, run, sweep  # light: typer only; heavy imports inside
+from .console import NORMAL, QUIET, VERBOSE, set_verbosity
 
 app = typer.Typer(
     add_completion=False,
     no_args_is_help=True,
+    context_settings={"help_option_names": ["-h", "--help"]},
     help="ctsim: carbon-transition scenarios for China (coal, clean power, steel), year by year.",
     pretty_exceptions_enable=False,
 )
 
 
 for command in (run.run, info.validate, info.schema, info.params, report.report, compare.compare,
-                sweep.sweep, sweep.check):
+                sweep.sweep, sweep.check, explore.explore):
     app.command()(command)
 
 
@@ -36,10 +38,18 @@ def version_callback(value: bool) -> None:
 
 @app.callback()
 def _main(
+    ctx: typer.Context,
     version: Annotated[bool | None, typer.Option("--version", callback=version_callback,
                                                   is_eager=True, help="Show the version")] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only errors and verdicts: no "
+                                        "progress, notes or summary tables")] = False,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Also print what the library "
+                                          "logs (figures left out, targets not drawn, ...)")] = False,
 ) -> None:
     """ctsim: carbon-transition scenarios for China."""
+    if quiet and verbose:
+        raise typer.BadParameter("give --quiet or --verbose, not both")
+    set_verbosity(ctx, QUIET if quiet else VERBOSE if verbose else NORMAL)
 
 
 class Interrupted(BaseException):

@@ -8,6 +8,8 @@ from typing import Annotated
 
 import typer
 
+from .console import echo
+
 
 def report(
     inputs: Annotated[list[Path], typer.Argument(
@@ -21,4 +23,4 @@ def report(
     from ..report.run import write_report
 
     outdir = write_report(inputs, out, fmt, force, command=["ctsim", *sys.argv[1:]])
-    typer.echo(f"Report in {outdir}/ (report.html, report.md, figures/, metadata.json)")
+    echo(f"Report in {outdir}/ (report.html, report.md, figures/, metadata.json)")

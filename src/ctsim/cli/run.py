@@ -9,12 +9,16 @@ from typing import Annotated
 
 import typer
 
+from .console import echo
+
 
 def _fmt(value: float, unit: str) -> str:
     if unit == "fraction":
         return f"{value:.1%}"
     if unit == "" and float(value).is_integer():
         return f"{int(value)}"
+    if 0 < abs(value) < 10:  # small values (warming in K) keep three significant digits
+        return f"{value:.3g} {unit}".strip()
     return f"{value:,.1f} {unit}".strip()
 
 
@@ -24,20 +28,21 @@ def _margin(t: dict) -> str:
         return f"{100 * t['margin']:+.1f} pp"
     if t["margin_unit"] == "years":
         return f"{t['margin']:+.0f} yr"
-    return f"{t['margin']:+,.1f}"
+    unit = t["margin_unit"]
+    return f"{t['margin']:+,.1f}" + ("" if unit in ("", "variable unit") else f" {unit}")
 
 
 def _print_summary(summary: dict) -> None:
-    typer.echo(f"\n{summary['scenario']}  ({summary['years'][0]}-{summary['years'][1]})")
+    echo(f"\n{summary['scenario']}  ({summary['years'][0]}-{summary['years'][1]})")
     width = max(len(m["label"]) for m in summary["metrics"].values())
     for m in summary["metrics"].values():
-        typer.echo(f"  {m['label']:<{width}}  {_fmt(m['value'], m['unit'])}")
+        echo(f"  {m['label']:<{width}}  {_fmt(m['value'], m['unit'])}")
     if summary["targets"]:
-        typer.echo("\nTargets")
+        echo("\nTargets")
         width = max(len(t["id"]) for t in summary["targets"])
         for t in summary["targets"]:
             verdict = "met   " if t["met"] else "MISSED"
-            typer.echo(f"  {verdict}  {t['id']:<{width}}  margin {_margin(t):>11}  {t['description']}")
+            echo(f"  {verdict}  {t['id']:<{width}}  margin {_margin(t):>17}  {t['description']}")
 
 
 def run(
@@ -54,12 +59,14 @@ def run(
 
     loaded = ctsim.load_scenario(scenario)
     outdir = out or Path("out") / loaded.name
+    if outdir.exists() and not outdir.is_dir():  # --force does not change that
+        raise UsageError(f"{outdir}: exists and is not a folder; --out names a folder")
     if outdir.exists() and not force:
         raise UsageError(f"{outdir}: output folder exists; use --force to replace it")
     result = ctsim.run(loaded)
     write_run(result, outdir, force=force, figures=figures, command=["ctsim", *sys.argv[1:]])
     s = result.summary
     _print_summary(s)
-    typer.echo(f"\nOutputs in {outdir}/ (trajectories.csv, summary.json, metadata.json, figures/)")
+    echo(f"\nOutputs in {outdir}/ (trajectories.csv, trajectories.xlsx, summary.json, metadata.json, figures/)")
     if not s["all_targets_met"]:
         raise typer.Exit(1)

@@ -9,46 +9,25 @@ The commands parse, call the library, print; the progress bar is a callback they
 from __future__ import annotations
 
 import sys
-import time
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
+from .console import Progress, echo, note
+
 METHOD_HELP = "lhs | sobol | random | morris (default: the scenario's sweep.method)"
-
-
-class Progress:
-    """A progress bar on stderr: redrawn in place on a terminal, a line per 10 % otherwise."""
-
-    def __init__(self, label: str, stream=None):
-        self.label, self.stream = label, stream or sys.stderr
-        self.start, self.last = time.monotonic(), -1
-        self.tty = self.stream.isatty()
-
-    def __call__(self, done: int, total: int) -> None:
-        pct = int(100 * done / max(total, 1))
-        if not self.tty and (pct // 10 == self.last // 10 and done < total):
-            return
-        self.last = pct
-        bar = "#" * (pct * 30 // 100)
-        line = (f"{self.label} [{bar:<30}] {pct:3d}%  {done:,}/{total:,} samples  "
-                f"{time.monotonic() - self.start:.1f} s")
-        self.stream.write(("\r" + line) if self.tty else line + "\n")
-        if self.tty and done >= total:
-            self.stream.write("\n")
-        self.stream.flush()
 
 
 def _print_targets(rows: list[dict]) -> None:
     if not rows:
         return
     width = max(len(r["id"]) for r in rows)
-    typer.echo(f"\n  {'target':<{width}}  probability  95 % interval    threshold  verdict")
+    echo(f"\n  {'target':<{width}}  probability  95 % interval    threshold  verdict")
     for r in rows:
         threshold = "" if r["threshold"] is None else f"{r['threshold']:.0%}"
         verdict = {"pass": "pass", "fail": "FAIL", "": ""}[r["verdict"]]
-        typer.echo(f"  {r['id']:<{width}}  {r['probability']:>10.1%}  "
+        echo(f"  {r['id']:<{width}}  {r['probability']:>10.1%}  "
                    f"[{r['low_95']:6.1%}, {r['high_95']:6.1%}]  {threshold:>9}  {verdict}")
 
 
@@ -64,14 +43,14 @@ def _print_summary(result) -> None:
     from ..analysis.metrics import metric_label
 
     plan = result.plan
-    typer.echo(f"\n{plan.context.resolved.name}: {plan.n_samples:,} samples "
+    echo(f"\n{plan.context.resolved.name}: {plan.n_samples:,} samples "
                f"({plan.design.method}, seed {plan.design.seed})")
     summary = result.metric_summary()
     width = max(len(metric_label(k)[0]) for k in summary)
-    typer.echo(f"  {'metric':<{width}}  {'5 %':>10} {'median':>10} {'95 %':>10}")
+    echo(f"  {'metric':<{width}}  {'5 %':>10} {'median':>10} {'95 %':>10}")
     for name, (lo, mid, hi) in summary.items():
         label, unit = metric_label(name)
-        typer.echo(f"  {label:<{width}}  {_fmt(lo, unit):>10} {_fmt(mid, unit):>10} {_fmt(hi, unit):>10}  "
+        echo(f"  {label:<{width}}  {_fmt(lo, unit):>10} {_fmt(mid, unit):>10} {_fmt(hi, unit):>10}  "
                    f"{'' if unit == 'fraction' else unit}")
     _print_targets(result.probabilities())
 
@@ -118,14 +97,15 @@ def sweep(
         result = ctsim.sweep(loaded, samples, seed, method, chunk_size, processes, workers=workers,
                              scheduler=scheduler, out=outdir, force=force, figures=figures,
                              resume=resume, progress=Progress("sweep"),
-                             command=["ctsim", *sys.argv[1:]])
+                             write_progress=Progress("write", unit="steps"),
+                             command=["ctsim", *sys.argv[1:]], notice=note)
     except BaseException:
         kept = kept_chunks(outdir)
         if kept is not None:
             typer.echo(f"finished chunks kept in {kept}/; rerun with --resume to continue", err=True)
         raise
     _print_summary(result)
-    typer.echo(f"\nOutputs in {outdir}/ (design.csv, metrics.csv, quantiles.csv, targets.csv, "
+    echo(f"\nOutputs in {outdir}/ (design.csv, metrics.csv, quantiles.csv, targets.csv, "
                "sensitivity.csv, metadata.json, figures/)")
 
 
@@ -144,9 +124,9 @@ def check(
     _check_method(method)
     result = ctsim.check(scenario, samples, seed, method, chunk_size, processes, workers=workers,
                          scheduler=scheduler, out=out, force=force, progress=Progress("check"),
-                         command=["ctsim", *sys.argv[1:]])
+                         command=["ctsim", *sys.argv[1:]], notice=note)
     n = result.n_samples
-    typer.echo(f"\n{result.scenario}: checks over {n:,} sample{'s' * (n != 1)}")
+    echo(f"\n{result.scenario}: checks over {n:,} sample{'s' * (n != 1)}")
     _print_targets(result.checks)
     failed = result.failed
     typer.echo(f"\n{'FAILED: ' + ', '.join(failed) if failed else 'all checks pass'}")

@@ -230,10 +230,34 @@ class CapsParams:
     steel_margin_cny_per_t: np.ndarray
 
 
+@dataclass(frozen=True)
+class GhgParams:
+    """Greenhouse gases other than CO2 (engine/ghg.py): coal-mine methane factors and lever, the
+    other sources as paths, GWP100 weights, the last observed year and the TCRE."""
+
+    coal_mine_ch4_kg_per_tce: np.ndarray
+    coal_domestic_share: np.ndarray
+    cmm_abatement_frac: np.ndarray
+    ch4_oil_gas_mt: np.ndarray
+    ch4_combustion_mt: np.ndarray
+    ch4_agriculture_mt: np.ndarray
+    ch4_waste_mt: np.ndarray
+    n2o_kt: np.ndarray
+    fgas_mt_co2e: np.ndarray
+    gwp_ch4_fossil: np.ndarray
+    gwp_ch4_biogenic: np.ndarray
+    gwp_n2o: np.ndarray
+    history_end_year: np.ndarray
+    co2_cumulative_2019_mt: np.ndarray
+    tcre_k_per_tt_co2: np.ndarray
+    tcre_low_k_per_tt_co2: np.ndarray
+    tcre_high_k_per_tt_co2: np.ndarray
+
+
 # Registry section -> bundle: the one place that says where ``section.key`` lands (as ``Inputs.section``).
 BUNDLES = {"macro": MacroParams, "power": PowerParams, "steel": SteelParams, "transport": TransportParams,
            "other": OtherParams, "factors": Factors, "policy": PolicyParams, "removals": RemovalParams,
-           "shock": ShockParams, "caps": CapsParams}
+           "shock": ShockParams, "caps": CapsParams, "ghg": GhgParams}
 
 
 def registry_fields() -> dict[str, tuple[str, str]]:
@@ -265,8 +289,20 @@ class Inputs:
     removals: RemovalParams
     shock: ShockParams
     caps: CapsParams
+    ghg: GhgParams
+    # History is observed: years up to ``history_end`` are simulated with ``history`` (the
+    # registry's inputs over the same years, shared by every sample), whatever these inputs say;
+    # None simulates every year with these inputs (a counterfactual of history).
+    history: Inputs | None = None
+    history_end: int = CALIBRATION_YEAR - 1
 
     def take(self, index: np.ndarray | slice) -> Inputs:
         """The inputs of a subset of samples (a chunk); shared values stay broadcast."""
         n = len(np.arange(self.n_samples)[index])
-        return replace(self, n_samples=n, **{s: _take(getattr(self, s), index) for s in BUNDLES})
+        hist = None if self.history is None else self.history.take(index)
+        return replace(self, n_samples=n, history=hist,
+                       **{s: _take(getattr(self, s), index) for s in BUNDLES})
+
+    def for_year(self, year: int) -> Inputs:
+        """The inputs the engine reads in ``year``: the history's in an observed year."""
+        return self.history if self.history is not None and year <= self.history_end else self

@@ -5,9 +5,11 @@ at year end; flows (TWh, Mt, Mt CO2) are annual totals. Equations and sources: d
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 
-from . import capacity, investment, macro, policy, power, rest, shocks, steel, storage, transport
+from . import capacity, ghg, investment, macro, policy, power, rest, shocks, steel, storage, transport
 from . import caps as capping
 from .adequacy import Adequacy, allowed_new
 from .axes import (
@@ -40,6 +42,7 @@ from .axes import (
 )
 from .guards import FILLED_AFTER_LOOP, YearGuard, guarded
 from .inputs import CALIBRATION_YEAR, Inputs
+from .observed import lifetime_switch_gw
 from .state import State
 from .units import MTCE_PER_TWH, TWH_PER_GW_YEAR
 
@@ -66,7 +69,7 @@ OUTPUTS = (
     "peak_load_gw", "firm_required_gw", "firm_capacity_gw", "gas_supply_power_twh",
     "add_coal_gw", "add_gas_gw", "add_nuclear_gw", "add_wind_gw", "add_solar_gw", "add_storage_gw",
     "add_response_gw", "coal_utilisation",
-    *capping.CAP_OUTPUTS,
+    *capping.CAP_OUTPUTS, *ghg.GHG_OUTPUTS,
 )
 
 
@@ -82,15 +85,25 @@ def simulate(inp: Inputs) -> dict[str, np.ndarray]:
     block = np.empty((Y, len(in_loop), S))
     out = {name: block[:, i, :].T for i, name in enumerate(in_loop)}
     guard = YearGuard(in_loop)
-    fleet_2020 = capacity.initial_fleet(inp.power, S, Y)
+    # Observed years run on the history's inputs (inp.for_year), the projection on these ones:
+    # each set has its own 2020 fleet schedule and cap levels, prepared once.
+    sets = {id(x): (x, capacity.initial_fleet(x.power, S, Y), *capping.cap_levels(x.caps))
+            for x in (inp, inp.for_year(CALIBRATION_YEAR))}
     # a coal supply shortfall needs a second dispatch; without one anywhere it would repeat the first
-    any_shortfall = bool(np.any(inp.shock.coal_shortfall))
+    any_shortfall = any(bool(np.any(x.shock.coal_shortfall)) for x, *_ in sets.values())
     # without a drought anywhere the dispatch supply is the adequacy step's planning supply
-    any_drought = bool(np.any(inp.shock.hydro_cf_factor != 1.0))
-    caps_on, levels = capping.cap_levels(inp.caps)
+    any_drought = any(bool(np.any(x.shock.hydro_cf_factor != 1.0)) for x, *_ in sets.values())
+    full = inp
     prev: State | None = None  # last year's state; None in the calibration year
     for t in range(Y):
-        year = int(inp.years[t])
+        year = int(full.years[t])
+        inp, fleet_2020, caps_on, levels = sets[id(full.for_year(year))]
+        if full.history is not None and year > full.history_end and prev is not None:
+            # the 2020 fleet continues on the scenario's lifetime (engine/observed.py)
+            hist = full.history.power
+            prev = replace(prev, coal_retire_deferred_gw=prev.coal_retire_deferred_gw + lifetime_switch_gw(
+                inp.power.coal_capacity_2020_gw, inp.power.coal_mean_age_2020_yr, hist.coal_lifetime_yr,
+                inp.power.coal_lifetime_yr, t, full.history_end + 1 - CALIBRATION_YEAR))
         growth, gdp_trend = macro.step_macro(inp.macro, prev, t, S)
         costs = power.step_costs(inp.power, inp.policy, inp.factors, inp.shock, year, t)
         mix = steel.step_steel(inp.steel, inp.policy, inp.factors, inp.shock, prev,
@@ -126,6 +139,7 @@ def simulate(inp: Inputs) -> dict[str, np.ndarray]:
         rec = record(inp, t, year, costs, mix, energy, road, demand, cap, d, rat, pf, fleet, other,
                      cap_out, gdp_trend)
         rec.update(record_power_system(inp, t, cap, store, adq, d, gas_cap))
+        rec.update(ghg.step_ghg(inp.ghg, prev, rec, year, t))  # gases after the sectors
         if t == 0 and set(rec) != set(in_loop):  # a programming error, not bad input
             raise RuntimeError("engine outputs not written each year: "
                                f"{sorted(set(in_loop) ^ set(rec))}")
@@ -147,21 +161,29 @@ def simulate(inp: Inputs) -> dict[str, np.ndarray]:
             bfbof_mt=mix.production_mt[..., BFBOF] + mix.production_mt[..., BFBOF_CCUS],
             bfbof_share=mix.shares[..., BFBOF], steel_extra_share=mix.extra_share,
             coal_other_mtce=other.coal_mtce, gas_other_mtce=other.gas_mtce,
-            oil_other_mtce=other.oil_mtce)
+            oil_other_mtce=other.oil_mtce, co2_cumulative_mt=rec["co2_cumulative_mt"])
 
-    anchor = inp.years.tolist().index(CALIBRATION_YEAR)  # the year the official reduction anchors
-    out["co2_intensity_reduction_2005"] = macro.reduction_vs_base(
-        out["co2_intensity"], out["co2_intensity"][:, anchor:anchor + 1],
-        inp.macro.co2_intensity_reduction_2020[..., None],
-    )
-    out["energy_intensity_reduction_2005"] = 1.0 - out["energy_intensity"] / \
-        inp.macro.energy_intensity_2005_kgce_per_usd[..., None]
+    observed = full.years <= full.history_end  # all False without a history
+    for name, value in reductions(full, out).items():
+        out[name] = np.where(observed, reductions(full.for_year(CALIBRATION_YEAR), out)[name], value)
     # totals and shares of whole trajectories (one pass instead of one a year)
     out["cap_storage_gw"] = out["cap_storage_phs_gw"] + out["cap_storage_nts_gw"]
     out["cap_storage_gwh"] = out["cap_storage_phs_gwh"] + out["cap_storage_nts_gwh"]
     vre = out["gen_wind_twh"] + out["gen_solar_twh"] + out["curtailed_twh"] + out["storage_losses_twh"]
     out["curtailed_share"] = np.divide(out["curtailed_twh"], vre, out=np.zeros_like(vre), where=vre > 0)
     return out
+
+
+def reductions(inp: Inputs, out: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """The falls of CO2 and energy intensity below 2005 [S, Y], anchored on the official 2020 value."""
+    anchor = inp.years.tolist().index(CALIBRATION_YEAR)  # the year the official reduction anchors
+    return {
+        "co2_intensity_reduction_2005": macro.reduction_vs_base(
+            out["co2_intensity"], out["co2_intensity"][:, anchor:anchor + 1],
+            inp.macro.co2_intensity_reduction_2020[..., None]),
+        "energy_intensity_reduction_2005":
+            1.0 - out["energy_intensity"] / inp.macro.energy_intensity_2005_kgce_per_usd[..., None],
+    }
 
 
 def record(inp: Inputs, t: int, year: int, costs: power.Costs, mix: steel.SteelMix, energy: steel.SteelEnergy,

@@ -35,3 +35,4 @@ class State:
     coal_other_mtce: np.ndarray  # coal, gas and oil use of the other sectors before coal-to-gas
     gas_other_mtce: np.ndarray
     oil_other_mtce: np.ndarray
+    co2_cumulative_mt: np.ndarray | None = None  # fossil CO2 since 1750 to year end (engine/ghg.py)

@@ -2,16 +2,27 @@
 
 Scalars become arrays of shape [S] and paths arrays of shape [S, Y] (S may be 1 for a value that
 is the same in every sample: numpy broadcasting then spreads it). Paths are interpolated once here,
-linearly between their years and flat outside them, never inside the year loop. Where each
-registry parameter lands is declared once, by the bundles' fields (ctsim.engine.inputs).
+linearly between their years and flat outside them, never inside the year loop (the resolved path
+of a scenario already holds the observed years: ctsim.resolve). Where each registry parameter lands
+is declared once, by the bundles' fields (ctsim.engine.inputs).
+
+History is observed: the Inputs carry the history's inputs (the registry's values, no shocks,
+shared by all samples) and the last observed year, and the engine simulates the observed years
+with them whatever the scenario, its overrides or a sweep's samples say (a counterfactual
+scenario, ``history_end`` None, has none). Accounting metrics (GWP weights, the TCRE:
+ctsim.history.is_accounting) are the scenario's in every year.
 """
 
 from __future__ import annotations
+
+from dataclasses import replace
+from functools import lru_cache
 
 import numpy as np
 
 from .. import registry
 from ..engine.inputs import BUNDLES, CALIBRATION_YEAR, Inputs, registry_fields, shock_fields
+from ..history import is_accounting
 from ..resolve import ResolvedScenario
 from .shocks import shock_arrays
 
@@ -31,6 +42,18 @@ def simulated_years(resolved: ResolvedScenario) -> np.ndarray:
     """Years the engine steps through: from the calibration year (or an earlier start) to the end."""
     start, end = resolved.years
     return np.arange(min(CALIBRATION_YEAR, start), end + 1)
+
+
+@lru_cache(maxsize=8)
+def history_inputs(end: int) -> Inputs:
+    """The registry's inputs (no shocks) over the simulated years to ``end``: what was observed.
+    Shared by every run (frozen, so never changed); ``take`` keeps them broadcast."""
+
+    years = np.arange(CALIBRATION_YEAR, end + 1)
+    resolved = ResolvedScenario(name="history", years=(int(years[0]), end), seed=0,
+                                values={n: p.value for n, p in registry.parameters().items()},
+                                provenance={}, history_end=None)
+    return build_inputs(resolved)
 
 
 def build_inputs(
@@ -68,5 +91,14 @@ def build_inputs(
         sections[section][key] = arr
     shocks = shock_arrays(resolved.shocks, years, resolved.seed, n_samples, sample_ids)
     sections["shock"].update({key: shocks[f"shocks.{key}"] for key in shock_fields()})
-    return Inputs(years=years, n_samples=n_samples,
+    history = None
+    if resolved.history_end is not None:
+        history = replace(history_inputs(int(years[-1])), n_samples=n_samples)
+        # accounting metrics (GWP weights, TCRE) apply to the observed years too: one metric a run
+        for name in (n for n in values if is_accounting(params[n])):
+            section, key = where[name]
+            bundle = replace(getattr(history, section), **{key: sections[section][key]})
+            history = replace(history, **{section: bundle})
+    return Inputs(years=years, n_samples=n_samples, history=history,
+                  history_end=CALIBRATION_YEAR - 1 if history is None else resolved.history_end,
                   **{s: cls(**sections[s]) for s, cls in BUNDLES.items()})

@@ -63,13 +63,20 @@ class Design:
     columns: list[Column]
     method: str
     seed: int
-    requested: int  # samples asked for; the design may hold fewer (sobol, morris)
+    requested: int  # samples asked for; sobol and morris designs may hold more (the next valid size)
     unit: np.ndarray  # [S, P] in [0, 1]: the sampler's points (analysers read these)
     values: np.ndarray  # [S, P]: sampled values or scale factors (the model reads these)
 
     @property
     def n_samples(self) -> int:
         return self.unit.shape[0]
+
+    @property
+    def size_note(self) -> str | None:
+        """Why the design holds more samples than were asked for, or None."""
+        if self.n_samples == self.requested:
+            return None
+        return size_note_for(self.method, self.requested, len(self.columns))
 
     @property
     def labels(self) -> list[str]:
@@ -82,24 +89,38 @@ class Design:
 
 
 def design_size(method: str, samples: int, n_params: int) -> int:
-    """Rows the design will have: ``samples`` for lhs/random; for sobol N (P + 2) with N the largest
-    power of two that fits; for morris r (P + 1) with r = samples // (P + 1) trajectories."""
+    """Rows the design will have, never fewer than ``samples``: ``samples`` for lhs/random; for
+    sobol N (P + 2) with N the smallest power of two (at least 2) that reaches ``samples``; for
+    morris r (P + 1) with r = ceil(samples / (P + 1)) trajectories (at least 2)."""
     if method == "sobol":
-        base = samples // (n_params + 2)
-        return (2 ** int(math.log2(base))) * (n_params + 2) if base >= 1 else 0
+        base = max(2, -(-samples // (n_params + 2)))
+        return (2 ** math.ceil(math.log2(base))) * (n_params + 2)
     if method == "morris":
-        return (samples // (n_params + 1)) * (n_params + 1)
+        return max(2, -(-samples // (n_params + 1))) * (n_params + 1)
     return samples
+
+
+def size_note_for(method: str, samples: int, n_params: int) -> str | None:
+    """Why a design holds more rows than asked for (sobol, morris), or None when it holds exactly
+    ``samples``."""
+    size = design_size(method, samples, n_params)
+    if size == samples:
+        return None
+    if method == "sobol":
+        why = (f"sobol needs N x (P + 2) samples with N a power of two (P = {n_params} uncertain "
+               f"parameters, N = {size // (n_params + 2):,})")
+    else:
+        why = (f"morris needs r x (P + 1) samples, r trajectories of P + 1 points (P = {n_params} "
+               f"uncertain parameters, r = {size // (n_params + 1):,})")
+    return f"running {size:,} samples, not {samples:,}: {why}; this is the next valid size up"
 
 
 def unit_design(method: str, samples: int, n_params: int, seed: int) -> np.ndarray:
     """Points in [0, 1]^P from the named sampler."""
     gen = rng(seed, "design")
-    if method in ("sobol", "morris"):
-        minimum = 2 * (n_params + 2) if method == "sobol" else 2 * (n_params + 1)
-        if n_params == 0 or samples < minimum:
-            raise ScenarioError(None, "sweep.samples", f"method {method} needs at least one uncertain "
-                                f"parameter and {minimum} samples (got {samples})")
+    if method in ("sobol", "morris") and n_params == 0:
+        raise ScenarioError(None, "sweep.method", f"method {method} needs at least one uncertain "
+                            "parameter (use lhs or random to sweep stochastic shocks alone)")
     if method == "lhs":
         from scipy.stats import qmc
 
@@ -117,7 +138,8 @@ def unit_design(method: str, samples: int, n_params: int, seed: int) -> np.ndarr
     if method == "morris":
         from SALib.sample import morris
 
-        return morris.sample(problem, samples // (n_params + 1), num_levels=MORRIS_LEVELS, seed=gen)
+        trajectories = design_size(method, samples, n_params) // (n_params + 1)
+        return morris.sample(problem, trajectories, num_levels=MORRIS_LEVELS, seed=gen)
     raise ValueError(f"unknown sampling method {method}")  # the schema and the CLI check methods
 
 
@@ -173,9 +195,11 @@ def _with_year(value: float | dict[int, float], year: int, x: float, years: np.n
     return dict(sorted(keys.items()))
 
 
-def _scaled_years(col: Column, years: np.ndarray) -> np.ndarray:
-    """Years a ``scale`` applies to: all, or those from ``from_year`` on."""
-    return years >= (col.spec.from_year if col.spec.from_year is not None else years[0])
+def _scaled_years(col: Column, years: np.ndarray, history_end: int | None) -> np.ndarray:
+    """Years a ``scale`` applies to: the projected years (all years of a counterfactual), or those
+    from ``from_year`` on if it is later. Observed years are history: no sample scales them."""
+    first = years[0] if history_end is None else history_end + 1
+    return years >= max(first, col.spec.from_year if col.spec.from_year is not None else first)
 
 
 def overrides(design_columns: list[Column], values: np.ndarray, resolved: ResolvedScenario,
@@ -190,7 +214,8 @@ def overrides(design_columns: list[Column], values: np.ndarray, resolved: Resolv
             out[col.name] = x * float(base) if col.spec.scale else x.copy()
         elif col.spec.scale:
             path = interpolate_path(base, years)[None, :]
-            out[col.name] = np.where(_scaled_years(col, years), x[:, None] * path, path)
+            out[col.name] = np.where(_scaled_years(col, years, resolved.history_end),
+                                     x[:, None] * path, path)
         else:  # interpolation is linear in the key values: path = A + x * B
             keys = _with_year(base, col.spec.year, 0.0, years)
             a = interpolate_path(keys, years)
@@ -207,11 +232,11 @@ def resolved_for_sample(resolved: ResolvedScenario, design_columns: list[Column]
         base, x = resolved.values[col.name], float(x)
         if col.kind == "scalar":
             values[col.name] = float(base) * x if col.spec.scale else x
-        elif col.spec.scale and col.spec.from_year is not None:  # written out year by year
-            path = interpolate_path(base, years)
-            scaled = np.where(_scaled_years(col, years), path * x, path)
+        elif col.spec.scale and (col.spec.from_year is not None or resolved.history_end is not None):
+            path = interpolate_path(base, years)  # written out year by year
+            scaled = np.where(_scaled_years(col, years, resolved.history_end), path * x, path)
             values[col.name] = {int(y): float(v) for y, v in zip(years, scaled, strict=True)}
-        elif col.spec.scale:
+        elif col.spec.scale:  # a counterfactual of history: the whole path
             values[col.name] = ({k: v * x for k, v in base.items()} if isinstance(base, dict)
                                 else float(base) * x)
         else:

@@ -137,6 +137,7 @@ def metadata(resolved, command: list[str] | None = None, extra: dict | None = No
         "scenario_hash": resolved.scenario_hash,
         "seed": resolved.seed,
         "years": list(resolved.years),
+        "history_end": resolved.history_end,  # last observed year; null for a counterfactual
         "command": command if command is not None else sys.argv,
         "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "python": platform.python_version(),
@@ -155,12 +156,15 @@ def metadata(resolved, command: list[str] | None = None, extra: dict | None = No
 
 def write_run(run, outdir: str | Path, force: bool = False, figures: bool = True,
               command: list[str] | None = None) -> Path:
-    """Write trajectories.csv, trajectories_wide.csv, summary.json, metadata.json and figures/."""
+    """Write trajectories.csv, trajectories_wide.csv, trajectories.xlsx, summary.json, metadata.json and figures/."""
     outdir = Path(outdir)
     with atomic_folder(outdir, force=force) as tmp:
         run.results.to_iamc(0).to_csv(tmp / "trajectories.csv", index=False, float_format="%.6g")
         run.results.to_wide(0).to_csv(tmp / "trajectories_wide.csv", index=False,
                                       float_format="%.6g")
+        from .xlsx import write_trajectories_xlsx
+
+        write_trajectories_xlsx(run, tmp / "trajectories.xlsx")
         write_json(tmp / "summary.json", run.summary)
         write_json(tmp / "metadata.json", metadata(run.resolved, command))
         if figures:

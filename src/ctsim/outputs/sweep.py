@@ -6,6 +6,7 @@ Tables are built from whole arrays (one DataFrame per file), never per chunk.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
@@ -48,26 +49,50 @@ def sweep_metadata(result: SweepResult, command: list[str] | None, extra: dict |
 
 
 def write_sweep(result: SweepResult, outdir: str | Path, force: bool = False, figures: bool = True,
-                command: list[str] | None = None, extra: dict | None = None) -> Path:
+                command: list[str] | None = None, extra: dict | None = None,
+                progress: Callable[[int, int], None] | None = None) -> Path:
     """Write design.csv, metrics.csv, quantiles.csv, targets.csv, sensitivity.csv (the tables of
-    ``result.tables()``), metadata.json and figures/ into ``outdir`` (atomically)."""
+    ``result.tables()``), metadata.json and figures/ into ``outdir`` (atomically). ``progress`` is
+    called with (steps done, total steps): the tables (sensitivity indices included), each file
+    and each figure."""
     outdir = Path(outdir)
+    total = 1 + len(FILES) + 1 + (len(FIGURES) if figures else 0)
+    done = 0
+
+    def step() -> None:
+        nonlocal done
+        done += 1
+        if progress is not None:
+            progress(done, total)
+
+    if progress is not None:
+        progress(0, total)
     with atomic_folder(outdir, force=force) as tmp:
         tables = result.tables()
+        step()
         for name, float_format in FILES.items():
             tables[name].to_csv(tmp / f"{name}.csv", index=False, float_format=float_format)
+            step()
         write_json(tmp / "metadata.json", sweep_metadata(result, command, extra))
+        step()
         if figures:
-            write_figures(result, tables, tmp / "figures")
+            write_figures(result, tables, tmp / "figures", on_figure=step)
     return outdir
 
 
+CO2_TOTAL = "Emissions|CO2|Energy and Industrial Processes"  # the national CO2 of the time-resolved indices
 RANKING_INDEX = {"sobol": "ST", "morris": "mu_star"}  # otherwise S1 (RBD-FAST)
 
 
-def write_figures(result: SweepResult, tables: dict[str, pd.DataFrame], folder: Path) -> list[Path]:
+FIGURES = ("fan_charts.png", "target_probabilities.png", "peak_years.png", "sensitivity.png",
+           "sensitivity_over_time.png")
+
+
+def write_figures(result: SweepResult, tables: dict[str, pd.DataFrame], folder: Path,
+                  on_figure: Callable[[], None] | None = None) -> list[Path]:
     """fan_charts.png, target_probabilities.png, peak_years.png, sensitivity.png and
-    sensitivity_over_time.png (figures without data are left out)."""
+    sensitivity_over_time.png (figures without data are left out); ``on_figure`` is called after
+    each of :data:`FIGURES`, written or left out."""
     from ..analysis.metrics import index_units, metric_label, peak_year_shares
     from ..history import history
     from ..plots import sweep as figs
@@ -89,24 +114,28 @@ def write_figures(result: SweepResult, tables: dict[str, pd.DataFrame], folder: 
     hist = history()
     hist.attrs["source"] = "OWID/GCB, Ember, worldsteel"
     units = index_units(index, BAR_OUTPUTS)
-    over_time_unit = unit_label("Emissions|CO2|Energy and Industrial Processes") if index == "mu_star" else "dimensionless"
+    over_time_unit = unit_label(CO2_TOTAL) if index == "mu_star" else "dimensionless"
     folder.mkdir(parents=True, exist_ok=True)
     paths = []
     with style_context():  # figures take the style when they are built, not when saved
-        built = {
-            "fan_charts.png": figs.fan_figure(fans, targets, hist, prefix),
-            "target_probabilities.png": figs.probability_figure(tables["targets"], prefix)
+        builders = {  # built one at a time, so progress moves while they are drawn
+            "fan_charts.png": lambda: figs.fan_figure(fans, targets, hist, prefix),
+            "target_probabilities.png": lambda: figs.probability_figure(tables["targets"], prefix)
             if targets else None,
-            "peak_years.png": figs.peak_year_figure(peak_year_shares(result.metrics), targets, prefix),
-            "sensitivity.png": figs.sensitivity_figure(
+            "peak_years.png": lambda: figs.peak_year_figure(peak_year_shares(result.metrics), targets,
+                                                            prefix),
+            "sensitivity.png": lambda: figs.sensitivity_figure(
                 ranking, figs.INDEX_LABEL.get(index, index), prefix, units=units,
                 parameters=plan.design.labels),
-            "sensitivity_over_time.png": figs.indices_over_time(
-                sensitivity, index, "Emissions|CO2|Energy and Industrial Processes", prefix, unit=over_time_unit,
-                parameters=plan.design.labels),
+            "sensitivity_over_time.png": lambda: figs.indices_over_time(
+                sensitivity, index, CO2_TOTAL, prefix,
+                unit=over_time_unit, parameters=plan.design.labels),
         }
-        for name, fig in built.items():
+        for name, build in builders.items():
+            fig = build()
             if fig is not None:
                 fig.savefig(folder / name, dpi=DPI, metadata={"Software": None})
                 paths.append(folder / name)
+            if on_figure is not None:
+                on_figure()
     return paths

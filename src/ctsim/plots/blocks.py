@@ -15,9 +15,10 @@ import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.legend import Legend
+from matplotlib.ticker import FuncFormatter
 from matplotlib.transforms import ScaledTranslation
 
-from ctsim.plots.style import HATCHES, OBSERVED_COLOR, TARGET_COLOR, pretty
+from ctsim.plots.style import HATCHES, OBSERVED_COLOR, OKABE_ITO, TARGET_COLOR, TOL_MUTED, pretty
 
 LEGEND_BELOW_IN = 0.45  # gap between an axes' bottom and a legend placed below it (inches)
 
@@ -118,8 +119,10 @@ def observed(
     scale: float = 1.0,
     min_year: float | None = None,
     max_year: float | None = None,
+    hollow: bool = False,
 ) -> Any | None:
-    """Observed values of ``column`` as black dots (on top of model output); ``None`` if none."""
+    """Observed values of ``column`` as black dots (``hollow``: white with a black edge, for a
+    second observed series on the same axis) on top of model output; ``None`` if none."""
     if not has_data(history, column):
         return None
     years, values = _years(history), _values(history, column, scale)
@@ -135,10 +138,10 @@ def observed(
         values[keep],
         linestyle="none",
         marker="o",
-        markersize=3.2,
-        markerfacecolor=OBSERVED_COLOR,
-        markeredgecolor="white",
-        markeredgewidth=0.4,
+        markersize=3.6 if hollow else 3.2,
+        markerfacecolor="white" if hollow else OBSERVED_COLOR,
+        markeredgecolor=OBSERVED_COLOR if hollow else "white",
+        markeredgewidth=0.8 if hollow else 0.4,
         color=OBSERVED_COLOR,
         label=pretty(label),
         zorder=6,
@@ -195,8 +198,10 @@ def target_what(target: Mapping[str, Any], scale: float = 1.0, unit: str = "") -
         return f"peak by {year}"
     if value is None:
         return f"{kind.replace('_', ' ')} {year}"
+    if kind == "reduction_from_peak":  # value is a fraction of the peak, whatever the axis
+        return pretty(f"\u2265 {_fmt(float(value) * 100)} % below peak by {year}")
     shown = _fmt(float(value) * scale) + suffix
-    if kind in ("intensity_reduction", "share_at_least"):
+    if kind in ("intensity_reduction", "share_at_least", "level_at_least"):
         return pretty(f"\u2265 {shown} by {year}")
     if kind == "cap":
         return pretty(f"\u2264 {shown} in {year}")
@@ -235,7 +240,7 @@ def annotate_target(
               "bbox": {"boxstyle": "square,pad=0.1", "facecolor": "white", "edgecolor": "none",
                        "alpha": 0.75}}
     text = target_what(target, scale, unit)
-    value = target.get("value")
+    value = target.get("level") if target.get("kind") == "reduction_from_peak" else target.get("value")
     if target.get("kind") == "peak_by" or value is None:
         top = at == "top"
         return ax.annotate(text, (x, 0.97 if top else 0.03), xycoords=("data", "axes fraction"),
@@ -251,14 +256,20 @@ def mark_target(
     *,
     scale: float = 1.0,
     unit: str = "",
-    color: str = TARGET_COLOR,
+    color: str | None = None,
     label: str | None = None,
+    variant: int = 0,
 ) -> list[Any]:
     """Draw one target (a plain dict with ``kind``, ``year`` and, for level targets, ``value``).
 
-    - ``peak_by``: a vertical dashed line at the deadline.
+    - ``peak_by``: a vertical line at the deadline; ``variant`` i (the i-th deadline on an axis)
+      picks a colour and dash pattern of :data:`DEADLINE_STYLES`, so deadlines a year apart
+      (2029, 2030) stay distinguishable.
     - ``intensity_reduction``: a horizontal dotted line at the target level and a diamond at the year.
-    - ``share_at_least`` / ``cap``: an up / down triangle at (year, value) and a short segment.
+    - ``share_at_least`` / ``level_at_least`` / ``cap``: an up / down triangle at (year, value) and a
+      short segment.
+    - ``reduction_from_peak``: a down triangle at (year, ``level``), the most the variable may be
+      (``level`` = (1 - value) x peak, added by the caller who knows the series), else a deadline line.
     - another kind: a cross at (year, value), or a vertical line when it has no value.
 
     ``scale`` converts the target value to the axis units (100 for shares drawn in %). Returns the
@@ -268,11 +279,13 @@ def mark_target(
     if year is None:
         return []
     kind = target.get("kind")
-    value = target.get("value")
+    value = target.get("level") if kind == "reduction_from_peak" else target.get("value")
     text = label if label is not None else target_label(target, scale, unit)
-    common = {"color": color, "zorder": 7}
     if kind == "peak_by" or value is None:
-        return [ax.axvline(float(year), linestyle="--", linewidth=1.1, label=text, **common)]
+        line_color, dashes = DEADLINE_STYLES[variant % len(DEADLINE_STYLES)]
+        return [ax.axvline(float(year), linestyle=dashes, linewidth=1.2, label=text,
+                           color=color or line_color, zorder=7)]
+    common = {"color": color or TARGET_COLOR, "zorder": 7}
     y = float(value) * scale
     if kind == "intensity_reduction":
         level = ax.axhline(y, linestyle=":", linewidth=1.1, label=text, **common)
@@ -280,7 +293,8 @@ def mark_target(
             [year], [y], linestyle="none", marker="D", markersize=5, label="_nolegend_", **common
         )
         return [level, point]
-    marker = {"share_at_least": "^", "cap": "v"}.get(str(kind), "X")
+    marker = {"share_at_least": "^", "level_at_least": "^", "cap": "v",
+              "reduction_from_peak": "v"}.get(str(kind), "X")
     (seg,) = ax.plot([year - 1.5, year + 1.5], [y, y], linewidth=1.4, label="_nolegend_", **common)
     (point,) = ax.plot(
         [year],
@@ -294,6 +308,33 @@ def mark_target(
         **common,
     )
     return [seg, point]
+
+
+#: (colour, dash pattern) of the 1st, 2nd, ... deadline line on an axis
+DEADLINE_STYLES: tuple[tuple[str, Any], ...] = (
+    (TARGET_COLOR, (0, (5, 2))),
+    (TOL_MUTED["indigo"], (0, (1.2, 1.6))),
+    (TOL_MUTED["olive"], (0, (7, 2, 1.5, 2))),
+    (OKABE_ITO["vermillion"], (0, (3, 1.5, 1, 1.5, 1, 1.5))),
+)
+LEGEND_CHAR_IN = 0.068  # width of one legend character at the house font size (inches, approx.)
+LEGEND_ENTRY_IN = 0.55  # handle, padding and column gap of one legend entry (inches)
+
+
+def _legend_columns(labels: Sequence[str], width_in: float, most: int = 4) -> int:
+    """Most columns (up to ``most``) whose widths fit ``width_in``; matplotlib fills the columns
+    top to bottom, ceil(n / ncol) entries each, and a column is as wide as its longest label."""
+    for ncol in range(min(most, len(labels)), 1, -1):
+        rows = -(-len(labels) // ncol)
+        cols = [labels[i:i + rows] for i in range(0, len(labels), rows)]
+        if sum(max(map(len, c)) * LEGEND_CHAR_IN + LEGEND_ENTRY_IN for c in cols) <= width_in:
+            return ncol
+    return 1
+
+
+def thousands(ax: Axes) -> None:
+    """Y tick labels with thousands separators (12,000), as every ctsim figure prints them."""
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _pos: f"{v:,.0f}"))
 
 
 def legend_outside(
@@ -333,8 +374,10 @@ def legend_outside(
             ncol=ncol or 1,
         )
     if where == "below":
-        if ncol is None:
-            ncol = 2 if max(len(lab) for lab in keep_l) <= 18 else 1
+        if ncol is None:  # as many columns as the axes' share of the figure width holds
+            grid = ax.get_subplotspec().get_gridspec() if ax.get_subplotspec() else None
+            width = ax.figure.get_figwidth() / (grid.ncols if grid is not None else 1)
+            ncol = _legend_columns(keep_l, width)
         # anchored a fixed distance below the axes (clear of tick labels and the x label),
         # whatever the axes' height
         below = ax.transAxes + ScaledTranslation(0.0, -LEGEND_BELOW_IN, ax.figure.dpi_scale_trans)

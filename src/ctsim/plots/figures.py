@@ -1,4 +1,4 @@
-"""The seven figures of one run, each drawn from the IAMC columns of a single-run frame.
+"""The eight figures of one run, each drawn from the IAMC columns of a single-run frame.
 
 A builder returns ``None`` when the frame has no data for its figure, otherwise a :class:`Built`: the
 figure, its panels and what it shows. Per panel it records which IAMC variables are shown and how:
@@ -22,6 +22,7 @@ from ctsim.plots.style import (
     FIG_HEIGHT_IN,
     FULL_WIDTH_IN,
     MAIN_COLOR,
+    OKABE_ITO,
     ROUTE_COLORS,
     SECTOR_COLORS,
     TECH_COLORS,
@@ -40,7 +41,7 @@ class Panel:
     """One axis and what it shows: variable -> ("level" | "stacked", display scale, unit)."""
 
     ax: Axes
-    legend: str = "right"
+    legend: str = "below"  # below the axes: a legend at the right took ~40 % of a single panel
     shown: dict[str, tuple[str, float, str]] = field(default_factory=dict)
     stack: list[Any] = field(default_factory=list)
     nonneg: bool = True
@@ -50,6 +51,9 @@ class Panel:
         self.shown[variable] = (mode, scale, unit)
 
 
+LEGEND_BELOW_HEIGHT_IN = 0.9  # extra figure height for the legend rows below the axes
+
+
 @dataclass
 class Built:
     fig: Figure
@@ -57,7 +61,7 @@ class Built:
     what: str  # the title says what and where: "{region}: {what} — {prefix}"
 
 
-def new_figure(n_panels: int = 1, height: float = FIG_HEIGHT_IN) -> tuple[Figure, list[Axes]]:
+def new_figure(n_panels: int = 1, height: float = FIG_HEIGHT_IN + LEGEND_BELOW_HEIGHT_IN) -> tuple[Figure, list[Axes]]:
     fig = Figure(figsize=(FULL_WIDTH_IN, height), layout="constrained")
     axes = fig.subplots(1, n_panels, squeeze=False)[0]
     for ax in axes:
@@ -245,6 +249,42 @@ def _coal(frame: pd.DataFrame) -> Built | None:
     return Built(fig, [panel], "coal use by sector")
 
 
+#: methane sources, bottom -> top, and their colours (Okabe-Ito: distinct for colour-blind readers)
+CH4_LAYERS = (
+    ("Emissions|CH4|Energy|Supply|Solids|Fugitive", "Coal mines", OKABE_ITO["black"]),
+    ("Emissions|CH4|Energy|Supply|Oil and Gas|Fugitive", "Oil and gas", OKABE_ITO["orange"]),
+    ("Emissions|CH4|Energy|Demand", "Fuel combustion", OKABE_ITO["vermillion"]),
+    ("Emissions|CH4|AFOLU|Agriculture", "Agriculture", OKABE_ITO["bluish_green"]),
+    ("Emissions|CH4|Waste", "Waste", OKABE_ITO["sky_blue"]),
+)
+
+
+def _greenhouse_gases(frame: pd.DataFrame) -> Built | None:
+    """Net and gross greenhouse gases (CO2-equivalent) and methane by source (Mt CH4)."""
+    net, gross, ch4 = "Emissions|Kyoto Gases", "Gross Emissions|Kyoto Gases", "Emissions|CH4"
+    if not any(blocks.has_data(frame, v) for v in (net, gross, ch4)):
+        return None
+    fig, (ax1, ax2) = new_figure(2, height=FIG_HEIGHT_IN + 0.6)
+    totals, methane = Panel(ax1, legend="below"), Panel(ax2, legend="below")
+    if blocks.line(ax1, frame, gross, label="Gross (before land sink and removals)",
+                   color=TOTAL_COLOR):
+        totals.show(gross)
+    if blocks.line(ax1, frame, net, label="Net", color=SECTOR_COLORS["Net"], linestyle="--"):
+        totals.show(net)
+        totals.nonneg = bool((pd.to_numeric(frame[net], errors="coerce") >= 0).all())
+    ax1.set_ylabel(axis_label("Greenhouse gases", net))
+    ax1.set_title("All Kyoto gases, GWP100", loc="left")
+    layers = [(v, label) for v, label, _ in CH4_LAYERS]
+    _stack_group(methane, frame, layers, {label: c for _, label, c in CH4_LAYERS}, ch4)
+    if blocks.has_data(frame, layers[0][0]):
+        methane.show(layers[0][0], "level")  # bottom layer: readable as a level
+    if blocks.line(ax2, frame, ch4, label="Total methane", color=TOTAL_COLOR, linewidth=1.0):
+        methane.show(ch4)
+    ax2.set_ylabel(axis_label("Methane", ch4))
+    ax2.set_title("Methane by source", loc="left")
+    return Built(fig, [totals, methane], "greenhouse gases and methane by source")
+
+
 def _single(
     variable: str, name: str, what: str, label: str
 ) -> Callable[[pd.DataFrame], Built | None]:
@@ -265,6 +305,7 @@ def _single(
 
 BUILDERS: dict[str, Callable[[pd.DataFrame], Built | None]] = {
     "emissions_by_sector.png": _emissions,
+    "greenhouse_gases.png": _greenhouse_gases,
     "generation_mix.png": _generation,
     "capacity.png": _capacity,
     "steel_routes.png": _steel,

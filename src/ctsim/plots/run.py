@@ -23,6 +23,7 @@ from ctsim.plots.figures import BUILDERS, Built, Panel, new_figure
 from ctsim.plots.style import (
     DPI,
     FIG_HEIGHT_IN,
+    FULL_WIDTH_IN,
     MAIN_COLOR,
     axis_label,
     figure_title,
@@ -32,6 +33,8 @@ from ctsim.plots.style import (
 
 log = logging.getLogger(__name__)
 
+MAX_TARGET_PANELS_IN_A_ROW = 2  # targets.png: more panels than this are stacked in rows
+TARGET_ROW_HEIGHT_IN = 2.3
 HISTORY_LOOKBACK_YEARS = 10  # observed points shown this many years before the first model year
 
 #: China's updated NDC (submitted 28 Oct 2021): CO2 per unit of GDP down by over 65 % from 2005 by
@@ -48,10 +51,35 @@ NDC_INTENSITY_TARGET = {
 }
 
 
+def _with_peak_level(target: Mapping[str, Any], frame: pd.DataFrame) -> Mapping[str, Any]:
+    """A ``reduction_from_peak`` target with its ``level``: (1 - value) x the series' peak up to the
+    target year (as analysis.targets evaluates it, from the run's years), drawn as a ceiling."""
+    variable, year = target.get("variable"), target.get("year")
+    if target.get("kind") != "reduction_from_peak" or variable not in frame or year is None:
+        return target
+    upto = frame[variable][frame.index <= year]
+    if upto.empty:
+        return target
+    return {**target, "level": (1.0 - float(target["value"])) * float(upto.max())}
+
+
 def _observed_label(history: pd.DataFrame, variable: str) -> str:
     sources = history.attrs.get("sources")
     source = sources.get(variable) if isinstance(sources, Mapping) else history.attrs.get("source")
     return f"Observed ({source})" if source else "Observed"
+
+
+def _observed_labels(history: pd.DataFrame, variables: list[str]) -> dict[str, tuple[str, bool]]:
+    """Legend label and hollow marker of each observed series of one axis: one series is plain
+    "Observed (source)"; several are told apart ("Observed total (source)", "Observed coal")."""
+    if len(variables) == 1:
+        return {variables[0]: (_observed_label(history, variables[0]), False)}
+    total = min(variables, key=len)  # the parent (e.g. Secondary Energy|Electricity) is the total
+    out = {total: (_observed_label(history, total).replace("Observed", "Observed total", 1), False)}
+    for v in variables:
+        if v != total:
+            out[v] = (f"Observed {v.split('|')[-1].lower()}", True)
+    return out
 
 
 def _finish(
@@ -61,30 +89,39 @@ def _finish(
     history: pd.DataFrame | None,
     placed: set[int],
 ) -> None:
-    """Add observed history and targets to every panel, then fix limits and legends."""
-    first_year = float(frame.index.min())
+    """Add observed history and targets to every panel, then fix limits and legends.
+
+    Years: every panel spans the same years, from HISTORY_LOOKBACK_YEARS before the first model
+    year when observed history is drawn (the decade the projection continues), otherwise from the
+    first model year, to the last model year.
+    """
+    first_year, last_year = float(frame.index.min()), float(frame.index.max())
+    start = first_year - HISTORY_LOOKBACK_YEARS if history is not None else first_year
     for panel in built.panels:
         ax = panel.ax
         if history is not None:
-            for variable, (mode, scale, _) in panel.shown.items():
-                if mode == "level":
-                    blocks.observed(
-                        ax,
-                        history,
-                        variable,
-                        label=_observed_label(history, variable),
-                        scale=scale,
-                        min_year=first_year - HISTORY_LOOKBACK_YEARS,
-                        max_year=float(frame.index.max()),
-                    )
+            levels = [v for v, (mode, _s, _u) in panel.shown.items()
+                      if mode == "level" and blocks.has_data(history, v)]
+            labels = _observed_labels(history, levels) if levels else {}
+            for variable in levels:
+                label, hollow = labels[variable]
+                blocks.observed(ax, history, variable, label=label, scale=panel.shown[variable][1],
+                                min_year=start, max_year=last_year, hollow=hollow)
+        deadlines = 0
         for i, target in enumerate(targets):
+            target = _with_peak_level(target, frame)
             entry = panel.shown.get(str(target.get("variable")))
             if entry is None or (entry[0] != "level" and target.get("kind") != "peak_by"):
                 continue
-            if blocks.mark_target(ax, target, scale=entry[1], unit=entry[2]):
+            variant = deadlines if target.get("kind") == "peak_by" else 0
+            if blocks.mark_target(ax, target, scale=entry[1], unit=entry[2], variant=variant):
                 placed.add(i)
+                deadlines += target.get("kind") == "peak_by"
         if panel.nonneg:
             ax.set_ylim(bottom=0)
+        ax.set_xlim(start, last_year)
+        if max(abs(v) for v in ax.get_ylim()) >= 1000:
+            blocks.thousands(ax)
         lo, hi = ax.get_xlim()
         step = next(
             s
@@ -93,6 +130,18 @@ def _finish(
         )
         ax.xaxis.set_major_locator(MultipleLocator(step))
         blocks.legend_outside(ax, panel.legend, first=panel.stack[::-1])
+
+
+def _target_panel_names(variable: str) -> tuple[str, str]:
+    """Title (the catalogue's description, shortened) and y-axis name of a target panel."""
+    import textwrap
+
+    from ctsim import registry
+
+    found = registry.iamc_variables().get(variable)
+    title = found.description.split(" (")[0] if found else variable
+    title = "\n".join(textwrap.wrap(title, 32, max_lines=2, placeholder="…"))  # half a figure wide
+    return title, "Share" if found is not None and found.unit == "1" else variable.split("|")[-1]
 
 
 def _targets_figure(frame: pd.DataFrame, targets: Sequence[Mapping[str, Any]]) -> Built | None:
@@ -106,16 +155,27 @@ def _targets_figure(frame: pd.DataFrame, targets: Sequence[Mapping[str, Any]]) -
             )
     if not variables:
         return None
-    fig, axes = new_figure(len(variables), height=FIG_HEIGHT_IN + 0.6)
+    if len(variables) <= MAX_TARGET_PANELS_IN_A_ROW:
+        fig, axes = new_figure(len(variables), height=FIG_HEIGHT_IN + 0.6)
+        legend = "below"
+    else:  # one panel per row, legends at the right: a row of three leaves no room for legends
+        fig = Figure(figsize=(FULL_WIDTH_IN, TARGET_ROW_HEIGHT_IN * len(variables)),
+                     layout="constrained")
+        axes = list(fig.subplots(len(variables), 1, squeeze=False)[:, 0])
+        for ax in axes:
+            ax.margins(x=0)
+            ax.set_xlabel("Year")
+        legend = "right"
     panels = []
     for ax, variable in zip(axes, variables, strict=True):
-        panel = Panel(ax, legend="below")
+        panel = Panel(ax, legend=legend)
         panel.show(variable)
         blocks.line(
             ax, frame, variable, label="Model", color=MAIN_COLOR, scale=panel.shown[variable][1]
         )
-        ax.set_title(pretty(variable), loc="left")
-        ax.set_ylabel(axis_label(variable.split("|")[-1], variable))
+        name, unit = _target_panel_names(variable)
+        ax.set_title(pretty(name), loc="left")
+        ax.set_ylabel(axis_label(unit, variable))
         panels.append(panel)
     return Built(fig, panels, "targets not shown in other figures")
 

@@ -18,7 +18,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
-from matplotlib.ticker import FuncFormatter, MultipleLocator
+from matplotlib.ticker import MultipleLocator
 
 from ctsim.plots import blocks
 from ctsim.plots.style import (
@@ -47,6 +47,8 @@ FANS = (
     ("Intensity|CO2|GDP|Reduction vs 2005", "Reduction vs 2005", "CO2 intensity of GDP",
      MAIN_COLOR),
     ("Price|Carbon", "Carbon price", "Carbon price", MAIN_COLOR),
+    ("Emissions|Kyoto Gases", "Greenhouse gases", "Net greenhouse gases (GWP100)", "#000000"),
+    ("Emissions|CH4", "Methane", "Methane", SECTOR_COLORS["Other energy"]),
 )
 FAN_KEY_COLOR = "#606060"  # legend swatches of the bands (each panel draws them in its own colour)
 TITLE_HEIGHT_IN = 0.55  # two-line figure title
@@ -60,6 +62,9 @@ TARGET_KEYS = {
                                                           "markersize": 7}),
     "cap": ("Target: at most (level, year)", {"linestyle": "none", "marker": "v",
                                               "markersize": 7}),
+    "level_at_least": ("Target: at least (level, year)", {"linestyle": "none", "marker": "^",
+                                                          "markersize": 7}),
+    "reduction_from_peak": ("Target: below peak by (deadline)", {"linestyle": "--"}),
 }
 
 
@@ -81,10 +86,6 @@ def _x_labels_on_last_row(axes: Sequence[Axes], n_shown: int, cols: int, label: 
         last = i + cols >= n_shown
         ax.xaxis.set_tick_params(labelbottom=last)
         ax.set_xlabel(label if last else "")
-
-
-def _thousands(ax: Axes) -> None:
-    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _pos: f"{v:,.0f}"))
 
 
 def fan_figure(
@@ -122,7 +123,7 @@ def fan_figure(
         ax.set_ylim(bottom=0)
         top = max((np.nanmax(v) for v in scaled.values() if np.isfinite(v).any()), default=0.0)
         if top >= 1000:
-            _thousands(ax)
+            blocks.thousands(ax)
         ax.xaxis.set_major_locator(MultipleLocator(10))
         ax.xaxis.set_minor_locator(MultipleLocator(5))
         for t in targets:
@@ -135,9 +136,13 @@ def fan_figure(
     for ax, (variable, *_rest) in zip(axes, panels, strict=False):
         ax.set_xlim(lo, hi)
         scale, unit = display_scale(variable)
+        lines_at: dict[Any, int] = {}  # deadline lines per year: a second label goes to the top
         for t in targets:
             if t.get("variable") == variable:
-                blocks.annotate_target(ax, t, scale=scale, unit=unit)
+                n = lines_at.get(t.get("year"), 0)
+                lines_at[t.get("year")] = n + 1
+                blocks.annotate_target(ax, t, scale=scale, unit=unit,
+                                       at="top" if n % 2 else "bottom")
     for ax in axes[len(panels):]:
         ax.set_visible(False)
     _x_labels_on_last_row(axes, len(panels), cols, "Year")

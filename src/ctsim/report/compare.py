@@ -11,7 +11,13 @@ from pathlib import Path
 
 import numpy as np
 
-from ..analysis.compare import SHOCKS, metric_differences, policy_wedges, resolved_from_metadata
+from ..analysis.compare import (
+    is_shock_player,
+    metric_differences,
+    policy_wedges,
+    resolved_from_metadata,
+    shocks_of,
+)
 from ..errors import UsageError
 from .document import Document, Table, format_value, render_figure
 from .run import (
@@ -28,6 +34,19 @@ def _resolved(src: Source):
     return src.resolved if src.resolved is not None else resolved_from_metadata(src.metadata)
 
 
+#: decimals of a metric row by unit: values and differences of one row print alike
+#: (Mt, Mtce, TWh and years whole; Gt with one decimal; shares in % and pp with one)
+ROW_DECIMALS = {"Gt CO2": 1}
+
+
+def _number(value: float, unit: str, signed: bool = False) -> str:
+    decimals = ROW_DECIMALS.get(unit, 0)
+    text = f"{value + 0.0:{'+' if signed else ''},.{decimals}f}"
+    if signed and float(text.replace(",", "")) == 0:
+        text = "+" + text.lstrip("+-")  # no "-0"
+    return f"{text} {unit}".strip()
+
+
 def _metrics_table(sources: list[Source]) -> tuple[Table, object]:
     diffs = metric_differences({s.name: s.metrics for s in sources})
     ref = sources[0].name
@@ -35,17 +54,19 @@ def _metrics_table(sources: list[Source]) -> tuple[Table, object]:
     rows = []
     for _, r in diffs.iterrows():
         unit = str(r["unit"])
-        row = [str(r["label"]), *[format_value(r[s.name], unit) for s in sources]]
+        values = [r[s.name] for s in sources]
+        if unit in ("fraction", ""):
+            row = [str(r["label"]), *[format_value(v, unit) for v in values]]
+        else:
+            row = [str(r["label"]), *["n/a" if not np.isfinite(v) else _number(v, unit) for v in values]]
         for s in sources[1:]:
             d = r[f"{s.name} - {ref}"]
             if not np.isfinite(d):
                 row.append("n/a")
             elif unit == "fraction":
                 row.append(f"{100 * d + 0.0:+.1f} pp".replace("-0.0", "+0.0"))
-            elif unit == "":
-                row.append(f"{d:+g}")
             else:
-                row.append(f"{d:+,.4g} {unit}")
+                row.append(_number(d, unit, signed=True))
         rows.append(row)
     return Table(headers, rows, numeric=set(range(1, len(headers)))), diffs
 
@@ -68,8 +89,8 @@ def _wedge_section(doc: Document, ref: Source, pol: Source, root: Path, fmt: str
     r, p = _resolved(ref), _resolved(pol)
 
     def shown(res, name: str) -> str:
-        if name == SHOCKS:
-            ids = ", ".join(str(getattr(s, "id", s)) for s in res.shocks)
+        if is_shock_player(name):
+            ids = ", ".join(str(getattr(s, "id", s)) for s in shocks_of(res, name))
             return f"{ids or 'none'} (seed {res.seed})"
         return fmt_param(res.values[name])
 

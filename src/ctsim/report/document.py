@@ -231,5 +231,7 @@ def check_output_options(fmt: str, out, force: bool) -> None:
 
     if fmt not in FORMATS:
         raise UsageError(f"--format must be one of {', '.join(FORMATS)} (got {fmt!r})")
+    if out is not None and Path(out).exists() and not Path(out).is_dir():  # --force does not change that
+        raise UsageError(f"{out}: exists and is not a folder; --out names a folder")
     if out is not None and Path(out).exists() and not force:
         raise UsageError(f"{out}: output folder exists; use --force to replace it")

@@ -51,6 +51,8 @@ def _target_value(verdict: dict) -> tuple[str, str]:
         return f"peak in {format_value(verdict['value'])}", format_value(verdict["margin"], "years")
     if unit == "fraction":
         return format_value(verdict["value"], "fraction"), f"{verdict['margin']:+.1%}"
+    if unit and unit != "variable unit":  # level_at_least: value and margin in the variable's unit
+        return format_value(verdict["value"], unit), f"{verdict['margin']:+,.4g} {unit}"
     return format_value(verdict["value"]), f"{verdict['margin']:+,.4g}"
 
 
@@ -218,7 +220,8 @@ def build_report(sources: list[Source], root: Path, fmt: str = "png") -> Documen
     doc = Document(f"ctsim report: {names}")
     doc.paragraph(f"Made by ctsim {__version__} on "
                   f"{datetime.now(timezone.utc).strftime('%Y-%m-%d %H:%M UTC')}. Region: China. "
-                  "All figures are embedded; this file needs no network.", note=True)
+                  "report.html embeds every figure and needs no network; report.md links the "
+                  "files in figures/.", note=True)
     slugs = [slug(s.name) for s in sources]
     for i, src in enumerate(sources):
         prefix = "" if len(sources) == 1 else (

@@ -17,6 +17,7 @@ from pydantic import BaseModel, Field, ValidationError, create_model
 
 from .. import registry
 from ..errors import ScenarioError
+from ..history import has_observed_series, last_observed_year, observed_text
 from .schema_errors import first_error as _first_error
 from .shocks import Shock, check_shock, shock_years
 from .targets import Target
@@ -50,6 +51,9 @@ def scenario_model() -> type[BaseModel]:
         ),
         "years": (Years, Field(default_factory=Years, description="Simulated horizon")),
         "seed": (int, Field(0, ge=0, description="Seed for every random draw")),
+        "counterfactual": (bool, Field(False, description=(
+            "A counterfactual of history (a replay): path keys and shocks in the observed years "
+            "are allowed and those years are simulated from this scenario instead of being history"))),
         "targets": (list[Target], Field(default_factory=list, description="Targets to evaluate")),
         "shocks": (list[Shock], Field(default_factory=list, description="Shocks (tagged by kind)")),
     }
@@ -214,10 +218,35 @@ def check_values(model: BaseModel, path: Path) -> None:
         raise ScenarioError(path, "years.end", f"horizon must end after it starts (got {start}-{end})")
 
 
+COUNTERFACTUAL_HINT = "or set 'counterfactual: true' to replay history"
+
+
+def observed_year_message(year: int, what: str) -> str:
+    """The one-line reason a scenario may not change an observed year."""
+    return (f"{year} is an observed year ({observed_text()} come from history, whatever a scenario "
+            f"says); {what}, {COUNTERFACTUAL_HINT}")
+
+
+def check_observed(p: registry.Parameter, year: int | None, key: str, path: Path) -> None:
+    """A key in an observed year of a parameter with an observed series, or an observed initial
+    value (a scalar named for its year), is an error that names the observed years."""
+    if not has_observed_series(p):
+        return
+    last = last_observed_year()
+    if p.kind == "scalar":
+        raise ScenarioError(path, key, f"{p.name} is an observed value ({observed_text()} come "
+                                       "from history, whatever a scenario says); leave it to the "
+                                       f"registry, {COUNTERFACTUAL_HINT}")
+    if year is not None and year <= last:
+        raise ScenarioError(path, key, observed_year_message(
+            year, f"a path of {p.name} starts from its observed {last} value, so give keys from "
+                  f"{last + 1}"))
+
+
 def _check_base_year(t, i: int, path: Path, start: int, end: int) -> None:
     """An intensity target reads a 'Reduction vs 2005' variable (base year 2005) or a level variable
     whose fall is measured from ``base_year``, which must then be simulated and before ``year``."""
-    where = f"targets.{i}.base_year"
+    where = f"{_target_key(t, i)}.base_year"
     if t.variable.endswith("Reduction vs 2005"):
         if t.base_year != 2005:
             raise ScenarioError(path, where, f"'{t.variable}' is a fall from 2005: expected "
@@ -229,6 +258,12 @@ def _check_base_year(t, i: int, path: Path, start: int, end: int) -> None:
     if t.base_year >= t.year:
         raise ScenarioError(path, where, f"expected a year before the target year {t.year} "
                                          f"(got {t.base_year})")
+
+
+def _target_key(target, i: int) -> str:
+    """Key path of a target in a merged scenario: its id (inherited targets come first, so a
+    position would not be where the user wrote it), or its position when it has no id."""
+    return f"targets.{target.id}" if getattr(target, "id", None) else f"targets.{i}"
 
 
 def check_semantics(model: BaseModel, path: Path, where: dict[str, Path] | None = None) -> None:
@@ -244,6 +279,8 @@ def check_semantics(model: BaseModel, path: Path, where: dict[str, Path] | None 
         if year is not None and not start <= year <= end:
             raise ScenarioError((where or {}).get(p.name, path), key,
                                 f"year outside horizon {start}-{end} (got {year})")
+        if not model.counterfactual:
+            check_observed(p, year, key, (where or {}).get(p.name, path))
     known = registry.iamc_variables()
     seen: set[str] = set()
     for i, t in enumerate(model.targets):
@@ -251,24 +288,27 @@ def check_semantics(model: BaseModel, path: Path, where: dict[str, Path] | None 
             raise ScenarioError(path, f"targets.{i}.id", f"duplicate target id '{t.id}'")
         seen.add(t.id)
         if t.variable in registry.renamed_variables():
-            raise ScenarioError(path, f"targets.{i}.variable",
+            raise ScenarioError(path, f"{_target_key(t, i)}.variable",
                                 f"'{t.variable}' was renamed to '{registry.renamed_variables()[t.variable]}' "
                                 "(IAMC common-definitions name, see docs/variables.md)")
         if t.variable not in known:
             hint = registry.did_you_mean(t.variable, known)
-            raise ScenarioError(path, f"targets.{i}.variable", f"unknown variable '{t.variable}'{hint}")
+            raise ScenarioError(path, f"{_target_key(t, i)}.variable", f"unknown variable '{t.variable}'{hint}")
         year = getattr(t, "year", None)
         if year is not None and not start <= year <= end:
-            raise ScenarioError(path, f"targets.{i}.year", f"year outside horizon {start}-{end} (got {year})")
+            raise ScenarioError(path, f"{_target_key(t, i)}.year", f"year outside horizon {start}-{end} (got {year})")
         if t.kind == "intensity_reduction":
             _check_base_year(t, i, path, start, end)
         value = getattr(t, "value", None)
-        if t.kind in ("intensity_reduction", "share_at_least") and not 0 <= value <= 1:
-            raise ScenarioError(path, f"targets.{i}.value", f"expected a fraction in [0, 1] (got {value:g})")
+        if t.kind in ("intensity_reduction", "share_at_least", "reduction_from_peak") and not 0 <= value <= 1:
+            raise ScenarioError(path, f"{_target_key(t, i)}.value", f"expected a fraction in [0, 1] (got {value:g})")
     for i, s in enumerate(model.shocks):
         for key, year in shock_years(s):
             if not start <= year <= end:
                 raise ScenarioError(path, f"shocks.{i}.{key}", f"year outside horizon {start}-{end} (got {year})")
+            if not model.counterfactual and year <= last_observed_year():
+                raise ScenarioError(path, f"shocks.{i}.{key}", observed_year_message(
+                    year, f"a shock can strike from {last_observed_year() + 1}"))
         problem = check_shock(s)
         if problem:
             raise ScenarioError(path, f"shocks.{i}.{problem[0]}", problem[1])

@@ -58,7 +58,27 @@ class NeutralBy(_Target):
     value: Number = 0.0
 
 
-Target = Annotated[PeakBy | IntensityReduction | ShareAtLeast | Cap | NeutralBy,
-                   Field(discriminator="kind")]
-TARGET_KINDS = ("peak_by", "intensity_reduction", "share_at_least", "cap", "neutral_by")
+class ReductionFromPeak(_Target):
+    """Met when the variable in ``year`` is at least ``value`` (a fraction) below its own peak, the
+    maximum over the whole series up to ``year``, observed years included (a series still rising in
+    ``year`` is 0 % below its peak)."""
+
+    kind: Literal["reduction_from_peak"]
+    year: int
+    value: Number
+
+
+class LevelAtLeast(_Target):
+    """Met when the variable (a level or stock, e.g. installed GW) is at least ``value`` (in the
+    variable's unit) in ``year``."""
+
+    kind: Literal["level_at_least"]
+    year: int
+    value: Number
+
+
+Target = Annotated[PeakBy | IntensityReduction | ShareAtLeast | Cap | NeutralBy | ReductionFromPeak
+                   | LevelAtLeast, Field(discriminator="kind")]
+TARGET_KINDS = ("peak_by", "intensity_reduction", "share_at_least", "cap", "neutral_by",
+                "reduction_from_peak", "level_at_least")
 

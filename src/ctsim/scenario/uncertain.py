@@ -6,8 +6,13 @@ An uncertain entry names a registered parameter and a distribution of one number
 - a path parameter: either ``scale: true`` (the number multiplies the whole path) or ``year: Y``
   (the number is the path's value in year Y; the other key points stay and linear interpolation
   joins them; a constant path counts as key points at the first and last simulated year). With
-  ``scale: true, from_year: Y`` only the path's values from year Y on are scaled (observed history
-  before Y stays as it is).
+  ``scale: true, from_year: Y`` only the path's values from year Y on are scaled.
+
+No sample changes an observed year (2020 to the last year of bundled history): a ``scale`` acts
+on the projected years only (from the first year after history, or ``from_year`` if later), a
+``year`` in an observed year is refused for a path with an observed series, and the engine
+simulates the observed years with the registry's values whatever a sample says (so a sampled
+scalar acts from the first projected year).
 
 Distributions are small typed specs, a tagged union on ``kind``; :meth:`Dist.frozen` turns one into
 a ``scipy.stats`` object. A distribution is truncated to the parameter's registry bounds only when
@@ -25,6 +30,7 @@ from pydantic import BaseModel, Field, model_validator
 
 from .. import registry
 from ..errors import ScenarioError
+from ..history import has_observed_series, last_observed_year, observed_text
 from .types import STRICT, Number
 
 METHODS = ("lhs", "sobol", "random", "morris")
@@ -37,7 +43,7 @@ class _Dist(BaseModel):
     scale: bool = Field(False, description="The sample multiplies the parameter (a whole path)")
     year: int | None = Field(None, description="Path parameters: the sample is the value in this year")
     from_year: int | None = Field(None, description=(
-        "With scale on a path: scale only the values from this year on (keeps observed history)"))
+        "With scale on a path: scale only the values from this year on (observed years are never scaled)"))
     description: str = Field("", description="Why this range (a source or an argument)")
 
     def support(self) -> tuple[float, float]:
@@ -222,6 +228,22 @@ def mass_outside(spec: _Dist, lo: float, hi: float) -> float:
     return float(1.0 - inside / total)
 
 
+def _check_observed(p: registry.Parameter, spec: _Dist, where: str, path: Path) -> None:
+    """No sample may change an observed year: an observed initial value (a scalar named for its
+    year) is not uncertain, and a path with an observed series takes no ``year`` in the observed
+    years. (A ``scale`` acts on the projected years only: see inputs/design.py.)"""
+    if not has_observed_series(p):
+        return
+    last = last_observed_year()
+    if p.kind == "scalar":
+        raise ScenarioError(path, where, f"{p.name} is an observed value ({observed_text()} come "
+                                         "from history); a sweep cannot make it uncertain")
+    if spec.year is not None and spec.year <= last:
+        raise ScenarioError(path, f"{where}.year", f"{spec.year} is an observed year "
+                            f"({observed_text()} come from history); a sample can set {p.name} "
+                            f"from {last + 1}")
+
+
 def check_uncertain(model: BaseModel, path: Path) -> None:
     """Parameter names (with did-you-mean), modes, years and bounds of ``uncertain:`` entries."""
     params = registry.parameters()
@@ -246,6 +268,8 @@ def check_uncertain(model: BaseModel, path: Path) -> None:
         if spec.from_year is not None and not (spec.scale and p.kind == "path"):
             raise ScenarioError(path, f"{where}.from_year",
                                 "from_year goes with 'scale: true' on a path parameter")
+        if not getattr(model, "counterfactual", False):
+            _check_observed(p, spec, where, path)
         section, key = name.split(".", 1)
         base = getattr(getattr(model, section), key)
         base = p.value if base is None else base

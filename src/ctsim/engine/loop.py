@@ -9,7 +9,19 @@ from dataclasses import replace
 
 import numpy as np
 
-from . import capacity, ghg, investment, macro, policy, power, rest, shocks, steel, storage, transport
+from . import (
+    capacity,
+    ghg,
+    investment,
+    macro,
+    policy,
+    power,
+    rest,
+    shocks,
+    steel,
+    storage,
+    transport,
+)
 from . import caps as capping
 from .adequacy import Adequacy, allowed_new
 from .axes import (

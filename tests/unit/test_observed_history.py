@@ -200,8 +200,8 @@ def test_which_parameters_have_an_observed_series():
 
 
 def test_the_2020_fleet_continues_on_a_changed_lifetime_without_double_or_missed_retirements():
+    from ctsim.engine.capacity import initial_fleet_retirement, initial_fleet_survival
     from ctsim.engine.observed import lifetime_switch_gw
-    from ctsim.engine.power import initial_fleet_retirement, initial_fleet_survival
 
     cap, age, hist, ts = np.array([1000.0]), np.array([14.0]), np.array([40.0]), 5
     for life in (25.0, 30.0, 40.0, 45.0, 60.0):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from ctsim.engine import power
+from ctsim.engine import capacity, power
 
 VRE = np.array([False, False, True, True])  # hydro, nuclear, wind, solar
 
@@ -72,14 +72,14 @@ def test_available_capacity_is_the_mean_of_start_and_end():
 def test_initial_fleet_survival_hand_values():
     m = np.array([42.0])
     # P(age >= 0) = 1, P(age >= 21) = (1 - 0.5)^2 = 0.25, P(age >= 42) = 0
-    np.testing.assert_allclose(power.initial_fleet_survival(np.array([0.0, 21.0, 42.0]), m),
+    np.testing.assert_allclose(capacity.initial_fleet_survival(np.array([0.0, 21.0, 42.0]), m),
                                [1.0, 0.25, 0.0])
 
 
 def test_initial_fleet_retires_completely_over_a_lifetime():
     cap, L, mean = np.array([1000.0]), np.array([40.0]), np.array([14.0])
-    total = sum(power.initial_fleet_retirement(cap, t, L, mean)[0] for t in range(0, 41))
+    total = sum(capacity.initial_fleet_retirement(cap, t, L, mean)[0] for t in range(0, 41))
     # every unit of the 2020 fleet (max age 42) retires exactly once within [2020, 2060]
     assert total == pytest.approx(1000.0)
     # with mean age 14 (max 42), units aged 40+ in 2020 retire in 2020: (2/42)^2 of the fleet
-    assert power.initial_fleet_retirement(cap, 0, L, mean)[0] == pytest.approx(1000 * (2 / 42) ** 2)
+    assert capacity.initial_fleet_retirement(cap, 0, L, mean)[0] == pytest.approx(1000 * (2 / 42) ** 2)

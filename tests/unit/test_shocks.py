@@ -31,9 +31,10 @@ def test_curtail_follows_the_order_with_caps():
     assert_allclose(cut.sum(axis=1), [5.0, 50.0, 50.0])
 
 
-def test_gdp_loss_is_elasticity_times_unserved_share():
-    assert_allclose(shocks.gdp_loss(np.array([100.0, 0.0]), np.array([10000.0, 10000.0]), np.array(0.3)),
-                    [0.003, 0.0])
+def test_gdp_loss_is_unserved_times_value_of_lost_load_over_gdp():
+    # 100 TWh x 0.9 $/kWh = 90 bn$ of a 30,000 bn$ GDP = 0.3 %; capped at the whole GDP
+    assert_allclose(shocks.gdp_loss(np.array([100.0, 0.0, 1e6]), np.array([30000.0, 30000.0, 30000.0]),
+                                    np.array(0.9)), [0.003, 0.0, 1.0])
 
 
 def _scenario(shock_list, seed=7):

@@ -29,6 +29,11 @@ def test_shares_scaled_down_when_they_exceed_one():
     assert s.sum() == pytest.approx(1.0)
 
 
+def test_ccus_gives_way_to_eaf_and_h2dri_when_shares_exceed_one():
+    s = _shares(100, 0.5, 0.3, 0.4, 1000)
+    np.testing.assert_allclose(s, [0.0, 0.2, 0.5, 0.3])
+
+
 def test_direct_co2_hand_values():
     prod = np.array([[800.0, 100.0, 90.0, 10.0]])  # BF-BOF, BF-BOF CCUS, EAF, H2-DRI (Mt)
     coal, co2, captured = steel.direct_co2(prod, np.array([0.5]), np.array([2.7]),

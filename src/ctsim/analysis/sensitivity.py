@@ -27,6 +27,8 @@ sequence balanced) or whole Morris trajectories.
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 
 COLUMNS = ("output", "year", "parameter", "index", "value", "conf")
@@ -114,7 +116,9 @@ def analyze(method: str, salib_problem: dict, unit: np.ndarray, outputs: dict[st
             continue
         # a bootstrap resample of a nearly constant output (a peak year taking two values) can be
         # constant: SALib then divides 0 by 0 and that resample's index is NaN, which is reported
-        with np.errstate(divide="ignore", invalid="ignore"):
+        # (and SALib warns that a subset of evaluations is constant: the same case, reported as NaN)
+        with np.errstate(divide="ignore", invalid="ignore"), warnings.catch_warnings():
+            warnings.filterwarnings("ignore", message="Constant values encountered", category=UserWarning)
             indices = analyze_one(method, salib_problem, unit, y, seed, levels)
         for index, (values, conf) in indices.items():
             for label, v, c in zip(labels, values, conf, strict=True):

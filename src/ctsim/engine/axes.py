@@ -14,6 +14,16 @@ NON_FOSSIL = (HYDRO, NUCLEAR, WIND, SOLAR)
 NF_HYDRO, NF_NUCLEAR, NF_WIND, NF_SOLAR = range(len(NON_FOSSIL))
 VARIABLE_RENEWABLE = (False, False, True, True)  # on N: wind and solar, curtailed first
 
+# Storage kinds with a stock (GW, GWh): pumped hydro and new-type (battery) storage.
+STORAGE_KINDS = ("pumped_hydro", "new_type")
+PHS, NTS = range(len(STORAGE_KINDS))
+
+# Options the adequacy step builds when firm capacity falls short, and when energy falls short.
+FIRM_OPTIONS = ("storage", "gas", "coal", "nuclear")
+FIRM_STORAGE, FIRM_GAS, FIRM_COAL, FIRM_NUCLEAR = range(len(FIRM_OPTIONS))
+ENERGY_OPTIONS = ("coal", "nuclear", "wind", "solar")
+EN_COAL, EN_NUCLEAR, EN_WIND, EN_SOLAR = range(len(ENERGY_OPTIONS))
+
 # Steel routes: the R axis.
 STEEL_ROUTES = ("bfbof", "bfbof_ccus", "eaf", "h2dri")
 BFBOF, BFBOF_CCUS, EAF, H2DRI = range(len(STEEL_ROUTES))

@@ -38,7 +38,8 @@ BALANCES = (
      "CO2 removals by kind"),
     ("co2_captured_mt", ("co2_captured_power_mt", "co2_captured_steel_mt"), "captured CO2 by sector"),
 )
-FILLED_AFTER_LOOP = ("co2_intensity_reduction_2005", "energy_intensity_reduction_2005")
+FILLED_AFTER_LOOP = ("co2_intensity_reduction_2005", "energy_intensity_reduction_2005", "cap_storage_gw",
+                     "cap_storage_gwh", "curtailed_share")
 
 
 def full(x) -> str:

@@ -77,13 +77,51 @@ class PowerParams:
     dispatch_cost_scale_cny_per_mwh: np.ndarray
     coal_retirement_extra_gw: np.ndarray
     coal_power_price_cny_per_mwh: np.ndarray
-    coal_fixed_cost_cny_per_mwh: np.ndarray
     early_retire_max_frac: np.ndarray
     coal_cf_reliability: np.ndarray
     ccs_cost_cny_per_t_co2: np.ndarray
     ccs_uptake_scale_cny_per_t: np.ndarray
     ccs_retrofit_max_gw: np.ndarray
     early_retire_from_year: np.ndarray
+    phs_capacity_2020_gw: np.ndarray
+    nts_capacity_2020_gw: np.ndarray
+    phs_additions_gw: np.ndarray
+    nts_additions_gw: np.ndarray
+    phs_duration_h: np.ndarray
+    nts_duration_h: np.ndarray
+    phs_round_trip: np.ndarray
+    nts_round_trip: np.ndarray
+    storage_cycles_per_yr: np.ndarray
+    grid_flexibility: np.ndarray
+    curtailment_width: np.ndarray
+    load_factor: np.ndarray
+    reserve_margin: np.ndarray
+    credit_thermal: np.ndarray
+    credit_hydro: np.ndarray
+    credit_wind: np.ndarray
+    credit_solar: np.ndarray
+    credit_vre_halving_share: np.ndarray
+    storage_credit_hours: np.ndarray
+    discount_rate: np.ndarray
+    nts_capex_cny_per_kw: np.ndarray
+    nts_lifetime_yr: np.ndarray
+    gas_capex_cny_per_kw: np.ndarray
+    gas_lifetime_yr: np.ndarray
+    coal_fixed_cost_cny_per_kw_yr: np.ndarray
+    coal_fixed_om_cny_per_kw_yr: np.ndarray
+    nuclear_capex_cny_per_kw: np.ndarray
+    nuclear_lifetime_yr: np.ndarray
+    wind_capex_cny_per_kw: np.ndarray
+    solar_capex_cny_per_kw: np.ndarray
+    vre_lifetime_yr: np.ndarray
+    firm_run_hours: np.ndarray
+    invest_cost_scale_cny_per_kw_yr: np.ndarray
+    energy_cost_scale_cny_per_mwh: np.ndarray
+    response_from_year: np.ndarray
+    no_new_coal_from_year: np.ndarray
+    no_new_gas_from_year: np.ndarray
+    gas_supply_bcm: np.ndarray
+    gas_mtce_per_bcm: np.ndarray
 
 
 @dataclass(frozen=True)
@@ -168,7 +206,7 @@ class ShockParams:
 
     max_cut_fraction: np.ndarray
     industry_share_of_base: np.ndarray
-    gdp_loss_per_unserved: np.ndarray
+    voll_usd_per_kwh: np.ndarray
     rebound_fraction: np.ndarray
     coal_shortfall: np.ndarray = field(metadata=SHOCK_ARRAY)
     hydro_cf_factor: np.ndarray = field(metadata=SHOCK_ARRAY)

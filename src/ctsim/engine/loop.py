@@ -9,14 +9,34 @@ from dataclasses import replace
 
 import numpy as np
 
+from . import (
+    capacity,
+    ghg,
+    investment,
+    macro,
+    policy,
+    power,
+    rest,
+    shocks,
+    steel,
+    storage,
+    transport,
+)
 from . import caps as capping
-from . import ghg, macro, policy, power, rest, shocks, steel, transport
+from .adequacy import Adequacy, allowed_new
 from .axes import (
     BFBOF,
     BFBOF_CCUS,
     COAL,
     COAL_CCS,
     EAF,
+    EN_COAL,
+    EN_NUCLEAR,
+    EN_SOLAR,
+    EN_WIND,
+    FIRM_COAL,
+    FIRM_GAS,
+    FIRM_NUCLEAR,
     GAS,
     H2DRI,
     HYDRO,
@@ -24,7 +44,9 @@ from .axes import (
     NF_NUCLEAR,
     NF_SOLAR,
     NF_WIND,
+    NTS,
     NUCLEAR,
+    PHS,
     SOLAR,
     USER_INDUSTRY,
     USER_STEEL,
@@ -34,7 +56,7 @@ from .guards import FILLED_AFTER_LOOP, YearGuard, guarded
 from .inputs import CALIBRATION_YEAR, Inputs
 from .observed import lifetime_switch_gw
 from .state import State
-from .units import MTCE_PER_TWH
+from .units import MTCE_PER_TWH, TWH_PER_GW_YEAR
 
 OUTPUTS = (
     "co2_total_mt", "co2_power_mt", "co2_steel_mt", "co2_steel_indirect_mt", "co2_other_energy_mt",
@@ -54,6 +76,11 @@ OUTPUTS = (
     "removal_land_mt", "removal_beccs_mt", "removal_daccs_mt", "removal_total_mt", "co2_net_mt",
     "srmc_coal_cny_per_mwh", "srmc_gas_cny_per_mwh", "ets_cost_power_bn_cny", "ets_cost_steel_bn_cny",
     "unserved_steel_twh", "unserved_industry_twh", "steel_lost_mt", "gdp_loss_bn",
+    "cap_storage_gw", "cap_storage_phs_gw", "cap_storage_nts_gw", "cap_storage_gwh", "cap_storage_phs_gwh",
+    "cap_storage_nts_gwh", "curtailed_share", "curtailed_raw_twh", "storage_absorbed_twh", "storage_losses_twh",
+    "peak_load_gw", "firm_required_gw", "firm_capacity_gw", "gas_supply_power_twh",
+    "add_coal_gw", "add_gas_gw", "add_nuclear_gw", "add_wind_gw", "add_solar_gw", "add_storage_gw",
+    "add_response_gw", "coal_utilisation",
     *capping.CAP_OUTPUTS, *ghg.GHG_OUTPUTS,
 )
 
@@ -72,10 +99,12 @@ def simulate(inp: Inputs) -> dict[str, np.ndarray]:
     guard = YearGuard(in_loop)
     # Observed years run on the history's inputs (inp.for_year), the projection on these ones:
     # each set has its own 2020 fleet schedule and cap levels, prepared once.
-    sets = {id(x): (x, power.initial_fleet(x.power, S, Y), *capping.cap_levels(x.caps))
+    sets = {id(x): (x, capacity.initial_fleet(x.power, S, Y), *capping.cap_levels(x.caps))
             for x in (inp, inp.for_year(CALIBRATION_YEAR))}
     # a coal supply shortfall needs a second dispatch; without one anywhere it would repeat the first
     any_shortfall = any(bool(np.any(x.shock.coal_shortfall)) for x, *_ in sets.values())
+    # without a drought anywhere the dispatch supply is the adequacy step's planning supply
+    any_drought = any(bool(np.any(x.shock.hydro_cf_factor != 1.0)) for x, *_ in sets.values())
     full = inp
     prev: State | None = None  # last year's state; None in the calibration year
     for t in range(Y):
@@ -99,11 +128,17 @@ def simulate(inp: Inputs) -> dict[str, np.ndarray]:
         road = transport.step_transport(inp.transport, inp.other, prev, growth, t, S)
         base, demand = power.step_demand(inp.power, inp.macro, prev, energy.electricity_twh,
                                          road.ev_twh, growth, t)
-        cap = power.step_capacity(inp.power, inp.policy, fleet_2020, prev, costs, inp.years, t)
-        d = power.step_dispatch(inp.power, inp.shock, cap, demand, costs, any_shortfall, t)
+        cap = capacity.step_capacity(inp.power, inp.policy, fleet_2020, prev, costs, inp.years, t)
+        store = storage.step_storage(inp.power, prev, np.zeros(S), t, S)
+        gas_cap = power.gas_bound(inp.power, rest.other_gas_estimate(inp.other, prev, growth, t), year, t)
+        adq, cap, store, planned = investment.step_adequacy(inp.power, prev, cap, store, demand, costs, gas_cap,
+                                                            year, t)
+        sup = planned if planned is not None and not any_drought else power.supply(
+            inp.power, inp.shock.hydro_cf_factor[..., t], cap.available_gw, store, demand, gas_cap, t)
+        d = power.step_dispatch(inp.power, inp.shock, sup, demand, costs, any_shortfall, t)
         rat, mix, energy = shocks.step_rationing(inp.shock, prev, d.unserved_twh, demand, base, mix,
                                                  energy, gdp_trend, t)
-        fleet = power.coal_fleet(inp.power, cap, costs, d)
+        fleet = power.coal_fleet(inp.power, cap.available_gw, cap.coal_early_retired_gw, costs, d)
         pf = power.step_fuels(inp.power, inp.factors, fleet, d.coal_twh, d.gas_twh)
         other = rest.step_other(inp.other, inp.factors, prev, growth, pf.coal_mtce, pf.gas_mtce,
                                 fleet.oil_mtce, energy.coal_mtce, road.oil_mtce, t)
@@ -115,6 +150,7 @@ def simulate(inp: Inputs) -> dict[str, np.ndarray]:
                 energy.co2_mt + other.co2_mt + other.process_co2_mt, mix, energy)
         rec = record(inp, t, year, costs, mix, energy, road, demand, cap, d, rat, pf, fleet, other,
                      cap_out, gdp_trend)
+        rec.update(record_power_system(inp, t, cap, store, adq, d, gas_cap))
         rec.update(ghg.step_ghg(inp.ghg, prev, rec, year, t))  # gases after the sectors
         if t == 0 and set(rec) != set(in_loop):  # a programming error, not bad input
             raise RuntimeError("engine outputs not written each year: "
@@ -127,8 +163,11 @@ def simulate(inp: Inputs) -> dict[str, np.ndarray]:
             co2_intensity_2020_kg_per_usd=rec["co2_intensity"] if prev is None
             else prev.co2_intensity_2020_kg_per_usd,
             capacity_gw=cap.end_gw, coal_retire_deferred_gw=cap.coal_retire_deferred_gw,
+            coal_early_retired_gw=cap.coal_early_retired_gw,
+            storage_gw=store.gw, storage_gwh=store.gwh,
             coal_generation_twh=d.coal_twh,
-            marginal_t_co2_per_mwh=power.marginal_co2(inp.power, inp.factors, costs, d),
+            grid_t_co2_per_mwh=rec["co2_power_mt"] / np.maximum(
+                rec["gen_coal_twh"] + rec["gen_gas_twh"] + rec["gen_oil_twh"], 1e-9),
             base_demand_twh=base, road_service_mtce=road.service_mtce,
             steel_output_mt=mix.output_mt, steel_lost_mt=rat.steel_lost_mt,
             bfbof_mt=mix.production_mt[..., BFBOF] + mix.production_mt[..., BFBOF_CCUS],
@@ -139,6 +178,11 @@ def simulate(inp: Inputs) -> dict[str, np.ndarray]:
     observed = full.years <= full.history_end  # all False without a history
     for name, value in reductions(full, out).items():
         out[name] = np.where(observed, reductions(full.for_year(CALIBRATION_YEAR), out)[name], value)
+    # totals and shares of whole trajectories (one pass instead of one a year)
+    out["cap_storage_gw"] = out["cap_storage_phs_gw"] + out["cap_storage_nts_gw"]
+    out["cap_storage_gwh"] = out["cap_storage_phs_gwh"] + out["cap_storage_nts_gwh"]
+    vre = out["gen_wind_twh"] + out["gen_solar_twh"] + out["curtailed_twh"] + out["storage_losses_twh"]
+    out["curtailed_share"] = np.divide(out["curtailed_twh"], vre, out=np.zeros_like(vre), where=vre > 0)
     return out
 
 
@@ -155,7 +199,7 @@ def reductions(inp: Inputs, out: dict[str, np.ndarray]) -> dict[str, np.ndarray]
 
 
 def record(inp: Inputs, t: int, year: int, costs: power.Costs, mix: steel.SteelMix, energy: steel.SteelEnergy,
-           road: transport.RoadFlows, demand: np.ndarray, cap: power.Capacity, d: power.Dispatch,
+           road: transport.RoadFlows, demand: np.ndarray, cap: capacity.Capacity, d: power.Dispatch,
            rat: shocks.Rationing, pf: power.PowerFuels, fleet: power.CoalFleet, other: rest.OtherFlows,
            cap_out: dict, gdp_trend: np.ndarray) -> dict[str, np.ndarray]:
     """The year's outputs {output name: [S]} from the flows of the steps and the year-end stocks."""
@@ -215,4 +259,33 @@ def record(inp: Inputs, t: int, year: int, costs: power.Costs, mix: steel.SteelM
         "srmc_coal_cny_per_mwh": costs.srmc_coal_cny_per_mwh * ones,
         "srmc_gas_cny_per_mwh": costs.srmc_gas_cny_per_mwh * ones,
         **cap_out,
+    }
+
+
+def record_power_system(inp: Inputs, t: int, cap: capacity.Capacity, store: storage.StorageStock,
+                        adq: Adequacy, d: power.Dispatch, gas_cap: np.ndarray) -> dict[str, np.ndarray]:
+    """The year's storage, curtailment, firm-capacity and investment outputs {name: [S]}."""
+    pw, year = inp.power, int(inp.years[t])
+    firm_b, energy_b = adq.firm_built_gw, adq.energy_built_gw
+    coal_ok, gas_ok = allowed_new(pw, year)
+    ones = np.ones(d.coal_twh.shape)
+    coal_cap = cap.available_gw[..., COAL] + cap.available_gw[..., COAL_CCS]
+    return {
+        "cap_storage_phs_gw": store.gw[..., PHS],
+        "cap_storage_nts_gw": store.gw[..., NTS],
+        "cap_storage_phs_gwh": store.gwh[..., PHS], "cap_storage_nts_gwh": store.gwh[..., NTS],
+        "curtailed_raw_twh": d.curtailed_raw_twh, "storage_absorbed_twh": d.storage_absorbed_twh,
+        "storage_losses_twh": d.storage_losses_twh,
+        "peak_load_gw": adq.peak_gw, "firm_required_gw": adq.required_gw, "firm_capacity_gw": adq.firm_gw,
+        "gas_supply_power_twh": np.where(np.isfinite(gas_cap), gas_cap, d.gas_max_twh) * ones,
+        "add_coal_gw": pw.coal_additions_gw[..., t] * coal_ok + firm_b[..., FIRM_COAL] + energy_b[..., EN_COAL],
+        "add_gas_gw": pw.gas_additions_gw[..., t] * gas_ok + firm_b[..., FIRM_GAS],
+        "add_nuclear_gw": np.minimum(pw.nuclear_additions_gw[..., t], pw.nuclear_build_max_gw)
+        + firm_b[..., FIRM_NUCLEAR] + energy_b[..., EN_NUCLEAR],
+        "add_wind_gw": pw.wind_additions_gw[..., t] + energy_b[..., EN_WIND],
+        "add_solar_gw": pw.solar_additions_gw[..., t] + energy_b[..., EN_SOLAR],
+        "add_storage_gw": store.added_gw.sum(axis=-1),
+        "add_response_gw": firm_b.sum(axis=-1) + energy_b.sum(axis=-1) + adq.storage_built_gw,
+        "coal_utilisation": np.divide(d.coal_twh, coal_cap * TWH_PER_GW_YEAR, out=np.zeros_like(coal_cap),
+                                      where=coal_cap > 0),
     }

@@ -3,7 +3,7 @@
 The engine simulates the observed years (2020 to the last bundled year) with the history's inputs and
 the projection with the scenario's (ctsim.engine.inputs.Inputs.for_year). Most inputs act year by
 year, so the switch needs nothing. The coal lifetime does not: the 2020 fleet retires on a schedule
-(:func:`ctsim.engine.power.initial_fleet_retirement`) whose cumulative share by year t (years since
+(:func:`ctsim.engine.capacity.initial_fleet_retirement`) whose cumulative share by year t (years since
 2020) is R(L, t) = P(age >= L - t). Had the history run on lifetime L_h and the scenario then simply
 continued its own schedule for lifetime L, units would retire twice (L > L_h) or never (L < L_h).
 So from the first projected year t_s the cumulative retirement of the 2020 fleet is made
@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .power import initial_fleet_survival
+from .capacity import initial_fleet_survival
 
 
 def lifetime_switch_gw(capacity_2020_gw: np.ndarray, mean_age_yr: np.ndarray, history_lifetime_yr: np.ndarray,

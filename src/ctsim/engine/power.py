@@ -1,5 +1,6 @@
-"""Power-sector kernels (coal fleet ageing, available capacity, dispatch) and the power steps of
-the year loop (costs, demand, capacity, dispatch, fuels).
+"""Power-sector kernels (available capacity, merit order, dispatch, coal tiers) and the power steps of
+the year loop (costs, demand, supply, dispatch, fuels). Capacity stocks: ctsim.engine.capacity;
+storage and curtailment: ctsim.engine.storage; firm capacity and investment: ctsim.engine.adequacy.
 
 All arrays carry the sample axis first: [S] for one year, [S, K] for technologies (ctsim.engine.axes).
 """
@@ -10,57 +11,23 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from . import policy
+from . import policy, storage
 from .axes import (
     COAL,
     COAL_CCS,
     GAS,
-    HYDRO,
     NF_HYDRO,
     NF_NUCLEAR,
     NF_SOLAR,
     NF_WIND,
     NON_FOSSIL,
-    NUCLEAR,
-    POWER_TECHS,
-    SOLAR,
     VARIABLE_RENEWABLE,
-    WIND,
 )
 from .inputs import Factors, MacroParams, PolicyParams, PowerParams, ShockParams
 from .macro import grow
 from .shocks import fossil_limits
 from .state import State
 from .units import GCE_PER_KWH_TO_MTCE_PER_TWH, TWH_PER_GW_YEAR
-
-
-def initial_fleet_survival(age_threshold: np.ndarray, max_age: np.ndarray) -> np.ndarray:
-    """Share of the initial (2020) coal fleet at least ``age_threshold`` years old.
-
-    The fleet's age density is assumed to fall linearly from age 0 to ``max_age`` (a young fleet:
-    half of China's coal capacity was under ten years old in 2020), so
-    P(age >= a) = (1 - a / max_age)^2 for 0 <= a <= max_age, 1 below 0 and 0 above max_age.
-    With a mean age m the maximum age is 3 m (mean of this density = max_age / 3).
-    """
-    x = np.clip(age_threshold / max_age, 0.0, 1.0)
-    return (1.0 - x) ** 2
-
-
-def initial_fleet_retirement(
-    capacity_2020_gw: np.ndarray, years_since_2020: int, lifetime_yr: np.ndarray, mean_age_yr: np.ndarray
-) -> np.ndarray:
-    """GW of the 2020 coal fleet that reaches ``lifetime_yr`` during this year.
-
-    A unit aged a in 2020 retires in year 2020 + (lifetime - a): the share retiring in year t is
-    P(age >= L - t) - P(age >= L - t + 1), t = years since 2020; in 2020 itself every unit already
-    at or past its lifetime retires, P(age >= L), so the whole 2020 fleet retires exactly once.
-    """
-    max_age = 3.0 * mean_age_yr
-    now = initial_fleet_survival(lifetime_yr - years_since_2020, max_age)
-    if years_since_2020 == 0:
-        return capacity_2020_gw * now
-    before = initial_fleet_survival(lifetime_yr - years_since_2020 + 1, max_age)
-    return capacity_2020_gw * (now - before)
 
 
 def available_capacity(start_gw: np.ndarray, end_gw: np.ndarray) -> np.ndarray:
@@ -73,6 +40,13 @@ def potential_generation(capacity_gw: np.ndarray, capacity_factor: np.ndarray) -
     return capacity_gw * capacity_factor * TWH_PER_GW_YEAR
 
 
+def gas_first_share(srmc_gas: np.ndarray, srmc_coal: np.ndarray, scale: np.ndarray) -> np.ndarray:
+    """Share of the demand beyond gas at its planned load that gas takes ahead of coal (a logit on
+    the cost gap): 1 / (1 + exp((srmc_gas - srmc_coal) / scale)). Half at equal costs; rises
+    continuously as coal gets dearer (a carbon price), instead of a switch."""
+    return 0.5 * (1.0 - np.tanh(0.5 * (srmc_gas - srmc_coal) / scale))
+
+
 def dispatch(
     demand_twh: np.ndarray,
     nonfossil_twh: np.ndarray,
@@ -81,22 +55,22 @@ def dispatch(
     gas_planned_twh: np.ndarray,
     gas_max_twh: np.ndarray,
     coal_max_twh: np.ndarray,
-    gas_before_coal: np.ndarray | bool = False,
+    gas_share: np.ndarray | float = 0.0,
 ) -> dict[str, np.ndarray]:
-    """Meet demand from non-fossil output first, then gas at its planned load, coal, extra gas.
-
-    Where ``gas_before_coal`` is True (gas is cheaper than the marginal coal once carbon costs are
-    counted), extra gas runs before coal instead of after it.
+    """Meet demand from non-fossil output first, then gas at its planned load, then coal and extra
+    gas: gas takes ``gas_share`` of the remaining need ahead of coal (within its room), coal the
+    rest, and gas what coal cannot meet.
 
     Parameters
     ----------
     demand_twh : [S] electricity demand.
-    nonfossil_twh : [S, N] potential output of the non-fossil technologies with capacity.
+    nonfossil_twh : [S, N] output of the non-fossil technologies with capacity (after curtailment).
     vre_mask : [N] bool, True for wind and solar (curtailed first when supply exceeds demand; the
         remaining excess spills from the other non-fossil technologies in proportion).
     must_run_twh : [S] exogenous output (bioenergy and oil plants).
     gas_planned_twh, gas_max_twh, coal_max_twh : [S] gas at its planned utilisation, gas and coal
-        at their maximum utilisation.
+        at their maximum output (gas within its fuel supply).
+    gas_share : [S] share of the need beyond planned gas that gas takes first (``gas_first_share``).
 
     Returns
     -------
@@ -115,21 +89,20 @@ def dispatch(
     other_keep = 1.0 - np.divide(spilled, other_total, out=np.zeros_like(spilled), where=other_total > 0)
     served_nonfossil = vre * vre_keep[..., None] + other * other_keep[..., None]
     need = np.maximum(residual, 0.0)
-    gas_first = np.minimum(need, gas_planned_twh)
+    gas_first = np.minimum(need, np.minimum(gas_planned_twh, gas_max_twh))
     need = need - gas_first
     gas_room = np.maximum(gas_max_twh - gas_first, 0.0)
-    gas_early = np.where(gas_before_coal, np.minimum(need, gas_room), 0.0)
+    gas_early = np.minimum(need * gas_share, gas_room)
     need = need - gas_early
     coal = np.minimum(need, coal_max_twh)
     need = need - coal
     gas_extra = np.minimum(need, gas_room - gas_early)
     unserved = need - gas_extra
-    gas_extra = gas_extra + gas_early
     return {
         "nonfossil": served_nonfossil,
         "curtailed": curtailed,
         "spilled": spilled,
-        "gas": gas_first + gas_extra,
+        "gas": gas_first + gas_early + gas_extra,
         "coal": coal,
         "unserved": unserved,
     }
@@ -201,6 +174,8 @@ class Costs:
     coal_price_cny_per_tce: np.ndarray  # with the shocks' price factor
     srmc_coal_cny_per_mwh: np.ndarray
     srmc_gas_cny_per_mwh: np.ndarray
+    new_coal_cny_per_mwh: np.ndarray  # fuel and gross carbon cost of a new (efficient) coal unit
+    new_gas_cny_per_mwh: np.ndarray  # fuel and gross carbon cost of a new gas unit
 
 
 def step_costs(pw: PowerParams, pol: PolicyParams, fx: Factors, sh: ShockParams, year: int, t: int) -> Costs:
@@ -216,9 +191,15 @@ def step_costs(pw: PowerParams, pol: PolicyParams, fx: Factors, sh: ShockParams,
     carbon_other = policy.carbon_cost(price, covered, hr_other * 1e-3 * fx.coal_t_co2_per_tce, bench)
     carbon_gas = policy.carbon_cost(price, covered, gas_hr * 1e-3 * fx.gas_t_co2_per_tce, bench)
     coal_price = pw.coal_price_cny_per_tce[..., t] * sh.coal_price_factor[..., t]
+    # investment looks at the whole carbon cost of new units (no benchmark allocation: the
+    # benchmarks reward existing units' output, a plant that does not exist yet earns none)
+    gross_coal = policy.carbon_cost(price, covered, hr_eff * 1e-3 * fx.coal_t_co2_per_tce, 0.0)
+    gross_gas = policy.carbon_cost(price, covered, gas_hr * 1e-3 * fx.gas_t_co2_per_tce, 0.0)
+    gas_price = pw.gas_price_cny_per_tce[..., t]
     return Costs(price, covered, bench, hr_fleet, eff_share, hr_eff, hr_other, carbon_eff, carbon_other,
                  carbon_gas, coal_price, srmc(coal_price, hr_other, carbon_other),
-                 srmc(pw.gas_price_cny_per_tce[..., t], gas_hr, carbon_gas))
+                 srmc(gas_price, gas_hr, carbon_gas), srmc(pw.coal_price_cny_per_tce[..., t], hr_eff, gross_coal),
+                 srmc(gas_price, gas_hr, gross_gas))
 
 
 def step_demand(pw: PowerParams, mp: MacroParams, prev: State | None, steel_twh: np.ndarray,
@@ -233,97 +214,10 @@ def step_demand(pw: PowerParams, mp: MacroParams, prev: State | None, steel_twh:
 
 
 @dataclass(frozen=True)
-class InitialFleet:
-    """What the capacity step needs of the observed 2020 fleet and the coal build path, unwrapped once."""
-
-    capacity_2020_gw: np.ndarray  # [S, K]
-    coal_lifetime_yr: np.ndarray  # [S]
-    coal_additions_gw: np.ndarray  # [S, Y] (broadcast view)
-
-
-def initial_fleet(pw: PowerParams, n: int, n_years: int) -> InitialFleet:
-    cap = np.zeros((n, len(POWER_TECHS)))
-    cap[..., COAL] = pw.coal_capacity_2020_gw
-    cap[..., GAS] = pw.gas_capacity_2020_gw
-    cap[..., HYDRO] = pw.hydro_capacity_2020_gw
-    cap[..., NUCLEAR] = pw.nuclear_capacity_2020_gw
-    cap[..., WIND] = pw.wind_capacity_2020_gw
-    cap[..., SOLAR] = pw.solar_capacity_2020_gw
-    return InitialFleet(cap, np.broadcast_to(pw.coal_lifetime_yr, (n,)),
-                        np.broadcast_to(pw.coal_additions_gw, (n, n_years)))
-
-
-@dataclass(frozen=True)
-class Capacity:
-    """Stocks (GW, [S, K]) at the start and end of the year, the capacity that generates, and the
-    scheduled coal retirements deferred to next year ([S])."""
-
-    start_gw: np.ndarray
-    end_gw: np.ndarray
-    available_gw: np.ndarray
-    coal_retire_deferred_gw: np.ndarray
-
-
-def step_capacity(pw: PowerParams, pol: PolicyParams, fleet: InitialFleet, prev: State | None, costs: Costs,
-                  years: np.ndarray, t: int) -> Capacity:
-    """Additions, retirements, CCS retrofits and coal-to-gas conversions of the year (docs/model.md)."""
-    year = int(years[t])
-    cap2020, lifetime = fleet.capacity_2020_gw, fleet.coal_lifetime_yr
-    n, n_years = fleet.coal_additions_gw.shape
-    add = np.zeros(cap2020.shape)
-    add[..., COAL] = pw.coal_additions_gw[..., t]
-    add[..., GAS] = pw.gas_additions_gw[..., t]
-    add[..., HYDRO] = pw.hydro_additions_gw[..., t]
-    add[..., NUCLEAR] = pw.nuclear_additions_gw[..., t]
-    add[..., WIND] = pw.wind_additions_gw[..., t]
-    add[..., SOLAR] = pw.solar_additions_gw[..., t]
-    # "develop hydropower carefully": no more than the remaining potential; nuclear "safely
-    # and orderly": at most the build-rate cap.
-    hydro_now = cap2020[..., HYDRO] if prev is None else prev.capacity_gw[..., HYDRO]
-    add[..., HYDRO] = np.minimum(add[..., HYDRO], np.maximum(pw.hydro_potential_gw - hydro_now, 0.0))
-    add[..., NUCLEAR] = np.minimum(add[..., NUCLEAR], pw.nuclear_build_max_gw)
-    retire_initial = initial_fleet_retirement(cap2020[..., COAL], t, lifetime, pw.coal_mean_age_2020_yr)
-    built = years[t] - lifetime.round().astype(int) - years[0]
-    retire_new = np.where(built >= 0, fleet.coal_additions_gw[np.arange(n), np.clip(built, 0, n_years - 1)], 0.0)
-    retire = np.zeros_like(add)
-    if prev is None:
-        cap_end = cap2020.copy()
-        retire[..., COAL] = retire_initial
-        cap_start = cap_end - add + retire
-        return Capacity(cap_start, cap_end, available_capacity(cap_start, cap_end), np.zeros(n))
-    cap_start = prev.capacity_gw
-    cap_end = cap_start + add
-    # age-based and mandated closures, then early retirement of the less efficient units
-    # once they lose money (never below what last year's coal output needs), all within
-    # the step-by-step limit
-    scheduled = retire_initial + retire_new + pw.coal_retirement_extra_gw[..., t] + prev.coal_retire_deferred_gw
-    # (decided on the coal price without shocks: owners look through a spike)
-    margin = pw.coal_power_price_cny_per_mwh[..., t] - srmc(
-        pw.coal_price_cny_per_tce[..., t], costs.heat_rate_other_gce_per_kwh, costs.carbon_other_cny_per_mwh
-    ) - pw.coal_fixed_cost_cny_per_mwh
-    economic = (year >= pw.early_retire_from_year) * policy.uptake(
-        -margin, pw.dispatch_cost_scale_cny_per_mwh) * pw.early_retire_max_frac * cap_start[..., COAL] * (
-        1 - costs.efficient_share)
-    needed = prev.coal_generation_twh / (pw.coal_cf_reliability * TWH_PER_GW_YEAR)
-    retire[..., COAL], deferred = policy.coal_retirement(
-        scheduled, economic, cap_start[..., COAL] + cap_start[..., COAL_CCS] - needed,
-        cap_end[..., COAL], pol.coal_retire_max_frac)
-    cap_end = cap_end - retire
-    # CCS retrofits: the path, plus retrofits that pay (carbon price above capture cost)
-    ccs_pays = policy.uptake(costs.carbon_price_cny_per_t * costs.ets_power_covered - pw.ccs_cost_cny_per_t_co2,
-                             pw.ccs_uptake_scale_cny_per_t) * pw.ccs_retrofit_max_gw
-    retrofit = np.minimum(pw.ccs_retrofit_gw[..., t] + ccs_pays, cap_end[..., COAL])
-    cap_end[..., COAL] -= retrofit
-    cap_end[..., COAL_CCS] += retrofit
-    to_gas = np.minimum(pw.coal_to_gas_gw[..., t], cap_end[..., COAL])
-    cap_end[..., COAL] -= to_gas
-    cap_end[..., GAS] += to_gas
-    return Capacity(cap_start, cap_end, available_capacity(cap_start, cap_end), deferred)
-
-
-@dataclass(frozen=True)
 class Dispatch:
-    """Generation of the year (TWh, [S]; non-fossil [S, N]) and what gas could still run."""
+    """Generation of the year (TWh, [S]; non-fossil [S, N], wind and solar including what storage
+    returned), what gas could still run, and the storage flows: surplus absorbed, energy lost in
+    storage, and wind and solar curtailed (before storage: ``curtailed_raw_twh``)."""
 
     nonfossil_twh: np.ndarray
     curtailed_twh: np.ndarray
@@ -333,34 +227,77 @@ class Dispatch:
     gas_max_twh: np.ndarray
     bio_twh: np.ndarray
     oil_twh: np.ndarray
+    vre_potential_twh: np.ndarray
+    curtailed_raw_twh: np.ndarray
+    storage_absorbed_twh: np.ndarray
+    storage_losses_twh: np.ndarray
 
 
-def step_dispatch(pw: PowerParams, sh: ShockParams, cap: Capacity, demand: np.ndarray, costs: Costs,
-                  any_shortfall: bool, t: int) -> Dispatch:
-    """Dispatch demand (``dispatch``), again under a coal supply shortfall if the year has one."""
-    avail = cap.available_gw
+@dataclass(frozen=True)
+class Supply:
+    """What the available fleet can deliver in a year (TWh, [S]; non-fossil [S, N] after curtailment
+    and storage): the input of dispatch and of the energy-adequacy check."""
+
+    nonfossil_twh: np.ndarray
+    vre_potential_twh: np.ndarray
+    curt: storage.Curtailment
+    must_run_twh: np.ndarray
+    gas_plan_twh: np.ndarray
+    gas_max_twh: np.ndarray
+    coal_max_twh: np.ndarray
+
+
+def supply(pw: PowerParams, hydro_factor: np.ndarray, avail_gw: np.ndarray, store: storage.StorageStock,
+           demand: np.ndarray, gas_bound_twh: np.ndarray, t: int) -> Supply:
+    """Potential output of the available capacity [S, K]: non-fossil by capacity factor, wind and
+    solar net of curtailment (``storage.curtailment``, storage returning what it absorbed), gas at
+    its planned and maximum load (within ``gas_bound_twh``, its fuel supply) and coal at its maximum.
+    ``hydro_factor`` [S or 1] scales the hydro capacity factor (a drought; 1 for planning)."""
     ones = np.ones(demand.shape)
     cf = np.empty(demand.shape + (len(NON_FOSSIL),))
-    cf[..., NF_HYDRO] = pw.hydro_cf[..., t] * ones
+    cf[..., NF_HYDRO] = pw.hydro_cf[..., t] * hydro_factor * ones
     cf[..., NF_NUCLEAR] = pw.nuclear_cf[..., t] * ones
     cf[..., NF_WIND] = pw.wind_cf[..., t] * ones
     cf[..., NF_SOLAR] = pw.solar_cf[..., t] * ones
-    cf[..., NF_HYDRO] *= sh.hydro_cf_factor[..., t]
-    nonfossil = potential_generation(avail[..., NON_FOSSIL], cf)
-    bio = pw.bio_generation_twh[..., t]
-    oil_gen = pw.oil_generation_twh[..., t]
-    gas_cap, coal_cap = avail[..., GAS], avail[..., COAL] + avail[..., COAL_CCS]
-    gas_plan = potential_generation(gas_cap, pw.gas_cf[..., t])
-    gas_max = potential_generation(gas_cap, pw.gas_cf_max)
-    coal_max = potential_generation(coal_cap, pw.coal_cf_max)
-    gas_first = costs.srmc_gas_cny_per_mwh < costs.srmc_coal_cny_per_mwh
-    d = dispatch(demand, nonfossil, VRE_MASK, bio + oil_gen, gas_plan, gas_max, coal_max, gas_before_coal=gas_first)
+    nonfossil = potential_generation(avail_gw[..., NON_FOSSIL], cf)
+    vre = nonfossil[..., NF_WIND] + nonfossil[..., NF_SOLAR]
+    curt = storage.curtailment(pw, store, vre, demand, t)
+    keep = 1.0 - np.divide(curt.raw_twh - curt.returned_twh, vre, out=np.zeros_like(vre), where=vre > 0)
+    nonfossil[..., NF_WIND] *= keep
+    nonfossil[..., NF_SOLAR] *= keep
+    gas_cap, coal_cap = avail_gw[..., GAS], avail_gw[..., COAL] + avail_gw[..., COAL_CCS]
+    gas_max = np.minimum(potential_generation(gas_cap, pw.gas_cf_max), gas_bound_twh)
+    return Supply(nonfossil, vre, curt, pw.bio_generation_twh[..., t] + pw.oil_generation_twh[..., t],
+                  potential_generation(gas_cap, pw.gas_cf[..., t]), gas_max,
+                  potential_generation(coal_cap, pw.coal_cf_max))
+
+
+def gas_bound(pw: PowerParams, other_gas_mtce: np.ndarray, year: int, t: int) -> np.ndarray:
+    """Most gas power can generate (TWh, [S]): the gas supply path (bcm, on the model's energy basis)
+    less the gas the other sectors use, at the gas plants' heat rate; no bound in observed years
+    (their gas use is what was observed) or where ``other_gas_mtce`` is unknown (+inf)."""
+    supply_mtce = pw.gas_supply_bcm[..., t] * pw.gas_mtce_per_bcm
+    twh = np.maximum(supply_mtce - other_gas_mtce, 0.0) / (pw.gas_heat_rate_gce_per_kwh * GCE_PER_KWH_TO_MTCE_PER_TWH)
+    return np.where((year >= pw.response_from_year) & np.isfinite(other_gas_mtce), twh, np.inf)
+
+
+def step_dispatch(pw: PowerParams, sh: ShockParams, sup: Supply, demand: np.ndarray, costs: Costs,
+                  any_shortfall: bool, t: int) -> Dispatch:
+    """Dispatch demand (``dispatch``) from the year's supply, again under a coal supply shortfall if
+    the year has one."""
+    share = gas_first_share(costs.srmc_gas_cny_per_mwh, costs.srmc_coal_cny_per_mwh,
+                            pw.dispatch_cost_scale_cny_per_mwh)
+    gas_plan, gas_max, coal_max = sup.gas_plan_twh, sup.gas_max_twh, sup.coal_max_twh
+    d = dispatch(demand, sup.nonfossil_twh, VRE_MASK, sup.must_run_twh, gas_plan, gas_max, coal_max, share)
     # a coal supply shortfall: coal (and gas, short too) cannot reach what they would have run
     if any_shortfall:
         coal_max, gas_max = fossil_limits(d["coal"], d["gas"], sh.coal_shortfall[..., t], coal_max, gas_max)
-        d = dispatch(demand, nonfossil, VRE_MASK, bio + oil_gen, np.minimum(gas_plan, gas_max),
-                     gas_max, coal_max, gas_before_coal=gas_first)
-    return Dispatch(d["nonfossil"], d["curtailed"], d["gas"], d["coal"], d["unserved"], gas_max, bio, oil_gen)
+        d = dispatch(demand, sup.nonfossil_twh, VRE_MASK, sup.must_run_twh, np.minimum(gas_plan, gas_max),
+                     gas_max, coal_max, share)
+    c = sup.curt
+    return Dispatch(d["nonfossil"], c.curtailed_twh + d["curtailed"], d["gas"], d["coal"], d["unserved"], gas_max,
+                    pw.bio_generation_twh[..., t], pw.oil_generation_twh[..., t], sup.vre_potential_twh,
+                    c.raw_twh, c.absorbed_twh, c.losses_twh)
 
 
 @dataclass(frozen=True)
@@ -379,12 +316,16 @@ class CoalFleet:
     oil_mtce: np.ndarray
 
 
-def coal_fleet(pw: PowerParams, cap: Capacity, costs: Costs, d: Dispatch) -> CoalFleet:
-    avail = cap.available_gw
+def coal_fleet(pw: PowerParams, avail: np.ndarray, early_retired_gw: np.ndarray, costs: Costs, d: Dispatch
+               ) -> CoalFleet:
+    """The coal fleet of the year: the efficient units are the path's share of the fleet there would
+    be without early retirement (which takes the less efficient units), s (K + E) / K, at most all."""
     coal_cap = avail[..., COAL] + avail[..., COAL_CCS]
     ccs_frac = np.divide(avail[..., COAL_CCS], coal_cap, out=np.zeros(coal_cap.shape), where=coal_cap > 0)
     coal_max_plain = potential_generation(avail[..., COAL], pw.coal_cf_max)
-    eff_share = costs.efficient_share
+    plain = avail[..., COAL]
+    eff_share = np.minimum(np.divide(costs.efficient_share * (plain + early_retired_gw), plain,
+                                     out=np.ones(plain.shape), where=plain > 0), 1.0)
     return CoalFleet(ccs_frac, coal_max_plain * eff_share, coal_max_plain * (1 - eff_share),
                      costs.carbon_other_cny_per_mwh - costs.carbon_eff_cny_per_mwh,
                      costs.heat_rate_eff_gce_per_kwh, costs.heat_rate_other_gce_per_kwh,
@@ -420,11 +361,3 @@ def step_fuels(pw: PowerParams, fx: Factors, fleet: CoalFleet, coal_twh: np.ndar
     coal_co2 = (unabated + ccs_fuel) * fx.coal_t_co2_per_tce - captured
     co2 = coal_co2 + gas * fx.gas_t_co2_per_tce + fleet.oil_mtce * fx.oil_t_co2_per_tce
     return PowerFuels(gen_ccs, gen_eff, unabated + ccs_fuel, gas, captured, coal_co2, co2)
-
-
-def marginal_co2(pw: PowerParams, fx: Factors, costs: Costs, d: Dispatch) -> np.ndarray:
-    """CO2 per MWh of the marginal fossil unit (t/MWh, [S]): the less efficient coal units if coal
-    ran, else gas if gas ran, else 0 (values steel's extra grid electricity next year)."""
-    coal_t_per_mwh = costs.heat_rate_other_gce_per_kwh * 1e-3 * fx.coal_t_co2_per_tce
-    return np.where(d.coal_twh > 0, coal_t_per_mwh,
-                    np.where(d.gas_twh > 0, pw.gas_heat_rate_gce_per_kwh * 1e-3 * fx.gas_t_co2_per_tce, 0.0))

@@ -44,3 +44,14 @@ def step_other(op: OtherParams, fx: Factors, prev: State | None, growth: np.ndar
     co2 = coal_net * fx.coal_t_co2_per_tce + (oil + road_oil) * fx.oil_t_co2_per_tce + gas_net * fx.gas_t_co2_per_tce
     return OtherFlows(coal, gas, oil, coal_net, gas_net, co2,
                       op.cement_co2_mt[..., t] + op.other_industry_co2_mt[..., t])
+
+
+def other_gas_estimate(op: OtherParams, prev: State | None, growth: np.ndarray, t: int) -> np.ndarray:
+    """Gas the other sectors use this year after coal-to-gas switching (Mtce, [S]), as
+    :func:`step_other` computes it, before power runs (it bounds gas power); +inf in the first year,
+    whose other-sector gas is the remainder after power."""
+    if prev is None:
+        return np.full(growth.shape if np.ndim(growth) else (1,), np.inf)
+    gas = grow(prev.gas_other_mtce, growth) * (1 + op.gas_intensity_change[..., t])
+    coal = grow(prev.coal_other_mtce, growth) * (1 + op.coal_intensity_change[..., t])
+    return gas + np.minimum(op.coal_to_gas_mtce[..., t], coal) * op.coal_to_gas_gas_per_coal

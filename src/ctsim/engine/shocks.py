@@ -46,9 +46,10 @@ def curtail(unserved_twh: np.ndarray, loads_twh: np.ndarray, max_cut_frac: np.nd
     return cut
 
 
-def gdp_loss(unserved_twh: np.ndarray, demand_twh: np.ndarray, elasticity: np.ndarray) -> np.ndarray:
-    """Share of the year's GDP lost to rationing: elasticity x unserved / demand, at most 1."""
-    return np.minimum(elasticity * unserved_twh / np.maximum(demand_twh, 1e-9), 1.0)
+def gdp_loss(unserved_twh: np.ndarray, gdp_bn: np.ndarray, voll_usd_per_kwh: np.ndarray) -> np.ndarray:
+    """Share of the year's GDP lost to rationing: unserved x value of lost load / GDP, at most 1
+    (TWh x $/kWh = bn$)."""
+    return np.minimum(voll_usd_per_kwh * unserved_twh / np.maximum(gdp_bn, 1e-9), 1.0)
 
 
 def by_user(steel, industry, other) -> np.ndarray:
@@ -84,6 +85,6 @@ def step_rationing(sh: ShockParams, prev: State | None, unserved: np.ndarray, de
     mix = replace(mix, output_mt=mix.output_mt * kept, production_mt=mix.production_mt * kept[..., None])
     energy = replace(energy, coal_mtce=energy.coal_mtce * kept, co2_mt=energy.co2_mt * kept,
                      captured_mt=energy.captured_mt * kept)
-    loss = gdp_loss(unserved, demand, sh.gdp_loss_per_unserved)
+    loss = gdp_loss(unserved, gdp_trend, sh.voll_usd_per_kwh)
     gap = loss if prev is None else np.maximum(loss, (1.0 - sh.rebound_fraction) * prev.gdp_gap_frac)
     return Rationing(cut, steel_lost, gap, gdp_trend * (1.0 - gap)), mix, energy

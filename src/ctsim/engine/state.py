@@ -19,9 +19,12 @@ class State:
     gdp_gap_frac: np.ndarray  # share of trend GDP lost, fading by the rebound fraction
     co2_intensity_2020_kg_per_usd: np.ndarray  # the calibration year's CO2 intensity (caps anchor)
     capacity_gw: np.ndarray  # [S, K] installed capacity at year end
+    storage_gw: np.ndarray  # [S, 2] storage power by kind (pumped hydro, new-type) at year end
+    storage_gwh: np.ndarray  # [S, 2] storage energy by kind at year end
     coal_retire_deferred_gw: np.ndarray  # scheduled coal retirements the step limit deferred
+    coal_early_retired_gw: np.ndarray  # less efficient coal retired early so far (cumulative)
     coal_generation_twh: np.ndarray
-    marginal_t_co2_per_mwh: np.ndarray  # CO2 of the marginal fossil unit (0 if none ran)
+    grid_t_co2_per_mwh: np.ndarray  # power CO2 per fossil MWh (extra load is met by fossil units)
     base_demand_twh: np.ndarray  # electricity demand other than steel and EVs
     road_service_mtce: np.ndarray  # road transport energy service (oil-equivalent)
     steel_output_mt: np.ndarray

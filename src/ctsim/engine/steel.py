@@ -54,15 +54,18 @@ def route_shares(
     """Route shares [S, 4] in the order BF-BOF (unabated), BF-BOF with CCUS, EAF, H2-DRI.
 
     The EAF share is capped by scrap: EAF output <= scrap supply / scrap per tonne of EAF steel.
-    If the requested EAF, H2-DRI and CCUS shares add up to more than one, they are scaled down in
-    proportion; BF-BOF without capture takes the remainder. Shares are in [0, 1] and sum to 1.
+    If the EAF and H2-DRI shares add up to more than one, they are scaled down in proportion; CCUS
+    (a blast-furnace route) gets at most what they leave, so more CCUS never lowers EAF or H2-DRI;
+    BF-BOF without capture takes the remainder. Shares are in [0, 1] and sum to 1.
     """
     scrap_cap = np.divide(scrap_supply_mt / scrap_t_per_t, output_mt,
                           out=np.ones_like(output_mt * scrap_supply_mt), where=output_mt > 0)
     eaf = np.minimum(eaf_share, scrap_cap)
-    low = stack_alt(ccus_share, eaf, h2dri_share)
-    total = low.sum(axis=-1, keepdims=True)
-    low = np.where(total > 1.0, low / np.maximum(total, 1.0), low)
+    new_routes = eaf + h2dri_share
+    scale = 1.0 / np.maximum(new_routes, 1.0)
+    eaf, h2 = eaf * scale, h2dri_share * scale
+    ccus = np.minimum(ccus_share, 1.0 - eaf - h2)
+    low = stack_alt(ccus, eaf, h2)
     bfbof = 1.0 - low.sum(axis=-1, keepdims=True)
     return np.concatenate([np.maximum(bfbof, 0.0), low], axis=-1)
 
@@ -99,19 +102,20 @@ def electricity(production_mt: np.ndarray, mwh_per_t: np.ndarray) -> np.ndarray:
 
 def switch_advantage(
     carbon_price: np.ndarray, coverage: np.ndarray, bf_t_co2_per_t: np.ndarray,
-    route_t_co2_per_t: np.ndarray, extra_mwh_per_t: np.ndarray, marginal_t_co2_per_mwh: np.ndarray,
+    route_t_co2_per_t: np.ndarray, extra_mwh_per_t: np.ndarray, grid_t_co2_per_mwh: np.ndarray,
     premium_cny_per_t: np.ndarray,
 ) -> np.ndarray:
     """Saving (CNY/t) of making a tonne by each alternative route instead of BF-BOF, [S, A].
 
     a_r = p x coverage x (I_bf - I_r - dE_r x m) - premium_r
 
-    I: direct CO2 per tonne; dE_r: extra grid electricity per tonne (MWh/t) valued at the marginal
-    CO2 of power m (t/MWh; the benchmark cancels between routes); premium_r: cost over BF-BOF
+    I: direct CO2 per tonne; dE_r: extra grid electricity per tonne (MWh/t) valued at the CO2
+    per fossil MWh m (t/MWh, last year's power CO2 over coal, gas and oil output: extra load is met
+    by fossil units while they run; the benchmark cancels between routes); premium_r: cost over BF-BOF
     excluding carbon. Arrays broadcast to [S, A]; scalars per sample are [S, 1].
     """
     return carbon_price * coverage * (
-        bf_t_co2_per_t - route_t_co2_per_t - extra_mwh_per_t * marginal_t_co2_per_mwh
+        bf_t_co2_per_t - route_t_co2_per_t - extra_mwh_per_t * grid_t_co2_per_mwh
     ) - premium_cny_per_t
 
 
@@ -120,26 +124,30 @@ def turnover_switch(
 ) -> np.ndarray:
     """Share of output [S, A] moving from unabated BF-BOF to each alternative route this year.
 
-    Only blast furnaces due for relining (1 / campaign of the BF-BOF share) can switch; of those a
-    share clip(a* / scale, 0, 1) takes the route with the largest saving a*, the rest is relined.
+    Only blast furnaces due for relining (1 / campaign of ``bfbof_share``, the BF-BOF share the
+    policy paths leave, so that one route's uptake never shrinks another's pool) can switch. Each of the
+    A routes draws on its own 1 / A of them by its own saving, u_r = clip(a_r / scale, 0, 1) (the
+    share of plants for which it pays, plant costs spread over ``scale``). No route is chosen by a
+    switch, and a route's uptake depends on its own saving only: it rises continuously with it and
+    another route getting cheaper never takes furnaces from it (so a higher carbon price never
+    lowers any route's share through competition).
     """
     relined = bfbof_share / campaign_yr
-    best = np.argmax(advantage, axis=-1)
-    onehot = np.arange(advantage.shape[-1]) == best[..., None]
-    take = np.clip(np.take_along_axis(advantage, best[..., None], axis=-1) / scale[..., None], 0.0, 1.0)
-    return onehot * (relined[..., None] * take)
+    u = np.clip(advantage / scale[..., None], 0.0, 1.0)
+    return relined[..., None] * u / advantage.shape[-1]
 
 
 def hold_bfbof(production_mt: np.ndarray, bfbof_min_mt: np.ndarray) -> np.ndarray:
     """Keep BF-BOF output (both BF-BOF routes) at least ``bfbof_min_mt`` [S] (capped by total output):
-    EAF and H2-DRI give up output in proportion, which goes to unabated BF-BOF. Production [S, 4]."""
+    H2-DRI gives up output first, then EAF; what they give up goes to unabated BF-BOF. Production
+    [S, 4]. (H2-DRI first: the output a higher carbon price adds to H2-DRI is at least what it adds
+    to the shortfall, so a higher price never lowers EAF or H2-DRI output here.)"""
     bf = production_mt[..., BFBOF] + production_mt[..., BFBOF_CCUS]
-    low = production_mt[..., EAF] + production_mt[..., H2DRI]
-    move = np.clip(bfbof_min_mt - bf, 0.0, low)
-    keep = 1.0 - np.divide(move, low, out=np.zeros_like(low), where=low > 0)
+    move = np.clip(bfbof_min_mt - bf, 0.0, production_mt[..., EAF] + production_mt[..., H2DRI])
+    from_h2 = np.minimum(move, production_mt[..., H2DRI])
     out = production_mt.copy()
-    out[..., EAF] *= keep
-    out[..., H2DRI] *= keep
+    out[..., H2DRI] -= from_h2
+    out[..., EAF] -= move - from_h2
     out[..., BFBOF] += move
     return out
 
@@ -177,11 +185,13 @@ def route_switch(sp: SteelParams, pol: PolicyParams, fx: Factors, prev: State, p
         price[..., None], policy.covered(year, pol.ets_steel_start_year)[..., None], bf[..., None],
         stack_alt(bf * (1 - capture), sp.eaf_direct_t_co2_per_t, sp.h2dri_direct_t_co2_per_t),
         stack_alt(0.0 * bf_mwh, sp.eaf_mwh_per_t - bf_mwh, sp.h2dri_mwh_per_t - bf_mwh),
-        prev.marginal_t_co2_per_mwh[..., None],
+        prev.grid_t_co2_per_mwh[..., None],
         stack_alt(sp.ccus_cost_cny_per_t_co2 * bf * capture, sp.eaf_premium_cny_per_t[..., t],
                   sp.h2dri_premium_cny_per_t[..., t]),
     )
-    return turnover_switch(prev.bfbof_share, sp.bf_campaign_yr, advantage, sp.switch_cost_scale_cny_per_t)
+    requested = sp.eaf_share[..., t] + sp.h2dri_share[..., t] + sp.ccus_share[..., t]
+    return turnover_switch(np.maximum(1.0 - requested, 0.0) * np.ones(prev.bfbof_share.shape), sp.bf_campaign_yr,
+                           advantage, sp.switch_cost_scale_cny_per_t)
 
 
 def bound_route_extra(sp: SteelParams, t: int, output: np.ndarray, requested: np.ndarray,

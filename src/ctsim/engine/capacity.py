@@ -1,0 +1,152 @@
+"""The capacity stocks of power plants: coal fleet ageing, additions, retirements, CCS retrofits and
+coal-to-gas conversions (docs/model.md, "Capacity"). Arrays [S, K] (K: ctsim.engine.axes POWER_TECHS).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from . import policy
+from .axes import COAL, COAL_CCS, GAS, HYDRO, NUCLEAR, POWER_TECHS, SOLAR, WIND
+from .inputs import PolicyParams, PowerParams
+from .power import Costs, available_capacity, srmc
+from .state import State
+from .units import TWH_PER_GW_YEAR
+
+
+def initial_fleet_survival(age_threshold: np.ndarray, max_age: np.ndarray) -> np.ndarray:
+    """Share of the initial (2020) coal fleet at least ``age_threshold`` years old.
+
+    The fleet's age density is assumed to fall linearly from age 0 to ``max_age`` (a young fleet:
+    half of China's coal capacity was under ten years old in 2020), so
+    P(age >= a) = (1 - a / max_age)^2 for 0 <= a <= max_age, 1 below 0 and 0 above max_age.
+    With a mean age m the maximum age is 3 m (mean of this density = max_age / 3).
+    """
+    x = np.clip(age_threshold / max_age, 0.0, 1.0)
+    return (1.0 - x) ** 2
+
+
+def initial_fleet_retirement(
+    capacity_2020_gw: np.ndarray, years_since_2020: int, lifetime_yr: np.ndarray, mean_age_yr: np.ndarray
+) -> np.ndarray:
+    """GW of the 2020 coal fleet that reaches ``lifetime_yr`` during this year.
+
+    A unit aged a in 2020 retires in year 2020 + (lifetime - a): the share retiring in year t is
+    P(age >= L - t) - P(age >= L - t + 1), t = years since 2020; in 2020 itself every unit already
+    at or past its lifetime retires, P(age >= L), so the whole 2020 fleet retires exactly once.
+    """
+    max_age = 3.0 * mean_age_yr
+    now = initial_fleet_survival(lifetime_yr - years_since_2020, max_age)
+    if years_since_2020 == 0:
+        return capacity_2020_gw * now
+    before = initial_fleet_survival(lifetime_yr - years_since_2020 + 1, max_age)
+    return capacity_2020_gw * (now - before)
+
+
+@dataclass(frozen=True)
+class InitialFleet:
+    """What the capacity step needs of the observed 2020 fleet and the coal build path, unwrapped once."""
+
+    capacity_2020_gw: np.ndarray  # [S, K]
+    coal_lifetime_yr: np.ndarray  # [S]
+    coal_additions_gw: np.ndarray  # [S, Y] (broadcast view)
+
+
+def initial_fleet(pw: PowerParams, n: int, n_years: int) -> InitialFleet:
+    cap = np.zeros((n, len(POWER_TECHS)))
+    cap[..., COAL] = pw.coal_capacity_2020_gw
+    cap[..., GAS] = pw.gas_capacity_2020_gw
+    cap[..., HYDRO] = pw.hydro_capacity_2020_gw
+    cap[..., NUCLEAR] = pw.nuclear_capacity_2020_gw
+    cap[..., WIND] = pw.wind_capacity_2020_gw
+    cap[..., SOLAR] = pw.solar_capacity_2020_gw
+    return InitialFleet(cap, np.broadcast_to(pw.coal_lifetime_yr, (n,)),
+                        np.broadcast_to(pw.coal_additions_gw, (n, n_years)))
+
+
+@dataclass(frozen=True)
+class Capacity:
+    """Stocks (GW, [S, K]) at the start and end of the year, the capacity that generates, the
+    scheduled coal retirements deferred to next year ([S]) and the less efficient coal capacity
+    retired early so far ([S], cumulative: it raises the efficient units' share of what is left)."""
+
+    start_gw: np.ndarray
+    end_gw: np.ndarray
+    available_gw: np.ndarray
+    coal_retire_deferred_gw: np.ndarray
+    coal_early_retired_gw: np.ndarray
+
+
+def step_capacity(pw: PowerParams, pol: PolicyParams, fleet: InitialFleet, prev: State | None, costs: Costs,
+                  years: np.ndarray, t: int) -> Capacity:
+    """Additions, retirements, CCS retrofits and coal-to-gas conversions of the year (docs/model.md)."""
+    year = int(years[t])
+    cap2020, lifetime = fleet.capacity_2020_gw, fleet.coal_lifetime_yr
+    n, n_years = fleet.coal_additions_gw.shape
+    add = np.zeros(cap2020.shape)
+    # a scenario's no-new-coal (no-new-gas) year stops the build paths too
+    coal_ok = np.where(year < pw.no_new_coal_from_year, 1.0, 0.0)
+    gas_ok = np.where(year < pw.no_new_gas_from_year, 1.0, 0.0)
+    add[..., COAL] = pw.coal_additions_gw[..., t] * coal_ok
+    add[..., GAS] = pw.gas_additions_gw[..., t] * gas_ok
+    add[..., HYDRO] = pw.hydro_additions_gw[..., t]
+    add[..., NUCLEAR] = pw.nuclear_additions_gw[..., t]
+    add[..., WIND] = pw.wind_additions_gw[..., t]
+    add[..., SOLAR] = pw.solar_additions_gw[..., t]
+    # "develop hydropower carefully": no more than the remaining potential; nuclear "safely
+    # and orderly": at most the build-rate cap.
+    hydro_now = cap2020[..., HYDRO] if prev is None else prev.capacity_gw[..., HYDRO]
+    add[..., HYDRO] = np.minimum(add[..., HYDRO], np.maximum(pw.hydro_potential_gw - hydro_now, 0.0))
+    add[..., NUCLEAR] = np.minimum(add[..., NUCLEAR], pw.nuclear_build_max_gw)
+    retire_initial = initial_fleet_retirement(cap2020[..., COAL], t, lifetime, pw.coal_mean_age_2020_yr)
+    built = years[t] - lifetime.round().astype(int) - years[0]
+    retire_new = np.where(built >= 0, fleet.coal_additions_gw[np.arange(n), np.clip(built, 0, n_years - 1)], 0.0)
+    retire = np.zeros_like(add)
+    if prev is None:
+        cap_end = cap2020.copy()
+        retire[..., COAL] = retire_initial
+        cap_start = cap_end - add + retire
+        return Capacity(cap_start, cap_end, available_capacity(cap_start, cap_end), np.zeros(n), np.zeros(n))
+    cap_start = prev.capacity_gw
+    cap_end = cap_start + add
+    # age-based and mandated closures, then early retirement of the less efficient units
+    # once they lose money (never below what last year's coal output needs), all within
+    # the step-by-step limit
+    scheduled = retire_initial + retire_new + pw.coal_retirement_extra_gw[..., t] + prev.coal_retire_deferred_gw
+    # (decided on the coal price without shocks: owners look through a spike); the fixed cost per
+    # MWh rises as utilisation (last year's running hours) falls, so idle plants lose money
+    hours = 1e3 * prev.coal_generation_twh / np.maximum(cap_start[..., COAL] + cap_start[..., COAL_CCS], 1e-9)
+    margin = pw.coal_power_price_cny_per_mwh[..., t] - srmc(
+        pw.coal_price_cny_per_tce[..., t], costs.heat_rate_other_gce_per_kwh, costs.carbon_other_cny_per_mwh
+    ) - pw.coal_fixed_om_cny_per_kw_yr * 1e3 / np.maximum(hours, 1.0)  # (1 h: a guard against 0)
+    economic = (year >= pw.early_retire_from_year) * policy.uptake(
+        -margin, pw.dispatch_cost_scale_cny_per_mwh) * pw.early_retire_max_frac * cap_start[..., COAL] * (
+        1 - costs.efficient_share)
+    needed = prev.coal_generation_twh / (pw.coal_cf_reliability * TWH_PER_GW_YEAR)
+    retire[..., COAL], deferred = policy.coal_retirement(
+        scheduled, economic, cap_start[..., COAL] + cap_start[..., COAL_CCS] - needed,
+        cap_end[..., COAL], pol.coal_retire_max_frac)
+    cap_end = cap_end - retire
+    early = prev.coal_early_retired_gw + retire[..., COAL] - np.minimum(scheduled, retire[..., COAL])
+    # CCS retrofits: the path, plus retrofits that pay (carbon price above capture cost)
+    ccs_pays = policy.uptake(costs.carbon_price_cny_per_t * costs.ets_power_covered - pw.ccs_cost_cny_per_t_co2,
+                             pw.ccs_uptake_scale_cny_per_t) * pw.ccs_retrofit_max_gw
+    retrofit = np.minimum(pw.ccs_retrofit_gw[..., t] + ccs_pays, cap_end[..., COAL])
+    cap_end[..., COAL] -= retrofit
+    cap_end[..., COAL_CCS] += retrofit
+    to_gas = np.minimum(pw.coal_to_gas_gw[..., t], cap_end[..., COAL])
+    cap_end[..., COAL] -= to_gas
+    cap_end[..., GAS] += to_gas
+    return Capacity(cap_start, cap_end, available_capacity(cap_start, cap_end), deferred, early)
+
+
+def with_builds(cap: Capacity, built_gw: np.ndarray, whole_year: bool = False) -> Capacity:
+    """The year's capacity with ``built_gw`` [S, K] more at year end (the adequacy step's builds);
+    ``whole_year``: the builds work the whole year (planned for an expected energy shortfall and
+    commissioned at its start), so they count in the start stock too."""
+    end = cap.end_gw + built_gw
+    start = cap.start_gw + built_gw if whole_year else cap.start_gw
+    return Capacity(start, end, available_capacity(start, end), cap.coal_retire_deferred_gw,
+                    cap.coal_early_retired_gw)

@@ -1,0 +1,137 @@
+"""The adequacy step of the year loop: the investment that responds when firm capacity or energy
+falls short (docs/model.md, "Firm capacity and investment"). Kernels: ctsim.engine.adequacy.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from . import adequacy as ad
+from .axes import (
+    COAL,
+    EN_COAL,
+    EN_NUCLEAR,
+    EN_SOLAR,
+    EN_WIND,
+    ENERGY_OPTIONS,
+    FIRM_COAL,
+    FIRM_GAS,
+    FIRM_NUCLEAR,
+    FIRM_OPTIONS,
+    FIRM_STORAGE,
+    GAS,
+    NUCLEAR,
+    POWER_TECHS,
+    SOLAR,
+    WIND,
+)
+from .capacity import Capacity, with_builds
+from .inputs import PowerParams
+from .power import Costs, Supply, supply
+from .state import State
+from .storage import StorageStock, marginal_curtailment, raw_curtailment, step_storage
+from .units import TWH_PER_GW_YEAR
+
+
+def _stack(slots: list, *like) -> np.ndarray:
+    return np.stack(np.broadcast_arrays(*slots, *like)[:len(slots)], axis=-1)
+
+
+def step_adequacy(pw: PowerParams, prev: State | None, cap: Capacity, store: StorageStock, demand: np.ndarray,
+                  costs: Costs, gas_bound_twh: np.ndarray, year: int, t: int
+                  ) -> tuple[ad.Adequacy, Capacity, StorageStock, Supply | None]:
+    """Build what the year's firm capacity and energy lack, from the first response year on.
+
+    1. Firm capacity: required = peak x (1 + reserve margin); a shortfall is met by the allowed firm
+       options (new-type storage, gas, coal, nuclear within its build cap) in logit shares of their
+       cost per firm kW-yr.
+    2. Storage for surplus: new-type storage is built up to the shifting capability at which one
+       more kW just pays: the coal it displaces (its cycles x the share of them that finds surplus,
+       the derivative of ``storage.absorbed``, x round trip x a new coal unit's running cost)
+       equals its capital cost; at most what last year's coal output leaves to displace. The
+       target grows continuously with the surplus and with the carbon price.
+    3. Energy: if the fleet (with those builds, without shocks) still cannot deliver the year's
+       demand, coal (if allowed), nuclear (within its cap), wind and solar are built in logit shares of
+       their cost per delivered MWh; they are commissioned for the whole year (planned ahead).
+
+    Returns (adequacy flows, capacity with the builds, storage with the built storage, and the
+    planning supply of the final fleet without shocks, None if energy builds changed the fleet after
+    it was computed). The ``if``s are shortcuts that skip work whose result is all zeros.
+    """
+    n = demand.shape[0]
+    zeros = np.zeros(n)
+    on = np.where(year >= pw.response_from_year, 1.0, 0.0)
+    active = bool(np.any(on > 0))  # (a shortcut: before the response year nothing is built)
+    coal_ok, gas_ok = ad.allowed_new(pw, year)
+    peak = ad.peak_load(demand, pw.load_factor[..., t])
+    required = peak * (1.0 + pw.reserve_margin)
+    nuclear_room = np.maximum(pw.nuclear_build_max_gw - pw.nuclear_additions_gw[..., t], 0.0)
+    # 1. firm capacity
+    firm = ad.firm_capacity(pw, cap.end_gw, store.gw, store.gwh, demand, t)
+    short = np.maximum(required - firm, 0.0) * on
+    firm_built = np.zeros((n, len(FIRM_OPTIONS)))
+    if active and np.any(short > 0):  # (a shortcut: with no shortfall anywhere the builds are all 0)
+        allowed = [np.ones(1)] * len(FIRM_OPTIONS)
+        allowed[FIRM_GAS], allowed[FIRM_COAL] = gas_ok, coal_ok
+        allowed[FIRM_NUCLEAR] = np.where(nuclear_room > 0, 1.0, 0.0)
+        shares_f = ad.logit_shares(ad.firm_costs(pw, costs.new_coal_cny_per_mwh, costs.new_gas_cny_per_mwh, t),
+                                   _stack(allowed), pw.invest_cost_scale_cny_per_kw_yr)
+        credit = [None] * len(FIRM_OPTIONS)
+        credit[FIRM_STORAGE] = ad.storage_credit(pw.nts_duration_h[..., t], pw.storage_credit_hours)
+        credit[FIRM_GAS] = credit[FIRM_COAL] = credit[FIRM_NUCLEAR] = pw.credit_thermal
+        per_gw = _stack(credit)
+        firm_built = ad.capped_split(short, shares_f, per_gw, FIRM_NUCLEAR, nuclear_room)
+        built = np.zeros((n, len(POWER_TECHS)))
+        built[..., GAS] = firm_built[..., FIRM_GAS]
+        built[..., COAL] = firm_built[..., FIRM_COAL]
+        built[..., NUCLEAR] = firm_built[..., FIRM_NUCLEAR]
+        cap = with_builds(cap, built)
+        store = step_storage(pw, prev, firm_built[..., FIRM_STORAGE], t, n)
+    # 2. storage for surplus: the shifting capability A* at which one more kW just pays, where the
+    # share of its cycles that finds surplus, d(absorbed)/dA = 1 - e^-x (1 + x) with x = raw / A*,
+    # equals its capital cost over the coal its full cycles would displace
+    econ_gw = zeros
+    if active:
+        vre = (cap.available_gw[..., WIND] * pw.wind_cf[..., t] + cap.available_gw[..., SOLAR] * pw.solar_cf[..., t]
+               ) * TWH_PER_GW_YEAR
+        raw = raw_curtailment(vre, demand, pw.grid_flexibility[..., t], pw.curtailment_width)
+        mwh_per_kw = pw.storage_cycles_per_yr * pw.nts_duration_h[..., t] * 1e-3  # charged per kW-yr
+        value = mwh_per_kw * pw.nts_round_trip * costs.new_coal_cny_per_mwh
+        cost = pw.nts_capex_cny_per_kw[..., t] * ad.capital_recovery(pw.discount_rate, pw.nts_lifetime_yr)
+        x_star = ad.surplus_ratio(np.clip(cost / np.maximum(value, 1e-9), 0.0, 1.0))  # [1] when shared
+        coal_prev = zeros if prev is None else prev.coal_generation_twh
+        target = np.minimum(raw / x_star, store.shift_twh + coal_prev)  # no more than coal to displace
+        econ_gw = on * np.maximum(target - store.shift_twh, 0.0) / (0.5 * mwh_per_kw)
+        if np.any(econ_gw > 0):
+            store = step_storage(pw, prev, firm_built[..., FIRM_STORAGE] + econ_gw, t, n)
+    # 3. energy: what the fleet can deliver without shocks
+    sup = supply(pw, np.ones(1), cap.available_gw, store, demand, gas_bound_twh, t)
+    energy_built = np.zeros((n, len(ENERGY_OPTIONS)))
+    gap = zeros
+    if active:
+        deliverable = sup.nonfossil_twh.sum(axis=-1) + sup.must_run_twh + sup.gas_max_twh + sup.coal_max_twh
+        gap = np.maximum(demand - deliverable, 0.0) * on
+    if active and np.any(gap > 0):
+        m = marginal_curtailment(sup.vre_potential_twh, demand, pw.grid_flexibility[..., t], pw.curtailment_width)
+        full = TWH_PER_GW_YEAR  # energy builds work the whole year (capacity.with_builds)
+        per_gw = [None] * len(ENERGY_OPTIONS)  # TWh delivered this year per GW built
+        per_gw[EN_COAL] = full * pw.coal_cf_max
+        per_gw[EN_NUCLEAR] = full * pw.nuclear_cf[..., t]
+        per_gw[EN_WIND] = full * pw.wind_cf[..., t] * (1.0 - m)
+        per_gw[EN_SOLAR] = full * pw.solar_cf[..., t] * (1.0 - m)
+        room = nuclear_room - firm_built[..., FIRM_NUCLEAR]
+        allowed = [np.ones(1)] * len(ENERGY_OPTIONS)
+        allowed[EN_COAL] = coal_ok
+        allowed[EN_NUCLEAR] = np.where(room > 0, 1.0, 0.0)
+        shares_e = ad.logit_shares(ad.energy_costs(pw, costs.new_coal_cny_per_mwh, m, t), _stack(allowed, zeros),
+                                   pw.energy_cost_scale_cny_per_mwh)
+        energy_built = ad.capped_split(gap, shares_e, np.maximum(_stack(per_gw, zeros), 1e-9), EN_NUCLEAR, room)
+        built_e = np.zeros((n, len(POWER_TECHS)))
+        built_e[..., COAL] = energy_built[..., EN_COAL]
+        built_e[..., NUCLEAR] = energy_built[..., EN_NUCLEAR]
+        built_e[..., WIND] = energy_built[..., EN_WIND]
+        built_e[..., SOLAR] = energy_built[..., EN_SOLAR]
+        cap = with_builds(cap, built_e, whole_year=True)
+        sup = None  # the fleet changed: the planning supply no longer holds
+    firm = ad.firm_capacity(pw, cap.end_gw, store.gw, store.gwh, demand, t)
+    return ad.Adequacy(peak, required, firm, firm_built, energy_built, econ_gw), cap, store, sup

@@ -57,3 +57,17 @@ def test_curtail_with_shared_ranks_equals_per_sample_ranks():
     per_sample = curtail(unserved, loads, np.array([0.5]), np.broadcast_to(ranks, (S, 3)).copy())
     np.testing.assert_array_equal(shared, per_sample)
     np.testing.assert_allclose(shared.sum(axis=1), unserved)
+
+
+def test_curtail_without_unserved_matches_the_sharing():
+    """The shortcut for a year without rationing gives what the sharing gives sample by sample."""
+    rng = np.random.default_rng(1)
+    S = 20
+    loads, ranks = rng.uniform(10, 100, (S, 3)), np.array([[2.0, 0.0, 1.0]])
+    unserved = np.zeros(S)
+    unserved[0] = 5.0  # one sample rationed: the general sharing runs for all samples
+    general = curtail(unserved, loads, np.array([0.5]), ranks)
+    shortcut = curtail(np.zeros(S), loads, np.array([0.5]), ranks)
+    assert shortcut.shape == general.shape
+    np.testing.assert_array_equal(shortcut[1:], general[1:])
+    assert not np.signbit(general[1:]).any() and not shortcut.any()

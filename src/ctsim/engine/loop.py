@@ -51,6 +51,7 @@ from .axes import (
     USER_INDUSTRY,
     USER_STEEL,
     WIND,
+    sum_last,
 )
 from .guards import FILLED_AFTER_LOOP, YearGuard, guarded
 from .inputs import CALIBRATION_YEAR, Inputs
@@ -217,7 +218,7 @@ def record(inp: Inputs, t: int, year: int, costs: power.Costs, mix: steel.SteelM
     beccs = inp.removals.beccs_mt[..., t]
     daccs = inp.removals.daccs_mt[..., t]
     removal_total = land + beccs + daccs
-    nonfossil_gen = d.nonfossil_twh.sum(axis=-1) + d.bio_twh
+    nonfossil_gen = sum_last(d.nonfossil_twh) + d.bio_twh
     nonfossil_pe = nonfossil_gen * MTCE_PER_TWH / inp.factors.substitution_efficiency
     pe_total = coal_total + oil_total + gas_total + nonfossil_pe
     steel_cut = rat.cut_twh[..., USER_STEEL]
@@ -284,8 +285,8 @@ def record_power_system(inp: Inputs, t: int, cap: capacity.Capacity, store: stor
         + firm_b[..., FIRM_NUCLEAR] + energy_b[..., EN_NUCLEAR],
         "add_wind_gw": pw.wind_additions_gw[..., t] + energy_b[..., EN_WIND],
         "add_solar_gw": pw.solar_additions_gw[..., t] + energy_b[..., EN_SOLAR],
-        "add_storage_gw": store.added_gw.sum(axis=-1),
-        "add_response_gw": firm_b.sum(axis=-1) + energy_b.sum(axis=-1) + adq.storage_built_gw,
+        "add_storage_gw": sum_last(store.added_gw),
+        "add_response_gw": sum_last(firm_b) + sum_last(energy_b) + adq.storage_built_gw,
         "coal_utilisation": np.divide(d.coal_twh, coal_cap * TWH_PER_GW_YEAR, out=np.zeros_like(coal_cap),
                                       where=coal_cap > 0),
     }

@@ -178,8 +178,9 @@ def simulate(inp: Inputs) -> dict[str, np.ndarray]:
             oil_other_mtce=other.oil_mtce, co2_cumulative_mt=rec["co2_cumulative_mt"])
 
     observed = full.years <= full.history_end  # all False without a history
+    calibrated = reductions(full.for_year(CALIBRATION_YEAR), out)  # once, not once an output
     for name, value in reductions(full, out).items():
-        out[name] = np.where(observed, reductions(full.for_year(CALIBRATION_YEAR), out)[name], value)
+        out[name] = np.where(observed, calibrated[name], value)
     # totals and shares of whole trajectories (one pass instead of one a year)
     out["cap_storage_gw"] = out["cap_storage_phs_gw"] + out["cap_storage_nts_gw"]
     out["cap_storage_gwh"] = out["cap_storage_phs_gwh"] + out["cap_storage_nts_gwh"]

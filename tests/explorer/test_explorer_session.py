@@ -179,3 +179,17 @@ def test_every_bundled_scenario_explores_and_downloads_exactly(name, tmp_path):
     again = ctsim.run(path)
     for var in run.results.arrays:
         np.testing.assert_array_equal(again.results[var], run.results[var], err_msg=f"{name}: {var}")
+
+
+def test_storage_levers_build_storage_and_no_new_coal_bans_coal_investment(session):
+    years = session.baseline.results.years
+    storage = IAMC["cap_storage_gw"]
+    _doc, more = session.run_state("power.nts_additions_gw=3")
+    at = years >= PROJECTION_START
+    assert np.all(more.results[storage][0, at] >= session.baseline.results[storage][0, at])
+    assert more.results[storage][0, -1] > session.baseline.results[storage][0, -1]
+    doc, nocoal = session.run_state("no_new_coal=1")
+    assert doc["power"]["no_new_coal_from_year"] == PROJECTION_START
+    added = nocoal.results[IAMC["add_coal_gw"]]
+    assert np.all(added[0, at] == 0)  # neither the build path nor the adequacy step builds coal
+    assert np.any(session.baseline.results[IAMC["add_coal_gw"]][0, at] > 0)

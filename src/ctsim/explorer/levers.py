@@ -62,8 +62,13 @@ LEVER_GROUPS = (
         _s("power.solar_additions_gw", 3.0, "Solar build (x path)"),
         _s("power.nuclear_additions_gw", 4.0, "Nuclear build (x path)"),
         _s("power.hydro_additions_gw", 3.0, "Hydro build (x path)"),
-    ), note="Storage is not modelled as its own stock in ctsim yet (curtailment and the flexibility "
-            "cost of caps stand in for it), so there is no storage slider or graph."),
+    )),
+    Group("storage", "Storage and grid flexibility", (
+        _s("power.phs_additions_gw", 3.0, "Pumped-hydro build (x path)"),
+        _s("power.nts_additions_gw", 4.0, "New-type (battery) storage build (x path)"),
+        _s("power.grid_flexibility", 2.0, "Grid flexibility (x path)"),
+    ), note="Build paths set the storage a scenario plans; the adequacy step may build more when "
+            "firm capacity falls short or shifting surplus wind and solar pays (docs/model.md)."),
     Group("ev", "Electric vehicles", (
         _s("transport.ev_share", 1.5, "EV share of road transport (x path)"),
     )),
@@ -121,7 +126,7 @@ CHARTS = (
                                       ("gen_bio_twh", "Biomass"))),
     ("capacity", "Capacity", (("cap_coal_gw", "Coal"), ("cap_gas_gw", "Gas"), ("cap_hydro_gw", "Hydro"),
                               ("cap_nuclear_gw", "Nuclear"), ("cap_wind_gw", "Wind"),
-                              ("cap_solar_gw", "Solar"))),
+                              ("cap_solar_gw", "Solar"), ("cap_storage_gw", "Storage"))),
     ("steel", "Steel routes", (("steel_bfbof_mt", "BF-BOF"), ("steel_eaf_mt", "EAF"),
                                ("steel_h2dri_mt", "H2-DRI"))),
     ("coal", "Coal use", (("coal_total_mtce", "Total"), ("coal_power_mtce", "Power"),

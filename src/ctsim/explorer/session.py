@@ -177,6 +177,8 @@ class Session:
             # the coal-build multiplier at 0 (it overrides that slider)
             doc.setdefault("power", {})["coal_additions_gw"] = self.lever_value(
                 self.levers["power.coal_additions_gw"], 0.0)
+            # and no adequacy investment in coal either (the power system's ban lever)
+            doc["power"]["no_new_coal_from_year"] = PROJECTION_START
         for sid, given in state["shocks"].items():
             if not given.get("on"):
                 continue

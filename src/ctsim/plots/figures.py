@@ -25,6 +25,7 @@ from ctsim.plots.style import (
     OKABE_ITO,
     ROUTE_COLORS,
     SECTOR_COLORS,
+    STORAGE_COLOR,
     TECH_COLORS,
     TOTAL_COLOR,
     UNSERVED_COLOR,
@@ -182,6 +183,13 @@ def _capacity(frame: pd.DataFrame) -> Built | None:
     panel = Panel(ax)
     _stack_group(panel, shown, layers, TECH_COLORS, f"{prefix}|Coal")
     _mark_coal_level(panel, frame, prefix)
+    # storage is not generation: a line of its power beside the stack, with the peak load that
+    # firm capacity must cover (docs/model.md, firm capacity)
+    storage, peak = f"{prefix}|Storage", "Peak Load|Electricity"
+    if blocks.line(ax, frame, storage, label="Storage (power)", color=STORAGE_COLOR, linestyle="--"):
+        panel.show(storage)
+    if blocks.line(ax, frame, peak, label="Peak load", color=TOTAL_COLOR, linestyle=":"):
+        panel.show(peak)
     ax.set_ylabel(axis_label("Installed capacity", f"{prefix}|Coal"))
     return Built(fig, [panel], "installed power capacity by technology")
 

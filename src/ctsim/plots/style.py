@@ -84,6 +84,7 @@ SECTOR_COLORS: dict[str, str] = {
 HATCHES: dict[str, str] = {"Coal w/ CCS": "////", "BF-BOF w/ CCS": "////"}
 
 TOTAL_COLOR = "#000000"  # totals and demand lines
+STORAGE_COLOR = "#8B4513"  # storage power beside the capacity stack (no technology uses it)
 OBSERVED_COLOR = "#000000"  # observed history markers
 TARGET_COLOR = TOL_MUTED["wine"]  # target lines and markers
 UNSERVED_COLOR = OKABE_ITO["vermillion"]

@@ -57,3 +57,32 @@ def test_curtail_with_shared_ranks_equals_per_sample_ranks():
     per_sample = curtail(unserved, loads, np.array([0.5]), np.broadcast_to(ranks, (S, 3)).copy())
     np.testing.assert_array_equal(shared, per_sample)
     np.testing.assert_allclose(shared.sum(axis=1), unserved)
+
+
+def test_curtail_without_unserved_matches_the_sharing():
+    """The shortcut for a year without rationing gives what the sharing gives sample by sample."""
+    rng = np.random.default_rng(1)
+    S = 20
+    loads, ranks = rng.uniform(10, 100, (S, 3)), np.array([[2.0, 0.0, 1.0]])
+    unserved = np.zeros(S)
+    unserved[0] = 5.0  # one sample rationed: the general sharing runs for all samples
+    general = curtail(unserved, loads, np.array([0.5]), ranks)
+    shortcut = curtail(np.zeros(S), loads, np.array([0.5]), ranks)
+    assert shortcut.shape == general.shape
+    np.testing.assert_array_equal(shortcut[1:], general[1:])
+    assert not np.signbit(general[1:]).any() and not shortcut.any()
+
+
+@pytest.mark.parametrize("n", [1, 2, 3, 4, 5, 6, 7, 8, 11])
+def test_sum_last_is_numpys_sum_bit_for_bit(n):
+    from ctsim.engine.axes import sum_last
+    rng = np.random.default_rng(n)
+    x = rng.standard_normal((3000, n)) * np.exp(rng.uniform(-30, 30, (3000, n)))
+    x[:10] = -0.0  # signed zeros keep their sign
+    x[10, 0], x[11, -1], x[12, 0] = np.nan, np.inf, -np.inf
+    got, want = sum_last(x), x.sum(axis=-1)
+    assert got.shape == want.shape
+    assert np.array_equal(got, want, equal_nan=True)
+    assert np.array_equal(np.signbit(got), np.signbit(want))
+    shared = x[:1]  # a [1, n] shared parameter
+    assert np.array_equal(sum_last(shared), shared.sum(axis=-1), equal_nan=True)

@@ -33,6 +33,7 @@ from .axes import (
     PHS,
     SOLAR,
     WIND,
+    sum_last,
 )
 from .inputs import PowerParams
 from .units import TWH_PER_GW_YEAR
@@ -81,7 +82,7 @@ def logit_shares(cost: np.ndarray, allowed: np.ndarray, scale: np.ndarray) -> np
     low = np.min(c, axis=-1, keepdims=True)
     low = np.where(np.isfinite(low), low, 0.0)
     w = allowed * np.exp(-np.clip(np.where(allowed > 0, cost, low) - low, 0.0, None) / np.asarray(scale)[..., None])
-    total = w.sum(axis=-1, keepdims=True)
+    total = sum_last(w)[..., None]
     return np.divide(w, total, out=np.zeros_like(w), where=total > 0)
 
 

@@ -23,6 +23,7 @@ from .axes import (
     OPT_TO_GAS,
     STEEL_CAP_OPTIONS,
     STEEL_ROUTES,
+    sum_last,
 )
 from .inputs import CapsParams, Factors, MacroParams, PolicyParams, PowerParams, SteelParams
 from .power import VRE_MASK, CoalFleet, Costs, Dispatch, PowerFuels, step_fuels
@@ -131,7 +132,7 @@ def step_caps(cp: CapsParams, pw: PowerParams, sp: SteelParams, pol: PolicyParam
     rooms = steel_rooms(sp, pol, prev, mix, t)
     ci = np.divide(pf.coal_co2_mt, coal, out=np.zeros_like(coal), where=coal > 0)  # t/MWh, average
     gi = pw.gas_heat_rate_gce_per_kwh * 1e-3 * fx.gas_t_co2_per_tce
-    vre = np.where(VRE_MASK, d.nonfossil_twh, 0.0).sum(axis=-1)
+    vre = sum_last(np.where(VRE_MASK, d.nonfossil_twh, 0.0))
     intensity_2005 = prev.co2_intensity_2020_kg_per_usd / (1 - mp.co2_intensity_reduction_2020)
     national_cap = np.minimum(levels.national_mt[..., t], policy.intensity_cap_mt(
         gdp, levels.kg_per_usd[..., t], levels.reduction_2005[..., t], intensity_2005))

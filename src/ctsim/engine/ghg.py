@@ -61,24 +61,24 @@ def step_ghg(gp: GhgParams, prev: State | None, flows: dict[str, np.ndarray], ye
     """The year's gases from the year's flows (``coal_total_mtce``, ``co2_total_mt``,
     ``co2_net_mt``, ``removal_beccs_mt``, ``removal_daccs_mt``, ``cap_wind_gw``, ``cap_solar_gw``;
     [S]) and last year's cumulative CO2. Levers (coal-mine methane abatement) act only after the
-    last observed year ``gp.history_end_year``: observed years are history."""
-    ones = np.ones(flows["coal_total_mtce"].shape)
+    last observed year ``gp.history_end_year``: observed years are history. Outputs shared by all
+    samples stay [1] (the output block broadcasts them)."""
     projected = year > gp.history_end_year  # [S or 1] bool; observed years keep the calibration
     abate = np.where(projected, gp.cmm_abatement_frac[..., t], 0.0)
     coal, abated = coal_mine_methane(flows["coal_total_mtce"], gp.coal_domestic_share[..., t],
                                      gp.coal_mine_ch4_kg_per_tce[..., t], abate)
-    oil_gas = gp.ch4_oil_gas_mt[..., t] * ones
-    combustion = gp.ch4_combustion_mt[..., t] * ones
-    agriculture = gp.ch4_agriculture_mt[..., t] * ones
-    waste = gp.ch4_waste_mt[..., t] * ones
-    n2o = gp.n2o_kt[..., t] * ones
-    fgas = gp.fgas_mt_co2e[..., t] * ones
+    oil_gas = gp.ch4_oil_gas_mt[..., t]
+    combustion = gp.ch4_combustion_mt[..., t]
+    agriculture = gp.ch4_agriculture_mt[..., t]
+    waste = gp.ch4_waste_mt[..., t]
+    n2o = gp.n2o_kt[..., t]
+    fgas = gp.fgas_mt_co2e[..., t]
     fossil = coal + oil_gas + combustion  # fossil-origin methane (AR6 weights it higher)
     biogenic = agriculture + waste
     non_co2 = co2_equivalent(fossil, biogenic, n2o, fgas, gp)
     # cumulative fossil CO2 since 1750 after capture and engineered removals (not the land sink)
     emitted = flows["co2_total_mt"] - flows["removal_beccs_mt"] - flows["removal_daccs_mt"]
-    before = gp.co2_cumulative_2019_mt * ones if prev is None else prev.co2_cumulative_mt
+    before = gp.co2_cumulative_2019_mt if prev is None else prev.co2_cumulative_mt
     cumulative = before + emitted
     return {
         "ch4_total_mt": fossil + biogenic, "ch4_energy_mt": fossil, "ch4_fugitive_mt": coal + oil_gas,

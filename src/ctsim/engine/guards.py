@@ -116,18 +116,20 @@ class YearGuard:
         self.nonneg = np.array([i for n, i in index.items()
                                 if n.startswith(NON_NEGATIVE_PREFIXES) or n in NON_NEGATIVE], dtype=int)
         self.shares = np.array([index[n] for n in SHARES if n in index], dtype=int)
-        self.balances = [(index[total], np.array([index[p] for p in parts]))
+        self.balances = [(index[total], [index[p] for p in parts])
                          for total, parts, _ in BALANCES
                          if total in index and all(p in index for p in parts)]
         self.served = (index["gen_total_twh"], index["unserved_twh"], index["demand_twh"])
 
     def check(self, slab: np.ndarray, out: dict[str, np.ndarray], t: int, year: int) -> None:
-        ok = bool(np.isfinite(slab).all())
+        # Two passes over the slab, a row minimum and maximum (np.minimum/np.maximum propagate NaN,
+        # and an infinity shows as an extreme), then a few row sums for the balances; no copies.
+        lo, hi = np.minimum.reduce(slab, axis=1), np.maximum.reduce(slab, axis=1)
+        ok = bool(np.isfinite(lo).all() and np.isfinite(hi).all())
         if ok and self.nonneg.size:
-            ok = slab[self.nonneg].min() >= 0.0
+            ok = lo[self.nonneg].min() >= 0.0
         if ok and self.shares.size:
-            sh = slab[self.shares]
-            ok = sh.min() >= 0.0 and sh.max() <= 1.0
+            ok = lo[self.shares].min() >= 0.0 and hi[self.shares].max() <= 1.0
         if ok:
             g, u, d = self.served
             ok = bool((np.abs(slab[g] + slab[u] - slab[d])
@@ -136,8 +138,10 @@ class YearGuard:
             if not ok:
                 break
             col = slab[total]
-            ok = bool((np.abs(slab[parts].sum(axis=0) - col)
-                       <= BALANCE_TOLERANCE * np.maximum(np.abs(col), 1.0)).all())
+            summed = slab[parts[0]].copy()
+            for p in parts[1:]:
+                summed += slab[p]
+            ok = bool((np.abs(summed - col) <= BALANCE_TOLERANCE * np.maximum(np.abs(col), 1.0)).all())
         if not ok:  # something is off (or only round-off below zero): the full check decides
             check_year(out, t, year)
 

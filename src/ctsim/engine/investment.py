@@ -24,6 +24,7 @@ from .axes import (
     POWER_TECHS,
     SOLAR,
     WIND,
+    sum_last,
 )
 from .capacity import Capacity, with_builds
 from .inputs import PowerParams
@@ -109,7 +110,7 @@ def step_adequacy(pw: PowerParams, prev: State | None, cap: Capacity, store: Sto
     energy_built = np.zeros((n, len(ENERGY_OPTIONS)))
     gap = zeros
     if active:
-        deliverable = sup.nonfossil_twh.sum(axis=-1) + sup.must_run_twh + sup.gas_max_twh + sup.coal_max_twh
+        deliverable = sum_last(sup.nonfossil_twh) + sup.must_run_twh + sup.gas_max_twh + sup.coal_max_twh
         gap = np.maximum(demand - deliverable, 0.0) * on
     if active and np.any(gap > 0):
         m = marginal_curtailment(sup.vre_potential_twh, demand, pw.grid_flexibility[..., t], pw.curtailment_width)

@@ -51,6 +51,7 @@ from .axes import (
     USER_INDUSTRY,
     USER_STEEL,
     WIND,
+    sum_last,
 )
 from .guards import FILLED_AFTER_LOOP, YearGuard, guarded
 from .inputs import CALIBRATION_YEAR, Inputs
@@ -155,9 +156,10 @@ def simulate(inp: Inputs) -> dict[str, np.ndarray]:
         if t == 0 and set(rec) != set(in_loop):  # a programming error, not bad input
             raise RuntimeError("engine outputs not written each year: "
                                f"{sorted(set(in_loop) ^ set(rec))}")
-        for name, value in rec.items():
-            out[name][:, t] = value
-        guard.check(block[t], out, t, year)
+        slab = block[t]  # written in block order (sequential memory); [1]-shaped values broadcast
+        for i, name in enumerate(in_loop):
+            slab[i] = rec[name]
+        guard.check(slab, out, t, year)
         prev = State(
             gdp_trend_bn=gdp_trend, gdp_gap_frac=rat.gdp_gap_frac,
             co2_intensity_2020_kg_per_usd=rec["co2_intensity"] if prev is None
@@ -176,8 +178,9 @@ def simulate(inp: Inputs) -> dict[str, np.ndarray]:
             oil_other_mtce=other.oil_mtce, co2_cumulative_mt=rec["co2_cumulative_mt"])
 
     observed = full.years <= full.history_end  # all False without a history
+    calibrated = reductions(full.for_year(CALIBRATION_YEAR), out)  # once, not once an output
     for name, value in reductions(full, out).items():
-        out[name] = np.where(observed, reductions(full.for_year(CALIBRATION_YEAR), out)[name], value)
+        out[name] = np.where(observed, calibrated[name], value)
     # totals and shares of whole trajectories (one pass instead of one a year)
     out["cap_storage_gw"] = out["cap_storage_phs_gw"] + out["cap_storage_nts_gw"]
     out["cap_storage_gwh"] = out["cap_storage_phs_gwh"] + out["cap_storage_nts_gwh"]
@@ -202,8 +205,8 @@ def record(inp: Inputs, t: int, year: int, costs: power.Costs, mix: steel.SteelM
            road: transport.RoadFlows, demand: np.ndarray, cap: capacity.Capacity, d: power.Dispatch,
            rat: shocks.Rationing, pf: power.PowerFuels, fleet: power.CoalFleet, other: rest.OtherFlows,
            cap_out: dict, gdp_trend: np.ndarray) -> dict[str, np.ndarray]:
-    """The year's outputs {output name: [S]} from the flows of the steps and the year-end stocks."""
-    ones = np.ones(demand.shape)
+    """The year's outputs {output name: [S], or [1] where shared by all samples (the block broadcasts
+    it)} from the flows of the steps and the year-end stocks."""
     price, gdp, ef_oil = costs.carbon_price_cny_per_t, rat.gdp_bn, inp.factors.oil_t_co2_per_tce
     production, output, end = mix.production_mt, mix.output_mt, cap.end_gw
     gen_total = demand - d.unserved_twh
@@ -212,11 +215,11 @@ def record(inp: Inputs, t: int, year: int, costs: power.Costs, mix: steel.SteelM
     coal_total = pf.coal_mtce + energy.coal_mtce + other.coal_net_mtce
     oil_total = other.oil_mtce + road.oil_mtce + fleet.oil_mtce
     gas_total = other.gas_net_mtce + pf.gas_mtce
-    land = inp.removals.land_sink_mt[..., t] * ones
-    beccs = inp.removals.beccs_mt[..., t] * ones
-    daccs = inp.removals.daccs_mt[..., t] * ones
+    land = inp.removals.land_sink_mt[..., t]
+    beccs = inp.removals.beccs_mt[..., t]
+    daccs = inp.removals.daccs_mt[..., t]
     removal_total = land + beccs + daccs
-    nonfossil_gen = d.nonfossil_twh.sum(axis=-1) + d.bio_twh
+    nonfossil_gen = sum_last(d.nonfossil_twh) + d.bio_twh
     nonfossil_pe = nonfossil_gen * MTCE_PER_TWH / inp.factors.substitution_efficiency
     pe_total = coal_total + oil_total + gas_total + nonfossil_pe
     steel_cut = rat.cut_twh[..., USER_STEEL]
@@ -224,9 +227,9 @@ def record(inp: Inputs, t: int, year: int, costs: power.Costs, mix: steel.SteelM
         "co2_total_mt": co2_total, "co2_power_mt": co2_power, "co2_steel_mt": steel_co2,
         "co2_steel_indirect_mt": (energy.electricity_twh - steel_cut) * co2_power / np.maximum(gen_total, 1e-9),
         "co2_other_energy_mt": other.co2_mt, "co2_road_mt": road.oil_mtce * ef_oil,
-        "co2_process_mt": other.process_co2_mt * ones,
+        "co2_process_mt": other.process_co2_mt,
         "gen_total_twh": gen_total, "gen_coal_twh": d.coal_twh, "gen_coal_ccs_twh": pf.gen_ccs_twh,
-        "gen_gas_twh": d.gas_twh, "gen_oil_twh": d.oil_twh * ones, "gen_bio_twh": d.bio_twh * ones,
+        "gen_gas_twh": d.gas_twh, "gen_oil_twh": d.oil_twh, "gen_bio_twh": d.bio_twh,
         "gen_hydro_twh": d.nonfossil_twh[..., NF_HYDRO], "gen_nuclear_twh": d.nonfossil_twh[..., NF_NUCLEAR],
         "gen_wind_twh": d.nonfossil_twh[..., NF_WIND], "gen_solar_twh": d.nonfossil_twh[..., NF_SOLAR],
         "cap_coal_gw": end[..., COAL] + end[..., COAL_CCS], "cap_coal_ccs_gw": end[..., COAL_CCS],
@@ -243,7 +246,7 @@ def record(inp: Inputs, t: int, year: int, costs: power.Costs, mix: steel.SteelM
         "nonfossil_pe_mtce": nonfossil_pe, "pe_total_mtce": pe_total,
         "share_nonfossil_gen": nonfossil_gen / np.maximum(gen_total, 1e-9),
         "share_nonfossil_pe": nonfossil_pe / pe_total,
-        "carbon_price": price * ones, "gdp_bn": gdp,
+        "carbon_price": price, "gdp_bn": gdp,
         "co2_intensity": co2_total / gdp, "energy_intensity": pe_total / gdp,
         "gen_coal_efficient_twh": pf.gen_eff_twh, "co2_captured_power_mt": pf.captured_mt,
         "co2_captured_steel_mt": energy.captured_mt, "co2_captured_mt": pf.captured_mt + energy.captured_mt,
@@ -256,8 +259,8 @@ def record(inp: Inputs, t: int, year: int, costs: power.Costs, mix: steel.SteelM
             steel_co2 - inp.policy.steel_benchmark_t_per_t[..., t] * output) / 1000,
         "unserved_steel_twh": steel_cut, "unserved_industry_twh": rat.cut_twh[..., USER_INDUSTRY],
         "steel_lost_mt": rat.steel_lost_mt, "gdp_loss_bn": gdp_trend - gdp,
-        "srmc_coal_cny_per_mwh": costs.srmc_coal_cny_per_mwh * ones,
-        "srmc_gas_cny_per_mwh": costs.srmc_gas_cny_per_mwh * ones,
+        "srmc_coal_cny_per_mwh": costs.srmc_coal_cny_per_mwh,
+        "srmc_gas_cny_per_mwh": costs.srmc_gas_cny_per_mwh,
         **cap_out,
     }
 
@@ -268,7 +271,6 @@ def record_power_system(inp: Inputs, t: int, cap: capacity.Capacity, store: stor
     pw, year = inp.power, int(inp.years[t])
     firm_b, energy_b = adq.firm_built_gw, adq.energy_built_gw
     coal_ok, gas_ok = allowed_new(pw, year)
-    ones = np.ones(d.coal_twh.shape)
     coal_cap = cap.available_gw[..., COAL] + cap.available_gw[..., COAL_CCS]
     return {
         "cap_storage_phs_gw": store.gw[..., PHS],
@@ -277,15 +279,15 @@ def record_power_system(inp: Inputs, t: int, cap: capacity.Capacity, store: stor
         "curtailed_raw_twh": d.curtailed_raw_twh, "storage_absorbed_twh": d.storage_absorbed_twh,
         "storage_losses_twh": d.storage_losses_twh,
         "peak_load_gw": adq.peak_gw, "firm_required_gw": adq.required_gw, "firm_capacity_gw": adq.firm_gw,
-        "gas_supply_power_twh": np.where(np.isfinite(gas_cap), gas_cap, d.gas_max_twh) * ones,
+        "gas_supply_power_twh": np.where(np.isfinite(gas_cap), gas_cap, d.gas_max_twh),
         "add_coal_gw": pw.coal_additions_gw[..., t] * coal_ok + firm_b[..., FIRM_COAL] + energy_b[..., EN_COAL],
         "add_gas_gw": pw.gas_additions_gw[..., t] * gas_ok + firm_b[..., FIRM_GAS],
         "add_nuclear_gw": np.minimum(pw.nuclear_additions_gw[..., t], pw.nuclear_build_max_gw)
         + firm_b[..., FIRM_NUCLEAR] + energy_b[..., EN_NUCLEAR],
         "add_wind_gw": pw.wind_additions_gw[..., t] + energy_b[..., EN_WIND],
         "add_solar_gw": pw.solar_additions_gw[..., t] + energy_b[..., EN_SOLAR],
-        "add_storage_gw": store.added_gw.sum(axis=-1),
-        "add_response_gw": firm_b.sum(axis=-1) + energy_b.sum(axis=-1) + adq.storage_built_gw,
+        "add_storage_gw": sum_last(store.added_gw),
+        "add_response_gw": sum_last(firm_b) + sum_last(energy_b) + adq.storage_built_gw,
         "coal_utilisation": np.divide(d.coal_twh, coal_cap * TWH_PER_GW_YEAR, out=np.zeros_like(coal_cap),
                                       where=coal_cap > 0),
     }

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from .axes import sum_last
+
 
 def covered(year: int, start_year: np.ndarray) -> np.ndarray:
     """ETS coverage of a sector in ``year``: 1.0 from ``start_year`` on, else 0.0 (shape of start_year)."""
@@ -59,7 +61,7 @@ def apply_options(excess: np.ndarray, potentials: np.ndarray) -> tuple[np.ndarra
     before = np.cumsum(potentials, axis=-1) - potentials
     need = np.maximum(excess, 0.0)[..., None]
     used = np.clip(need - before, 0.0, potentials)
-    return used, np.maximum(excess, 0.0) - used.sum(axis=-1)
+    return used, np.maximum(excess, 0.0) - sum_last(used)
 
 
 def binding_option(used: np.ndarray, remaining: np.ndarray) -> np.ndarray:

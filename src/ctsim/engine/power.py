@@ -22,6 +22,7 @@ from .axes import (
     NF_WIND,
     NON_FOSSIL,
     VARIABLE_RENEWABLE,
+    sum_last,
 )
 from .inputs import Factors, MacroParams, PolicyParams, PowerParams, ShockParams
 from .macro import grow
@@ -78,11 +79,11 @@ def dispatch(
     ``spilled`` [S] (other non-fossil), ``gas``, ``coal``, ``unserved`` [S]. Served generation plus
     unserved equals demand exactly.
     """
-    residual = demand_twh - must_run_twh - nonfossil_twh.sum(axis=-1)
+    residual = demand_twh - must_run_twh - sum_last(nonfossil_twh)
     excess = np.maximum(-residual, 0.0)
     vre = np.where(vre_mask, nonfossil_twh, 0.0)
     other = nonfossil_twh - vre
-    vre_total, other_total = vre.sum(axis=-1), other.sum(axis=-1)
+    vre_total, other_total = sum_last(vre), sum_last(other)
     curtailed = np.minimum(excess, vre_total)
     spilled = np.minimum(excess - curtailed, other_total)
     vre_keep = 1.0 - np.divide(curtailed, vre_total, out=np.zeros_like(curtailed), where=vre_total > 0)

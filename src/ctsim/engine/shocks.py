@@ -35,6 +35,11 @@ def curtail(unserved_twh: np.ndarray, loads_twh: np.ndarray, max_cut_frac: np.nd
     """Share out unserved electricity [S] among user groups [S, G] in order of ``rank`` [S, G]
     (lowest first). Each group loses at most max_cut_frac x its load, except the last in the order,
     which takes whatever is left. Returns the cut of each group [S, G]; it adds up to ``unserved``."""
+    if not (unserved_twh.any() or np.signbit(unserved_twh).any() or np.signbit(loads_twh).any()
+            or np.signbit(max_cut_frac).any()):
+        # nothing unserved in any sample (all +0.0) and no -0.0 room: every cut is +0.0, exactly
+        # what the sharing below gives (a shortcut for the common year without rationing)
+        return np.zeros(np.broadcast_shapes(unserved_twh.shape + (1,), loads_twh.shape, rank.shape))
     order = np.argsort(rank, axis=-1, kind="stable")
     loads = np.take_along_axis(loads_twh, order, axis=-1)
     frac = np.take_along_axis(np.broadcast_to(max_cut_frac, loads_twh.shape), order, axis=-1)

@@ -20,6 +20,7 @@ from .axes import (
     EAF,
     H2DRI,
     STEEL_ROUTES,
+    sum_last,
 )
 from .inputs import Factors, PolicyParams, ShockParams, SteelParams
 from .state import State
@@ -66,7 +67,7 @@ def route_shares(
     eaf, h2 = eaf * scale, h2dri_share * scale
     ccus = np.minimum(ccus_share, 1.0 - eaf - h2)
     low = stack_alt(ccus, eaf, h2)
-    bfbof = 1.0 - low.sum(axis=-1, keepdims=True)
+    bfbof = 1.0 - sum_last(low)[..., None]
     return np.concatenate([np.maximum(bfbof, 0.0), low], axis=-1)
 
 
@@ -97,7 +98,7 @@ def direct_co2(
 
 def electricity(production_mt: np.ndarray, mwh_per_t: np.ndarray) -> np.ndarray:
     """TWh [S] = sum over routes of Mt x MWh/t (1 Mt x 1 MWh/t = 1 TWh); mwh_per_t is [S or 1, 4]."""
-    return (production_mt * mwh_per_t).sum(axis=-1)
+    return sum_last(production_mt * mwh_per_t)
 
 
 def switch_advantage(

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .axes import NTS, PHS, STORAGE_KINDS
+from .axes import NTS, PHS, STORAGE_KINDS, sum_last
 from .inputs import PowerParams
 from .state import State
 
@@ -99,7 +99,7 @@ def step_storage(pw: PowerParams, prev: State | None, extra_nts_gw: np.ndarray, 
         gw, gwh = start_gw + add, start_gwh + add * durations(pw, t)
     avail_gwh = 0.5 * (start_gwh + gwh)  # the stock that works during the year
     shift = (avail_gwh[..., PHS] + avail_gwh[..., NTS]) * pw.storage_cycles_per_yr / GWH_PER_TWH
-    total = np.maximum(avail_gwh.sum(axis=-1), 1e-12)
+    total = np.maximum(sum_last(avail_gwh), 1e-12)
     eff = (avail_gwh[..., PHS] * pw.phs_round_trip + avail_gwh[..., NTS] * pw.nts_round_trip) / total
     return StorageStock(gw, gwh, add, shift, eff)
 

@@ -89,7 +89,6 @@ def _known(cases: dict[str, str]):
 @_known({
     "campaign-style": "+ up to a few Mt from +30 CNY/t in 2028 on: ordered closures, adequacy and storage builds",
     "clean-coal": "14 years with small rises from +100 CNY/t in 2044 (CCS retrofits take efficient units)",
-    "dry-years": "one case, +100 CNY/t in 2047",
     "dual-control": "4 cases from +300 CNY/t in 2025: the power cap's ordered options",
     "ets-expansion": "one case, +1500 CNY/t in 2060",
 })

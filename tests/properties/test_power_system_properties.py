@@ -101,7 +101,7 @@ def test_higher_carbon_price_never_raises_power_co2_with_steel_outside_the_ets(n
 
 
 @_known({
-    "dual-control": "the steel cap's ordered options: 2 cases from +30 CNY/t in 2036",
+    "dual-control": "the steel cap's ordered options: 1 case, +30 CNY/t in 2036",
 })
 def test_higher_carbon_price_never_raises_steel_co2(name):
     out = _price(name)
@@ -146,7 +146,7 @@ def test_higher_carbon_price_never_lowers_the_h2dri_share(name):
 
 @_known({
     "campaign-style": "1 case, 1.2x in 2030: more early retirement of idle coal, rebuilt as new coal",
-    "dual-control": "+9 TWh with 2x in 2025: the power cap needs less demand cut, so demand and coal rise",
+    "dual-control": "1 case, 2x in 2025: the power cap needs less demand cut, so demand and coal rise",
 })
 def test_more_wind_and_solar_never_raise_coal_generation(name):
     resolved = _resolved(name)
@@ -162,8 +162,9 @@ def test_more_wind_and_solar_never_raise_coal_generation(name):
 
 
 @_known({
-    "campaign-style": "coal at its maximum: a drought leaves demand unserved, GDP and later demand fall",
-    "dual-control": "the power cap binds: 12 cases from 0.95 in 2030",
+    "campaign-style": "23 cases from 0.85 in 2033: coal at its maximum, a drought leaves demand unserved, GDP and "
+                      "later demand fall",
+    "dual-control": "the power cap binds: 8 cases from 0.85 in 2026",
 })
 def test_a_drought_never_lowers_coal_generation(name):
     # a drought is a shock: the hydro capacity factor falls in the year, planning does not see it

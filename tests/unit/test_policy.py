@@ -17,9 +17,12 @@ def test_carbon_cost_is_price_times_excess_over_benchmark():
     assert_allclose(cost, [7.0, -48.0, 0.0])
 
 
-def test_uptake_is_clipped_linear():
-    assert_allclose(policy.uptake(np.array([-10.0, 0.0, 25.0, 50.0, 80.0]), np.array(50.0)),
-                    [0.0, 0.0, 0.5, 1.0, 1.0])
+def test_uptake_is_a_binary_logit():
+    # 1 / (1 + exp(-m / s)) with s = 50: m = -50 -> 1 / (1 + e) = 0.26894, 0 -> 0.5, 100 -> 0.88080
+    m = np.array([-50.0, 0.0, 100.0, -1e6, 1e6])
+    assert_allclose(policy.uptake(m, np.array(50.0)), [0.2689414, 0.5, 0.8807971, 0.0, 1.0], rtol=1e-6)
+    fine = np.linspace(-500.0, 500.0, 201)
+    assert np.all(np.diff(policy.uptake(fine, np.array(50.0))) > 0)  # strictly rising: no switch
 
 
 def test_limit_fall_only_limits_falls():

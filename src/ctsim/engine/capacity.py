@@ -121,8 +121,10 @@ def step_capacity(pw: PowerParams, pol: PolicyParams, fleet: InitialFleet, prev:
     margin = pw.coal_power_price_cny_per_mwh[..., t] - srmc(
         pw.coal_price_cny_per_tce[..., t], costs.heat_rate_other_gce_per_kwh, costs.carbon_other_cny_per_mwh
     ) - pw.coal_fixed_om_cny_per_kw_yr * 1e3 / np.maximum(hours, 1.0)  # (1 h: a guard against 0)
-    economic = (year >= pw.early_retire_from_year) * policy.uptake(
-        -margin, pw.dispatch_cost_scale_cny_per_mwh) * pw.early_retire_max_frac * cap_start[..., COAL] * (
+    # (still a linear ramp, clip(-margin / scale, 0, 1): a logit here makes retirement respond to the
+    # price where the ramp is flat, and that exposes non-monotone adequacy builds; docs/model.md)
+    economic = (year >= pw.early_retire_from_year) * np.clip(
+        -margin / pw.dispatch_cost_scale_cny_per_mwh, 0.0, 1.0) * pw.early_retire_max_frac * cap_start[..., COAL] * (
         1 - costs.efficient_share)
     needed = prev.coal_generation_twh / (pw.coal_cf_reliability * TWH_PER_GW_YEAR)
     retire[..., COAL], deferred = policy.coal_retirement(

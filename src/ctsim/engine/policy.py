@@ -34,13 +34,17 @@ def carbon_cost(
 
 
 def uptake(margin: np.ndarray, scale: np.ndarray) -> np.ndarray:
-    """Share of an option taken up when it pays: clip(margin / scale, 0, 1).
+    """Share of an option taken up (a binary logit against the incumbent):
 
-    ``margin`` is the saving of the option over the incumbent (CNY per unit, positive when it
-    pays); ``scale`` is the margin at which the whole eligible stock takes the option up (spread of
-    costs across plants). Zero margin or less gives zero uptake.
+        share = 1 / (1 + exp(-margin / scale))
+
+    ``margin`` is the saving of the option over the incumbent at the typical unit (CNY per unit,
+    positive when it pays); unit-level costs spread around it (a logistic distribution of scale
+    ``scale``), so the share is the part of the eligible stock for which the option pays. Half at
+    zero margin; rises smoothly and strictly with the margin, never a switch (computed through tanh,
+    which cannot overflow).
     """
-    return np.clip(margin / scale, 0.0, 1.0)
+    return 0.5 * (1.0 + np.tanh(0.5 * margin / scale))
 
 
 def limit_fall(wanted: np.ndarray, previous: np.ndarray, max_fall_frac: np.ndarray) -> np.ndarray:

@@ -84,19 +84,24 @@ def durations(pw: PowerParams, t: int) -> np.ndarray:
 
 def step_storage(pw: PowerParams, prev: State | None, extra_nts_gw: np.ndarray, t: int, n: int
                  ) -> StorageStock:
-    """Storage stocks: last year's plus the build paths (and ``extra_nts_gw`` [S] of new-type storage
-    the adequacy step builds), each GW with this year's duration; nothing retires before 2060 in the
-    observed and planned fleets (batteries of 2020-2024 are replaced like for like, so the stock
-    is net)."""
+    """Storage stocks: last year's power (GW) plus the build paths (and ``extra_nts_gw`` [S] of
+    new-type storage the adequacy step builds); nothing retires before 2060 in the observed and
+    planned fleets (batteries are replaced like for like, so the stock is net). The energy (GWh) is
+    the power x the year's duration: ``power.nts_duration_h`` is the fleet's mean duration (observed
+    2023-2024 as stock GWh / stock GW), the fleet is augmented and renewed towards it. So the
+    energy of a year depends on the power standing, not on when it was built: more storage built
+    earlier never means less energy later."""
     add = np.zeros((n, len(STORAGE_KINDS)))
     add[..., PHS] = pw.phs_additions_gw[..., t]
     add[..., NTS] = pw.nts_additions_gw[..., t] + extra_nts_gw
     if prev is None:
-        gw, gwh = initial_storage(pw, n)
-        start_gw, start_gwh = gw - add, gwh - add * durations(pw, t)
+        gw, _ = initial_storage(pw, n)
+        start_gw = gw - add
+        start_gwh = start_gw * durations(pw, t)
     else:
         start_gw, start_gwh = prev.storage_gw, prev.storage_gwh
-        gw, gwh = start_gw + add, start_gwh + add * durations(pw, t)
+        gw = start_gw + add
+    gwh = gw * durations(pw, t)
     avail_gwh = 0.5 * (start_gwh + gwh)  # the stock that works during the year
     shift = (avail_gwh[..., PHS] + avail_gwh[..., NTS]) * pw.storage_cycles_per_yr / GWH_PER_TWH
     total = np.maximum(sum_last(avail_gwh), 1e-12)

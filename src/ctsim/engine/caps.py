@@ -26,7 +26,7 @@ from .axes import (
     sum_last,
 )
 from .inputs import CapsParams, Factors, MacroParams, PolicyParams, PowerParams, SteelParams
-from .power import VRE_MASK, CoalFleet, Costs, Dispatch, PowerFuels, step_fuels
+from .power import VRE_MASK, CoalFleet, Costs, Dispatch, PowerFuels, coal_co2_segments, step_fuels
 from .state import State
 from .steel import SteelEnergy, SteelMix
 
@@ -41,7 +41,6 @@ STEEL_MOVES[:, BFBOF] = -1.0
 STEEL_MOVES[OPT_EAF, EAF] = 1.0
 STEEL_MOVES[OPT_H2DRI, H2DRI] = 1.0
 ONLY_BFBOF = np.eye(len(STEEL_ROUTES))[BFBOF]  # [R]: 1 for unabated BF-BOF
-NATIONAL_BFBOF_CUT = 0  # the one option of the national cap after the power options
 
 
 @dataclass(frozen=True)
@@ -138,22 +137,48 @@ def step_caps(cp: CapsParams, pw: PowerParams, sp: SteelParams, pol: PolicyParam
         gdp, levels.kg_per_usd[..., t], levels.reduction_2005[..., t], intensity_2005))
     x_national = pf.co2_mt + other_co2 - national_cap
     x_power = pf.co2_mt - levels.power_mt[..., t]
-    units, remaining, code = policy.abate(
-        np.maximum(x_power, x_national), coal,
-        policy.stack_options({OPT_RECOVER: cp.nonfossil_recoverable_frac * vre,
-                              OPT_TO_GAS: d.gas_max_twh - d.gas_twh,
-                              OPT_DEMAND_CUT: cp.demand_cut_max_frac * demand}),
-        policy.stack_options({OPT_RECOVER: ci, OPT_TO_GAS: ci - gi, OPT_DEMAND_CUT: ci}))
+    # the options displace coal from the top of the dispatch; each TWh gives up the coal CO2 that
+    # step_fuels counts for it (two segments: the other units first, then both tiers), less the gas
+    # that replaces it, so the cap is met exactly whatever the carbon price did to the dispatch
+    widths, slopes = coal_co2_segments(pw, fx, fleet, coal)
+    gas_in = policy.stack_options({OPT_RECOVER: 0.0, OPT_TO_GAS: gi, OPT_DEMAND_CUT: 0.0})
+    opt_slopes = slopes[..., None, :] - gas_in[..., None]  # [S, O, 2]
+    opt_widths = np.broadcast_to(widths[..., None, :], opt_slopes.shape)
+    room = policy.stack_options({OPT_RECOVER: cp.nonfossil_recoverable_frac * vre,
+                                 OPT_TO_GAS: d.gas_max_twh - d.gas_twh,
+                                 OPT_DEMAND_CUT: cp.demand_cut_max_frac * demand})
+    room = np.where(opt_slopes.min(axis=-1) > 0, np.maximum(room, 0.0), 0.0)
+    reach = np.minimum(np.cumsum(room, axis=-1), coal[..., None])
+    start = reach - np.diff(reach, axis=-1, prepend=0.0)
+    at_start = policy.segments_value(start, opt_widths, opt_slopes)
+    potential = policy.segments_value(reach, opt_widths, opt_slopes) - at_start
+    used, remaining = policy.apply_options(np.maximum(x_power, x_national), potential)
+    units = np.where(used > 0, np.clip(policy.segments_inverse(at_start + used, opt_widths, opt_slopes)
+                                       - start, 0.0, reach - start), 0.0)
+    code = policy.binding_option(used, remaining)
     recovered, to_gas, cut = units[..., OPT_RECOVER], units[..., OPT_TO_GAS], units[..., OPT_DEMAND_CUT]
     abated = np.maximum(np.maximum(x_power, x_national), 0.0) - remaining
     # national: what power could not remove falls on BF-BOF output (its grid electricity comes off
-    # coal, then gas), within what the steel cap left of the output and BF-BOF step limits
-    fossil_after = np.maximum(coal - recovered - to_gas - cut, 0.0) + d.gas_twh + to_gas
+    # coal, then gas), within what the steel cap left of the output and BF-BOF step limits; a tonne
+    # cut abates its direct CO2 and the power CO2 of its electricity
+    removed = recovered + to_gas + cut
+    fossil_after = np.maximum(coal - removed, 0.0) + d.gas_twh + to_gas
     steel_left = np.minimum(np.minimum(rooms.cut, rooms.pool), np.divide(
         fossil_after, bf_mwh, out=np.full_like(coal, np.inf), where=bf_mwh > 0))
-    steel_units, short_national, steel_code = policy.abate(
-        x_national - abated, steel_left, steel_left[..., None], bf_i[..., None])
-    steel_cut = steel_units[..., NATIONAL_BFBOF_CUT]
+    hi_left = np.maximum(widths[..., 0] - removed, 0.0)
+    lo_left = np.maximum(coal - removed, 0.0) - hi_left
+    in_mt = lambda twh: np.divide(twh, bf_mwh, out=np.zeros_like(coal), where=bf_mwh > 0)  # noqa: E731
+    s_widths = np.stack(np.broadcast_arrays(in_mt(hi_left), in_mt(lo_left), in_mt(d.gas_twh + to_gas),
+                                            np.full_like(coal, np.inf)), axis=-1)
+    s_slopes = np.stack(np.broadcast_arrays(bf_i + bf_mwh * slopes[..., 0], bf_i + bf_mwh * slopes[..., 1],
+                                            bf_i + bf_mwh * gi, bf_i), axis=-1)
+    need = np.maximum(x_national - abated, 0.0)
+    steel_used = np.minimum(need, np.where(steel_left > 0, policy.segments_value(
+        np.maximum(steel_left, 0.0), s_widths, s_slopes), 0.0))
+    short_national = need - steel_used
+    steel_code = policy.binding_option(steel_used[..., None], short_national)
+    steel_cut = np.where(steel_used > 0, np.minimum(policy.segments_inverse(steel_used, s_widths, s_slopes),
+                                                    np.maximum(steel_left, 0.0)), 0.0)
     saved = steel_cut * bf_mwh
     coal_after = np.maximum(coal - recovered - to_gas - cut, 0.0)
     coal_saved = np.minimum(saved, coal_after)

@@ -172,3 +172,28 @@ def stack_options(values: dict[int, np.ndarray]) -> np.ndarray:
     """Values of a cap's options {named option index: array} on a last axis [..., O], each at its
     index (ctsim.engine.axes), broadcast together."""
     return np.stack(np.broadcast_arrays(*(values[i] for i in range(len(values)))), axis=-1)
+
+
+# --- piecewise-linear abatement curves -----------------------------------------------------------
+def segments_value(x: np.ndarray, widths: np.ndarray, slopes: np.ndarray) -> np.ndarray:
+    """Value at ``x`` [S] of a piecewise-linear curve from 0 made of segments [S, K] taken in order
+    (``widths`` >= 0 units, ``slopes`` per unit): sum_k slope_k x clip(x - start_k, 0, width_k)."""
+    start = _starts(widths)
+    taken = np.clip(x[..., None] - start, 0.0, widths)
+    return sum_last(np.where(widths > 0, taken * slopes, 0.0))
+
+
+def segments_inverse(v: np.ndarray, widths: np.ndarray, slopes: np.ndarray) -> np.ndarray:
+    """The x [S] at which the curve of ``segments_value`` (slopes > 0) reaches ``v`` (at most the
+    curve's end): each segment contributes its width where v passes it, its fraction where v ends in
+    it."""
+    values = np.where(widths > 0, widths * slopes, 0.0)
+    before = _starts(values)
+    part = np.clip(v[..., None] - before, 0.0, values)
+    frac = np.divide(part, slopes, out=np.zeros_like(part), where=(slopes > 0) & (widths > 0))
+    return sum_last(np.minimum(frac, widths))
+
+
+def _starts(widths: np.ndarray) -> np.ndarray:
+    """Where each segment starts [S, K] (a last segment may be infinite)."""
+    return np.concatenate([np.zeros_like(widths[..., :1]), np.cumsum(widths[..., :-1], axis=-1)], axis=-1)

@@ -347,6 +347,31 @@ class PowerFuels:
     co2_mt: np.ndarray
 
 
+def coal_co2_segments(pw: PowerParams, fx: Factors, fleet: CoalFleet, coal_twh: np.ndarray
+                      ) -> tuple[np.ndarray, np.ndarray]:
+    """Power coal CO2 given up per TWh of coal generation removed from the top of the dispatch, as
+    two linear segments ([S, 2] each: widths in TWh, slopes in t/MWh), exactly as ``step_fuels``
+    counts it. ``split_coal_tiers`` runs the efficient units at their maximum above a kink and
+    shares the rest in proportion below it, so the first TWh removed come off the other units
+    (their heat rate), the rest off both in the logit's proportion. The two widths add up to
+    ``coal_twh``; the first is 0 when the efficient units are not at their maximum."""
+    w_other = fleet.max_other_twh * np.exp(
+        -np.maximum(fleet.gap_cny_per_mwh, 0.0) / pw.dispatch_cost_scale_cny_per_mwh)
+    total = fleet.max_eff_twh + w_other
+    share = np.divide(fleet.max_eff_twh, total, out=np.zeros_like(total), where=total > 0)
+    plain = 1.0 - fleet.ccs_frac  # unabated coal per TWh of coal
+    unabated = coal_twh * plain
+    kink = np.divide(fleet.max_eff_twh, share, out=np.full_like(share, np.inf), where=share > 0)
+    above = np.divide(np.maximum(unabated - kink, 0.0), plain, out=np.zeros_like(plain), where=plain > 0)
+    above = np.minimum(above, coal_twh)
+    ccs = fleet.ccs_frac * fleet.hr_fleet_gce_per_kwh * (1 + pw.ccs_heat_rate_penalty) * (
+        1 - pw.ccs_capture_rate)
+    per_gce = GCE_PER_KWH_TO_MTCE_PER_TWH * fx.coal_t_co2_per_tce  # Mt per TWh per gce/kWh = t/MWh
+    hi = (plain * fleet.hr_other_gce_per_kwh + ccs) * per_gce
+    lo = (plain * (share * fleet.hr_eff_gce_per_kwh + (1 - share) * fleet.hr_other_gce_per_kwh) + ccs) * per_gce
+    return np.stack([above, coal_twh - above], axis=-1), np.stack([hi, lo], axis=-1)
+
+
 def step_fuels(pw: PowerParams, fx: Factors, fleet: CoalFleet, coal_twh: np.ndarray, gas_twh: np.ndarray
                ) -> PowerFuels:
     """Power-sector coal and gas use, captured CO2 and CO2 of a dispatch."""

@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ctsim import run
+from ctsim.plots import blocks
 from ctsim.plots.style import OKABE_ITO, axis_label, display_scale, figure_title, style_context
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -84,6 +85,8 @@ def draw(name: str, path: Path, base) -> Path:
             ax.set_title(title, fontsize=10)
             ax.set_ylabel(axis_label(title.split(":")[0], unit=display_scale(variables[0])[1]), fontsize=8)
             ax.legend(fontsize=7)
+            if max(abs(v) for v in ax.get_ylim()) >= 1000:
+                blocks.thousands(ax)  # 12,000 as every ctsim figure prints it
         fig.suptitle(figure_title("scenario vs baseline", prefix=name))
         out = OUT / f"{name}.png"
         fig.savefig(out, dpi=110)

@@ -40,3 +40,14 @@ def snapshot(folder: Path) -> dict[str, str]:
         rel = str(p.relative_to(folder))
         out[rel] = "dir" if p.is_dir() else hashlib.sha256(p.read_bytes()).hexdigest()
     return out
+
+
+def small_sweep_scenario(root: Path, samples: int, lifetime: bool = False) -> str:
+    """A small LHS sweep of steel2030 (GDP growth and the 2030 EAF share uncertain; with
+    ``lifetime`` also the coal lifetime), the scenario the fault and reproducibility tests sweep."""
+    extra = ("  power.coal_lifetime_yr: {kind: triangular, low: 35, mode: 40, high: 50}\n"
+             if lifetime else "")
+    return (f"extends: {root}/scenarios/steel2030.yaml\nname: small\nuncertain:\n"
+            "  macro.gdp_growth: {kind: uniform, low: 0.9, high: 1.1, scale: true, from_year: 2025}\n"
+            "  steel.eaf_share: {kind: uniform, low: 0.12, high: 0.24, year: 2030}\n"
+            f"{extra}sweep: {{samples: {samples}, method: lhs, seed: 3}}\n")

@@ -7,20 +7,12 @@ import errno
 import os
 
 import numpy as np
+from clitools import small_sweep_scenario
 
 from ctsim.outputs import folders
 from ctsim.sweeps import core as sw
 
 ENOSPC = os.strerror(errno.ENOSPC)
-SMALL = """\
-extends: {root}/scenarios/steel2030.yaml
-name: small
-uncertain:
-  macro.gdp_growth: {{kind: uniform, low: 0.9, high: 1.1, scale: true, from_year: 2025}}
-  steel.eaf_share: {{kind: uniform, low: 0.12, high: 0.24, year: 2030}}
-sweep: {{samples: 60, method: lhs, seed: 3}}
-"""
-
 
 def _full_disk_at(real, named: bool):
     def write(path, *args, **kwargs):
@@ -50,7 +42,7 @@ def test_a_full_disk_without_a_file_name_names_the_output_folder(tmp_path, root,
 
 def test_a_full_disk_in_a_sweep_keeps_the_finished_chunks(tmp_path, root, ctsim_main, monkeypatch):
     path = tmp_path / "small.yaml"
-    path.write_text(SMALL.format(root=root), encoding="utf-8")
+    path.write_text(small_sweep_scenario(root, 60), encoding="utf-8")
     args = ("--chunk-size", "10", "--no-figures")
     assert ctsim_main("sweep", path, "--out", tmp_path / "full", *args).code == 0
     real, saved = np.savez, []
@@ -81,7 +73,7 @@ def test_a_full_disk_in_a_sweep_keeps_the_finished_chunks(tmp_path, root, ctsim_
 
 def test_a_store_that_cannot_be_written_is_one_line(tmp_path, root, ctsim_main, monkeypatch):
     path = tmp_path / "small.yaml"
-    path.write_text(SMALL.format(root=root), encoding="utf-8")
+    path.write_text(small_sweep_scenario(root, 60), encoding="utf-8")
 
     def read_only(target, data):
         raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), str(target))

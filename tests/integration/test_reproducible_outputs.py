@@ -5,14 +5,7 @@ from __future__ import annotations
 
 import json
 
-SMALL = """\
-extends: {root}/scenarios/steel2030.yaml
-name: small
-uncertain:
-  macro.gdp_growth: {{kind: uniform, low: 0.9, high: 1.1, scale: true, from_year: 2025}}
-  steel.eaf_share: {{kind: uniform, low: 0.12, high: 0.24, year: 2030}}
-sweep: {{samples: 40, method: lhs, seed: 3}}
-"""
+from clitools import small_sweep_scenario
 
 
 def _files(folder):
@@ -22,7 +15,7 @@ def _files(folder):
 
 def test_two_sweeps_differ_only_in_created_and_command(ctsim_main, root, tmp_path):
     path = tmp_path / "small.yaml"
-    path.write_text(SMALL.format(root=root), encoding="utf-8")
+    path.write_text(small_sweep_scenario(root, 40), encoding="utf-8")
     for name, chunk in (("a", "40"), ("b", "7")):  # another chunking too: the same numbers
         res = ctsim_main("sweep", path, "--out", tmp_path / name, "--chunk-size", chunk)
         assert res.code == 0, res.stderr

@@ -14,27 +14,19 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from clitools import small_sweep_scenario
 
 from ctsim import UsageError, load_scenario
 from ctsim.resolve import resolve
 from ctsim.sweeps import core as sw
 
-SMALL = """\
-extends: {root}/scenarios/steel2030.yaml
-name: small
-uncertain:
-  macro.gdp_growth: {{kind: uniform, low: 0.9, high: 1.1, scale: true, from_year: 2025}}
-  steel.eaf_share: {{kind: uniform, low: 0.12, high: 0.24, year: 2030}}
-  power.coal_lifetime_yr: {{kind: triangular, low: 35, mode: 40, high: 50}}
-sweep: {{samples: {samples}, method: lhs, seed: 3}}
-"""
 CHUNK = 10
 
 
 def _plan(root, tmp_path_factory, samples, seed=3):
     folder = tmp_path_factory.mktemp("scenario")
     path = folder / "small.yaml"
-    path.write_text(SMALL.format(root=root, samples=samples), encoding="utf-8")
+    path.write_text(small_sweep_scenario(root, samples, lifetime=True), encoding="utf-8")
     return sw.plan_sweep(resolve(load_scenario(path)), seed=seed, chunk_size=CHUNK)
 
 
@@ -315,7 +307,7 @@ def test_damaged_histogram_chunks_are_recomputed(grid_plan, tmp_path):
 def test_cli_resume_with_a_damaged_store_notes_it_and_writes_the_undamaged_outputs(
         ctsim_main, root, tmp_path, monkeypatch):
     path = tmp_path / "small.yaml"
-    path.write_text(SMALL.format(root=root, samples=60), encoding="utf-8")
+    path.write_text(small_sweep_scenario(root, 60, lifetime=True), encoding="utf-8")
     args = ("--chunk-size", "10", "--no-figures")
     assert ctsim_main("sweep", path, "--out", tmp_path / "full", *args).code == 0
     real = sw.run_chunk

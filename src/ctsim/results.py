@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -16,17 +16,38 @@ IAMC_COLUMNS = ["model", "scenario", "region", "variable", "unit", "year", "valu
 
 @dataclass
 class Results:
-    """Engine outputs over the reporting horizon: {internal name: array [S, Y]}."""
+    """Engine outputs over the reporting horizon: {internal name: array [S, Y]} for China, and at
+    provincial or grid-region resolution {internal name: array [S, G, Y]} for the G regions.
+
+    ``resolution`` is the scenario's ``regions:`` ("national", "grid" or "provinces"); ``regions``
+    names the G regions in order (empty for a national run); ``regional`` holds the outputs the
+    engine resolves by region (ctsim.engine.regions.REGIONAL_OUTPUTS). For an additive variable the
+    national array equals the sum of the regional ones.
+    """
 
     scenario: str
     years: np.ndarray
     arrays: dict[str, np.ndarray]
+    regional: dict[str, np.ndarray] = field(default_factory=dict)
+    regions: tuple[str, ...] = ()
+    resolution: str = "national"
 
     @classmethod
     def from_engine(cls, scenario: str, sim_years: np.ndarray, arrays: dict[str, np.ndarray],
-                    start: int, end: int) -> Results:
+                    start: int, end: int, regional: dict[str, np.ndarray] | None = None,
+                    regions: tuple[str, ...] = (), resolution: str = "national") -> Results:
         i0, i1 = int(np.searchsorted(sim_years, start)), int(np.searchsorted(sim_years, end)) + 1
-        return cls(scenario, sim_years[i0:i1], {k: v[:, i0:i1] for k, v in arrays.items()})  # views
+        return cls(scenario, sim_years[i0:i1], {k: v[:, i0:i1] for k, v in arrays.items()},  # views
+                   {k: v[:, :, i0:i1] for k, v in (regional or {}).items()}, tuple(regions), resolution)
+
+    def regional_array(self, key: str, region: str) -> np.ndarray:
+        """Array [S, Y] of one region by internal or IAMC name; ``region`` "China" is the nation."""
+        if region == REGION:
+            return self[key]
+        name = key if key in self.regional else registry.iamc_variables()[key].name
+        if name not in self.regional:
+            raise KeyError(f"{key} is not resolved by region")
+        return self.regional[name][:, self.regions.index(region)]
 
     @property
     def n_samples(self) -> int:

@@ -88,4 +88,4 @@ def test_bundles_and_state_are_frozen():
     with pytest.raises(dataclasses.FrozenInstanceError):
         state.bfbof_mt = np.ones(1)  # type: ignore[misc]
     assert all(isinstance(getattr(inp, s), cls) for s, cls in engine_inputs.BUNDLES.items())
-    assert [f.name for f in dataclasses.fields(Inputs)][2:-2] == list(engine_inputs.BUNDLES)
+    assert [f.name for f in dataclasses.fields(Inputs)][2:-3] == list(engine_inputs.BUNDLES)

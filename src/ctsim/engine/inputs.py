@@ -255,9 +255,50 @@ class GhgParams:
 
 
 # Registry section -> bundle: the one place that says where ``section.key`` lands (as ``Inputs.section``).
+@dataclass(frozen=True)
+class RegionalParams:
+    """Registry section ``regional``: the provincial layer's assumptions (docs/provinces.md)."""
+
+    link_utilisation: np.ndarray  # annual energy a link carries / (capacity x 8,760 h)
+    link_demand_elasticity: np.ndarray  # link capacity grows as national demand ** this
+    gdp_share_half_life_yr: np.ndarray  # half-life of the provincial GDP-share trends
+
+
+@dataclass(frozen=True)
+class RegionData:
+    """The regions of a provincial (or grid-region) run, built from the bundled regional data
+    (ctsim.inputs.regions). G regions, Z transfer zones (grid regions), K technologies, N non-fossil
+    technologies, Y simulated years; leading 1 or S where a value may differ by sample (shocks)."""
+
+    names: tuple[str, ...]
+    zone: np.ndarray  # [G, Z] 1 where region g is in zone z
+    links_gw: np.ndarray  # [Z, Z] inter-zone link capacity in the calibration year, symmetric
+    intra_gw: np.ndarray  # [Z] link capacity within each zone (inf for a zone of one region)
+    cap_share_obs: np.ndarray  # [H, G, K] observed regional shares of each technology, years 2020..
+    add_share: np.ndarray  # [G, K] shares of national net additions after the observed years
+    cf_rel: np.ndarray  # [G, N] capacity factor relative to the national one
+    demand_share_obs: np.ndarray  # [G, Y] observed electricity consumption shares (last one held)
+    demand_obs_index: int  # year index of the last observed demand share
+    gdp_share_obs: np.ndarray  # [G, Y] observed GDP shares (last one held)
+    gdp_obs_index: int  # year index of the last observed GDP share
+    gdp_share_trend: np.ndarray  # [G] d log(share) / d year over the last ten observed years
+    steel_share: np.ndarray  # [G, Y]
+    co2_rest_share: np.ndarray  # [G] the other sectors' energy CO2 (CEADs 2019)
+    co2_process_share: np.ndarray  # [G] process CO2 (CEADs 2019)
+    hydro_factor: np.ndarray  # [1 or S, G, Y] drought factor on the hydro capacity factor
+    coal_shortfall: np.ndarray  # [1 or S, G, Y] share of coal generation that cannot run
+    any_drought: bool = False
+    any_shortfall: bool = False
+
+    def take(self, index) -> RegionData:
+        return replace(self, **{k: getattr(self, k) if getattr(self, k).shape[0] == 1 else getattr(self, k)[index]
+                                for k in ("hydro_factor", "coal_shortfall")})
+
+
 BUNDLES = {"macro": MacroParams, "power": PowerParams, "steel": SteelParams, "transport": TransportParams,
            "other": OtherParams, "factors": Factors, "policy": PolicyParams, "removals": RemovalParams,
-           "shock": ShockParams, "caps": CapsParams, "ghg": GhgParams}
+           "shock": ShockParams, "caps": CapsParams, "ghg": GhgParams,
+           "regional": RegionalParams}
 
 
 def registry_fields() -> dict[str, tuple[str, str]]:
@@ -290,17 +331,20 @@ class Inputs:
     shock: ShockParams
     caps: CapsParams
     ghg: GhgParams
+    regional: RegionalParams
     # History is observed: years up to ``history_end`` are simulated with ``history`` (the
     # registry's inputs over the same years, shared by every sample), whatever these inputs say;
     # None simulates every year with these inputs (a counterfactual of history).
     history: Inputs | None = None
     history_end: int = CALIBRATION_YEAR - 1
+    regions: RegionData | None = None  # None: a national run
 
     def take(self, index: np.ndarray | slice) -> Inputs:
         """The inputs of a subset of samples (a chunk); shared values stay broadcast."""
         n = len(np.arange(self.n_samples)[index])
         hist = None if self.history is None else self.history.take(index)
-        return replace(self, n_samples=n, history=hist,
+        regions = None if self.regions is None else self.regions.take(index)
+        return replace(self, n_samples=n, history=hist, regions=regions,
                        **{s: _take(getattr(self, s), index) for s in BUNDLES})
 
     def for_year(self, year: int) -> Inputs:

@@ -23,6 +23,7 @@ from . import (
     transport,
 )
 from . import caps as capping
+from . import regions as regional
 from .adequacy import Adequacy, allowed_new
 from .axes import (
     BFBOF,
@@ -106,6 +107,10 @@ def simulate(inp: Inputs) -> dict[str, np.ndarray]:
     any_shortfall = any(bool(np.any(x.shock.coal_shortfall)) for x, *_ in sets.values())
     # without a drought anywhere the dispatch supply is the adequacy step's planning supply
     any_drought = any(bool(np.any(x.shock.hydro_cf_factor != 1.0)) for x, *_ in sets.values())
+    rd = inp.regions  # None: a national run
+    if rd is not None:
+        rblock = np.empty((Y, len(regional.REGIONAL_OUTPUTS), S, len(rd.names)))
+    rcap = None
     full = inp
     prev: State | None = None  # last year's state; None in the calibration year
     for t in range(Y):
@@ -137,6 +142,16 @@ def simulate(inp: Inputs) -> dict[str, np.ndarray]:
         sup = planned if planned is not None and not any_drought else power.supply(
             inp.power, inp.shock.hydro_cf_factor[..., t], cap.available_gw, store, demand, gas_cap, t)
         d = power.step_dispatch(inp.power, inp.shock, sup, demand, costs, any_shortfall, t)
+        if rd is not None:  # the regional balance, with transfer limits, replaces the national one
+            rcap = regional.step_capacity(rd, rcap, None if prev is None else prev.capacity_gw, cap.end_gw,
+                                          max(year - CALIBRATION_YEAR, 0))
+            fossil = d.coal_twh + d.gas_twh
+            tr = regional.transfer(inp.regional, rd, rcap, d.nonfossil_twh, d.bio_twh + d.oil_twh,
+                                   sup.coal_max_twh, d.gas_max_twh, fossil,
+                                   np.divide(d.coal_twh, fossil, out=np.ones_like(fossil), where=fossil > 0),
+                                   demand, demand / inp.power.demand_2020_twh,
+                                   inp.macro.electricity_elasticity[..., t], t)
+            d = regional.national_dispatch(d, tr)
         rat, mix, energy = shocks.step_rationing(inp.shock, prev, d.unserved_twh, demand, base, mix,
                                                  energy, gdp_trend, t)
         fleet = power.coal_fleet(inp.power, cap.available_gw, cap.coal_early_retired_gw, costs, d)
@@ -160,6 +175,9 @@ def simulate(inp: Inputs) -> dict[str, np.ndarray]:
         for i, name in enumerate(in_loop):
             slab[i] = rec[name]
         guard.check(slab, out, t, year)
+        if rd is not None:
+            for i, value in enumerate(regional.record(rd, tr, rcap, rec, t).values()):
+                rblock[t, i] = value
         prev = State(
             gdp_trend_bn=gdp_trend, gdp_gap_frac=rat.gdp_gap_frac,
             co2_intensity_2020_kg_per_usd=rec["co2_intensity"] if prev is None
@@ -186,6 +204,9 @@ def simulate(inp: Inputs) -> dict[str, np.ndarray]:
     out["cap_storage_gwh"] = out["cap_storage_phs_gwh"] + out["cap_storage_nts_gwh"]
     vre = out["gen_wind_twh"] + out["gen_solar_twh"] + out["curtailed_twh"] + out["storage_losses_twh"]
     out["curtailed_share"] = np.divide(out["curtailed_twh"], vre, out=np.zeros_like(vre), where=vre > 0)
+    if rd is not None:  # [S, G, Y] views of the regional block
+        for i, name in enumerate(regional.REGIONAL_OUTPUTS):
+            out[regional.PREFIX + name] = np.moveaxis(rblock[:, i], 0, -1)
     return out
 
 

@@ -24,6 +24,7 @@ from .. import registry
 from ..engine.inputs import BUNDLES, CALIBRATION_YEAR, Inputs, registry_fields, shock_fields
 from ..history import is_accounting
 from ..resolve import ResolvedScenario
+from .regions import region_data
 from .shocks import shock_arrays
 
 __all__ = ["build_inputs", "interpolate_path", "simulated_years"]
@@ -90,6 +91,13 @@ def build_inputs(
         section, key = where[name]
         sections[section][key] = arr
     shocks = shock_arrays(resolved.shocks, years, resolved.seed, n_samples, sample_ids)
+    regions = None
+    resolution = getattr(resolved, "regions", "national")
+    if resolution != "national":
+        regions, national = region_data(resolution, resolved.shocks, years, resolved.seed,
+                                        n_samples, sample_ids)
+        if any(getattr(s, "regions", None) for s in resolved.shocks):
+            shocks.update(national)  # a shock in named regions: the national arrays are their means
     sections["shock"].update({key: shocks[f"shocks.{key}"] for key in shock_fields()})
     history = None
     if resolved.history_end is not None:
@@ -99,6 +107,6 @@ def build_inputs(
             section, key = where[name]
             bundle = replace(getattr(history, section), **{key: sections[section][key]})
             history = replace(history, **{section: bundle})
-    return Inputs(years=years, n_samples=n_samples, history=history,
+    return Inputs(years=years, n_samples=n_samples, history=history, regions=regions,
                   history_end=CALIBRATION_YEAR - 1 if history is None else resolved.history_end,
                   **{s: cls(**sections[s]) for s, cls in BUNDLES.items()})

@@ -66,7 +66,9 @@ def run_resolved(resolved: ResolvedScenario, overrides: dict[str, np.ndarray] | 
     inputs = build_inputs(resolved, overrides, n_samples, sample_ids)
     arrays = simulate(inputs)
     start, end = resolved.years
-    return Results.from_engine(resolved.name, inputs.years, arrays, start, end)
+    regions = () if inputs.regions is None else inputs.regions.names
+    return Results.from_engine(resolved.name, inputs.years, arrays, start, end, regions=regions,
+                               resolution=getattr(resolved, "regions", "national"))
 
 
 def run(scenario: str | Path | LoadedScenario, overrides: dict[str, Any] | None = None) -> Run:

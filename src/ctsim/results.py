@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 
 from . import registry
+from .engine.regions import PREFIX as REGIONAL_PREFIX
 
 MODEL_NAME = "ctsim"
 REGION = "China"
@@ -37,8 +38,15 @@ class Results:
                     start: int, end: int, regional: dict[str, np.ndarray] | None = None,
                     regions: tuple[str, ...] = (), resolution: str = "national") -> Results:
         i0, i1 = int(np.searchsorted(sim_years, start)), int(np.searchsorted(sim_years, end)) + 1
-        return cls(scenario, sim_years[i0:i1], {k: v[:, i0:i1] for k, v in arrays.items()},  # views
-                   {k: v[:, :, i0:i1] for k, v in (regional or {}).items()}, tuple(regions), resolution)
+        regional = dict(regional or {})
+        national = {}
+        for k, v in arrays.items():  # the engine's regional arrays come as "regional.<name>" [S, G, Y]
+            if k.startswith(REGIONAL_PREFIX):
+                regional[k[len(REGIONAL_PREFIX):]] = v
+            else:
+                national[k] = v[:, i0:i1]  # views
+        return cls(scenario, sim_years[i0:i1], national, {k: v[:, :, i0:i1] for k, v in regional.items()},
+                   tuple(regions), resolution if regional else "national")
 
     def regional_array(self, key: str, region: str) -> np.ndarray:
         """Array [S, Y] of one region by internal or IAMC name; ``region`` "China" is the nation."""

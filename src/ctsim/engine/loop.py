@@ -110,7 +110,7 @@ def simulate(inp: Inputs) -> dict[str, np.ndarray]:
     rd = inp.regions  # None: a national run
     if rd is not None:
         rblock = np.empty((Y, len(regional.REGIONAL_OUTPUTS), S, len(rd.names)))
-    rcap = None
+    rcap = built = None  # regional capacity [S, G, K] and links built, last year's
     full = inp
     prev: State | None = None  # last year's state; None in the calibration year
     for t in range(Y):
@@ -146,7 +146,7 @@ def simulate(inp: Inputs) -> dict[str, np.ndarray]:
             rcap = regional.step_capacity(rd, rcap, None if prev is None else prev.capacity_gw, cap.end_gw,
                                           max(year - CALIBRATION_YEAR, 0))
             fossil = d.coal_twh + d.gas_twh
-            tr = regional.transfer(inp.regional, rd, rcap, d.nonfossil_twh, d.bio_twh + d.oil_twh,
+            tr, built = regional.transfer(inp.regional, rd, rcap, built, d.nonfossil_twh, d.bio_twh + d.oil_twh,
                                    sup.coal_max_twh, d.gas_max_twh, fossil,
                                    np.divide(d.coal_twh, fossil, out=np.ones_like(fossil), where=fossil > 0),
                                    demand, demand / inp.power.demand_2020_twh,
@@ -176,8 +176,9 @@ def simulate(inp: Inputs) -> dict[str, np.ndarray]:
             slab[i] = rec[name]
         guard.check(slab, out, t, year)
         if rd is not None:
-            for i, value in enumerate(regional.record(rd, tr, rcap, rec, t).values()):
-                rblock[t, i] = value
+            values = regional.record(rd, tr, rcap, rec, t)
+            for i, name in enumerate(regional.REGIONAL_OUTPUTS):
+                rblock[t, i] = values[name]
         prev = State(
             gdp_trend_bn=gdp_trend, gdp_gap_frac=rat.gdp_gap_frac,
             co2_intensity_2020_kg_per_usd=rec["co2_intensity"] if prev is None

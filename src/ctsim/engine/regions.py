@@ -46,11 +46,13 @@ REGIONAL_RATIOS = ("co2_intensity", "energy_intensity")
 REGIONAL_OUTPUTS = REGIONAL_ADDITIVE + REGIONAL_RATIOS
 PREFIX = "regional."  # simulate() returns regional arrays [S, G, Y] under "regional.<name>"
 
-ROUNDS = 3  # rounds of the inter-zone transport (docs/provinces.md: three rounds reach a fixed point
-#             on the bundled network to < 0.1 TWh; tests/engine/test_regions.py holds it)
+PLAN_PASSES = 1  # planning passes of the transmission build (one suffices: tests/unit/test_regions.py
+#                 holds unserved at 0 without shocks in every bundled scenario)
+ROUNDS = 3  # rounds of the inter-zone transport (each round routes what the last one left over the
+#             links with room left; docs/provinces.md, "Transfers")
 
 
-def share(x: np.ndarray, axis: int = -2) -> np.ndarray:
+def share(x: np.ndarray, axis: int) -> np.ndarray:
     """x / its sum over the region axis; an all-zero column is shared evenly."""
     total = x.sum(axis=axis, keepdims=True)
     n = x.shape[axis]
@@ -92,7 +94,7 @@ def step_capacity(rd: RegionData, prev_gw: np.ndarray | None, prev_nat: np.ndarr
         return rd.cap_share_obs[min(t, rd.cap_share_obs.shape[0] - 1)] * end_nat[..., None, :]
     delta = end_nat - prev_nat
     grow = np.maximum(delta, 0.0)[..., None, :] * rd.add_share
-    cut = np.maximum(-delta, 0.0)[..., None, :] * share(prev_gw)
+    cut = np.maximum(-delta, 0.0)[..., None, :] * share(prev_gw, axis=-2)
     return np.maximum(prev_gw + grow - cut, 0.0)
 
 
@@ -111,91 +113,148 @@ class Transfers:
     gdp_share: np.ndarray  # [1 or S, G]
 
 
-def zone_balance(need: np.ndarray, have_nf: np.ndarray, have_fossil: np.ndarray, room: np.ndarray
-                 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Within a zone: deficits met from non-fossil surplus, then spare fossil, up to ``room`` (TWh).
-    Returns the non-fossil and fossil energy moved, and the deficit left ([S, Z] each)."""
-    nf = np.minimum(np.minimum(need, have_nf), room)
-    fo = np.minimum(np.minimum(need - nf, have_fossil), room - nf)
-    return nf, fo, need - nf - fo
-
-
-def inter_zone(deficit: np.ndarray, surplus_nf: np.ndarray, surplus_fo: np.ndarray, links_twh: np.ndarray
-               ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Transport between zones over the links [S or 1, Z, Z] (TWh a year, symmetric), ROUNDS rounds.
-    In a round, zone a offers its surplus over its links in proportion to their remaining capacity and
-    zone b requests its deficit the same way; the flow a->b is the least of the offer, the request and
-    the link's remaining capacity (shared by both directions). Returns the deficit left, the non-fossil
-    and fossil surplus left, and the net export of each zone ([S, Z])."""
-    rem = np.broadcast_to(links_twh, deficit.shape + deficit.shape[-1:]).copy()
-    d, nf, fo = deficit.copy(), surplus_nf.copy(), surplus_fo.copy()
-    export = np.zeros_like(d)
+def inter_zone(need: np.ndarray, have: np.ndarray, room: np.ndarray
+               ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Transport between zones over links with ``room`` [S, Z, Z] (TWh a year, symmetric), ROUNDS
+    rounds. In a round, zone a offers what it has over its links in proportion to their remaining
+    room and zone b requests what it needs the same way; the flow a->b is the least of the offer, the
+    request and the room (shared by both directions). Returns what each zone received and sent
+    ([S, Z]) and the room left."""
+    got = np.zeros_like(need)
+    sent = np.zeros_like(need)
     for _ in range(ROUNDS):
-        w_out = share(rem, axis=-1)  # [S, a, b]: a's split of its offer over its links
-        w_in = share(rem, axis=-2)  # [S, a, b]: b's split of its request over its links
-        have = nf + fo
-        offer = have[..., :, None] * w_out
-        request = d[..., None, :] * w_in
-        flow = np.minimum(np.minimum(offer, request), rem)
-        rem = rem - flow - np.swapaxes(flow, -1, -2)
-        rem = np.maximum(rem, 0.0)
-        out_a = flow.sum(axis=-1)
-        in_b = flow.sum(axis=-2)
-        from_nf = np.minimum(out_a, nf)
-        nf, fo = nf - from_nf, fo - (out_a - from_nf)
-        d = d - in_b
-        export = export + out_a - in_b
-    return np.maximum(d, 0.0), nf, np.maximum(fo, 0.0), export
+        h, n = (have - sent)[..., :, None], (need - got)[..., None, :]
+        open_ = room > 0
+        offer = h * share(n * open_, axis=-1)  # a's offer split by what its neighbours need
+        request = n * share(h * open_, axis=-2)  # b's request split by what its neighbours have
+        flow = np.minimum(np.minimum(offer, request), room)
+        room = np.maximum(room - flow - np.swapaxes(flow, -1, -2), 0.0)
+        sent = sent + flow.sum(axis=-1)
+        got = got + flow.sum(axis=-2)
+    return got, sent, room
 
 
-def transfer(rp: RegionalParams, rd: RegionData, rcap: np.ndarray, nonfossil_nat: np.ndarray,
+def move(zone: np.ndarray, need: np.ndarray, have: np.ndarray, intra: np.ndarray, links: np.ndarray
+         ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Move energy from regions that have it to regions that need it ([S, G] each): first within each
+    zone, up to the intra-zone room [S, Z], then between zones over the link room [S, Z, Z]. A zone's
+    receipts are shared among its regions in proportion to what they still need, its sendings in
+    proportion to what they still have. Returns (received, sent) by region and the rooms left."""
+    z_need, z_have = need @ zone, have @ zone
+    inside = np.minimum(np.minimum(z_need, z_have), intra)
+    got, sent, links = inter_zone(z_need - inside, z_have - inside, links)
+
+    def spread(part: np.ndarray, zone_total: np.ndarray, zone_value: np.ndarray) -> np.ndarray:
+        frac = np.divide(zone_value, zone_total, out=np.zeros_like(zone_value), where=zone_total > 0)
+        return part * (np.minimum(frac, 1.0) @ zone.T)
+    return spread(need, z_need, inside + got), spread(have, z_have, inside + sent), intra - inside, links
+
+
+def balance(zone: np.ndarray, demand: np.ndarray, nonfossil: np.ndarray, local: np.ndarray,
+            fossil_cap: np.ndarray, intra: np.ndarray, links: np.ndarray
+            ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The regions' balance with the link rooms (TWh): (fossil output, unserved, curtailed, imports
+    that did not come), [S, G] each.
+
+    1. non-fossil surplus goes to where there is residual load (it displaces fossil output there);
+    2. fossil plants run at one national load factor (the national merit order) and regions trade
+       the difference; what links cannot carry is made up by the importer's own spare plants (the
+       exporter's output falls by as much), then by spare plants anywhere the links still reach.
+    """
+    residual = demand - nonfossil - local
+    load, surplus = np.maximum(residual, 0.0), np.maximum(-residual, 0.0)
+    got, sent, intra, links = move(zone, load, surplus, intra, links)
+    curtailed = surplus - sent
+    residual = load - got
+    need = residual.sum(axis=-1, keepdims=True)
+    total_cap = fossil_cap.sum(axis=-1, keepdims=True)
+    even = fossil_cap * np.minimum(np.divide(need, total_cap, out=np.zeros_like(need), where=total_cap > 0), 1.0)
+    got, sent, intra, links = move(zone, np.maximum(residual - even, 0.0), np.maximum(even - residual, 0.0),
+                                   intra, links)
+    fossil = np.minimum(even, residual) + sent
+    short = residual - np.minimum(even, residual) - got  # imports that did not come
+    own = np.minimum(short, fossil_cap - fossil)
+    fossil = fossil + own
+    got, sent, _, _ = move(zone, short - own, fossil_cap - fossil, intra, links)
+    return fossil + sent, short - own - got, curtailed, short
+
+
+def expansion(zone: np.ndarray, fossil: np.ndarray, unserved: np.ndarray, curtailed: np.ndarray,
+              fossil_cap: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Link energy (TWh) to add where a planned balance leaves load unserved or clean power stranded:
+    on each zone pair, a's spare (stranded clean power and spare fossil plants) towards b's shortfall,
+    and a's stranded clean power towards b's fossil output (which it displaces), in proportion to what
+    the other zones hold; within a zone, its own shortfall and stranded power. Returns (inter [S, Z, Z],
+    symmetric, intra [S, Z])."""
+    short, strand = unserved @ zone, curtailed @ zone
+    spare = strand + (fossil_cap - fossil) @ zone
+    fos = fossil @ zone
+    off = 1.0 - np.eye(zone.shape[1])
+    to_short = spare[..., :, None] * off * np.divide(short, (spare[..., :, None] * off).sum(axis=-2),
+                                                     out=np.zeros_like(short), where=short > 0)[..., None, :]
+    to_fossil = strand[..., :, None] * off * share(fos[..., None, :] * off, axis=-1)
+    add = to_short + to_fossil
+    return add + np.swapaxes(add, -1, -2), short + strand
+
+
+@dataclass(frozen=True)
+class Grid:
+    """Link capacity built beyond the bundled network (GW, cumulative): inter-zone [S, Z, Z] and
+    within zones [S, Z]."""
+
+    inter_gw: np.ndarray
+    intra_gw: np.ndarray
+
+
+def transfer(rp: RegionalParams, rd: RegionData, rcap: np.ndarray, built: Grid | None, nonfossil_nat: np.ndarray,
              local_nat: np.ndarray, coal_max_nat: np.ndarray, gas_max_nat: np.ndarray, fossil_nat: np.ndarray,
              coal_frac: np.ndarray, demand_nat: np.ndarray, demand_growth: np.ndarray, elasticity: np.ndarray,
-             t: int) -> Transfers:
-    """The regional balance of the year (steps 2-4 of the module docstring)."""
-    rshare = share(rcap)  # [S, G, K] regional shares of each technology's stock
+             t: int) -> tuple[Transfers, Grid]:
+    """The regional balance of the year (steps 2-5 of the module docstring). After the observed years,
+    transmission is planned: where the balance without the year's regional shocks leaves load unserved
+    or clean power stranded, links are built (``expansion``) before the year's balance is struck."""
+    rshare = share(rcap, axis=-2)  # [S, G, K] regional shares of each technology's stock
     gdp_share, demand_share = year_shares(rp, rd, elasticity, t)
     demand = demand_nat[..., None] * demand_share
     # non-fossil: national output shared by capacity x relative capacity factor (x drought factor)
     weight = rshare[..., list(NON_FOSSIL)] * rd.cf_rel
-    weight = weight * np.stack([rd.hydro_factor[..., t]] + [np.ones_like(rd.hydro_factor[..., t])] * 3, axis=-1) \
-        if rd.any_drought else weight
-    nonfossil = nonfossil_nat[..., None, :] * share(weight)
-    thermal = share(rcap[..., COAL] + rcap[..., COAL_CCS] + rcap[..., GAS])  # [S, G]
-    local = local_nat[..., None] * thermal
-    coal_share = share(rcap[..., COAL] + rcap[..., COAL_CCS])
-    coal_cap = coal_max_nat[..., None] * coal_share
+    planned_nf = nonfossil_nat[..., None, :] * share(weight, axis=-2)
+    nonfossil = planned_nf
+    if rd.any_drought:
+        hydro = np.stack([rd.hydro_factor[..., t]] + [np.ones_like(rd.hydro_factor[..., t])] * 3, axis=-1)
+        nonfossil = nonfossil_nat[..., None, :] * share(weight * hydro, axis=-2)
+    local = local_nat[..., None] * demand_share  # biomass and oil plants: small, spread with load
+    coal_share = share(rcap[..., COAL] + rcap[..., COAL_CCS], axis=-1)
+    gas_cap = gas_max_nat[..., None] * share(rcap[..., GAS], axis=-1)
+    planned_cap = coal_max_nat[..., None] * coal_share + gas_cap
+    fossil_cap = planned_cap
     if rd.any_shortfall:  # a coal shortfall where it strikes: what coal would run there, less the shortfall
         sf = rd.coal_shortfall[..., t]
         run = fossil_nat[..., None] * coal_frac[..., None] * coal_share
-        coal_cap = np.where(sf > 0, np.minimum(coal_cap, run * (1.0 - sf)), coal_cap)
-    fossil_cap = coal_cap + gas_max_nat[..., None] * share(rcap[..., GAS])
-    residual = demand - sum_last(nonfossil) - local
-    own = np.clip(residual, 0.0, fossil_cap)  # each region serves its own residual load first
-    deficit = np.maximum(residual, 0.0) - own
-    surplus_nf = np.maximum(-residual, 0.0)
-    spare = fossil_cap - own
-    # within zones (grid regions), up to the intra-zone link energy
+        coal_cap = coal_max_nat[..., None] * coal_share
+        fossil_cap = np.where(sf > 0, np.minimum(coal_cap, run * (1.0 - sf)), coal_cap) + gas_cap
     growth = demand_growth[..., None] ** rp.link_demand_elasticity[..., None]
-    intra = rd.intra_gw * TWH_PER_GW_YEAR * rp.link_utilisation[..., None] * growth
-    z_def, z_nf, z_fo = deficit @ rd.zone, surplus_nf @ rd.zone, spare @ rd.zone
-    m_nf, m_fo, z_left = zone_balance(z_def, z_nf, z_fo, intra)
-    # between zones, over the inter-zone links
-    links = rd.links_gw * (TWH_PER_GW_YEAR * rp.link_utilisation * growth)[..., None]
-    z_unserved, nf_left, fo_left, _ = inter_zone(z_left, z_nf - m_nf, z_fo - m_fo, links)
-    # back to regions: unserved in proportion to deficits, surplus used in proportion to surplus
-    def to_regions(part: np.ndarray, zone_total: np.ndarray, zone_value: np.ndarray) -> np.ndarray:
-        frac = np.divide(zone_value, zone_total, out=np.zeros_like(zone_value), where=zone_total > 0)
-        return part * (frac @ rd.zone.T)
-    unserved = to_regions(deficit, z_def, z_unserved)
-    curtailed = to_regions(surplus_nf, z_nf, nf_left)
-    fossil = own + to_regions(spare, z_fo, z_fo - fo_left)
-    nf_used_frac = 1.0 - np.divide(curtailed, sum_last(nonfossil), out=np.zeros_like(curtailed),
-                                   where=sum_last(nonfossil) > 0)
+    to_twh = TWH_PER_GW_YEAR * rp.link_utilisation[..., None]
+    if built is None:
+        built = Grid(np.zeros(growth.shape[:-1] + rd.links_gw.shape), np.zeros(growth.shape[:-1] + rd.intra_gw.shape))
+    intra_gw = rd.intra_gw * growth + built.intra_gw
+    inter_gw = rd.links_gw * growth[..., None] + built.inter_gw
+    nf_total = sum_last(nonfossil)
+    for _ in range(PLAN_PASSES if t >= rd.cap_share_obs.shape[0] else 0):  # planned transmission
+        fossil, _, curtailed, short = balance(rd.zone, demand, sum_last(planned_nf), local, planned_cap,
+                                              intra_gw * to_twh, inter_gw * to_twh[..., None])
+        add_inter, add_intra = expansion(rd.zone, fossil, short, curtailed, planned_cap)
+        built = Grid(built.inter_gw + add_inter / to_twh[..., None], built.intra_gw + add_intra / to_twh)
+        intra_gw = intra_gw + add_intra / to_twh
+        inter_gw = inter_gw + add_inter / to_twh[..., None]
+    fossil, unserved, curtailed, _ = balance(rd.zone, demand, nf_total, local, fossil_cap, intra_gw * to_twh,
+                                          inter_gw * to_twh[..., None])
+    nf_used_frac = np.clip(1.0 - np.divide(curtailed, nf_total, out=np.zeros_like(curtailed),
+                                           where=nf_total > 0), 0.0, 1.0)
     nonfossil = nonfossil * nf_used_frac[..., None]
     supply = sum_last(nonfossil) + local + fossil
     return Transfers(demand, nonfossil, local, fossil, unserved, curtailed, supply + unserved - demand, coal_frac,
-                     gdp_share)
+                     gdp_share), built
 
 
 def national_dispatch(d, tr: Transfers):
@@ -220,19 +279,19 @@ def record(rd: RegionData, tr: Transfers, rcap: np.ndarray, rec: dict[str, np.nd
         "co2_power_mt", "co2_steel_mt", "co2_other_energy_mt", "co2_process_mt", "gdp_bn", "pe_total_mtce",
         "coal_power_mtce", "gas_total_mtce", "nonfossil_pe_mtce", "coal_steel_mtce", "cap_storage_phs_gw",
         "cap_storage_nts_gw")}
-    fossil_w = share(tr.fossil_twh + 0.0)
+    fossil_w = share(tr.fossil_twh + 0.0, axis=-1)
     nfw = share(tr.nonfossil_twh, axis=-2)
-    demand = nat["demand_twh"] * share(tr.demand_twh)
-    unserved = nat["unserved_twh"] * share(tr.unserved_twh)
+    demand = nat["demand_twh"] * share(tr.demand_twh, axis=-1)
+    unserved = nat["unserved_twh"] * share(tr.unserved_twh, axis=-1)
     gen = {"gen_coal_twh": nat["gen_coal_twh"] * fossil_w, "gen_gas_twh": nat["gen_gas_twh"] * fossil_w,
            "gen_hydro_twh": nat["gen_hydro_twh"] * nfw[..., 0], "gen_nuclear_twh": nat["gen_nuclear_twh"] * nfw[..., 1],
            "gen_wind_twh": nat["gen_wind_twh"] * nfw[..., NF_WIND], "gen_solar_twh": nat["gen_solar_twh"] * nfw[..., NF_SOLAR]}
-    local_w = share(tr.local_twh + 0.0)
+    local_w = share(tr.local_twh + 0.0, axis=-1)
     gen_total = sum(gen.values()) + (nat["gen_oil_twh"] + nat["gen_bio_twh"]) * local_w
     steel_w = np.broadcast_to(rd.steel_share[..., t], shape)
     steel = nat["steel_total_mt"] * steel_w
     # steel lost where rationing strikes: unserved x steel output
-    lost_w = share(unserved * steel_w)
+    lost_w = share(unserved * steel_w, axis=-1)
     steel_lost = nat["steel_lost_mt"] * lost_w
     co2 = {"co2_power_mt": nat["co2_power_mt"] * fossil_w, "co2_steel_mt": nat["co2_steel_mt"] * steel_w,
            "co2_other_energy_mt": nat["co2_other_energy_mt"] * rd.co2_rest_share,
@@ -244,9 +303,9 @@ def record(rd: RegionData, tr: Transfers, rcap: np.ndarray, rec: dict[str, np.nd
     electricity_pe = nat["coal_power_mtce"] + nat["nonfossil_pe_mtce"]
     steel_pe = nat["coal_steel_mtce"]
     rest_pe = nat["pe_total_mtce"] - electricity_pe - steel_pe
-    pe = electricity_pe * share(tr.demand_twh) + steel_pe * steel_w + rest_pe * rd.co2_rest_share
-    rshare = share(rcap)
-    vre = share(rcap[..., POWER_TECHS.index("wind")] + rcap[..., POWER_TECHS.index("solar")])
+    pe = electricity_pe * share(tr.demand_twh, axis=-1) + steel_pe * steel_w + rest_pe * rd.co2_rest_share
+    rshare = share(rcap, axis=-2)
+    vre = share(rcap[..., POWER_TECHS.index("wind")] + rcap[..., POWER_TECHS.index("solar")], axis=-1)
     out = {
         "demand_twh": demand, "gen_total_twh": gen_total, **gen,
         "cap_coal_gw": rcap[..., COAL] + rcap[..., COAL_CCS], "cap_gas_gw": rcap[..., GAS],

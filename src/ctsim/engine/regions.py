@@ -55,8 +55,10 @@ ROUNDS = 3  # rounds of the inter-zone transport (each round routes what the las
 def share(x: np.ndarray, axis: int) -> np.ndarray:
     """x / its sum over the region axis; an all-zero column is shared evenly."""
     total = x.sum(axis=axis, keepdims=True)
-    n = x.shape[axis]
-    return np.where(total > 0, x / np.where(total > 0, total, 1.0), 1.0 / n)
+    positive = total > 0
+    if positive.all():  # the common case, the same numbers as the general one below
+        return x / total
+    return np.where(positive, x / np.where(positive, total, 1.0), 1.0 / x.shape[axis])
 
 
 def year_shares(rp: RegionalParams, rd: RegionData, elasticity: np.ndarray, t: int

@@ -38,3 +38,16 @@ def provincial_results(results, seed: int = 15):
 def provincial_run(run, seed: int = 15):
     """The ``run`` with provincial Results (summary recomputed from the same national arrays)."""
     return dataclasses.replace(run, results=provincial_results(run.results, seed))
+
+
+def with_regional_values(run, key: str, year: int, values: dict[str, float]):
+    """The ``run`` with ``key`` set to ``values`` (province -> value) in ``year`` in every sample,
+    the national array updated so it stays the sum of the provinces (arrays copied, not mutated)."""
+    res = run.results
+    y = int(np.searchsorted(res.years, year))
+    regional = {**res.regional, key: res.regional[key].copy()}
+    for province, value in values.items():
+        regional[key][:, res.regions.index(province), y] = value
+    arrays = {**res.arrays, key: regional[key].sum(axis=1)}
+    return dataclasses.replace(run, results=dataclasses.replace(res, arrays=arrays,
+                                                                regional=regional))

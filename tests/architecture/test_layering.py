@@ -19,7 +19,7 @@ SRC = Path(__file__).resolve().parents[2] / "src" / "ctsim"
 # The pipeline's stages in import order: a module imports only from its own stage or the ones above.
 # (The engine is a leaf under everything: it depends on ctsim.errors alone, so the registry, the
 # history and the input builder may use its units and its Inputs contract.)
-STAGES = ("errors", "engine", "registry", "history", "scenario", "resolve", "inputs", "results",
+STAGES = ("errors", "engine", "registry", "regions", "history", "scenario", "resolve", "inputs", "results",
           "analysis", "plots", "pipeline", "sweeps", "outputs", "api", "report", "explorer", "cli")
 # The package's own __init__ (the lazily imported public API) and __main__ sit on top of everything.
 TOP = ("ctsim", "ctsim.__main__")

@@ -10,6 +10,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from tests.provincial import provincial_run, with_regional_values
 
 import ctsim
 from ctsim import registry
@@ -21,7 +22,6 @@ from ctsim.plots.style import style_context
 from ctsim.regions import provinces
 from ctsim.report.run import build_report
 from ctsim.report.source import load_source, source_from_run
-from tests.provincial import provincial_run, with_regional_values
 
 ROOT = Path(__file__).resolve().parents[2]
 KEYS = ["model", "scenario", "region", "variable", "unit", "year"]

@@ -149,9 +149,13 @@ def test_report_of_a_provincial_run_includes_tile_maps_and_a_national_one_does_n
     base = src.verdicts[0]  # a provincial verdict: a verdict that names its province
     src.verdicts = [*src.verdicts, {**base, "id": "ei", "region": "Hebei", "met": False},
                     {**base, "id": "ei", "region": "Jiangsu", "met": True}]
-    build_report([src], tmp_path / "p")
+    doc = build_report([src], tmp_path / "p")
+    doc.write(tmp_path / "p", "report")
+    text = (tmp_path / "p" / "report.md").read_text(encoding="utf-8")
+    assert "Regions: China and its 31 provinces" in text and "Provinces that meet" in text
     figs = {p.name for p in (tmp_path / "p" / "figures").iterdir()}
     assert {"provinces_co2_change.png", "provinces_unserved_share.png",
             "provinces_target_ei.png"} <= figs
-    build_report([source_from_run(national)], tmp_path / "n")
+    build_report([source_from_run(national)], tmp_path / "n").write(tmp_path / "n", "report")
+    assert "Region: China." in (tmp_path / "n" / "report.md").read_text(encoding="utf-8")
     assert not any(p.name.startswith("provinces_") for p in (tmp_path / "n" / "figures").iterdir())

@@ -231,8 +231,10 @@ def build_report(sources: list[Source], root: Path, fmt: str = "png") -> Documen
         raise UsageError("report: give at least one scenario file or output folder")
     names = ", ".join(s.name for s in sources)
     doc = Document(f"ctsim report: {names}")
+    where = ("Regions: China and its 31 provinces (tile maps)"
+             if any(s.provinces is not None for s in sources) else "Region: China")
     doc.paragraph(f"Made by ctsim {__version__} on "
-                  f"{datetime.now(timezone.utc).strftime('%Y-%m-%d %H:%M UTC')}. Region: China. "
+                  f"{datetime.now(timezone.utc).strftime('%Y-%m-%d %H:%M UTC')}. {where}. "
                   "report.html embeds every figure and needs no network; report.md links the "
                   "files in figures/.", note=True)
     slugs = [slug(s.name) for s in sources]

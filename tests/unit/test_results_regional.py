@@ -159,3 +159,20 @@ def test_report_of_a_provincial_run_includes_tile_maps_and_a_national_one_does_n
     build_report([source_from_run(national)], tmp_path / "n").write(tmp_path / "n", "report")
     assert "Region: China." in (tmp_path / "n" / "report.md").read_text(encoding="utf-8")
     assert not any(p.name.startswith("provinces_") for p in (tmp_path / "n" / "figures").iterdir())
+
+
+def test_grid_resolution_gets_rows_per_grid_region_and_no_tile_maps(runs, tmp_path):
+    import dataclasses
+
+    from ctsim.regions import GRID_REGIONS
+
+    national, prov = runs
+    res = national.results
+    gen = res.arrays["gen_total_twh"]
+    grid = dataclasses.replace(res, regional={"gen_total_twh": np.repeat(gen[:, None, :] / 7, 7, 1)},
+                               regions=GRID_REGIONS, resolution="grid")
+    long = grid.to_iamc(0)
+    assert list(long["region"].drop_duplicates()) == ["China", *GRID_REGIONS]
+    assert (long["region"] == "Southwest").sum() == len(res.years)
+    out = write_run(dataclasses.replace(national, results=grid), tmp_path / "grid")
+    assert not any(p.name.startswith("provinces_") for p in (out / "figures").iterdir())

@@ -70,37 +70,63 @@ class Results:
     def series(self, variable: str, sample: int = 0) -> pd.Series:
         return pd.Series(self[variable][sample], index=self.years, name=variable)
 
-    def to_frame(self, sample: int = 0) -> pd.DataFrame:
-        """Wide table of one sample: index year, one column per IAMC variable."""
+    def to_frame(self, sample: int = 0, region: str | None = REGION) -> pd.DataFrame:
+        """Wide table of one sample: index year, one column per IAMC variable.
+
+        ``region`` "China" (the default) is the nation; a region name gives that region's
+        variables (those resolved by region); ``None`` stacks the nation and every region, index
+        (region, year), the regional variables' cells of the nation filled from the national arrays.
+        """
         cat = registry.variables()
-        data = {cat[k].variable: v[sample] for k, v in self.arrays.items() if k in cat}
-        frame = pd.DataFrame(data, index=pd.Index(self.years, name="year"))
-        return frame
+        if region == REGION:
+            data = {cat[k].variable: v[sample] for k, v in self.arrays.items() if k in cat}
+            return pd.DataFrame(data, index=pd.Index(self.years, name="year"))
+        if region is None:
+            frames = [self.to_frame(sample, r) for r in (REGION, *self.regions)]
+            return pd.concat(frames, keys=[REGION, *self.regions], names=["region", "year"])
+        if region not in self.regions:
+            raise KeyError(f"region {region!r} is not in these results (regions: "
+                           f"{', '.join(self.regions) or 'none, a national run'})")
+        g = self.regions.index(region)
+        data = {cat[k].variable: v[sample, g] for k, v in self.regional.items() if k in cat}
+        return pd.DataFrame(data, index=pd.Index(self.years, name="year"))
 
     def to_iamc(self, sample: int | None = 0) -> pd.DataFrame:
         """IAMC long table (model, scenario, region, variable, unit, year, value).
 
+        Rows for ``China`` first (every variable), then, at provincial or grid-region resolution,
+        one block per region (in ``regions`` order) with the variables resolved by region.
         ``sample=None`` adds a ``sample`` column with every sample; otherwise one sample.
         """
         cat = registry.variables()
         names = [k for k in cat if k in self.arrays]
+        local = [k for k in cat if k in self.regional]
         samples = range(self.n_samples) if sample is None else [sample]
         frames = []
         for s in samples:
             values = np.stack([self.arrays[k][s] for k in names])  # [V, Y]
-            df = pd.DataFrame({
-                "model": MODEL_NAME,
-                "scenario": self.scenario,
-                "region": REGION,
-                "variable": np.repeat([cat[k].variable for k in names], len(self.years)),
-                "unit": np.repeat([cat[k].unit for k in names], len(self.years)),
-                "year": np.tile(self.years, len(names)),
-                "value": values.ravel(),
-            })
+            df = self._block(REGION, names, values)
+            if local and self.regions:
+                regional = np.stack([self.regional[k][s] for k in local]).swapaxes(0, 1)  # [G, V, Y]
+                df = pd.concat([df, *(self._block(r, local, regional[g])
+                                      for g, r in enumerate(self.regions))], ignore_index=True)
             if sample is None:
                 df.insert(0, "sample", s)
             frames.append(df)
         return pd.concat(frames, ignore_index=True)
+
+    def _block(self, region: str, names: list[str], values: np.ndarray) -> pd.DataFrame:
+        """IAMC rows of one region: ``values`` [V, Y] for the internal ``names``."""
+        cat = registry.variables()
+        return pd.DataFrame({
+            "model": MODEL_NAME,
+            "scenario": self.scenario,
+            "region": region,
+            "variable": np.repeat([cat[k].variable for k in names], len(self.years)),
+            "unit": np.repeat([cat[k].unit for k in names], len(self.years)),
+            "year": np.tile(self.years, len(names)),
+            "value": values.ravel(),
+        })
 
     def to_wide(self, sample: int = 0) -> pd.DataFrame:
         """IAMC wide table (years as columns), for spreadsheets."""

@@ -194,7 +194,8 @@ def write_run(run, outdir: str | Path, force: bool = False, figures: bool = True
     """Write trajectories.csv, trajectories_wide.csv, trajectories.xlsx, summary.json, metadata.json and figures/."""
     outdir = Path(outdir)
     with atomic_folder(outdir, force=force) as tmp:
-        run.results.to_iamc(0).to_csv(tmp / "trajectories.csv", index=False, float_format="%.6g")
+        long = run.results.to_iamc(0)  # China, then every region at provincial or grid resolution
+        long.to_csv(tmp / "trajectories.csv", index=False, float_format="%.6g")
         run.results.to_wide(0).to_csv(tmp / "trajectories_wide.csv", index=False,
                                       float_format="%.6g")
         from .xlsx import write_trajectories_xlsx
@@ -205,10 +206,15 @@ def write_run(run, outdir: str | Path, force: bool = False, figures: bool = True
         if figures:
             from ..history import history
             from ..plots import save_run_figures
+            from ..plots.run import province_verdicts
 
             targets = [t.model_dump() for t in run.resolved.targets]
             hist = history()
             hist.attrs["source"] = HISTORY_LEGEND
+            provincial = run.results.resolution == "provinces"
             save_run_figures(run.results.to_frame(0), tmp / "figures", targets=targets,
-                             history=hist, title_prefix=run.resolved.name)
+                             history=hist, title_prefix=run.resolved.name,
+                             provinces=long if provincial else None,
+                             targets_met=province_verdicts(run.summary.get("targets", []))
+                             if provincial else None)
     return outdir

@@ -18,7 +18,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.ticker import MultipleLocator
 
-from ctsim.plots import blocks
+from ctsim.plots import blocks, tiles
 from ctsim.plots.figures import BUILDERS, Built, Panel, new_figure
 from ctsim.plots.style import (
     DPI,
@@ -36,6 +36,12 @@ log = logging.getLogger(__name__)
 MAX_TARGET_PANELS_IN_A_ROW = 2  # targets.png: more panels than this are stacked in rows
 TARGET_ROW_HEIGHT_IN = 2.3
 HISTORY_LOOKBACK_YEARS = 10  # observed points shown this many years before the first model year
+CHANGE_YEARS = (2020, 2030)  # province maps: change over the 14th and 15th five-year plans
+CRUNCH_YEAR = 2021  # province map of unserved electricity: the 2021 power crunch (issue 15)
+CO2 = "Emissions|CO2|Energy and Industrial Processes"
+CO2_PER_GDP = "Intensity|CO2|GDP"
+UNSERVED = "Unserved Energy|Electricity"
+DEMAND = "Final Energy|Electricity"
 
 #: China's updated NDC (submitted 28 Oct 2021): CO2 per unit of GDP down by over 65 % from 2005 by
 #: 2030 (https://lpr.adb.org/resource/peoples-republic-chinas-nationally-determined-contributions-
@@ -188,10 +194,14 @@ def build_run_figures(
     *,
     region: str = "China",
     reference_targets: bool = True,
+    provinces: pd.DataFrame | None = None,
+    targets_met: Mapping[str, Mapping[str, bool]] | None = None,
 ) -> dict[str, Figure]:
     """Build the run figures as matplotlib Figures keyed by file name (figures without data are left out).
 
     Call inside :func:`ctsim.plots.style.style_context` if you save them yourself.
+    ``provinces`` (the IAMC long rows of a provincial run) adds the province tile maps of
+    :func:`build_province_figures`; ``targets_met`` is {target id: {province: met}}.
     """
     if not isinstance(frame, pd.DataFrame):
         raise TypeError(f"frame must be a pandas DataFrame, got {type(frame).__name__}")
@@ -223,7 +233,79 @@ def build_run_figures(
         _finish(built, frame, left, history, set())
         built.fig.suptitle(figure_title(built.what, region, title_prefix))
         figures["targets.png"] = built.fig
+    if provinces is not None:
+        figures.update(build_province_figures(provinces, targets_met, title_prefix))
     return figures
+
+
+def first_unserved_year(long: pd.DataFrame, preferred: int = CRUNCH_YEAR) -> int | None:
+    """``preferred`` (2021) when some province has unserved electricity then, else the first year
+    with any; None when there is none."""
+    rows = tiles.province_rows(long)
+    rows = rows[(rows["variable"] == UNSERVED) & (rows["value"] > 0)]
+    if rows.empty:
+        return None
+    years = sorted(int(y) for y in rows["year"].unique())
+    return preferred if preferred in years else years[0]
+
+
+def _unserved_share(long: pd.DataFrame, year: int) -> dict[str, float]:
+    """Province -> unserved electricity in % of demand (drawn, not a model output)."""
+    unserved = tiles.values_in_year(long, UNSERVED, year)
+    demand = tiles.values_in_year(long, DEMAND, year)
+    return {k: 100.0 * v / demand[k] if demand.get(k) else float("nan") for k, v in unserved.items()}
+
+
+def province_verdicts(verdicts: Sequence[Mapping[str, Any]]) -> dict[str, dict[str, bool]]:
+    """{target id: {province: met}} from verdict dicts that name a province (``region``)."""
+    from ctsim import regions
+
+    out: dict[str, dict[str, bool]] = {}
+    for v in verdicts:
+        region = regions.canonical_region(str(v.get("region") or ""))
+        if region in regions.provinces():
+            out.setdefault(str(v.get("id", "")), {})[region] = bool(v.get("met"))
+    return out
+
+
+def build_province_figures(
+    long: pd.DataFrame,
+    targets_met: Mapping[str, Mapping[str, bool]] | None = None,
+    title_prefix: str | None = None,
+) -> dict[str, Figure]:
+    """Tile maps of a provincial run (IAMC long rows with a province ``region``): CO2 change
+    2020-2030, unserved electricity share in 2021 (or the first year with unserved > 0), CO2 per
+    GDP change 2020-2030, and targets met per province. A map whose data are missing is skipped."""
+    figures: dict[str, Figure] = {}
+    a, b = CHANGE_YEARS
+    for name, variable, what in (
+        ("provinces_co2_change.png", CO2, f"change in CO2 {a}–{b}"),
+        ("provinces_co2_intensity_change.png", CO2_PER_GDP, f"change in CO2 per GDP {a}–{b}"),
+    ):
+        try:
+            fig = tiles.change_map(long, variable, a, b, figure_title(what, "Provinces", title_prefix))
+        except KeyError as exc:
+            log.info("%s skipped: %s", name, exc.args[0])
+            continue
+        figures[name] = fig
+    year = first_unserved_year(long)
+    if year is not None:
+        figures["provinces_unserved_share.png"] = tiles.tile_map(
+            _unserved_share(long, year),
+            figure_title(f"unserved electricity in {year}", "Provinces", title_prefix),
+            "% of demand")
+    else:
+        log.info("provinces_unserved_share.png skipped: no unserved electricity in any province")
+    for target_id, met in (targets_met or {}).items():
+        figures[f"provinces_target_{_file_part(target_id)}.png"] = tiles.targets_map(
+            met, figure_title(f"target {target_id} met", "Provinces", title_prefix))
+    return figures
+
+
+def _file_part(text: str) -> str:
+    import re
+
+    return re.sub(r"[^A-Za-z0-9_.-]+", "-", str(text)).strip("-") or "target"
 
 
 def save_run_figures(
@@ -235,6 +317,8 @@ def save_run_figures(
     *,
     region: str = "China",
     reference_targets: bool = True,
+    provinces: pd.DataFrame | None = None,
+    targets_met: Mapping[str, Mapping[str, bool]] | None = None,
 ) -> list[Path]:
     """Write the figures of one run as PNG (dpi 150) into ``outdir`` (created) and return their paths.
 
@@ -254,6 +338,8 @@ def save_run_figures(
             title_prefix,
             region=region,
             reference_targets=reference_targets,
+            provinces=provinces,
+            targets_met=targets_met,
         )
         for name, fig in figures.items():
             path = out / name

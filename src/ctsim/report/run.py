@@ -34,7 +34,14 @@ CAPTIONS = {
     "co2_intensity.png": "Fall in CO2 per unit of GDP since 2005 against the 2030 target (65 %).",
     "carbon_price.png": "National ETS allowance price.",
     "targets.png": "Targets whose variables appear in no other figure.",
+    "provinces_co2_change.png": "Change in each province's CO2 from 2020 to 2030 (%), one square "
+    "per province in its approximate place; blue falls, red rises.",
+    "provinces_co2_intensity_change.png": "Change in each province's CO2 per unit of GDP from 2020 "
+    "to 2030 (%).",
+    "provinces_unserved_share.png": "Electricity demand each province could not serve, in % of its "
+    "demand, in 2021 (or the first year with unserved electricity).",
 }
+PROVINCE_TARGET_CAPTION = "Provinces that meet (green) or miss (orange) a provincial target."
 
 
 def slug(text: str) -> str:
@@ -120,16 +127,22 @@ def metadata_table(metadata: dict) -> Table:
 def _run_figures(src: Source, root: Path, prefix: str, fmt: str) -> list:
     from ..history import HISTORY_LEGEND, history
     from ..plots import build_run_figures
+    from ..plots.run import province_verdicts
     from ..plots.style import style_context
 
     hist = history().copy()
     hist.attrs["source"] = HISTORY_LEGEND
     blocks = []
     with style_context():
-        figures = build_run_figures(src.frame, src.targets, hist, title_prefix=src.name)
+        figures = build_run_figures(src.frame, src.targets, hist, title_prefix=src.name,
+                                    provinces=src.provinces,
+                                    targets_met=province_verdicts(src.verdicts)
+                                    if src.provinces is not None else None)
         for name, fig in figures.items():
             stem = f"figures/{prefix}{Path(name).stem}"
             caption = CAPTIONS.get(name, "")
+            if name.startswith("provinces_target_"):
+                caption = PROVINCE_TARGET_CAPTION
             blocks.append(render_figure(fig, root, stem, fmt, caption, fig.get_suptitle()))
     return blocks
 
@@ -218,8 +231,10 @@ def build_report(sources: list[Source], root: Path, fmt: str = "png") -> Documen
         raise UsageError("report: give at least one scenario file or output folder")
     names = ", ".join(s.name for s in sources)
     doc = Document(f"ctsim report: {names}")
+    where = ("Regions: China and its 31 provinces (tile maps)"
+             if any(s.provinces is not None for s in sources) else "Region: China")
     doc.paragraph(f"Made by ctsim {__version__} on "
-                  f"{datetime.now(timezone.utc).strftime('%Y-%m-%d %H:%M UTC')}. Region: China. "
+                  f"{datetime.now(timezone.utc).strftime('%Y-%m-%d %H:%M UTC')}. {where}. "
                   "report.html embeds every figure and needs no network; report.md links the "
                   "files in figures/.", note=True)
     slugs = [slug(s.name) for s in sources]

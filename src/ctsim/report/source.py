@@ -32,10 +32,14 @@ class Source:
     targets: list[dict] = field(default_factory=list)  # target definitions (for drawing)
     sweep: object | None = None  # ctsim.report.sweep.SweepData
     resolved: object | None = None  # ResolvedScenario when run here (compare re-runs from it)
+    provinces: pd.DataFrame | None = None  # provincial run: IAMC long rows of the provinces
 
 
 def wide_from_iamc(long: pd.DataFrame) -> pd.DataFrame:
-    """IAMC long table of one run -> index year, one column per variable."""
+    """IAMC long table of one run -> index year, one column per variable (China's rows: a
+    provincial run's table also has a block per region)."""
+    if "region" in long:
+        long = long[long["region"] == "China"]
     wide = long.pivot_table(index="year", columns="variable", values="value", sort=False)
     wide.columns.name = None
     wide.index = wide.index.astype(int)
@@ -63,7 +67,17 @@ def source_from_run(run, command: list[str] | None = None, path: Path | None = N
         verdicts=s["targets"],
         targets=[t.model_dump() for t in run.resolved.targets],
         resolved=run.resolved,
+        provinces=_province_rows(run.results.to_iamc(0))
+        if run.results.resolution == "provinces" else None,
     )
+
+
+def _province_rows(long: pd.DataFrame) -> pd.DataFrame | None:
+    """The provinces' rows of an IAMC long table; None when it has none (a national run)."""
+    from ..regions import provinces
+
+    rows = long[long["region"].isin(provinces())] if "region" in long else long.iloc[:0]
+    return rows if not rows.empty else None
 
 
 def _source_from_run_folder(folder: Path) -> Source:
@@ -83,6 +97,7 @@ def _source_from_run_folder(folder: Path) -> Source:
         metrics=summ.get("metrics", {}),
         verdicts=summ.get("targets", []),
         targets=meta.get("targets", []),
+        provinces=_province_rows(long),
     )
 
 

@@ -38,6 +38,7 @@ class ResolvedScenario:
     # Last observed year: years up to it are history (the engine simulates them with the registry's
     # values, whatever this scenario says). None for a counterfactual of history (a replay).
     history_end: int | None = field(default_factory=last_observed_year)
+    regions: str = "national"  # spatial resolution: national, grid or provinces
 
     def changed(self) -> dict[str, float | dict[int, float]]:
         """Parameters whose value was set by a scenario file (not the registry default)."""
@@ -107,4 +108,5 @@ def resolve(scenario: LoadedScenario) -> ResolvedScenario:
         sweep=scenario.model.sweep,
         checks=dict(scenario.model.checks),
         history_end=last,
+        regions=getattr(scenario.model, "regions", "national"),
     )

@@ -22,6 +22,7 @@ from ..engine.axes import COAL, HYDRO, NON_FOSSIL, POWER_TECHS
 from ..engine.inputs import RegionData
 from .. import regions as region_tables
 from ..regions import GRID_REGIONS
+from ..scenario.shocks import shock_provinces
 from .shocks import shock_arrays
 
 __all__ = ["region_data"]
@@ -82,7 +83,8 @@ def _regional_shocks(shocks: list, years: np.ndarray, seed: int, n_samples: int,
     for s in shocks:
         if not getattr(s, "regions", None):
             continue
-        mask = np.array([n in s.regions for n in names])
+        struck = shock_provinces(s.regions)[0]
+        mask = np.array([n in struck for n in names])
         if s.kind == "hydro_drought":
             hydro[:, mask, years == s.year] *= s.cf_factor
         elif s.kind == "power_rationing":

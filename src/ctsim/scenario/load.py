@@ -11,7 +11,7 @@ import hashlib
 import json
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, Field, ValidationError, create_model
 
@@ -54,6 +54,9 @@ def scenario_model() -> type[BaseModel]:
         "counterfactual": (bool, Field(False, description=(
             "A counterfactual of history (a replay): path keys and shocks in the observed years "
             "are allowed and those years are simulated from this scenario instead of being history"))),
+        "regions": (Literal["national", "grid", "provinces"], Field("national", description=(
+            "Spatial resolution: national (one region, the default), grid (the 7 grid regions) or "
+            "provinces (31); regional outputs sum to the national ones (docs/provinces.md)"))),
         "targets": (list[Target], Field(default_factory=list, description="Targets to evaluate")),
         "shocks": (list[Shock], Field(default_factory=list, description="Shocks (tagged by kind)")),
     }
@@ -324,6 +327,9 @@ def check_semantics(model: BaseModel, path: Path, where: dict[str, Path] | None 
         problem = check_shock(s)
         if problem:
             raise ScenarioError(path, f"shocks.{i}.{problem[0]}", problem[1])
+        if s.regions is not None and model.regions == "national":
+            raise ScenarioError(path, f"shocks.{i}.regions",
+                                "a shock in named regions needs 'regions: provinces' or 'regions: grid'")
     check_uncertain(model, path)
     check_checks(model, path)
     check_sweep(model, path)

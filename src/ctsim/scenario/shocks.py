@@ -31,6 +31,9 @@ class _Shock(BaseModel):
     id: str = Field("", max_length=MAX_ID, pattern=r"^$|" + ID_PATTERN,
                     description="Name used in reports (letters, digits, _ . + -)")
     description: str = ""
+    regions: list[str] | None = Field(None, max_length=64, description=(
+        "Provinces or grid regions the shock strikes (names or codes, a grid region meaning all its "
+        "provinces); none: everywhere. Needs regions: provinces or grid (docs/provinces.md)"))
 
 
 class PowerRationing(_Shock):
@@ -98,8 +101,35 @@ def shock_years(shock) -> list[tuple[str, int]]:
     return [("from_year", shock.from_year), ("to_year", shock.to_year)]
 
 
+def shock_provinces(names: list[str]) -> tuple[tuple[str, ...], str | None]:
+    """The provinces of a shock's ``regions`` (a grid region expands to its provinces), and the first
+    name that is neither a province nor a grid region (None if all are)."""
+    from ..regions import GRID_REGIONS, canonical_region, grid_of_provinces, provinces
+
+    out: list[str] = []
+    for name in names:
+        region = canonical_region(name)
+        if region is None or region == "China":
+            return (), name
+        if region in GRID_REGIONS:
+            g = GRID_REGIONS.index(region)
+            out += [p for p, i in zip(provinces(), grid_of_provinces(), strict=True) if i == g]
+        else:
+            out.append(region)
+    return tuple(dict.fromkeys(out)), None
+
+
 def check_shock(shock) -> tuple[str, str] | None:
     """(key, message) of the first semantic problem of a shock, or None."""
+    if shock.regions is not None:
+        _, bad = shock_provinces(shock.regions)
+        if bad is not None:
+            return "regions", (f"unknown province or grid region '{bad}' (e.g. Hebei, HE, Inner Mongolia, "
+                               "Southwest; docs/provinces.md lists them)")
+        if not shock.regions:
+            return "regions", "expected at least one province or grid region (or no regions key: everywhere)"
+        if shock.kind == "stochastic":
+            return "regions", "a stochastic shock strikes everywhere (regions are for the other kinds)"
     if shock.kind == "coal_price_spike" and shock.end < shock.start:
         return "end", f"end before start (got {shock.start}-{shock.end})"
     if shock.kind == "stochastic":

@@ -30,7 +30,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from .axes import COAL, COAL_CCS, GAS, NF_SOLAR, NF_WIND, NON_FOSSIL, POWER_TECHS, sum_last
-from .inputs import RegionData, RegionalParams
+from .inputs import RegionalParams, RegionData
 from .units import TWH_PER_GW_YEAR
 
 # Outputs resolved by region (internal names, as in ctsim/data/variables.csv). Additive ones sum to
@@ -125,7 +125,8 @@ def inter_zone(need: np.ndarray, have: np.ndarray, room: np.ndarray
     got = np.zeros_like(need)
     sent = np.zeros_like(need)
     for _ in range(ROUNDS):
-        h, n = (have - sent)[..., :, None], (need - got)[..., None, :]
+        # what is left to send and to receive, never below zero (round-off would flip the weights)
+        h, n = np.maximum(have - sent, 0.0)[..., :, None], np.maximum(need - got, 0.0)[..., None, :]
         open_ = room > 0
         offer = h * share(n * open_, axis=-1)  # a's offer split by what its neighbours need
         request = n * share(h * open_, axis=-2)  # b's request split by what its neighbours have

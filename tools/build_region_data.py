@@ -148,6 +148,15 @@ def build(src: Path) -> None:
                      "rationing_sources": reported["source_id"].iloc[0] if len(reported) else ""})
     write(OUT / "crunch_2021.csv", rows)
 
+    fyp = pd.read_csv(src / "prov_fyp_targets.csv")
+    fyp = fyp[(fyp.period == "2021-2025") & (fyp.metric == "energy_intensity_reduction_target") & fyp.value.notna()]
+    rows = [{"region": r["province"], "energy_intensity_cut_2025_vs_2020": round(float(r["value"]) / 100, 4),
+             "source_id": r["source_id"], "note": ""} for _, r in fyp.iterrows()]
+    # the national target, used where a province's own is not found (14th FYP outline, 2021: -13.5 %)
+    rows.append({"region": "China", "energy_intensity_cut_2025_vs_2020": 0.135, "source_id": "FYP14-OUTLINE",
+                 "note": "national 14th FYP target; default for provinces whose own target is not found"})
+    write(OUT / "fyp14_targets.csv", rows)
+
 
 def write(path: Path, rows: list[dict]) -> None:
     with path.open("w", newline="", encoding="utf-8") as fh:

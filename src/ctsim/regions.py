@@ -85,6 +85,8 @@ class ProvinceData:
     links_gw: tuple[np.ndarray, np.ndarray, np.ndarray]  # (i, j, GW) undirected province-pair links
     barometer_2021h1: np.ndarray  # [G, 2] NDRC warning levels: intensity, total (1 red, 2 yellow, 3 green, 0 none)
     rationing_2021_press: np.ndarray  # [G] bool: named in the 2021 press reports of rationing
+    fyp14_energy_intensity_cut: np.ndarray  # [G] 2025 vs 2020, the province's own 14th FYP target (NaN: not found)
+    fyp14_national_cut: float  # the national 14th FYP target (13.5 %), the default
 
 
 def _read(name: str) -> list[dict[str, str]]:
@@ -124,6 +126,7 @@ def province_data() -> ProvinceData:
         co2[index[r["province"]]] = [power, ferrous, process, max(tot - power - ferrous - process, 0.0)]
     links = _read("links.csv")
     crunch = {r["province"]: r for r in _read("crunch_2021.csv")}
+    fyp = {r["region"]: r["energy_intensity_cut_2025_vs_2020"] for r in _read("fyp14_targets.csv")}
     return ProvinceData(
         names=names, grid=np.array(grid_of_provinces()), capacity_gw=capacity, generation_twh=generation,
         consumption_twh={y: v[:, 2] for y, v in econ.items() if not np.isnan(v[:, 2]).any()},
@@ -135,6 +138,8 @@ def province_data() -> ProvinceData:
         barometer_2021h1=np.array([[int(crunch[n]["barometer_intensity_2021h1"]),
                                     int(crunch[n]["barometer_total_2021h1"])] for n in names]),
         rationing_2021_press=np.array([crunch[n]["rationing_reported_2021"] == "1" for n in names]),
+        fyp14_energy_intensity_cut=np.array([float(fyp[n]) if n in fyp else np.nan for n in names]),
+        fyp14_national_cut=float(fyp["China"]),
     )
 
 

@@ -18,6 +18,7 @@ import numpy as np
 
 from . import registry
 from .history import has_observed_series, last_observed_year
+from .regions import canonical_region, region_names
 from .scenario import LoadedScenario
 
 
@@ -82,6 +83,22 @@ def projection_path(p: registry.Parameter, given: float | dict[int, float],
     return {**observed_values(p, last), **later}
 
 
+def expand_targets(targets: list, resolution: str) -> list:
+    """The targets with a concrete region each: a target in ``region: each`` becomes one target a
+    region of the run (id ``<id>@<region>``); a named region is spelt as ctsim spells it."""
+    out = []
+    for t in targets:
+        region = getattr(t, "region", None)
+        if region is None:
+            out.append(t)
+        elif region.strip().lower() == "each":
+            out += [t.model_copy(update={"id": f"{t.id}@{name}", "region": name})
+                    for name in region_names(resolution)]
+        else:
+            out.append(t.model_copy(update={"region": canonical_region(region)}))
+    return out
+
+
 def resolve(scenario: LoadedScenario) -> ResolvedScenario:
     last = None if getattr(scenario.model, "counterfactual", False) else last_observed_year()
     values: dict[str, float | dict[int, float]] = {}
@@ -100,7 +117,7 @@ def resolve(scenario: LoadedScenario) -> ResolvedScenario:
         seed=scenario.model.seed,
         values=values,
         provenance=provenance,
-        targets=scenario.targets,
+        targets=expand_targets(scenario.targets, getattr(scenario.model, "regions", "national")),
         shocks=list(scenario.model.shocks),
         description=scenario.model.description,
         scenario_hash=scenario.hash,

@@ -37,12 +37,26 @@ def _print_summary(summary: dict) -> None:
     width = max(len(m["label"]) for m in summary["metrics"].values())
     for m in summary["metrics"].values():
         echo(f"  {m['label']:<{width}}  {_fmt(m['value'], m['unit'])}")
-    if summary["targets"]:
+    single = [t for t in summary["targets"] if "region" not in t or t["id"] == t.get("target")]
+    groups: dict[str, list[dict]] = {}
+    for t in summary["targets"]:
+        if t not in single:
+            groups.setdefault(t["target"], []).append(t)
+    if single:
         echo("\nTargets")
-        width = max(len(t["id"]) for t in summary["targets"])
-        for t in summary["targets"]:
+        width = max(len(t["id"]) for t in single)
+        for t in single:
             verdict = "met   " if t["met"] else "MISSED"
-            echo(f"  {verdict}  {t['id']:<{width}}  margin {_margin(t):>17}  {t['description']}")
+            where = f" ({t['region']})" if "region" in t else ""
+            echo(f"  {verdict}  {t['id']:<{width}}  margin {_margin(t):>17}  {t['description']}{where}")
+    for target, verdicts in groups.items():  # a target in each region: how many regions meet it
+        met = [t for t in verdicts if t["met"]]
+        missed = sorted((t for t in verdicts if not t["met"]), key=lambda t: t["margin"])
+        echo(f"\nTarget {target} by region: {len(met)} of {len(verdicts)} meet it")
+        if met:
+            echo("  met:    " + ", ".join(f"{t['region']} ({_margin(t)})" for t in met))
+        if missed:
+            echo("  MISSED: " + ", ".join(f"{t['region']} ({_margin(t)})" for t in missed))
 
 
 def run(

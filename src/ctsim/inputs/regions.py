@@ -18,9 +18,9 @@ from __future__ import annotations
 
 import numpy as np
 
+from .. import regions as region_tables
 from ..engine.axes import COAL, HYDRO, NON_FOSSIL, POWER_TECHS
 from ..engine.inputs import RegionData
-from .. import regions as region_tables
 from ..regions import GRID_REGIONS
 from ..scenario.shocks import shock_provinces
 from .shocks import shock_arrays

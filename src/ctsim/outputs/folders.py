@@ -208,7 +208,7 @@ def write_run(run, outdir: str | Path, force: bool = False, figures: bool = True
             from ..plots import save_run_figures
             from ..plots.run import province_verdicts
 
-            targets = [t.model_dump() for t in run.resolved.targets]
+            targets = [t.model_dump() for t in run.resolved.targets if t.region is None]  # national figures
             hist = history()
             hist.attrs["source"] = HISTORY_LEGEND
             provincial = run.results.resolution == "provinces"

@@ -104,7 +104,7 @@ def write_figures(result: SweepResult, tables: dict[str, pd.DataFrame], folder: 
     years = plan.report_years
     fans = {cat[name].variable: (years, {q: result.quantiles[i, v] for i, q in enumerate(QUANTILES)})
             for v, name in enumerate(plan.context.variables)}
-    targets = [t.model_dump() for t in result.targets]
+    targets = [t.model_dump() for t in result.targets if t.region is None]  # national figures
     prefix = f"{plan.context.resolved.name}, {plan.n_samples:,} samples ({plan.design.method})"
     index = RANKING_INDEX.get(plan.design.method, "S1")
     overall = sensitivity[sensitivity["year"].isna() & (sensitivity["index"] == index)]

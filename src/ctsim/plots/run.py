@@ -264,7 +264,7 @@ def province_verdicts(verdicts: Sequence[Mapping[str, Any]]) -> dict[str, dict[s
     for v in verdicts:
         region = regions.canonical_region(str(v.get("region") or ""))
         if region in regions.provinces():
-            out.setdefault(str(v.get("id", "")), {})[region] = bool(v.get("met"))
+            out.setdefault(str(v.get("target") or v.get("id", "")), {})[region] = bool(v.get("met"))
     return out
 
 

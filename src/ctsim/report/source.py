@@ -65,7 +65,7 @@ def source_from_run(run, command: list[str] | None = None, path: Path | None = N
         frame=run.results.to_frame(0),
         metrics=s["metrics"],
         verdicts=s["targets"],
-        targets=[t.model_dump() for t in run.resolved.targets],
+        targets=[t.model_dump() for t in run.resolved.targets if t.region is None],
         resolved=run.resolved,
         provinces=_province_rows(run.results.to_iamc(0))
         if run.results.resolution == "provinces" else None,
@@ -96,7 +96,7 @@ def _source_from_run_folder(folder: Path) -> Source:
         frame=wide_from_iamc(long),
         metrics=summ.get("metrics", {}),
         verdicts=summ.get("targets", []),
-        targets=meta.get("targets", []),
+        targets=[t for t in meta.get("targets", []) if not t.get("region")],
         provinces=_province_rows(long),
     )
 

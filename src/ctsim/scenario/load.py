@@ -314,8 +314,16 @@ def check_semantics(model: BaseModel, path: Path, where: dict[str, Path] | None 
             raise ScenarioError(path, f"{_target_key(t, i)}.year", f"year outside horizon {start}-{end} (got {year})")
         if t.kind == "intensity_reduction":
             _check_base_year(t, i, path, start, end)
+            if (t.value is None) == (t.value_from is None):
+                raise ScenarioError(path, f"{_target_key(t, i)}.value",
+                                    "expected a value or value_from: fyp14 (one of the two)")
+            if t.value_from is not None and t.region is None:
+                raise ScenarioError(path, f"{_target_key(t, i)}.value_from",
+                                    "provincial plan values need a region ('each' or a province)")
+        _check_target_region(model, t, i, path)
         value = getattr(t, "value", None)
-        if t.kind in ("intensity_reduction", "share_at_least", "reduction_from_peak") and not 0 <= value <= 1:
+        if value is not None and t.kind in ("intensity_reduction", "share_at_least", "reduction_from_peak") \
+                and not 0 <= value <= 1:
             raise ScenarioError(path, f"{_target_key(t, i)}.value", f"expected a fraction in [0, 1] (got {value:g})")
     for i, s in enumerate(model.shocks):
         for key, year in shock_years(s):
@@ -333,6 +341,29 @@ def check_semantics(model: BaseModel, path: Path, where: dict[str, Path] | None 
     check_uncertain(model, path)
     check_checks(model, path)
     check_sweep(model, path)
+
+
+def _check_target_region(model, t, i: int, path) -> None:
+    """A target's region: only at regional resolution, a region of that resolution (or each), and a
+    variable the engine resolves by region."""
+    if t.region is None:
+        return
+    from ..engine.regions import REGIONAL_OUTPUTS
+    from ..regions import GRID_REGIONS, canonical_region, provinces
+
+    key = f"{_target_key(t, i)}.region"
+    if model.regions == "national":
+        raise ScenarioError(path, key, "a target in a region needs 'regions: provinces' or 'regions: grid'")
+    if t.region.strip().lower() != "each":
+        region = canonical_region(t.region)
+        allowed = provinces() if model.regions == "provinces" else GRID_REGIONS
+        if region not in (*allowed, "China"):
+            raise ScenarioError(path, key, f"expected 'each', China or a {'province' if model.regions == 'provinces' else 'grid region'} "
+                                f"of this run, e.g. {', '.join(allowed[:3])} (got '{t.region}')")
+    regional = {registry.variables()[k].variable for k in REGIONAL_OUTPUTS if k in registry.variables()}
+    if t.variable not in regional and canonical_region(t.region) != "China":
+        raise ScenarioError(path, f"{_target_key(t, i)}.variable",
+                            f"'{t.variable}' is not resolved by region (docs/provinces.md lists those that are)")
 
 
 def load_scenario(path: str | Path) -> LoadedScenario:

@@ -16,6 +16,9 @@ class _Target(BaseModel):
     variable: str = Field(max_length=200,
                           description="IAMC variable name, e.g. Emissions|CO2|Energy and Industrial Processes|Iron and Steel")
     description: str = Field("", max_length=MAX_TEXT)
+    region: str | None = Field(None, max_length=40, description=(
+        "Where the target applies (needs regions: provinces or grid): a province or grid region (name "
+        "or code), or 'each' for one verdict per region of the run; none: China"))
 
 
 class PeakBy(_Target):
@@ -31,7 +34,10 @@ class IntensityReduction(_Target):
     kind: Literal["intensity_reduction"]
     base_year: int = 2005
     year: int
-    value: Number
+    value: Number | None = None
+    value_from: Literal["fyp14"] | None = Field(None, description=(
+        "fyp14: each province's own 14th Five-Year Plan energy-intensity cut (2025 vs 2020; the national "
+        "13.5 % where the province's own is not found), instead of one value"))
 
 
 class ShareAtLeast(_Target):

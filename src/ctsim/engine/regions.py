@@ -29,7 +29,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from .axes import COAL, COAL_CCS, GAS, NF_SOLAR, NF_WIND, NON_FOSSIL, POWER_TECHS, sum_last
+from .axes import COAL, COAL_CCS, GAS, NF_HYDRO, NF_SOLAR, NF_WIND, NON_FOSSIL, POWER_TECHS, sum_last
 from .inputs import RegionalParams, RegionData
 from .units import TWH_PER_GW_YEAR
 
@@ -59,6 +59,17 @@ def share(x: np.ndarray, axis: int) -> np.ndarray:
     if positive.all():  # the common case, the same numbers as the general one below
         return x / total
     return np.where(positive, x / np.where(positive, total, 1.0), 1.0 / x.shape[axis])
+
+
+def to_zones(x: np.ndarray, zone: np.ndarray) -> np.ndarray:
+    """[..., G] -> [..., Z] zone sums. Not a matrix product: BLAS may add in another order for
+    another number of samples, and a sweep must give the same numbers whatever its chunks."""
+    return (x[..., :, None] * zone).sum(axis=-2)
+
+
+def from_zones(x: np.ndarray, zone: np.ndarray) -> np.ndarray:
+    """[..., Z] -> [..., G]: each region gets its zone's value."""
+    return (x[..., None, :] * zone).sum(axis=-1)
 
 
 def year_shares(rp: RegionalParams, rd: RegionData, elasticity: np.ndarray, t: int
@@ -143,13 +154,13 @@ def move(zone: np.ndarray, need: np.ndarray, have: np.ndarray, intra: np.ndarray
     zone, up to the intra-zone room [S, Z], then between zones over the link room [S, Z, Z]. A zone's
     receipts are shared among its regions in proportion to what they still need, its sendings in
     proportion to what they still have. Returns (received, sent) by region and the rooms left."""
-    z_need, z_have = need @ zone, have @ zone
+    z_need, z_have = to_zones(need, zone), to_zones(have, zone)
     inside = np.minimum(np.minimum(z_need, z_have), intra)
     got, sent, links = inter_zone(z_need - inside, z_have - inside, links)
 
     def spread(part: np.ndarray, zone_total: np.ndarray, zone_value: np.ndarray) -> np.ndarray:
         frac = np.divide(zone_value, zone_total, out=np.zeros_like(zone_value), where=zone_total > 0)
-        return part * (np.minimum(frac, 1.0) @ zone.T)
+        return part * from_zones(np.minimum(frac, 1.0), zone)
     return spread(need, z_need, inside + got), spread(have, z_have, inside + sent), intra - inside, links
 
 
@@ -189,9 +200,9 @@ def expansion(zone: np.ndarray, fossil: np.ndarray, unserved: np.ndarray, curtai
     and a's stranded clean power towards b's fossil output (which it displaces), in proportion to what
     the other zones hold; within a zone, its own shortfall and stranded power. Returns (inter [S, Z, Z],
     symmetric, intra [S, Z])."""
-    short, strand = unserved @ zone, curtailed @ zone
-    spare = strand + (fossil_cap - fossil) @ zone
-    fos = fossil @ zone
+    short, strand = to_zones(unserved, zone), to_zones(curtailed, zone)
+    spare = strand + to_zones(fossil_cap - fossil, zone)
+    fos = to_zones(fossil, zone)
     off = 1.0 - np.eye(zone.shape[1])
     to_short = spare[..., :, None] * off * np.divide(short, (spare[..., :, None] * off).sum(axis=-2),
                                                      out=np.zeros_like(short), where=short > 0)[..., None, :]
@@ -212,10 +223,13 @@ class Grid:
 def transfer(rp: RegionalParams, rd: RegionData, rcap: np.ndarray, built: Grid | None, nonfossil_nat: np.ndarray,
              local_nat: np.ndarray, coal_max_nat: np.ndarray, gas_max_nat: np.ndarray, fossil_nat: np.ndarray,
              coal_frac: np.ndarray, demand_nat: np.ndarray, demand_growth: np.ndarray, elasticity: np.ndarray,
-             t: int) -> tuple[Transfers, Grid]:
+             hydro_factor_nat: np.ndarray, t: int) -> tuple[Transfers, Grid]:
     """The regional balance of the year (steps 2-5 of the module docstring). After the observed years,
     transmission is planned: where the balance without the year's regional shocks leaves load unserved
-    or clean power stranded, links are built (``expansion``) before the year's balance is struck."""
+    or clean power stranded, links are built (``expansion``) before the year's balance is struck.
+    Hydro in a drought: the national output without it (``hydro_factor_nat`` is the national
+    drought factor the dispatch used) is shared out by capacity, then each region's own factor
+    applies, so a drought in one province leaves the others' hydro as it was."""
     rshare = share(rcap, axis=-2)  # [S, G, K] regional shares of each technology's stock
     gdp_share, demand_share = year_shares(rp, rd, elasticity, t)
     demand = demand_nat[..., None] * demand_share
@@ -223,9 +237,12 @@ def transfer(rp: RegionalParams, rd: RegionData, rcap: np.ndarray, built: Grid |
     weight = rshare[..., list(NON_FOSSIL)] * rd.cf_rel
     planned_nf = nonfossil_nat[..., None, :] * share(weight, axis=-2)
     nonfossil = planned_nf
-    if rd.any_drought:
-        hydro = np.stack([rd.hydro_factor[..., t]] + [np.ones_like(rd.hydro_factor[..., t])] * 3, axis=-1)
-        nonfossil = nonfossil_nat[..., None, :] * share(weight * hydro, axis=-2)
+    if rd.any_drought:  # national hydro without the drought, shared out, then each region's drought
+        undry = nonfossil_nat.copy()
+        undry[..., NF_HYDRO] = nonfossil_nat[..., NF_HYDRO] / hydro_factor_nat
+        planned_nf = undry[..., None, :] * share(weight, axis=-2)
+        nonfossil = planned_nf.copy()
+        nonfossil[..., NF_HYDRO] = planned_nf[..., NF_HYDRO] * rd.hydro_factor[..., t]
     local = local_nat[..., None] * demand_share  # biomass and oil plants: small, spread with load
     coal_share = share(rcap[..., COAL] + rcap[..., COAL_CCS], axis=-1)
     gas_cap = gas_max_nat[..., None] * share(rcap[..., GAS], axis=-1)

@@ -29,7 +29,17 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from .axes import COAL, COAL_CCS, GAS, NF_HYDRO, NF_SOLAR, NF_WIND, NON_FOSSIL, POWER_TECHS, sum_last
+from .axes import (
+    COAL,
+    COAL_CCS,
+    GAS,
+    NF_HYDRO,
+    NF_SOLAR,
+    NF_WIND,
+    NON_FOSSIL,
+    POWER_TECHS,
+    sum_last,
+)
 from .inputs import RegionalParams, RegionData
 from .units import TWH_PER_GW_YEAR
 

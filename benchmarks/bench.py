@@ -1,7 +1,7 @@
 """ctsim benchmarks: `make bench` runs this and writes docs/performance.md.
 
 Sections (issue 6): 1 engine throughput vs samples and years; 2 vectorized vs per-sample loop vs EMA
-Workbench; 3 the output-writing floor; 4 CLI and import times; 5 sweep time, peak memory and Dask.
+Workbench; 3 the output-writing floor; 4 CLI and import times; 5 sweep time, peak memory and Dask; 6 provincial resolution (bench_provinces.py).
 Timings are medians of several runs on this machine; ratios are measured in the same run. Never used
 as assertions in the test suite.
 
@@ -280,7 +280,10 @@ def main() -> None:
     text, _ = section_peers(resolved, args.quick)
     print(text, "\n", flush=True)
     parts.append(text)
-    for text in (section_floor(resolved, stats), section_cli(), section_sweep(args.quick)):
+    import bench_provinces
+
+    for text in (section_floor(resolved, stats), section_cli(), section_sweep(args.quick),
+                 bench_provinces.section(2_000 if args.quick else 10_000)):
         print(text, "\n", flush=True)
         parts.append(text)
     parts.insert(0, section_targets())

@@ -71,6 +71,16 @@ def build(src: Path) -> None:
                          "wind": round(float(pick(cap, "cap_wind_6MWplus", y).get(p, 0.0)), 4),
                          "solar": round(float(pick(cap, "cap_solar_installed", y).get(p, 0.0)), 4),
                          "note": "; ".join(x for x in (note, fill) if x)})
+    # a technology missing in a year's extract (wind in 2024): the year before is held, and said
+    techs = ("coal", "gas_other_thermal", "hydro", "nuclear", "wind", "solar")
+    for y in CAP_YEARS[1:]:
+        this = [r for r in rows if r["year"] == y]
+        last = {r["province"]: r for r in rows if r["year"] == y - 1}
+        for tech in techs:
+            if sum(r[tech] for r in this) == 0 and sum(r[tech] for r in last.values()) > 0:
+                for r in this:
+                    r[tech] = last[r["province"]][tech]
+                    r["note"] = "; ".join(x for x in (r["note"], f"{tech}: {y - 1} held (not in the {y} extract)") if x)
     write(OUT / "capacity.csv", rows)
 
     rows = []

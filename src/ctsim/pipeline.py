@@ -59,11 +59,13 @@ def load(scenario: str | Path | LoadedScenario,
 
 
 def run_resolved(resolved: ResolvedScenario, overrides: dict[str, np.ndarray] | None = None,
-                 n_samples: int = 1, sample_ids: np.ndarray | None = None) -> Results:
+                 n_samples: int = 1, sample_ids: np.ndarray | None = None,
+                 regional_outputs: tuple[str, ...] | None = None) -> Results:
     """Simulate ``n_samples`` samples; ``sample_ids`` (default 0..S-1) are their global indices,
     which per-sample random draws (stochastic shocks) depend on. ``overrides`` are engine arrays
-    ([S] or [S, Y] per parameter), not validated: use :func:`run` for user-given values."""
-    inputs = build_inputs(resolved, overrides, n_samples, sample_ids)
+    ([S] or [S, Y] per parameter), not validated: use :func:`run` for user-given values.
+    ``regional_outputs`` limits the regional outputs kept (internal names; None: all)."""
+    inputs = build_inputs(resolved, overrides, n_samples, sample_ids, regional_outputs)
     arrays = simulate(inputs)
     start, end = resolved.years
     regions = () if inputs.regions is None else inputs.regions.names

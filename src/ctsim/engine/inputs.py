@@ -289,6 +289,7 @@ class RegionData:
     coal_shortfall: np.ndarray  # [1 or S, G, Y] share of coal generation that cannot run
     any_drought: bool = False
     any_shortfall: bool = False
+    outputs: tuple[str, ...] | None = None  # regional outputs to record (None: all; a sweep needs few)
 
     def take(self, index) -> RegionData:
         return replace(self, **{k: getattr(self, k) if getattr(self, k).shape[0] == 1 else getattr(self, k)[index]

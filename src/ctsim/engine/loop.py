@@ -109,7 +109,8 @@ def simulate(inp: Inputs) -> dict[str, np.ndarray]:
     any_drought = any(bool(np.any(x.shock.hydro_cf_factor != 1.0)) for x, *_ in sets.values())
     rd = inp.regions  # None: a national run
     if rd is not None:
-        rblock = np.empty((Y, len(regional.REGIONAL_OUTPUTS), S, len(rd.names)))
+        rnames = regional.REGIONAL_OUTPUTS if rd.outputs is None else rd.outputs
+        rblock = np.empty((Y, len(rnames), S, len(rd.names)))
     rcap = built = None  # regional capacity [S, G, K] and links built, last year's
     full = inp
     prev: State | None = None  # last year's state; None in the calibration year
@@ -175,9 +176,9 @@ def simulate(inp: Inputs) -> dict[str, np.ndarray]:
         for i, name in enumerate(in_loop):
             slab[i] = rec[name]
         guard.check(slab, out, t, year)
-        if rd is not None:
+        if rd is not None and rnames:
             values = regional.record(rd, tr, rcap, rec, t)
-            for i, name in enumerate(regional.REGIONAL_OUTPUTS):
+            for i, name in enumerate(rnames):
                 rblock[t, i] = values[name]
         prev = State(
             gdp_trend_bn=gdp_trend, gdp_gap_frac=rat.gdp_gap_frac,
@@ -206,7 +207,7 @@ def simulate(inp: Inputs) -> dict[str, np.ndarray]:
     vre = out["gen_wind_twh"] + out["gen_solar_twh"] + out["curtailed_twh"] + out["storage_losses_twh"]
     out["curtailed_share"] = np.divide(out["curtailed_twh"], vre, out=np.zeros_like(vre), where=vre > 0)
     if rd is not None:  # [S, G, Y] views of the regional block
-        for i, name in enumerate(regional.REGIONAL_OUTPUTS):
+        for i, name in enumerate(rnames):
             out[regional.PREFIX + name] = np.moveaxis(rblock[:, i], 0, -1)
     return out
 

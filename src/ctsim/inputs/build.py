@@ -62,11 +62,13 @@ def build_inputs(
     overrides: dict[str, np.ndarray] | None = None,
     n_samples: int = 1,
     sample_ids: np.ndarray | None = None,
+    regional_outputs: tuple[str, ...] | None = None,
 ) -> Inputs:
     """The engine's Inputs. ``overrides`` maps parameter names to per-sample values: an array [S]
     for a scalar, or [S, Y] for a path (already interpolated). Shocks fill the shock arrays of the
     ``shock`` bundle (stochastic ones drawn for ``sample_ids``, default 0..S-1; see
-    ctsim.scenario.shocks). Every registry parameter must be given (the resolved scenario has them
+    ctsim.scenario.shocks). ``regional_outputs`` limits the regional outputs recorded at provincial
+    or grid resolution (None: all). Every registry parameter must be given (the resolved scenario has them
     all); a name that is no bundle field raises KeyError."""
     years = simulated_years(resolved)
     params = registry.parameters()
@@ -96,6 +98,7 @@ def build_inputs(
     if resolution != "national":
         regions, national = region_data(resolution, resolved.shocks, years, resolved.seed,
                                         n_samples, sample_ids)
+        regions = replace(regions, outputs=regional_outputs)
         if any(getattr(s, "regions", None) for s in resolved.shocks):
             shocks.update(national)  # a shock in named regions: the national arrays are their means
     sections["shock"].update({key: shocks[f"shocks.{key}"] for key in shock_fields()})

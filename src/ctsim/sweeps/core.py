@@ -92,7 +92,15 @@ def chunk_results(ctx: Context, values: np.ndarray, start: int = 0) -> Results:
     """Engine results of design rows ``values`` [n, P], the first being sample ``start``."""
     ov = overrides(list(ctx.columns), values, ctx.resolved, ctx.years)
     n = values.shape[0]
-    return run_resolved(ctx.resolved, ov, n, sample_ids=np.arange(start, start + n))
+    return run_resolved(ctx.resolved, ov, n, sample_ids=np.arange(start, start + n),
+                        regional_outputs=regional_outputs(ctx.resolved.targets))
+
+
+def regional_outputs(targets: list) -> tuple[str, ...]:
+    """The regional outputs a sweep needs: the variables of its targets in regions (a sweep's
+    quantiles and metrics are national)."""
+    names = registry.iamc_variables()
+    return tuple(dict.fromkeys(names[t.variable].name for t in targets if getattr(t, "region", None)))
 
 
 def blocks(results: Results, variables: tuple[str, ...]) -> list[np.ndarray]:

@@ -40,6 +40,7 @@ class ResolvedScenario:
     # values, whatever this scenario says). None for a counterfactual of history (a replay).
     history_end: int | None = field(default_factory=last_observed_year)
     regions: str = "national"  # spatial resolution: national, grid or provinces
+    allocation: dict = field(default_factory=dict)  # technology -> {region: share of national additions}
 
     def changed(self) -> dict[str, float | dict[int, float]]:
         """Parameters whose value was set by a scenario file (not the registry default)."""
@@ -126,4 +127,6 @@ def resolve(scenario: LoadedScenario) -> ResolvedScenario:
         checks=dict(scenario.model.checks),
         history_end=last,
         regions=getattr(scenario.model, "regions", "national"),
+        allocation={tech: {canonical_region(k): v for k, v in shares.items()}
+                    for tech, shares in getattr(scenario.model, "allocation", {}).items()},
     )

@@ -135,3 +135,46 @@ def test_chunked_samples_give_the_numbers_of_the_whole():
         part = simulate(whole.take(np.array([i])))
         for key in ("regional.unserved_twh", "regional.co2_total_mt", "co2_total_mt"):
             np.testing.assert_array_equal(part[key][0], out[key][i], err_msg=key)
+
+
+def run_allocation(share: float | None):
+    data = {"regions": "provinces"}
+    if share is not None:
+        data["allocation"] = {"wind": {"Xinjiang": share}}
+    return run_resolved(resolve(scenario_from_dict(data, "t")))
+
+
+def test_a_scenario_can_send_more_of_the_national_wind_build_to_a_province():
+    base, more = run_allocation(None), run_allocation(0.3)
+    t = -1
+    g, other = base.regions.index("Xinjiang"), base.regions.index("Hebei")
+    assert more.regional["cap_wind_gw"][0, g, t] > base.regional["cap_wind_gw"][0, g, t] + 50
+    assert more.regional["cap_wind_gw"][0, other, t] < base.regional["cap_wind_gw"][0, other, t]
+    np.testing.assert_allclose(more.regional["cap_wind_gw"][0, :, t].sum(), more["cap_wind_gw"][0, t], rtol=1e-12)
+    # the observed years do not move
+    i = list(base.years).index(2024)
+    np.testing.assert_array_equal(more.regional["cap_wind_gw"][0, :, i], base.regional["cap_wind_gw"][0, :, i])
+
+
+def test_a_larger_allocation_never_gives_the_province_less_wind():
+    caps = [run_allocation(s).regional["cap_wind_gw"][0, 30, -1] for s in (0.1, 0.2, 0.4)]  # Xinjiang
+    assert caps[0] <= caps[1] <= caps[2]
+
+
+@pytest.mark.parametrize(("data", "key"), [
+    ({"allocation": {"wind": {"Xinjiang": 0.2}}}, "allocation.wind"),
+    ({"regions": "provinces", "allocation": {"wind": {"Atlantis": 0.2}}}, "allocation.wind.Atlantis"),
+    ({"regions": "provinces", "allocation": {"wind": {"Xinjiang": 0.7, "Gansu": 0.5}}}, "allocation.wind"),
+    ({"regions": "provinces", "shocks": [{"kind": "hydro_drought", "year": 2030, "cf_factor": 0.5,
+                                          "regions": ["Narnia"]}]}, "shocks.0.regions"),
+    ({"targets": [{"id": "x", "kind": "peak_by", "variable": "Emissions|CO2|Energy and Industrial Processes",
+                   "year": 2030, "region": "Hebei"}]}, "region"),
+    ({"regions": "provinces", "targets": [{"id": "x", "kind": "peak_by", "variable": "Price|Carbon",
+                                           "year": 2030, "region": "each"}]}, "variable"),
+])
+def test_regional_keys_fail_with_one_line_naming_the_key(data, key):
+    from ctsim.errors import ScenarioError
+
+    with pytest.raises(ScenarioError) as err:
+        scenario_from_dict(data, "t")
+    assert key in str(err.value) and "\n" not in str(err.value)

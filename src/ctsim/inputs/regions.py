@@ -95,8 +95,24 @@ def _regional_shocks(shocks: list, years: np.ndarray, seed: int, n_samples: int,
     return hydro, shortfall
 
 
+def allocated(default: np.ndarray, names: tuple[str, ...], allocation: dict) -> np.ndarray:
+    """Shares of national additions [G, K]: a scenario's shares for the regions it names, the rest
+    of 1 shared by the default rule among the others (CCS coal with coal)."""
+    out = default.copy()
+    for tech, shares in allocation.items():
+        cols = [POWER_TECHS.index(tech)] + ([POWER_TECHS.index("coal_ccs")] if tech == "coal" else [])
+        named = np.array([n in shares for n in names])
+        given = np.array([shares.get(n, 0.0) for n in names])
+        for k in cols:
+            rest = np.where(named, 0.0, default[:, k])
+            total = rest.sum()
+            spread = rest / total if total > 0 else np.where(named, 0.0, 1.0) / max((~named).sum(), 1)
+            out[:, k] = given + (1.0 - given.sum()) * spread
+    return out
+
+
 def region_data(resolution: str, shocks: list, years: np.ndarray, seed: int, n_samples: int,
-                sample_ids) -> tuple[RegionData, dict[str, np.ndarray]]:
+                sample_ids, allocation: dict | None = None) -> tuple[RegionData, dict[str, np.ndarray]]:
     """The RegionData of a run at ``resolution`` ("provinces" or "grid") and the national shock
     arrays that go with it (capacity-weighted means of the regional ones)."""
     pdat = region_tables.province_data()
@@ -150,7 +166,8 @@ def region_data(resolution: str, shocks: list, years: np.ndarray, seed: int, n_s
     cf_rel = np.where(capg_r[:, nf] > 0, cf / np.where(cf_nat > 0, cf_nat, 1.0), 1.0)
     rd = RegionData(
         names=tuple(names), zone=zone, links_gw=inter, intra_gw=intra,
-        cap_share_obs=np.stack([_shares(c) for c in cap_obs_r]), add_share=_shares(added_r), cf_rel=cf_rel,
+        cap_share_obs=np.stack([_shares(c) for c in cap_obs_r]),
+        add_share=allocated(_shares(added_r), tuple(names), allocation or {}), cf_rel=cf_rel,
         demand_share_obs=dem, demand_obs_index=demand_last, gdp_share_obs=gdp, gdp_obs_index=gdp_last,
         gdp_share_trend=trend, steel_share=steel, co2_rest_share=rest, co2_process_share=proc,
         hydro_factor=hydro_r, coal_shortfall=short_r,

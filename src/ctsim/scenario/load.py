@@ -11,7 +11,7 @@ import hashlib
 import json
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, Field, ValidationError, create_model
 
@@ -57,6 +57,11 @@ def scenario_model() -> type[BaseModel]:
         "regions": (Literal["national", "grid", "provinces"], Field("national", description=(
             "Spatial resolution: national (one region, the default), grid (the 7 grid regions) or "
             "provinces (31); regional outputs sum to the national ones (docs/provinces.md)"))),
+        "allocation": (dict[Literal["coal", "gas", "hydro", "nuclear", "wind", "solar"],
+                            dict[str, Annotated[float, Field(ge=0.0, le=1.0)]]],
+                       Field(default_factory=dict, description=(
+            "Shares of national capacity additions by region, per technology, e.g. {wind: {Xinjiang: 0.2}}; "
+            "the regions not named share the rest by the default rule (docs/provinces.md)"))),
         "targets": (list[Target], Field(default_factory=list, description="Targets to evaluate")),
         "shocks": (list[Shock], Field(default_factory=list, description="Shocks (tagged by kind)")),
     }
@@ -325,6 +330,7 @@ def check_semantics(model: BaseModel, path: Path, where: dict[str, Path] | None 
         if value is not None and t.kind in ("intensity_reduction", "share_at_least", "reduction_from_peak") \
                 and not 0 <= value <= 1:
             raise ScenarioError(path, f"{_target_key(t, i)}.value", f"expected a fraction in [0, 1] (got {value:g})")
+    _check_allocation(model, path)
     for i, s in enumerate(model.shocks):
         for key, year in shock_years(s):
             if not start <= year <= end:
@@ -341,6 +347,24 @@ def check_semantics(model: BaseModel, path: Path, where: dict[str, Path] | None 
     check_uncertain(model, path)
     check_checks(model, path)
     check_sweep(model, path)
+
+
+def _check_allocation(model, path) -> None:
+    """allocation: regional resolution only, regions of that resolution, shares adding up to 1 at most."""
+    from ..regions import GRID_REGIONS, canonical_region, provinces
+
+    for tech, shares in model.allocation.items():
+        if model.regions == "national":
+            raise ScenarioError(path, f"allocation.{tech}", "allocation needs 'regions: provinces' or 'regions: grid'")
+        allowed = provinces() if model.regions == "provinces" else GRID_REGIONS
+        for name in shares:
+            if canonical_region(name) not in allowed:
+                raise ScenarioError(path, f"allocation.{tech}.{name}",
+                                    f"expected a {'province' if model.regions == 'provinces' else 'grid region'} "
+                                    f"of this run, e.g. {', '.join(allowed[:3])} (got '{name}')")
+        if sum(shares.values()) > 1.0 + 1e-9:
+            raise ScenarioError(path, f"allocation.{tech}",
+                                f"shares add up to at most 1 (got {sum(shares.values()):g})")
 
 
 def _check_target_region(model, t, i: int, path) -> None:

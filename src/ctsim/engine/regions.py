@@ -48,7 +48,8 @@ from .units import TWH_PER_GW_YEAR
 REGIONAL_ADDITIVE = (
     "demand_twh", "gen_total_twh", "gen_coal_twh", "gen_gas_twh", "gen_hydro_twh", "gen_nuclear_twh",
     "gen_wind_twh", "gen_solar_twh", "cap_coal_gw", "cap_gas_gw", "cap_hydro_gw", "cap_nuclear_gw",
-    "cap_wind_gw", "cap_solar_gw", "cap_storage_gw", "unserved_twh", "net_export_twh",
+    "cap_wind_gw", "cap_solar_gw", "cap_storage_gw", "peak_load_gw", "firm_capacity_gw", "unserved_twh",
+    "net_export_twh",
     "steel_total_mt", "steel_lost_mt", "co2_power_mt", "co2_steel_mt", "co2_other_energy_mt",
     "co2_process_mt", "co2_total_mt", "gdp_bn", "pe_total_mtce",
 )
@@ -318,7 +319,7 @@ def record(rd: RegionData, tr: Transfers, rcap: np.ndarray, rec: dict[str, np.nd
         "gen_oil_twh", "gen_bio_twh", "unserved_twh", "demand_twh", "steel_total_mt", "steel_lost_mt",
         "co2_power_mt", "co2_steel_mt", "co2_other_energy_mt", "co2_process_mt", "gdp_bn", "pe_total_mtce",
         "coal_power_mtce", "gas_total_mtce", "nonfossil_pe_mtce", "coal_steel_mtce", "cap_storage_phs_gw",
-        "cap_storage_nts_gw")}
+        "cap_storage_nts_gw", "peak_load_gw", "firm_capacity_gw")}
     fossil_w = share(tr.fossil_twh + 0.0, axis=-1)
     nfw = share(tr.nonfossil_twh, axis=-2)
     demand = nat["demand_twh"] * share(tr.demand_twh, axis=-1)
@@ -346,14 +347,19 @@ def record(rd: RegionData, tr: Transfers, rcap: np.ndarray, rec: dict[str, np.nd
     pe = electricity_pe * share(tr.demand_twh, axis=-1) + steel_pe * steel_w + rest_pe * rd.co2_rest_share
     rshare = share(rcap, axis=-2)
     vre = share(rcap[..., POWER_TECHS.index("wind")] + rcap[..., POWER_TECHS.index("solar")], axis=-1)
+    storage = nat["cap_storage_phs_gw"] * rshare[..., POWER_TECHS.index("hydro")] + nat["cap_storage_nts_gw"] * vre
     out = {
         "demand_twh": demand, "gen_total_twh": gen_total, **gen,
         "cap_coal_gw": rcap[..., COAL] + rcap[..., COAL_CCS], "cap_gas_gw": rcap[..., GAS],
         "cap_hydro_gw": rcap[..., POWER_TECHS.index("hydro")],
         "cap_nuclear_gw": rcap[..., POWER_TECHS.index("nuclear")],
         "cap_wind_gw": rcap[..., POWER_TECHS.index("wind")], "cap_solar_gw": rcap[..., POWER_TECHS.index("solar")],
-        "cap_storage_gw": nat["cap_storage_phs_gw"] * rshare[..., POWER_TECHS.index("hydro")]
-        + nat["cap_storage_nts_gw"] * vre,
+        "cap_storage_gw": storage,
+        # peak load with demand; firm capacity with the dispatchable fleet and storage (docs/provinces.md)
+        "peak_load_gw": nat["peak_load_gw"] * share(tr.demand_twh, axis=-1),
+        "firm_capacity_gw": nat["firm_capacity_gw"] * share(
+            rcap[..., COAL] + rcap[..., COAL_CCS] + rcap[..., GAS] + rcap[..., POWER_TECHS.index("nuclear")]
+            + rcap[..., POWER_TECHS.index("hydro")] + storage, axis=-1),
         "unserved_twh": unserved, "net_export_twh": gen_total - demand + unserved,
         "steel_total_mt": steel, "steel_lost_mt": steel_lost, **co2, "co2_total_mt": co2_total,
         "gdp_bn": gdp, "pe_total_mtce": pe,

@@ -58,7 +58,7 @@ def share_trend(observed: dict[int, np.ndarray], span: int = 10) -> np.ndarray:
     return ((x - x.mean())[:, None] * (logs - logs.mean(axis=0))).sum(axis=0) / ((x - x.mean()) ** 2).sum()
 
 
-def _links(G: int, links: tuple[np.ndarray, np.ndarray, np.ndarray], zone_of: np.ndarray, Z: int
+def _links(links: tuple[np.ndarray, np.ndarray, np.ndarray], zone_of: np.ndarray, Z: int
            ) -> tuple[np.ndarray, np.ndarray]:
     i, j, gw = links
     inter = np.zeros((Z, Z))
@@ -142,7 +142,7 @@ def region_data(resolution: str, shocks: list, years: np.ndarray, seed: int, n_s
         agg = onehot
         names = GRID_REGIONS
         zone = np.eye(len(GRID_REGIONS))
-        inter, _ = _links(G, pdat.links_gw, grid, len(GRID_REGIONS))
+        inter, _ = _links(pdat.links_gw, grid, len(GRID_REGIONS))
         intra = np.full(len(GRID_REGIONS), np.inf)
         hw = hydro_cap[:, None] * onehot
         cw = coal_cap[:, None] * onehot
@@ -156,7 +156,7 @@ def region_data(resolution: str, shocks: list, years: np.ndarray, seed: int, n_s
         rest, proc = co2_rest @ agg, co2_process @ agg
     else:
         names, zone = names_p, onehot
-        inter, intra = _links(G, pdat.links_gw, grid, len(GRID_REGIONS))
+        inter, intra = _links(pdat.links_gw, grid, len(GRID_REGIONS))
         hydro_r, short_r, cap_obs_r = hydro_w, shortfall, cap_obs
         added_r, gen_r, capg_r = added, gen, cap_gen
         dem, gdp, steel, rest, proc = demand_share, gdp_share, steel_share, co2_rest, co2_process

@@ -77,20 +77,27 @@ def to_zones(x: np.ndarray, zone: np.ndarray) -> np.ndarray:
     """[..., G] -> [..., Z] zone sums, added region by region in a fixed order. Not a matrix
     product: BLAS may add in another order for another number of samples, and a sweep must give
     the same numbers whatever its chunks."""
-    order, starts = _zone_order(zone)
+    order, starts, _ = _zone_order(zone)
     return np.add.reduceat(x[..., order], starts, axis=-1)
 
 
 def from_zones(x: np.ndarray, zone: np.ndarray) -> np.ndarray:
     """[..., Z] -> [..., G]: each region gets its zone's value."""
-    return x[..., zone.argmax(axis=-1)]
+    return x[..., _zone_order(zone)[2]]
 
 
-def _zone_order(zone: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Regions sorted by zone (stable) and where each zone starts (every zone has a region)."""
-    of = zone.argmax(axis=-1)
-    order = np.argsort(of, kind="stable")
-    return order, np.searchsorted(of[order], np.arange(zone.shape[1]))
+_ZONE_ORDERS: dict[bytes, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
+
+
+def _zone_order(zone: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Regions sorted by zone (stable), where each zone starts (every zone has a region), and each
+    region's zone; worked out once per zone table (a run has one or two)."""
+    key = zone.tobytes() + bytes(str(zone.shape), "ascii")
+    if key not in _ZONE_ORDERS:
+        of = zone.argmax(axis=-1)
+        order = np.argsort(of, kind="stable")
+        _ZONE_ORDERS[key] = (order, np.searchsorted(of[order], np.arange(zone.shape[1])), of)
+    return _ZONE_ORDERS[key]
 
 
 def year_shares(rp: RegionalParams, rd: RegionData, elasticity: np.ndarray, t: int
@@ -177,7 +184,11 @@ def move(zone: np.ndarray, need: np.ndarray, have: np.ndarray, intra: np.ndarray
     proportion to what they still have. Returns (received, sent) by region and the rooms left."""
     z_need, z_have = to_zones(need, zone), to_zones(have, zone)
     inside = np.minimum(np.minimum(z_need, z_have), intra)
-    got, sent, links = inter_zone(z_need - inside, z_have - inside, links)
+    need_left, have_left = z_need - inside, z_have - inside
+    if (need_left > 0).any() and (have_left > 0).any():
+        got, sent, links = inter_zone(need_left, have_left, links)
+    else:  # nothing to move between zones: what inter_zone would give, without its rounds
+        got = sent = np.zeros(np.broadcast_shapes(need_left.shape, have_left.shape))
 
     def spread(part: np.ndarray, zone_total: np.ndarray, zone_value: np.ndarray) -> np.ndarray:
         frac = np.divide(zone_value, zone_total, out=np.zeros_like(zone_value), where=zone_total > 0)
@@ -281,15 +292,23 @@ def transfer(rp: RegionalParams, rd: RegionData, rcap: np.ndarray, built: Grid |
     intra_gw = rd.intra_gw * growth + built.intra_gw
     inter_gw = rd.links_gw * growth[..., None] + built.inter_gw
     nf_total = sum_last(nonfossil)
+    settled = None  # a planning balance that built nothing: the year's own when no shock changes it
     for _ in range(PLAN_PASSES if t >= rd.cap_share_obs.shape[0] else 0):  # planned transmission
-        fossil, _, curtailed, short = balance(rd.zone, demand, sum_last(planned_nf), local, planned_cap,
-                                              intra_gw * to_twh, inter_gw * to_twh[..., None])
+        plan = balance(rd.zone, demand, sum_last(planned_nf), local, planned_cap, intra_gw * to_twh,
+                       inter_gw * to_twh[..., None])
+        fossil, _, curtailed, short = plan
         add_inter, add_intra = expansion(rd.zone, fossil, short, curtailed, planned_cap)
+        if not (add_inter.any() or add_intra.any()):  # the next pass would strike the same balance
+            settled = plan
+            break
         built = Grid(built.inter_gw + add_inter / to_twh[..., None], built.intra_gw + add_intra / to_twh)
         intra_gw = intra_gw + add_intra / to_twh
         inter_gw = inter_gw + add_inter / to_twh[..., None]
-    fossil, unserved, curtailed, _ = balance(rd.zone, demand, nf_total, local, fossil_cap, intra_gw * to_twh,
-                                          inter_gw * to_twh[..., None])
+    if settled is not None and not (rd.any_drought or rd.any_shortfall):
+        fossil, unserved, curtailed, _ = settled
+    else:
+        fossil, unserved, curtailed, _ = balance(rd.zone, demand, nf_total, local, fossil_cap, intra_gw * to_twh,
+                                              inter_gw * to_twh[..., None])
     nf_used_frac = np.clip(1.0 - np.divide(curtailed, nf_total, out=np.zeros_like(curtailed),
                                            where=nf_total > 0), 0.0, 1.0)
     nonfossil = nonfossil * nf_used_frac[..., None]
@@ -314,7 +333,7 @@ def record(rd: RegionData, tr: Transfers, rcap: np.ndarray, rec: dict[str, np.nd
     """The year's regional outputs {name: [S, G]}: flows shared out of the national ones (after caps
     and rationing) so that every additive output sums to its national value."""
     shape = tr.demand_twh.shape
-    nat = {k: np.broadcast_to(np.asarray(rec[k]), shape[:-1])[..., None] for k in (
+    nat = {k: np.asarray(rec[k])[..., None] for k in (  # [S or 1, 1]: broadcast over regions
         "gen_coal_twh", "gen_gas_twh", "gen_hydro_twh", "gen_nuclear_twh", "gen_wind_twh", "gen_solar_twh",
         "gen_oil_twh", "gen_bio_twh", "unserved_twh", "demand_twh", "steel_total_mt", "steel_lost_mt",
         "co2_power_mt", "co2_steel_mt", "co2_other_energy_mt", "co2_process_mt", "gdp_bn", "pe_total_mtce",

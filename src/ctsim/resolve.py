@@ -41,6 +41,7 @@ class ResolvedScenario:
     history_end: int | None = field(default_factory=last_observed_year)
     regions: str = "national"  # spatial resolution: national, grid or provinces
     allocation: dict = field(default_factory=dict)  # technology -> {region: share of national additions}
+    regional_caps: dict = field(default_factory=dict)  # kind -> {region: value or {year: value}}
 
     def changed(self) -> dict[str, float | dict[int, float]]:
         """Parameters whose value was set by a scenario file (not the registry default)."""
@@ -129,4 +130,6 @@ def resolve(scenario: LoadedScenario) -> ResolvedScenario:
         regions=getattr(scenario.model, "regions", "national"),
         allocation={tech: {canonical_region(k): v for k, v in shares.items()}
                     for tech, shares in getattr(scenario.model, "allocation", {}).items()},
+        regional_caps={kind: {canonical_region(k): v for k, v in caps.items()}
+                       for kind, caps in getattr(scenario.model, "regional_caps", {}).items()},
     )

@@ -178,3 +178,43 @@ def test_regional_keys_fail_with_one_line_naming_the_key(data, key):
     with pytest.raises(ScenarioError) as err:
         scenario_from_dict(data, "t")
     assert key in str(err.value) and "\n" not in str(err.value)
+
+
+def run_cap(value):
+    data = {"regions": "provinces"}
+    if value is not None:
+        data["regional_caps"] = {"power_co2_mt": {"Shandong": {2026: 500, 2030: value}}}
+    return run_resolved(resolve(scenario_from_dict(data, "t")))
+
+
+def test_a_binding_provincial_power_co2_cap_holds_and_the_province_imports_the_rest():
+    base, capped = run_cap(None), run_cap(300.0)
+    i, g = list(base.years).index(2030), base.regions.index("Shandong")
+    assert base.regional["co2_power_mt"][0, g, i] > 330  # the cap binds
+    # within 1 %: the cap turns into a TWh limit at last year's national CO2 per fossil MWh
+    assert capped.regional["co2_power_mt"][0, g, i] == pytest.approx(300.0, rel=0.01)
+    assert capped.regional["net_export_twh"][0, g, i] < base.regional["net_export_twh"][0, g, i] - 20
+    assert capped["unserved_twh"][0, i] == pytest.approx(0.0, abs=1e-6)  # planned links bring it in
+    np.testing.assert_allclose(capped["co2_power_mt"][0, i], base["co2_power_mt"][0, i], rtol=0.01)
+    j = list(base.years).index(2025)  # before the cap nothing moves
+    assert capped.regional["co2_power_mt"][0, g, j] == base.regional["co2_power_mt"][0, g, j]
+
+
+def test_a_tighter_provincial_cap_never_raises_the_province_s_power_co2():
+    i = 10  # 2030
+    values = [run_cap(v).regional["co2_power_mt"][0, 14, i] for v in (340.0, 300.0, 250.0)]  # Shandong
+    assert values[0] >= values[1] >= values[2]
+
+
+@pytest.mark.parametrize(("data", "key"), [
+    ({"regional_caps": {"power_co2_mt": {"Hebei": 300}}}, "regional_caps.power_co2_mt"),
+    ({"regions": "provinces", "regional_caps": {"power_co2_mt": {"Atlantis": 300}}}, "regional_caps.power_co2_mt.Atlantis"),
+    ({"regions": "provinces", "regional_caps": {"power_co2_mt": {"Hebei": {2022: 300}}}}, "regional_caps.power_co2_mt.Hebei.2022"),
+    ({"regions": "provinces", "regional_caps": {"power_co2_mt": {"Hebei": -1}}}, "regional_caps.power_co2_mt.Hebei"),
+])
+def test_regional_caps_fail_with_one_line_naming_the_key(data, key):
+    from ctsim.errors import ScenarioError
+
+    with pytest.raises(ScenarioError) as err:
+        scenario_from_dict(data, "t")
+    assert key in str(err.value) and "\n" not in str(err.value)

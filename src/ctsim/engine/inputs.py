@@ -290,6 +290,7 @@ class RegionData:
     any_drought: bool = False
     any_shortfall: bool = False
     outputs: tuple[str, ...] | None = None  # regional outputs to record (None: all; a sweep needs few)
+    power_co2_cap_mt: np.ndarray | None = None  # [G, Y] binding cap on a region's power CO2 (inf: none)
 
     def take(self, index) -> RegionData:
         return replace(self, **{k: getattr(self, k) if getattr(self, k).shape[0] == 1 else getattr(self, k)[index]

@@ -151,7 +151,8 @@ def simulate(inp: Inputs) -> dict[str, np.ndarray]:
                                    sup.coal_max_twh, d.gas_max_twh, fossil,
                                    np.divide(d.coal_twh, fossil, out=np.ones_like(fossil), where=fossil > 0),
                                    demand, demand / inp.power.demand_2020_twh,
-                                   inp.macro.electricity_elasticity[..., t], inp.shock.hydro_cf_factor[..., t], t)
+                                   inp.macro.electricity_elasticity[..., t], inp.shock.hydro_cf_factor[..., t], t,
+                                   None if prev is None else prev.grid_t_co2_per_mwh)
             d = regional.national_dispatch(d, tr)
         rat, mix, energy = shocks.step_rationing(inp.shock, prev, d.unserved_twh, demand, base, mix,
                                                  energy, gdp_trend, t)

@@ -197,7 +197,7 @@ def move(zone: np.ndarray, need: np.ndarray, have: np.ndarray, intra: np.ndarray
 
 
 def balance(zone: np.ndarray, demand: np.ndarray, nonfossil: np.ndarray, local: np.ndarray,
-            fossil_cap: np.ndarray, intra: np.ndarray, links: np.ndarray
+            fossil_cap: np.ndarray, intra: np.ndarray, links: np.ndarray, limit: np.ndarray | None = None
             ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """The regions' balance with the link rooms (TWh): (fossil output, unserved, curtailed, imports
     that did not come), [S, G] each.
@@ -206,6 +206,9 @@ def balance(zone: np.ndarray, demand: np.ndarray, nonfossil: np.ndarray, local: 
     2. fossil plants run at one national load factor (the national merit order) and regions trade
        the difference; what links cannot carry is made up by the importer's own spare plants (the
        exporter's output falls by as much), then by spare plants anywhere the links still reach.
+
+    ``limit`` caps a region's fossil output (a regional power-CO2 cap, TWh); what a capped region's
+    load factor would have run goes to the other regions' spare plants first.
     """
     residual = demand - nonfossil - local
     load, surplus = np.maximum(residual, 0.0), np.maximum(-residual, 0.0)
@@ -215,6 +218,13 @@ def balance(zone: np.ndarray, demand: np.ndarray, nonfossil: np.ndarray, local: 
     need = residual.sum(axis=-1, keepdims=True)
     total_cap = fossil_cap.sum(axis=-1, keepdims=True)
     even = fossil_cap * np.minimum(np.divide(need, total_cap, out=np.zeros_like(need), where=total_cap > 0), 1.0)
+    if limit is not None:  # a capped region's part of the national load factor goes to the others' spare plants
+        fossil_cap = np.minimum(fossil_cap, limit)
+        held = np.minimum(even, fossil_cap)
+        missing = (even - held).sum(axis=-1, keepdims=True)
+        room = fossil_cap - held
+        total = room.sum(axis=-1, keepdims=True)
+        even = held + room * np.minimum(np.divide(missing, total, out=np.zeros_like(total), where=total > 0), 1.0)
     got, sent, intra, links = move(zone, np.maximum(residual - even, 0.0), np.maximum(even - residual, 0.0),
                                    intra, links)
     fossil = np.minimum(even, residual) + sent
@@ -255,7 +265,8 @@ class Grid:
 def transfer(rp: RegionalParams, rd: RegionData, rcap: np.ndarray, built: Grid | None, nonfossil_nat: np.ndarray,
              local_nat: np.ndarray, coal_max_nat: np.ndarray, gas_max_nat: np.ndarray, fossil_nat: np.ndarray,
              coal_frac: np.ndarray, demand_nat: np.ndarray, demand_growth: np.ndarray, elasticity: np.ndarray,
-             hydro_factor_nat: np.ndarray, t: int) -> tuple[Transfers, Grid]:
+             hydro_factor_nat: np.ndarray, t: int, grid_t_co2_per_mwh: np.ndarray | None = None
+             ) -> tuple[Transfers, Grid]:
     """The regional balance of the year (steps 2-5 of the module docstring). After the observed years,
     transmission is planned: where the balance without the year's regional shocks leaves load unserved
     or clean power stranded, links are built (``expansion``) before the year's balance is struck.
@@ -285,6 +296,12 @@ def transfer(rp: RegionalParams, rd: RegionData, rcap: np.ndarray, built: Grid |
         run = fossil_nat[..., None] * coal_frac[..., None] * coal_share
         coal_cap = coal_max_nat[..., None] * coal_share
         fossil_cap = np.where(sf > 0, np.minimum(coal_cap, run * (1.0 - sf)), coal_cap) + gas_cap
+    if rd.power_co2_cap_mt is not None and grid_t_co2_per_mwh is not None and t >= rd.cap_share_obs.shape[0]:
+        # a binding cap on a region's power CO2: its coal and gas plants run at most cap / (CO2 per fossil
+        # MWh, last year's national), planned for (links are built to import the rest)
+        limit = rd.power_co2_cap_mt[..., t] / np.maximum(grid_t_co2_per_mwh, 1e-9)[..., None]  # Mt / (t/MWh) = TWh
+    else:
+        limit = None
     growth = demand_growth[..., None] ** rp.link_demand_elasticity[..., None]
     to_twh = TWH_PER_GW_YEAR * rp.link_utilisation[..., None]
     if built is None:
@@ -295,9 +312,10 @@ def transfer(rp: RegionalParams, rd: RegionData, rcap: np.ndarray, built: Grid |
     settled = None  # a planning balance that built nothing: the year's own when no shock changes it
     for _ in range(PLAN_PASSES if t >= rd.cap_share_obs.shape[0] else 0):  # planned transmission
         plan = balance(rd.zone, demand, sum_last(planned_nf), local, planned_cap, intra_gw * to_twh,
-                       inter_gw * to_twh[..., None])
+                       inter_gw * to_twh[..., None], limit)
         fossil, _, curtailed, short = plan
-        add_inter, add_intra = expansion(rd.zone, fossil, short, curtailed, planned_cap)
+        add_inter, add_intra = expansion(rd.zone, fossil, short, curtailed,
+                                         planned_cap if limit is None else np.minimum(planned_cap, limit))
         if not (add_inter.any() or add_intra.any()):  # the next pass would strike the same balance
             settled = plan
             break
@@ -308,7 +326,7 @@ def transfer(rp: RegionalParams, rd: RegionData, rcap: np.ndarray, built: Grid |
         fossil, unserved, curtailed, _ = settled
     else:
         fossil, unserved, curtailed, _ = balance(rd.zone, demand, nf_total, local, fossil_cap, intra_gw * to_twh,
-                                              inter_gw * to_twh[..., None])
+                                              inter_gw * to_twh[..., None], limit)
     nf_used_frac = np.clip(1.0 - np.divide(curtailed, nf_total, out=np.zeros_like(curtailed),
                                            where=nf_total > 0), 0.0, 1.0)
     nonfossil = nonfossil * nf_used_frac[..., None]

@@ -97,7 +97,8 @@ def build_inputs(
     resolution = getattr(resolved, "regions", "national")
     if resolution != "national":
         regions, national = region_data(resolution, resolved.shocks, years, resolved.seed,
-                                        n_samples, sample_ids, getattr(resolved, "allocation", {}))
+                                        n_samples, sample_ids, getattr(resolved, "allocation", {}),
+                                        getattr(resolved, "regional_caps", {}))
         regions = replace(regions, outputs=regional_outputs)
         if any(getattr(s, "regions", None) for s in resolved.shocks):
             shocks.update(national)  # a shock in named regions: the national arrays are their means

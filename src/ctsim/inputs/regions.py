@@ -95,6 +95,22 @@ def _regional_shocks(shocks: list, years: np.ndarray, seed: int, n_samples: int,
     return hydro, shortfall
 
 
+def cap_paths(caps: dict, names: tuple[str, ...], years: np.ndarray) -> np.ndarray | None:
+    """[G, Y] caps from {region: value or {year: value}} (linear between years, flat after the last,
+    none before the first); inf where a region has no cap. None without caps."""
+    if not caps:
+        return None
+    out = np.full((len(names), len(years)), np.inf)
+    for name, value in caps.items():
+        points = value if isinstance(value, dict) else {int(years[-1]): float(value)}
+        keys = np.array(sorted(points), dtype=float)
+        vals = np.array([points[int(k)] for k in keys])
+        path = np.interp(years.astype(float), keys, vals)
+        first = keys[0] if isinstance(value, dict) else -np.inf
+        out[names.index(name)] = np.where(years >= first, path, np.inf)
+    return out
+
+
 def allocated(default: np.ndarray, names: tuple[str, ...], allocation: dict) -> np.ndarray:
     """Shares of national additions [G, K]: a scenario's shares for the regions it names, the rest
     of 1 shared by the default rule among the others (CCS coal with coal)."""
@@ -112,7 +128,8 @@ def allocated(default: np.ndarray, names: tuple[str, ...], allocation: dict) -> 
 
 
 def region_data(resolution: str, shocks: list, years: np.ndarray, seed: int, n_samples: int,
-                sample_ids, allocation: dict | None = None) -> tuple[RegionData, dict[str, np.ndarray]]:
+                sample_ids, allocation: dict | None = None, caps: dict | None = None
+                ) -> tuple[RegionData, dict[str, np.ndarray]]:
     """The RegionData of a run at ``resolution`` ("provinces" or "grid") and the national shock
     arrays that go with it (capacity-weighted means of the regional ones)."""
     pdat = region_tables.province_data()
@@ -171,7 +188,8 @@ def region_data(resolution: str, shocks: list, years: np.ndarray, seed: int, n_s
         demand_share_obs=dem, demand_obs_index=demand_last, gdp_share_obs=gdp, gdp_obs_index=gdp_last,
         gdp_share_trend=trend, steel_share=steel, co2_rest_share=rest, co2_process_share=proc,
         hydro_factor=hydro_r, coal_shortfall=short_r,
-        any_drought=bool(np.any(hydro_r != 1.0)), any_shortfall=bool(np.any(short_r != 0.0)))
+        any_drought=bool(np.any(hydro_r != 1.0)), any_shortfall=bool(np.any(short_r != 0.0)),
+        power_co2_cap_mt=cap_paths((caps or {}).get("power_co2_mt", {}), tuple(names), years))
     # national shocks: capacity-weighted means of the provincial ones
     national = {"shocks.hydro_cf_factor": np.einsum("sgy,g->sy", hydro_w, _shares(hydro_cap)),
                 "shocks.coal_shortfall": np.einsum("sgy,g->sy", shortfall, _shares(coal_cap))}

@@ -62,6 +62,9 @@ def scenario_model() -> type[BaseModel]:
                        Field(default_factory=dict, description=(
             "Shares of national capacity additions by region, per technology, e.g. {wind: {Xinjiang: 0.2}}; "
             "the regions not named share the rest by the default rule (docs/provinces.md)"))),
+        "regional_caps": (dict[Literal["power_co2_mt"], dict[str, TimePath]], Field(default_factory=dict, description=(
+            "Binding caps by region: power_co2_mt: {region: Mt CO2/yr or {year: value}}; a region's coal and gas "
+            "plants stay within it, the rest is imported or unserved (docs/provinces.md)"))),
         "targets": (list[Target], Field(default_factory=list, description="Targets to evaluate")),
         "shocks": (list[Shock], Field(default_factory=list, description="Shocks (tagged by kind)")),
     }
@@ -331,6 +334,7 @@ def check_semantics(model: BaseModel, path: Path, where: dict[str, Path] | None 
                 and not 0 <= value <= 1:
             raise ScenarioError(path, f"{_target_key(t, i)}.value", f"expected a fraction in [0, 1] (got {value:g})")
     _check_allocation(model, path)
+    _check_regional_caps(model, path, start, end)
     for i, s in enumerate(model.shocks):
         for key, year in shock_years(s):
             if not start <= year <= end:
@@ -347,6 +351,29 @@ def check_semantics(model: BaseModel, path: Path, where: dict[str, Path] | None 
     check_uncertain(model, path)
     check_checks(model, path)
     check_sweep(model, path)
+
+
+def _check_regional_caps(model, path, start: int, end: int) -> None:
+    """regional_caps: regional resolution only, regions of that resolution, years after the observed
+    ones (a cap binds in the projection), non-negative values."""
+    from ..regions import GRID_REGIONS, canonical_region, provinces
+
+    for kind, caps in model.regional_caps.items():
+        if model.regions == "national":
+            raise ScenarioError(path, f"regional_caps.{kind}", "regional caps need 'regions: provinces' or 'regions: grid'")
+        allowed = provinces() if model.regions == "provinces" else GRID_REGIONS
+        for name, value in caps.items():
+            key = f"regional_caps.{kind}.{name}"
+            if canonical_region(name) not in allowed:
+                raise ScenarioError(path, key, f"expected a {'province' if model.regions == 'provinces' else 'grid region'} "
+                                    f"of this run, e.g. {', '.join(allowed[:3])} (got '{name}')")
+            points = value if isinstance(value, dict) else {}
+            for year, v in (points.items() if points else [(None, value)]):
+                if v < 0:
+                    raise ScenarioError(path, key if year is None else f"{key}.{year}", f"expected a cap >= 0 (got {v:g})")
+                if year is not None and not (last_observed_year() < year <= end):
+                    raise ScenarioError(path, f"{key}.{year}", f"a cap binds in projected years "
+                                        f"{last_observed_year() + 1}-{end} (got {year})")
 
 
 def _check_allocation(model, path) -> None:

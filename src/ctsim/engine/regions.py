@@ -11,12 +11,15 @@ Each year, after the national dispatch:
 2. demand by region: national demand x the region's demand share (data, then GDP-driven);
 3. supply by region: non-fossil output shared by capacity x relative capacity factor x the region's
    drought factor; fossil capability shared by capacity, less a regional coal shortfall;
-4. transfers (``transfer``): each region serves its own residual load first; within a transfer zone
-   (a grid region) deficits draw on the surplus of the zone's regions up to the intra-zone link
-   energy; between zones, deficits draw on neighbouring zones' surplus over the inter-zone links, in
-   a fixed number of rounds (surplus and requests shared over the links in proportion to their
-   capacity). Non-fossil surplus goes first, then spare fossil capability. What no link can bring is
-   unserved in the region; surplus non-fossil power no one can take is curtailed there;
+4. transfers (``transfer``, ``balance``, ``move``): non-fossil surplus goes first to regions with
+   residual load; fossil plants then run at one national load factor (capped regions at most their
+   ``regional_caps``) and regions trade the difference, within a transfer zone (a grid region) up to the
+   intra-zone link energy and between zones over the inter-zone links in ROUNDS rounds (offers split by
+   what neighbours need, requests by what they have); imports that do not come are made up by the
+   importer's own spare plants, then by spare plants anywhere links reach. What no link can bring is
+   unserved in the region; surplus non-fossil power no one can take is curtailed there. After the
+   observed years, links are first built where a shock-free planning balance leaves load short or
+   clean power stranded (``expansion``);
 5. the national dispatch takes the regional sums (fossil generation, unserved, curtailment), so the
    national rationing, fuels and CO2 that follow see the transfer limits.
 

@@ -8,7 +8,8 @@ import numpy as np
 
 from .. import registry
 from ..history import history
-from ..regions import canonical_region, province_data
+from ..regions import province_data
+from ..resolve import expand_targets
 from ..results import REGION, Results
 
 
@@ -144,16 +145,11 @@ def evaluate_target(target, results: Results, national: bool = True) -> Verdict:
 
 def evaluate(targets: list, results: Results) -> list[Verdict]:
     """Verdicts of the targets, in order; a target with ``region: each`` gives one verdict a region
-    of the run (id ``<target>@<region>``)."""
+    of the run (id ``<target>@<region>``, as ctsim.resolve.expand_targets spells it)."""
     out: list[Verdict] = []
-    for t in targets:
+    for t in expand_targets(targets, results.resolution):
         region = getattr(t, "region", None)
-        if region is None:
-            out.append(evaluate_target(t, results))
-            continue
-        each = region.strip().lower() == "each"
-        for name in (results.regions if each else (canonical_region(region),)):
-            out.append(_regional_verdict(t, results, name, each))
+        out.append(evaluate_target(t, results) if region is None else _regional_verdict(t, results, region))
     return out
 
 
@@ -163,18 +159,14 @@ def regional_view(results: Results, region: str) -> Results:
     return Results(results.scenario, results.years, {k: v[:, g] for k, v in results.regional.items()})
 
 
-def _regional_verdict(t, results: Results, name: str, each: bool) -> Verdict:
+def _regional_verdict(t, results: Results, name: str) -> Verdict:
+    if getattr(t, "value_from", None) == "fyp14":  # the region's own plan value (China: the national)
+        t = t.model_copy(update={"value": fyp14_cut(name)})
     if name == REGION:
-        v = evaluate_target(t if getattr(t, "value", 0) is not None else t.model_copy(
-            update={"value": province_data().fyp14_national_cut}), results)
+        v = evaluate_target(t, results)
     else:
-        target = t
-        if getattr(t, "value_from", None) == "fyp14":
-            target = t.model_copy(update={"value": fyp14_cut(name)})
-        v = evaluate_target(target, regional_view(results, name), national=False)
+        v = evaluate_target(t, regional_view(results, name), national=False)
     v.region, v.target = name, t.id.split("@")[0]
-    if each:
-        v.id = f"{t.id}@{name}"
     return v
 
 

@@ -21,6 +21,7 @@ import numpy as np
 from .. import regions as region_tables
 from ..engine.axes import COAL, HYDRO, NON_FOSSIL, POWER_TECHS
 from ..engine.inputs import RegionData
+from ..engine.regions import share
 from ..regions import GRID_REGIONS
 from ..scenario.shocks import shock_provinces
 from .shocks import shock_arrays
@@ -30,8 +31,7 @@ __all__ = ["region_data"]
 
 def _shares(x: np.ndarray) -> np.ndarray:
     """x [G, ...] / its sum over regions (axis 0); an all-zero column is shared evenly."""
-    total = x.sum(axis=0, keepdims=True)
-    return np.where(total > 0, x / np.where(total > 0, total, 1.0), 1.0 / x.shape[0])
+    return share(x, axis=0)
 
 
 def _path(observed: dict[int, np.ndarray], years: np.ndarray) -> tuple[np.ndarray, int]:

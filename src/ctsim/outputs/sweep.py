@@ -6,9 +6,11 @@ Tables are built from whole arrays (one DataFrame per file), never per chunk.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from .. import registry
@@ -22,6 +24,67 @@ FLOAT = "%.10g"  # tables of results
 EXACT = "%.17g"  # the design: enough digits to rerun a sample exactly
 FILES = {"design": EXACT, "metrics": FLOAT, "quantiles": FLOAT, "targets": FLOAT,
          "sensitivity": FLOAT}  # table -> float format of <table>.csv
+
+
+CSV_BLOCK = 20_000  # rows formatted per string operation (bounds the text held in memory)
+_QUOTED = (",", '"', "\n", "\r")
+
+
+def _quote(text: str) -> str:
+    """A text field as pandas (csv.QUOTE_MINIMAL) writes it."""
+    return '"' + text.replace('"', '""') + '"' if any(c in text for c in _QUOTED) else text
+
+
+def _field(column: pd.Series, float_format: str) -> tuple[str, list] | None:
+    """(printf spec, values) of a column as ``DataFrame.to_csv(float_format=...)`` writes it, or
+    None for a column type left to pandas."""
+    dtype = column.dtype
+    if isinstance(dtype, pd.StringDtype) or dtype == object:
+        values = column.tolist()
+        return ("%s", [_quote(v) for v in values]) if all(isinstance(v, str) for v in values) else None
+    if not isinstance(dtype, np.dtype):  # nullable integers and other extension types
+        return None
+    if dtype.kind == "f":
+        values = column.to_numpy()
+        if np.isnan(values).any():  # pandas writes NaN as an empty field
+            text = [float_format % v for v in values.tolist()]
+            for i in np.flatnonzero(np.isnan(values)).tolist():
+                text[i] = ""
+            return "%s", text
+        return float_format, values.tolist()
+    if dtype.kind in "iu":
+        return "%d", column.to_numpy().tolist()
+    if dtype.kind == "b":
+        return "%s", column.to_numpy().tolist()  # True / False
+    return None
+
+
+def csv_text(frame: pd.DataFrame, float_format: str) -> str:
+    """``frame.to_csv(index=False, float_format=float_format)``, byte for byte (tested), formatted a
+    block of rows at a time by one printf call instead of pandas' per-cell writer (4-10x faster for
+    a sweep's metrics and design). Frames of other column types (nullable integers, mixed objects)
+    or of one column (where pandas quotes empty rows) are written by pandas."""
+    fields = [_field(frame[c], float_format) for c in frame.columns] if frame.shape[1] > 1 else [None]
+    if any(f is None for f in fields) or not frame.columns.map(type).isin([str]).all():
+        return frame.to_csv(index=False, float_format=float_format)
+    end = os.linesep
+    header = ",".join(_quote(c) for c in frame.columns) + end
+    row = ",".join(spec for spec, _ in fields) + end
+    n = frame.shape[0]
+    cells = np.empty((n, len(fields)), dtype=object)
+    for j, (_, values) in enumerate(fields):
+        cells[:, j] = values
+    parts = [header]
+    for a in range(0, n, CSV_BLOCK):
+        block = cells[a:a + CSV_BLOCK]
+        parts.append((row * block.shape[0]) % tuple(block.ravel().tolist()))
+    return "".join(parts)
+
+
+def write_csv(frame: pd.DataFrame, path: Path, float_format: str) -> None:
+    """Write ``frame`` as :func:`csv_text` (one write; the folder is made atomic by its caller)."""
+    with open(path, "w", encoding="utf-8", newline="") as fh:
+        fh.write(csv_text(frame, float_format))
 
 
 def sweep_metadata(result: SweepResult, command: list[str] | None, extra: dict | None = None) -> dict:
@@ -71,7 +134,7 @@ def write_sweep(result: SweepResult, outdir: str | Path, force: bool = False, fi
         tables = result.tables()
         step()
         for name, float_format in FILES.items():
-            tables[name].to_csv(tmp / f"{name}.csv", index=False, float_format=float_format)
+            write_csv(tables[name], tmp / f"{name}.csv", float_format)
             step()
         write_json(tmp / "metadata.json", sweep_metadata(result, command, extra))
         step()

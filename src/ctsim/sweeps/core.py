@@ -54,6 +54,8 @@ from .tables import (
 
 QUANTILES = (0.05, 0.25, 0.5, 0.75, 0.95)
 DEFAULT_CHUNK_SIZE = 5000  # samples per engine call: near the engine's best throughput per sample
+CHUNK_MULTIPLE = 4  # the default chunk count is a multiple of this: balanced on 1, 2 or 4 processes
+PARALLEL_MIN_SAMPLES = 10_000  # sweeps this large run on every usable core unless told otherwise
 TIME_RESOLVED = "co2_total_mt"  # series kept per sample and year for time-resolved sensitivity
 
 
@@ -86,6 +88,17 @@ class ChunkResult:
     @property
     def stop(self) -> int:
         return self.start + self.metrics.shape[0]
+
+
+@dataclass
+class Totals:
+    """Histogram counts and minima/maxima a worker process added up over the chunks it ran (sent
+    once, after its chunks, which then come without counts)."""
+
+    counts: np.ndarray  # [K, BINS + 2]
+    vmin: np.ndarray  # [K]
+    vmax: np.ndarray  # [K]
+    samples: int
 
 
 def chunk_results(ctx: Context, values: np.ndarray, start: int = 0) -> Results:
@@ -179,6 +192,31 @@ def check_memory(samples: int) -> None:
                          "use fewer samples (--samples or sweep.samples)")
 
 
+def default_chunk_size(samples: int) -> int:
+    """Chunks of about :data:`DEFAULT_CHUNK_SIZE` samples (small enough for the engine's arrays to
+    stay in cache), as many as a multiple of :data:`CHUNK_MULTIPLE` and of equal size, so that 1, 2
+    or 4 processes each get the same work (not 3 chunks for 2 processes). It depends on the number
+    of samples only, so a sweep resumes whatever the processes."""
+    n = -(-samples // DEFAULT_CHUNK_SIZE)
+    if n > 1:
+        n = -(-n // CHUNK_MULTIPLE) * CHUNK_MULTIPLE
+    return -(-samples // n)
+
+
+def usable_cores() -> int:
+    """CPU cores this process may run on (its affinity where the OS says, else the CPU count)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1
+
+
+def default_processes(samples: int) -> int:
+    """Worker processes of a sweep given none: every usable core from :data:`PARALLEL_MIN_SAMPLES`
+    samples, else 1 (this process: below that, starting workers costs more than they save)."""
+    return usable_cores() if samples >= PARALLEL_MIN_SAMPLES else 1
+
+
 def plan_sweep(resolved: ResolvedScenario, samples: int | None = None, method: str | None = None,
                seed: int | None = None, chunk_size: int | None = None) -> SweepPlan:
     """Draw the design and run the pilot that fixes the quantile grid (see streaming.py).
@@ -190,13 +228,13 @@ def plan_sweep(resolved: ResolvedScenario, samples: int | None = None, method: s
     samples = settings.samples if samples is None else samples
     method = method or settings.method
     seed = (settings.seed if settings.seed is not None else resolved.seed) if seed is None else seed
-    chunk_size = DEFAULT_CHUNK_SIZE if chunk_size is None else chunk_size
     if seed < 0:
         raise UsageError(f"seed must be 0 or more (got {seed})")
-    if samples < 1 or chunk_size < 1:
+    if samples < 1 or (chunk_size is not None and chunk_size < 1):
         raise UsageError(f"samples and chunk size must be positive (got {samples}, {chunk_size})")
     check_memory(samples)
     design = make_design(resolved, samples, method, seed)
+    chunk_size = default_chunk_size(design.n_samples) if chunk_size is None else chunk_size
     years = simulated_years(resolved)
     catalogue = registry.variables()
     base = Context(resolved, tuple(design.columns), years, (), (), None)
@@ -328,14 +366,24 @@ class Collector:
         self.done: set[int] = set()
         self.samples_done = 0
 
-    def add(self, chunk: ChunkResult) -> None:
+        self.counted = 0  # samples in the histograms
+
+    def add(self, chunk: ChunkResult | Totals) -> None:
+        """Place a chunk (its counts, when it has them, are added); or add a worker's totals of
+        the counts of chunks that came without them."""
+        if isinstance(chunk, Totals):
+            if self.acc is not None:
+                self.acc.add(chunk.counts, chunk.vmin, chunk.vmax)
+                self.counted += chunk.samples
+            return
         if chunk.index in self.done:
             return
         sl = slice(chunk.start, chunk.stop)
         self.metrics[sl], self.met[sl], self.margin[sl] = chunk.metrics, chunk.met, chunk.margin
         self.series[sl] = chunk.series
-        if self.acc is not None:
+        if self.acc is not None and chunk.counts is not None:
             self.acc.add(chunk.counts, chunk.vmin, chunk.vmax)
+            self.counted += chunk.stop - chunk.start
         self.done.add(chunk.index)
         self.samples_done += chunk.stop - chunk.start
 
@@ -344,6 +392,8 @@ class Collector:
         missing = len(plan.chunks()) - len(self.done)
         if missing:
             raise RuntimeError(f"{missing} chunks missing")  # run_sweep never gets here
+        if self.acc is not None and self.counted != plan.n_samples:
+            raise RuntimeError(f"histograms hold {self.counted} of {plan.n_samples} samples")
         n_var, n_yr = len(plan.context.variables), len(plan.report_years)
         flat_q = plan.pilot_quantiles if self.acc is None else self.acc.quantiles(QUANTILES)
         quantiles = flat_q.reshape(len(QUANTILES), n_var, n_yr)
@@ -605,49 +655,129 @@ def local_executor(ctx: Context, tasks: list[Task]) -> Iterator[ChunkResult]:
         yield run_chunk(ctx, index, start, values)
 
 
-_WORKER_CONTEXT: Context | None = None  # set once in each worker process of process_executor
-
-
-def _init_worker(ctx: Context) -> None:
-    """Set the context; Ctrl-C (sent to the whole process group) is the parent's to handle, and
-    SIGTERM (the parent's pool.terminate(), or a kill of the group) ends a worker quietly: a
-    worker must not inherit the CLI's handler, which would print a traceback per worker."""
-    global _WORKER_CONTEXT
+def _quiet_signals() -> None:
+    """Ctrl-C (sent to the whole process group) is the parent's to handle, and SIGTERM (the
+    parent's terminate(), or a kill of the group) ends a worker quietly: a worker must not inherit
+    the CLI's handler, which would print a traceback per worker."""
     import signal
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    _WORKER_CONTEXT = ctx
 
 
-def _run_task(task: Task) -> ChunkResult:
-    index, start, values = task
-    return run_chunk(_WORKER_CONTEXT, index, start, values)
+def _sendable(exc: BaseException) -> BaseException:
+    """``exc`` if it survives pickling (to reach the parent as itself), else a RuntimeError."""
+    import pickle
+
+    try:
+        pickle.loads(pickle.dumps(exc))
+        return exc
+    except Exception:
+        return RuntimeError(f"{type(exc).__name__}: {exc}")
 
 
-def process_executor(processes: int) -> Executor:
+def _worker(ctx: Context, tasks, results, store: ChunkStore | None) -> None:
+    """A worker process: runs chunks from ``tasks`` until a None, writes each to ``store`` (the
+    resume files) and sends it back without its counts, which it adds up itself and sends once at
+    the end (a chunk's counts are ~25 MB dense; a worker's totals are sent once)."""
+    _quiet_signals()
+    counts = vmin = vmax = None
+    samples = 0
+    try:
+        while (task := tasks.get()) is not None:
+            chunk = run_chunk(ctx, *task)
+            if store is not None:
+                store.save(chunk)
+            if chunk.counts is not None:
+                if counts is None:
+                    counts = chunk.counts.astype(np.int32)
+                    vmin, vmax = chunk.vmin.copy(), chunk.vmax.copy()
+                else:
+                    counts += chunk.counts
+                    np.minimum(vmin, chunk.vmin, out=vmin)
+                    np.maximum(vmax, chunk.vmax, out=vmax)
+                samples += chunk.stop - chunk.start
+                chunk.counts = chunk.vmin = chunk.vmax = None
+            results.put(("chunk", chunk))
+        if counts is not None and samples <= np.iinfo(np.uint16).max:
+            counts = counts.astype(np.uint16)  # half the bytes to send
+        results.put(("totals", None if counts is None else Totals(counts, vmin, vmax, samples)))
+    except BaseException as exc:  # to the parent, which raises it
+        results.put(("error", _sendable(exc)))
+
+
+class ProcessExecutor:
     """Run chunks on ``processes`` local worker processes (no Dask: starts in milliseconds).
 
-    The context is sent to each worker once; chunks come back in any order and the collector places
-    them by sample index, so the result is identical to an in-process run (tested)."""
+    The context (and the store) go to each worker once, when it starts; workers take chunks from
+    one queue (so a slow chunk does not hold the others back), write finished chunks to the store
+    themselves, and add up the histogram counts of the chunks they ran, sent once at the end. Chunks
+    come back in any order and the collector places them by sample index; counts are integers,
+    whose sum does not depend on the order: the result is identical to an in-process run (tested).
+    """
 
-    def execute(ctx: Context, tasks: list[Task]) -> Iterator[ChunkResult]:
-        if processes <= 1 or len(tasks) <= 1:
-            yield from local_executor(ctx, tasks)
+    saves_chunks = True  # run_sweep passes the store: the workers write the chunk files
+
+    def __init__(self, processes: int):
+        self.processes = processes
+
+    def __call__(self, ctx: Context, tasks: list[Task],
+                 store: ChunkStore | None = None) -> Iterator[ChunkResult | Totals]:
+        if self.processes <= 1 or len(tasks) <= 1:
+            for chunk in local_executor(ctx, tasks):
+                if store is not None:
+                    store.save(chunk)
+                yield chunk
             return
         import multiprocessing
+        import queue
 
-        method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
-        pool = multiprocessing.get_context(method).Pool(
-            min(processes, len(tasks)), initializer=_init_worker, initargs=(ctx,))
+        mp = multiprocessing.get_context(
+            "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
+        n = min(self.processes, len(tasks))
+        task_queue, results = mp.Queue(), mp.Queue()
+        for task in tasks:
+            task_queue.put(task)
+        for _ in range(n):
+            task_queue.put(None)
+        workers = [mp.Process(target=_worker, args=(ctx, task_queue, results, store), daemon=True)
+                   for _ in range(n)]
+        for w in workers:
+            w.start()
         try:
-            yield from pool.imap_unordered(_run_task, tasks)
-            pool.close()
+            finished = 0
+            while finished < n:
+                try:
+                    kind, item = results.get(timeout=0.25)
+                except queue.Empty:
+                    dead = [w.exitcode for w in workers if w.exitcode not in (None, 0)]
+                    if dead:
+                        raise RuntimeError(f"a sweep worker process ended unexpectedly (exit code "
+                                           f"{dead[0]})") from None
+                    continue
+                if kind == "error":
+                    raise item
+                if kind == "totals":
+                    finished += 1
+                    if item is not None:
+                        yield item
+                else:
+                    yield item
+            for w in workers:
+                w.join()
         finally:
-            pool.terminate()
-            pool.join()
+            for w in workers:
+                if w.is_alive():
+                    w.terminate()
+            for w in workers:
+                w.join()
+            task_queue.cancel_join_thread()
+            results.cancel_join_thread()
 
-    return execute
+
+def process_executor(processes: int) -> ProcessExecutor:
+    """Run chunks on ``processes`` local worker processes (see :class:`ProcessExecutor`)."""
+    return ProcessExecutor(processes)
 
 
 def run_sweep(plan: SweepPlan, executor: Executor | None = None,
@@ -661,10 +791,14 @@ def run_sweep(plan: SweepPlan, executor: Executor | None = None,
     tasks = [(i, a, plan.design.values[a:b]) for i, a, b in plan.chunks() if i not in collector.done]
     if progress is not None:
         progress(collector.samples_done, plan.n_samples)
-    for chunk in (executor or local_executor)(plan.context, tasks):
-        if store is not None:
-            store.save(chunk)
+    run = executor or local_executor
+    saves = getattr(run, "saves_chunks", False)  # the executor's workers write the chunk files
+    for chunk in (run(plan.context, tasks, store=store) if saves else run(plan.context, tasks)):
         collector.add(chunk)
+        if isinstance(chunk, Totals):
+            continue
+        if store is not None and not saves:
+            store.save(chunk)
         if progress is not None:
             progress(collector.samples_done, plan.n_samples)
     return collector.result()

@@ -16,8 +16,9 @@ import pandas as pd
 from .. import registry
 from ..analysis.metrics import BAR_OUTPUTS
 from ..analysis.sensitivity import analysis_rows
-from ..sweeps.core import QUANTILES, SweepResult
+from ..sweeps.core import PARALLEL_MIN_SAMPLES, QUANTILES, SweepResult
 from ..sweeps.streaming import BINS, PILOT
+from ..sweeps.tables import targets_table
 from .folders import atomic_folder, metadata, write_json
 
 FLOAT = "%.10g"  # tables of results
@@ -113,11 +114,17 @@ def sweep_metadata(result: SweepResult, command: list[str] | None, extra: dict |
 
 def write_sweep(result: SweepResult, outdir: str | Path, force: bool = False, figures: bool = True,
                 command: list[str] | None = None, extra: dict | None = None,
-                progress: Callable[[int, int], None] | None = None) -> Path:
+                progress: Callable[[int, int], None] | None = None,
+                parallel: bool | None = None) -> Path:
     """Write design.csv, metrics.csv, quantiles.csv, targets.csv, sensitivity.csv (the tables of
     ``result.tables()``), metadata.json and figures/ into ``outdir`` (atomically). ``progress`` is
     called with (steps done, total steps): the tables (sensitivity indices included), each file
-    and each figure."""
+    and each figure.
+
+    With ``parallel`` (default: as the chunks, for sweeps of ``PARALLEL_MIN_SAMPLES`` samples or
+    more where processes can be forked and more than one core is usable) the figures are drawn in two forked processes while this one works out the sensitivity
+    indices and writes the files: the figures that need no sensitivity index start at once, the
+    two sensitivity figures once the indices are known. The PNGs are the same either way."""
     outdir = Path(outdir)
     total = 1 + len(FILES) + 1 + (len(FIGURES) if figures else 0)
     done = 0
@@ -130,17 +137,99 @@ def write_sweep(result: SweepResult, outdir: str | Path, force: bool = False, fi
 
     if progress is not None:
         progress(0, total)
+    if parallel is None:
+        parallel = result.n_samples >= PARALLEL_MIN_SAMPLES and can_fork()
+    parallel = figures and parallel
+    jobs: list[FigureJob] = []
     with atomic_folder(outdir, force=force) as tmp:
-        tables = result.tables()
-        step()
-        for name, float_format in FILES.items():
-            write_csv(tables[name], tmp / f"{name}.csv", float_format)
+        try:
+            if parallel:
+                first = [n for n in FIGURES if n not in SENSITIVITY_FIGURES]
+                jobs.append(FigureJob(result, {"targets": targets_table(result.probabilities())},
+                                      tmp / "figures", first))
+            tables = result.tables()
             step()
-        write_json(tmp / "metadata.json", sweep_metadata(result, command, extra))
-        step()
-        if figures:
-            write_figures(result, tables, tmp / "figures", on_figure=step)
+            if parallel:
+                jobs.append(FigureJob(result, tables, tmp / "figures", list(SENSITIVITY_FIGURES)))
+            for name, float_format in FILES.items():
+                write_csv(tables[name], tmp / f"{name}.csv", float_format)
+                step()
+            write_json(tmp / "metadata.json", sweep_metadata(result, command, extra))
+            step()
+            if parallel:
+                for job in jobs:
+                    job.wait(on_figure=step)
+            elif figures:
+                write_figures(result, tables, tmp / "figures", on_figure=step)
+        finally:
+            for job in jobs:
+                job.stop()
     return outdir
+
+
+def can_fork() -> bool:
+    """Whether figures can be drawn in forked processes: fork exists and 2+ cores are usable."""
+    import multiprocessing
+
+    from ..sweeps.core import usable_cores
+
+    return "fork" in multiprocessing.get_all_start_methods() and usable_cores() > 1
+
+
+def _draw(result: SweepResult, tables: dict, folder: Path, names: list[str], send) -> None:
+    """A figure process: draw ``names``, telling the parent after each; an error goes to it."""
+    import signal
+
+    from ..sweeps.core import sendable
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C and SIGTERM are the parent's to handle
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    try:
+        write_figures(result, tables, folder, on_figure=lambda: send.send(("figure", None)),
+                      names=names)
+        send.send(("done", None))
+    except BaseException as exc:
+        send.send(("error", sendable(exc)))
+    finally:
+        send.close()
+
+
+class FigureJob:
+    """Figures drawn in a forked process (which shares the sweep's arrays: nothing is copied)."""
+
+    def __init__(self, result: SweepResult, tables: dict, folder: Path, names: list[str]):
+        import multiprocessing
+
+        mp = multiprocessing.get_context("fork")
+        self.names = names
+        self.receive, send = mp.Pipe(duplex=False)
+        self.process = mp.Process(target=_draw, args=(result, tables, folder, names, send),
+                                  daemon=True)
+        self.process.start()
+        send.close()
+
+    def wait(self, on_figure: Callable[[], None] | None = None) -> None:
+        """Until the figures are drawn (``on_figure`` after each); the process's error is raised."""
+        while True:
+            try:
+                kind, value = self.receive.recv()
+            except EOFError:
+                self.process.join()
+                raise RuntimeError(f"the process drawing {', '.join(self.names)} ended unexpectedly "
+                                   f"(exit code {self.process.exitcode})") from None
+            if kind == "error":
+                raise value
+            if kind == "done":
+                self.process.join()
+                return
+            if on_figure is not None:
+                on_figure()
+
+    def stop(self) -> None:
+        if self.process.is_alive():
+            self.process.terminate()
+        self.process.join()
+        self.receive.close()
 
 
 CO2_TOTAL = "Emissions|CO2|Energy and Industrial Processes"  # the national CO2 of the time-resolved indices
@@ -149,20 +238,23 @@ RANKING_INDEX = {"sobol": "ST", "morris": "mu_star"}  # otherwise S1 (RBD-FAST)
 
 FIGURES = ("fan_charts.png", "target_probabilities.png", "peak_years.png", "sensitivity.png",
            "sensitivity_over_time.png")
+SENSITIVITY_FIGURES = ("sensitivity.png", "sensitivity_over_time.png")  # need tables["sensitivity"]
 
 
 def write_figures(result: SweepResult, tables: dict[str, pd.DataFrame], folder: Path,
-                  on_figure: Callable[[], None] | None = None) -> list[Path]:
+                  on_figure: Callable[[], None] | None = None,
+                  names: list[str] | tuple[str, ...] = FIGURES) -> list[Path]:
     """fan_charts.png, target_probabilities.png, peak_years.png, sensitivity.png and
-    sensitivity_over_time.png (figures without data are left out); ``on_figure`` is called after
-    each of :data:`FIGURES`, written or left out."""
+    sensitivity_over_time.png, or those of them in ``names`` (figures without data are left out);
+    ``on_figure`` is called after each, written or left out. ``tables`` needs "targets", and
+    "sensitivity" for :data:`SENSITIVITY_FIGURES`."""
     from ..analysis.metrics import index_units, metric_label, peak_year_shares
     from ..history import history
     from ..plots import sweep as figs
     from ..plots.style import DPI, style_context, unit_label
 
     plan = result.plan
-    sensitivity = tables["sensitivity"]
+    sensitivity = tables.get("sensitivity")
     cat = registry.variables()
     years = plan.report_years
     fans = {cat[name].variable: (years, {q: result.quantiles[i, v] for i, q in enumerate(QUANTILES)})
@@ -170,10 +262,13 @@ def write_figures(result: SweepResult, tables: dict[str, pd.DataFrame], folder: 
     targets = [t.model_dump() for t in result.targets if t.region is None]  # national figures
     prefix = f"{plan.context.resolved.name}, {plan.n_samples:,} samples ({plan.design.method})"
     index = RANKING_INDEX.get(plan.design.method, "S1")
-    overall = sensitivity[sensitivity["year"].isna() & (sensitivity["index"] == index)]
-    ranking = {metric_label(o)[0]: overall[overall["output"] == o]
-               .sort_values("value", ascending=False)[["parameter", "value", "conf"]]
-               for o in BAR_OUTPUTS if o in set(overall["output"])}
+
+    def ranking() -> dict[str, pd.DataFrame]:
+        overall = sensitivity[sensitivity["year"].isna() & (sensitivity["index"] == index)]
+        return {metric_label(o)[0]: overall[overall["output"] == o]
+                .sort_values("value", ascending=False)[["parameter", "value", "conf"]]
+                for o in BAR_OUTPUTS if o in set(overall["output"])}
+
     hist = history()
     hist.attrs["source"] = "OWID/GCB, Ember, worldsteel"
     units = index_units(index, BAR_OUTPUTS)
@@ -188,14 +283,14 @@ def write_figures(result: SweepResult, tables: dict[str, pd.DataFrame], folder: 
             "peak_years.png": lambda: figs.peak_year_figure(peak_year_shares(result.metrics), targets,
                                                             prefix),
             "sensitivity.png": lambda: figs.sensitivity_figure(
-                ranking, figs.INDEX_LABEL.get(index, index), prefix, units=units,
+                ranking(), figs.INDEX_LABEL.get(index, index), prefix, units=units,
                 parameters=plan.design.labels),
             "sensitivity_over_time.png": lambda: figs.indices_over_time(
                 sensitivity, index, CO2_TOTAL, prefix,
                 unit=over_time_unit, parameters=plan.design.labels),
         }
-        for name, build in builders.items():
-            fig = build()
+        for name in names:
+            fig = builders[name]()
             if fig is not None:
                 fig.savefig(folder / name, dpi=DPI, metadata={"Software": None})
                 paths.append(folder / name)

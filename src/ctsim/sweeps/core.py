@@ -665,7 +665,7 @@ def _quiet_signals() -> None:
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
-def _sendable(exc: BaseException) -> BaseException:
+def sendable(exc: BaseException) -> BaseException:
     """``exc`` if it survives pickling (to reach the parent as itself), else a RuntimeError."""
     import pickle
 
@@ -703,7 +703,7 @@ def _worker(ctx: Context, tasks, results, store: ChunkStore | None) -> None:
             counts = counts.astype(np.uint16)  # half the bytes to send
         results.put(("totals", None if counts is None else Totals(counts, vmin, vmax, samples)))
     except BaseException as exc:  # to the parent, which raises it
-        results.put(("error", _sendable(exc)))
+        results.put(("error", sendable(exc)))
 
 
 class ProcessExecutor:

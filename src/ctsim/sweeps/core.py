@@ -6,7 +6,7 @@ every chunk) and the chunk's rows of the design, so it runs the same in this pro
 one, or on a Dask worker (distributed.py). Per-sample results are placed by sample index and
 histogram counts are integers, so the result depends neither on the chunk size nor on the order in
 which chunks finish. Memory is bounded by the chunk size plus a few numbers per sample (metrics,
-verdicts and national CO2 by year for the time-resolved sensitivity indices).
+verdicts, and national CO2 by year of the samples the time-resolved sensitivity indices read).
 
 A :class:`ChunkStore` keeps each finished chunk in a file (written to a temporary name, then renamed)
 so that an interrupted sweep can resume from the finished chunks.
@@ -27,7 +27,7 @@ import numpy as np
 
 from .. import __version__, registry
 from ..analysis.metrics import metrics
-from ..analysis.sensitivity import analyze
+from ..analysis.sensitivity import analysis_rows, analyze, min_samples
 from ..analysis.targets import evaluate, wilson_interval
 from ..errors import UsageError, WriteError, printable
 from ..inputs.build import simulated_years
@@ -69,6 +69,11 @@ class Context:
     variables: tuple[str, ...]  # internal names whose quantiles are reported, in catalogue order
     metric_names: tuple[str, ...]
     grid: Grid | None  # None when the pilot holds every sample (exact quantiles)
+    series_rows: int = 0  # samples (a prefix) whose national CO2 by year is kept: what sensitivity reads
+
+    def series_stop(self, start: int, n: int) -> int:
+        """Rows of a chunk of ``n`` samples from ``start`` whose series are kept."""
+        return max(0, min(n, self.series_rows - start))
 
 
 @dataclass
@@ -78,7 +83,8 @@ class ChunkResult:
     metrics: np.ndarray  # [n, M]
     met: np.ndarray  # [n, T] bool
     margin: np.ndarray  # [n, T]
-    series: np.ndarray  # [n, Yr] national CO2 by reporting year
+    series: np.ndarray  # [r, Yr] national CO2 by reporting year of its first r samples (the prefix
+    # of the sweep the sensitivity analysis reads: Context.series_stop)
     counts: np.ndarray | None = None  # [K, BINS + 2] histogram of every variable and year
     vmin: np.ndarray | None = None  # [K]
     vmax: np.ndarray | None = None  # [K]
@@ -133,7 +139,7 @@ def run_chunk(ctx: Context, index: int, start: int, values: np.ndarray) -> Chunk
         else np.empty((n, 0)),
         met=np.column_stack([v.met for v in verdicts]) if verdicts else np.empty((n, 0), bool),
         margin=np.column_stack([v.margin for v in verdicts]) if verdicts else np.empty((n, 0)),
-        series=res[TIME_RESOLVED].copy(),
+        series=res[TIME_RESOLVED][:ctx.series_stop(start, n)].copy(),
     )
     if ctx.grid is not None:
         parts = blocks(res, ctx.variables)
@@ -192,6 +198,15 @@ def check_memory(samples: int) -> None:
                          "use fewer samples (--samples or sweep.samples)")
 
 
+def sensitivity_prefix(design: Design) -> int:
+    """Samples (the first ones) the sensitivity analysis of ``design`` reads: their national CO2 by
+    year is kept, not that of every sample (a million samples would hold 330 MB of it)."""
+    p, n = len(design.columns), design.n_samples
+    if not p or n < min_samples(design.method):
+        return 0
+    return min(n, analysis_rows(design.method, n, p))
+
+
 def default_chunk_size(samples: int) -> int:
     """Chunks of about :data:`DEFAULT_CHUNK_SIZE` samples (small enough for the engine's arrays to
     stay in cache), as many as a multiple of :data:`CHUNK_MULTIPLE` and of equal size, so that 1, 2
@@ -244,7 +259,7 @@ def plan_sweep(resolved: ResolvedScenario, samples: int | None = None, method: s
     flat = np.concatenate(blocks(pilot, variables), axis=1)  # [n_pilot, K]: at most PILOT rows
     exact = n_pilot == design.n_samples
     ctx = Context(resolved, tuple(design.columns), years, variables, tuple(metrics(pilot)),
-                  None if exact else Grid.from_pilot(flat))
+                  None if exact else Grid.from_pilot(flat), sensitivity_prefix(design))
     return SweepPlan(ctx, design, chunk_size, pilot.years,
                      exact_quantiles(flat, QUANTILES) if exact else None)
 
@@ -265,7 +280,7 @@ class SweepResult:
     metrics: dict[str, np.ndarray]  # name -> [S]
     met: np.ndarray  # [S, T]
     margin: np.ndarray  # [S, T]
-    series: np.ndarray  # [S, Yr] national CO2 by year
+    series: np.ndarray  # [R, Yr] national CO2 by year of the first R samples (what sensitivity reads)
     quantiles: np.ndarray  # [Q, V, Yr]
     outside_grid: int = 0
     info: dict = field(default_factory=dict)
@@ -361,7 +376,7 @@ class Collector:
         self.metrics = np.full((s, len(ctx.metric_names)), np.nan)
         self.met = np.zeros((s, t), dtype=bool)
         self.margin = np.full((s, t), np.nan)
-        self.series = np.full((s, yr), np.nan)
+        self.series = np.full((ctx.series_rows, yr), np.nan)
         self.acc = Accumulator(ctx.grid) if ctx.grid is not None else None
         self.done: set[int] = set()
         self.samples_done = 0
@@ -380,7 +395,7 @@ class Collector:
             return
         sl = slice(chunk.start, chunk.stop)
         self.metrics[sl], self.met[sl], self.margin[sl] = chunk.metrics, chunk.met, chunk.margin
-        self.series[sl] = chunk.series
+        self.series[chunk.start:chunk.start + chunk.series.shape[0]] = chunk.series
         if self.acc is not None and chunk.counts is not None:
             self.acc.add(chunk.counts, chunk.vmin, chunk.vmax)
             self.counted += chunk.stop - chunk.start
@@ -559,7 +574,8 @@ class ChunkStore:
         chunk = ChunkResult(index, start,
                             metrics=take("metrics", (n, len(ctx.metric_names)), "f"),
                             met=take("met", (n, t), "b"), margin=take("margin", (n, t), "f"),
-                            series=take("series", (n, len(self.plan.report_years)), "f"))
+                            series=take("series", (ctx.series_stop(start, n),
+                                                   len(self.plan.report_years)), "f"))
         if ctx.grid is not None:
             k = ctx.grid.low.shape[0]
             shape = take("counts_shape", (2,), "iu")

@@ -69,3 +69,14 @@ def test_exact_format_reads_back_to_the_same_float64(tmp_path):
     assert np.array_equal(np.signbit(x[3]), np.signbit(y[3]))
     assert np.array_equal(frame["y"].to_numpy(), back["y"].to_numpy())
     assert os.linesep.encode() in path.read_bytes()
+
+
+def test_columns_without_a_dataframe_are_written_as_their_dataframe(tables, root):
+    result = ctsim.sweep(root / "scenarios" / "steel2030.yaml", samples=300, method="lhs",
+                         store=False, processes=1)
+    columns = result.tables(frames=())
+    for name in ("design", "metrics"):
+        assert isinstance(columns[name], dict)
+        assert csv_text(columns[name], FILES[name]) == tables[name].to_csv(
+            index=False, float_format=FILES[name])
+    assert np.shares_memory(columns["design"][result.design.labels[0]], result.design.values)

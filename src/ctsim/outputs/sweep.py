@@ -64,24 +64,30 @@ def _cells(kind: str, values, float_format: str) -> tuple[str, list]:
     return ("%d" if kind == "i" else "%s"), values.tolist()
 
 
-def csv_text(frame: pd.DataFrame, float_format: str) -> str:
+Table = pd.DataFrame | dict  # a DataFrame, or {column name: 1-D array} (written as its DataFrame)
+
+
+def csv_text(frame: Table, float_format: str) -> str:
     """The text of :func:`csv_parts` (what ``write_csv`` writes)."""
     return "".join(csv_parts(frame, float_format))
 
 
-def csv_parts(frame: pd.DataFrame, float_format: str) -> Iterator[str]:
+def csv_parts(frame: Table, float_format: str) -> Iterator[str]:
     """``frame.to_csv(index=False, float_format=float_format)``, byte for byte (tested), formatted a
     block of rows at a time by one printf call instead of pandas' per-cell writer (3-4x faster for
     a sweep's metrics and design; Python objects exist for one block at a time). Frames of other
     column types (nullable integers, mixed objects) or of one column (where pandas quotes empty
     rows) are written by pandas."""
-    columns = [_column(frame[c]) for c in frame.columns] if frame.shape[1] > 1 else [None]
-    if any(c is None for c in columns) or not all(isinstance(c, str) for c in frame.columns):
+    names = list(frame.keys() if isinstance(frame, dict) else frame.columns)
+    columns = [_column(pd.Series(frame[c], copy=False) if isinstance(frame, dict) else frame[c])
+               for c in names] if len(names) > 1 else [None]
+    if any(c is None for c in columns) or not all(isinstance(c, str) for c in names):
+        frame = pd.DataFrame(frame) if isinstance(frame, dict) else frame
         yield frame.to_csv(index=False, float_format=float_format)
         return
     end = os.linesep
-    yield ",".join(_quote(c) for c in frame.columns) + end
-    n = frame.shape[0]
+    yield ",".join(_quote(c) for c in names) + end
+    n = len(frame[names[0]])
     for a in range(0, n, CSV_BLOCK):
         block = [_cells(kind, values[a:a + CSV_BLOCK], float_format) for kind, values in columns]
         rows = min(n - a, CSV_BLOCK)
@@ -92,7 +98,7 @@ def csv_parts(frame: pd.DataFrame, float_format: str) -> Iterator[str]:
         yield (row * rows) % tuple(cells.ravel().tolist())
 
 
-def write_csv(frame: pd.DataFrame, path: Path, float_format: str) -> None:
+def write_csv(frame: Table, path: Path, float_format: str) -> None:
     """Write ``frame`` as :func:`csv_text`, a block of rows at a time (the folder is made atomic
     by its caller)."""
     with open(path, "w", encoding="utf-8", newline="") as fh:
@@ -159,7 +165,7 @@ def write_sweep(result: SweepResult, outdir: str | Path, force: bool = False, fi
                 first = [n for n in FIGURES if n not in SENSITIVITY_FIGURES]
                 jobs.append(FigureJob(result, {"targets": targets_table(result.probabilities())},
                                       tmp / "figures", first))
-            tables = result.tables()
+            tables = result.tables(frames=("quantiles", "targets", "sensitivity"))
             step()
             if parallel:
                 jobs.append(FigureJob(result, tables, tmp / "figures", list(SENSITIVITY_FIGURES)))

@@ -45,7 +45,10 @@ from ..scenario.uncertain import (
 )
 from .streaming import BINS, PILOT, Accumulator, Grid, exact_quantiles
 from .tables import (
+    TABLES,
+    design_columns,
     design_table,
+    metrics_columns,
     metrics_table,
     quantiles_table,
     sensitivity_table,
@@ -324,13 +327,17 @@ class SweepResult:
             self._sensitivity = sensitivity_rows(self)
         return self._sensitivity
 
-    def tables(self) -> dict:
+    def tables(self, frames: tuple[str, ...] = TABLES) -> dict:
         """{design, metrics, quantiles, targets, sensitivity}: the DataFrames of design.csv,
-        metrics.csv, quantiles.csv, targets.csv and sensitivity.csv."""
+        metrics.csv, quantiles.csv, targets.csv and sensitivity.csv; the tables not in ``frames``
+        as {column: array} (the sweep folder writes design and metrics so: no copy of them)."""
         plan, d = self.plan, self.plan.design
         return {
-            "design": design_table(d.labels, d.values),
-            "metrics": metrics_table(self.metrics, self.targets, self.met, self.margin),
+            "design": design_table(d.labels, d.values) if "design" in frames
+            else design_columns(d.labels, d.values),
+            "metrics": metrics_table(self.metrics, self.targets, self.met, self.margin)
+            if "metrics" in frames else metrics_columns(self.metrics, self.targets, self.met,
+                                                        self.margin),
             "quantiles": quantiles_table(self.name, plan.context.variables, plan.report_years,
                                          QUANTILES, self.quantiles),
             "targets": targets_table(self.probabilities()),
@@ -373,10 +380,13 @@ class Collector:
         self.plan = plan
         ctx, s = plan.context, plan.n_samples
         t, yr = len(ctx.resolved.targets), len(plan.report_years)
-        self.metrics = np.full((s, len(ctx.metric_names)), np.nan)
+        # every row is written before result() (it checks that every chunk came): np.empty and
+        # np.zeros leave the pages untouched until then, so worker processes forked meanwhile do
+        # not carry them
+        self.metrics = np.empty((s, len(ctx.metric_names)))
         self.met = np.zeros((s, t), dtype=bool)
-        self.margin = np.full((s, t), np.nan)
-        self.series = np.full((ctx.series_rows, yr), np.nan)
+        self.margin = np.empty((s, t))
+        self.series = np.empty((ctx.series_rows, yr))
         self.acc = Accumulator(ctx.grid) if ctx.grid is not None else None
         self.done: set[int] = set()
         self.samples_done = 0

@@ -15,11 +15,12 @@ import numpy as np
 
 from .analysis.compare import Wedges, metric_differences, policy_wedges
 from .errors import ScenarioError, UsageError
-from .outputs.sweep import write_sweep
+from .outputs.sweep import FigureProcess, can_fork, write_sweep
 from .pipeline import Run, load, run
 from .resolve import resolve
 from .scenario import LoadedScenario
 from .sweeps.core import (
+    PARALLEL_MIN_SAMPLES,
     ChunkStore,
     Executor,
     SweepResult,
@@ -152,14 +153,22 @@ def sweep(scenario: Scenario, samples: int | None = None, seed: int | None = Non
     if run_on is None and default_processes(plan.n_samples) > 1:  # nothing chosen: every core
         run_on = process_executor(default_processes(plan.n_samples))
     chunks = ChunkStore(store, plan, notice) if store else None
+    painter = None  # the figure process, forked now while this process is small (outputs/sweep.py)
+    if out is not None and figures and plan.n_samples >= PARALLEL_MIN_SAMPLES and can_fork():
+        painter = FigureProcess(plan)
     try:
-        result = run_sweep(plan, run_on, progress, chunks, resume)
-    except BaseException:
-        if chunks is not None and not any(chunks.folder.glob("chunk-*.npz")):
-            chunks.remove()  # nothing finished: nothing to resume from
-        raise
-    if out is not None:
-        write_sweep(result, out, force=force, figures=figures, command=command, progress=write_progress)
+        try:
+            result = run_sweep(plan, run_on, progress, chunks, resume)
+        except BaseException:
+            if chunks is not None and not any(chunks.folder.glob("chunk-*.npz")):
+                chunks.remove()  # nothing finished: nothing to resume from
+            raise
+        if out is not None:
+            write_sweep(result, out, force=force, figures=figures, command=command,
+                        progress=write_progress, painter=painter)
+    finally:
+        if painter is not None:
+            painter.close()
     if chunks is not None:
         chunks.remove()
     return result

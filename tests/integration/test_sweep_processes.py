@@ -182,3 +182,21 @@ def test_the_cli_help_states_the_default(ctsim_help):
     text = " ".join(re.sub(r"[\u2500-\u257f]", " ", ctsim_help("sweep")).split())  # no box lines
     assert "every usable core for 10,000 samples or more" in text
     assert api.default_processes is sw.default_processes
+
+
+def test_the_sweep_starts_its_figure_process_before_the_chunks(scenario, tmp_path, monkeypatch):
+    started = []
+    real = osw.FigureProcess.__init__
+
+    def spy(self, plan):
+        started.append(plan.n_samples)
+        real(self, plan)
+
+    monkeypatch.setattr(osw.FigureProcess, "__init__", spy)
+    monkeypatch.setattr(api, "PARALLEL_MIN_SAMPLES", 60)
+    monkeypatch.setattr(api, "can_fork", lambda: True)
+    result = ctsim.sweep(scenario, out=tmp_path / "a", processes=1)
+    assert started == [60]
+    osw.write_sweep(result, tmp_path / "b", parallel=False)
+    a, b = _files(tmp_path / "a"), _files(tmp_path / "b")
+    assert sorted(a) == sorted(b) and all(a[n] == b[n] for n in a)

@@ -40,7 +40,7 @@ def _column(column: pd.Series) -> tuple[str, np.ndarray | list] | None:
     """(kind, values) of a column the fast writer handles: "f" floats, "i" integers, "b"
     booleans, "s" text (quoted as pandas quotes it); None for a type left to pandas."""
     dtype = column.dtype
-    if isinstance(dtype, pd.StringDtype) or dtype == object:
+    if isinstance(dtype, pd.StringDtype) or (isinstance(dtype, np.dtype) and dtype.kind == "O"):
         values = column.tolist()
         return ("s", [_quote(v) for v in values]) if all(isinstance(v, str) for v in values) else None
     if not isinstance(dtype, np.dtype) or dtype.kind not in "fiub":  # nullable integers, ...
@@ -133,16 +133,18 @@ def sweep_metadata(result: SweepResult, command: list[str] | None, extra: dict |
 def write_sweep(result: SweepResult, outdir: str | Path, force: bool = False, figures: bool = True,
                 command: list[str] | None = None, extra: dict | None = None,
                 progress: Callable[[int, int], None] | None = None,
-                parallel: bool | None = None) -> Path:
+                parallel: bool | None = None, painter: FigureProcess | None = None) -> Path:
     """Write design.csv, metrics.csv, quantiles.csv, targets.csv, sensitivity.csv (the tables of
     ``result.tables()``), metadata.json and figures/ into ``outdir`` (atomically). ``progress`` is
     called with (steps done, total steps): the tables (sensitivity indices included), each file
     and each figure.
 
     With ``parallel`` (default: as the chunks, for sweeps of ``PARALLEL_MIN_SAMPLES`` samples or
-    more where processes can be forked and more than one core is usable) the figures are drawn in two forked processes while this one works out the sensitivity
-    indices and writes the files: the figures that need no sensitivity index start at once, the
-    two sensitivity figures once the indices are known. The PNGs are the same either way."""
+    more where processes can be forked and more than one core is usable) the figures are drawn by
+    a :class:`FigureProcess` (``painter``, when the caller started one before the sweep, when this
+    process was small) while this one works out the sensitivity indices and writes the files: the
+    figures that need no sensitivity index at once, the two sensitivity figures once the indices
+    are known. The PNGs are the same either way (tested)."""
     outdir = Path(outdir)
     total = 1 + len(FILES) + 1 + (len(FIGURES) if figures else 0)
     done = 0
@@ -156,37 +158,39 @@ def write_sweep(result: SweepResult, outdir: str | Path, force: bool = False, fi
     if progress is not None:
         progress(0, total)
     if parallel is None:
-        parallel = result.n_samples >= PARALLEL_MIN_SAMPLES and can_fork()
+        parallel = painter is not None or (result.n_samples >= PARALLEL_MIN_SAMPLES and can_fork())
     parallel = figures and parallel
-    jobs: list[FigureJob] = []
+    own = painter is None and parallel
     with atomic_folder(outdir, force=force) as tmp:
         try:
+            if own:
+                painter = FigureProcess(result.plan)
             if parallel:
                 first = [n for n in FIGURES if n not in SENSITIVITY_FIGURES]
-                jobs.append(FigureJob(result, {"targets": targets_table(result.probabilities())},
-                                      tmp / "figures", first))
+                painter.draw(result, {"targets": targets_table(result.probabilities())},
+                             tmp / "figures", first)
             tables = result.tables(frames=("quantiles", "targets", "sensitivity"))
             step()
             if parallel:
-                jobs.append(FigureJob(result, tables, tmp / "figures", list(SENSITIVITY_FIGURES)))
+                painter.draw(result, {"sensitivity": tables["sensitivity"]}, tmp / "figures",
+                             list(SENSITIVITY_FIGURES))
             for name, float_format in FILES.items():
                 write_csv(tables[name], tmp / f"{name}.csv", float_format)
                 step()
             write_json(tmp / "metadata.json", sweep_metadata(result, command, extra))
             step()
             if parallel:
-                for job in jobs:
-                    job.wait(on_figure=step)
+                painter.wait(on_figure=step)
             elif figures:
                 write_figures(result, tables, tmp / "figures", on_figure=step)
         finally:
-            for job in jobs:
-                job.stop()
+            if own:
+                painter.close()
     return outdir
 
 
 def can_fork() -> bool:
-    """Whether figures can be drawn in forked processes: fork exists and 2+ cores are usable."""
+    """Whether figures can be drawn in a forked process: fork exists and 2+ cores are usable."""
     import multiprocessing
 
     from ..sweeps.core import usable_cores
@@ -194,60 +198,90 @@ def can_fork() -> bool:
     return "fork" in multiprocessing.get_all_start_methods() and usable_cores() > 1
 
 
-def _draw(result: SweepResult, tables: dict, folder: Path, names: list[str], send) -> None:
-    """A figure process: draw ``names``, telling the parent after each; an error goes to it."""
+def _paint(plan, jobs, events) -> None:
+    """The figure process: draws each job (folder, figure names, what they need) it is sent,
+    telling the parent after each figure and each job; an error goes to the parent."""
     import signal
 
     from ..sweeps.core import sendable
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C and SIGTERM are the parent's to handle
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    tables: dict = {}
     try:
-        write_figures(result, tables, folder, on_figure=lambda: send.send(("figure", None)),
-                      names=names)
-        send.send(("done", None))
+        while (job := jobs.recv()) is not None:
+            folder, names, data = job
+            tables.update(data.pop("tables"))
+            result = SweepResult(plan, quantiles=data["quantiles"], metrics=data["metrics"],
+                                 met=np.zeros((0, 0), bool), margin=np.zeros((0, 0)),
+                                 series=np.zeros((0, 0)))
+            write_figures(result, tables, folder, names=names,
+                          on_figure=lambda: events.send(("figure", None)))
+            events.send(("done", None))
     except BaseException as exc:
-        send.send(("error", sendable(exc)))
-    finally:
-        send.close()
+        events.send(("error", sendable(exc)))
 
 
-class FigureJob:
-    """Figures drawn in a forked process (which shares the sweep's arrays: nothing is copied)."""
+class FigureProcess:
+    """A forked process that draws a sweep's figures. Started before the chunk loop, it is small
+    (the results do not exist yet: the sweep's arrays are not in its memory); each :meth:`draw`
+    sends it what the figures need (quantiles, peak years, the targets and sensitivity tables:
+    kilobytes to a few MB), and it draws while the parent goes on."""
 
-    def __init__(self, result: SweepResult, tables: dict, folder: Path, names: list[str]):
+    def __init__(self, plan):
         import multiprocessing
 
         mp = multiprocessing.get_context("fork")
-        self.names = names
-        self.receive, send = mp.Pipe(duplex=False)
-        self.process = mp.Process(target=_draw, args=(result, tables, folder, names, send),
-                                  daemon=True)
+        jobs, self._jobs = mp.Pipe(duplex=False)
+        self._events, events = mp.Pipe(duplex=False)
+        self.process = mp.Process(target=_paint, args=(plan, jobs, events), daemon=True)
         self.process.start()
-        send.close()
+        jobs.close()
+        events.close()
+        self.pending = 0  # jobs sent and not yet drawn
+
+    def draw(self, result: SweepResult, tables: dict, folder: Path, names: list[str]) -> None:
+        """Send a job: ``names`` of :data:`FIGURES` into ``folder``, with ``tables`` ("targets"
+        and/or "sensitivity", kept for later jobs)."""
+        data = {"quantiles": result.quantiles, "tables": tables,
+                "metrics": {k: v for k, v in result.metrics.items() if k.startswith("peak_year_")}}
+        self.pending += 1
+        try:
+            self._jobs.send((folder, names, data))
+        except OSError:  # the process has ended: raise what ended it (its error, or its exit)
+            self.wait()
+            raise RuntimeError("the process drawing the sweep's figures ended") from None
 
     def wait(self, on_figure: Callable[[], None] | None = None) -> None:
-        """Until the figures are drawn (``on_figure`` after each); the process's error is raised."""
-        while True:
+        """Until every job sent is drawn (``on_figure`` after each figure); the process's error is
+        raised here."""
+        while self.pending:
             try:
-                kind, value = self.receive.recv()
+                kind, value = self._events.recv()
             except EOFError:
                 self.process.join()
-                raise RuntimeError(f"the process drawing {', '.join(self.names)} ended unexpectedly "
+                raise RuntimeError("the process drawing the sweep's figures ended unexpectedly "
                                    f"(exit code {self.process.exitcode})") from None
             if kind == "error":
                 raise value
             if kind == "done":
-                self.process.join()
-                return
-            if on_figure is not None:
+                self.pending -= 1
+            elif on_figure is not None:
                 on_figure()
 
-    def stop(self) -> None:
+    def close(self) -> None:
+        """End the process (at once when jobs are left: the sweep failed or was interrupted)."""
+        if self.process.is_alive() and not self.pending:
+            try:
+                self._jobs.send(None)
+            except OSError:
+                pass
+            self.process.join(timeout=5)
         if self.process.is_alive():
             self.process.terminate()
         self.process.join()
-        self.receive.close()
+        self._jobs.close()
+        self._events.close()
 
 
 CO2_TOTAL = "Emissions|CO2|Energy and Industrial Processes"  # the national CO2 of the time-resolved indices

@@ -33,12 +33,13 @@ def design_table(labels: list[str], values: np.ndarray) -> pd.DataFrame:
 
 def metrics_columns(metrics: dict[str, np.ndarray], targets: list, met: np.ndarray,
                     margin: np.ndarray) -> dict[str, np.ndarray]:
-    """The columns of :func:`metrics_table` (the metrics and margins as they are, not copied:
-    the sweep folder writes them without a DataFrame, 250 MB at 10^6 samples)."""
+    """The columns of :func:`metrics_table`, written alike (the metrics and margins as they are, not copied:
+    the sweep folder writes them without a DataFrame, 250 MB at 10^6 samples); the verdicts as
+    0/1 bytes (views of ``met``), written as the DataFrame's integers are."""
     data: dict[str, np.ndarray] = {"sample": np.arange(met.shape[0])}
     data.update(metrics)
     for j, t in enumerate(targets):
-        data[f"{t.id}_met"] = met[:, j].astype(int)
+        data[f"{t.id}_met"] = met[:, j].view(np.uint8)
         data[f"{t.id}_margin"] = margin[:, j]
     return data
 
@@ -46,7 +47,12 @@ def metrics_columns(metrics: dict[str, np.ndarray], targets: list, met: np.ndarr
 def metrics_table(metrics: dict[str, np.ndarray], targets: list, met: np.ndarray,
                   margin: np.ndarray) -> pd.DataFrame:
     """sample, each metric, and per target ``<id>_met`` (0/1) and ``<id>_margin``."""
-    return pd.DataFrame(metrics_columns(metrics, targets, met, margin))
+    data: dict[str, np.ndarray] = {"sample": np.arange(met.shape[0])}
+    data.update(metrics)
+    for j, t in enumerate(targets):
+        data[f"{t.id}_met"] = met[:, j].astype(int)
+        data[f"{t.id}_margin"] = margin[:, j]
+    return pd.DataFrame(data)
 
 
 def quantiles_table(scenario: str, variables: tuple[str, ...], years: np.ndarray,

@@ -119,8 +119,8 @@ def sweep(scenario: Scenario, samples: int | None = None, seed: int | None = Non
     about 5,000 samples, as many as a multiple of 4). Chunks run on ``processes`` local processes
     (1: in this process), on a local Dask cluster of ``workers`` processes, on the cluster at
     ``scheduler``, or on a given ``executor``; given none of these, a sweep of 10,000 samples or
-    more runs on every usable core (``os.sched_getaffinity``), a smaller one in this process. ``overrides`` set parameters as in
-    :func:`ctsim.run`.
+    more runs on every usable core (``os.sched_getaffinity``), a smaller one in this process.
+    ``overrides`` set parameters as in :func:`ctsim.run`.
 
     With ``out`` the sweep folder (design.csv, metrics.csv, quantiles.csv, targets.csv,
     sensitivity.csv, metadata.json, figures/) is written there, atomically (``force`` replaces

@@ -27,7 +27,7 @@ FILES = {"design": EXACT, "metrics": FLOAT, "quantiles": FLOAT, "targets": FLOAT
          "sensitivity": FLOAT}  # table -> float format of <table>.csv
 
 
-CSV_BLOCK = 20_000  # rows formatted per string operation (bounds the text held in memory)
+CSV_BLOCK = 5_000  # rows formatted per string operation (bounds the Python objects and text held)
 _QUOTED = (",", '"', "\n", "\r")
 
 
@@ -243,8 +243,10 @@ class FigureProcess:
     def draw(self, result: SweepResult, tables: dict, folder: Path, names: list[str]) -> None:
         """Send a job: ``names`` of :data:`FIGURES` into ``folder``, with ``tables`` ("targets"
         and/or "sensitivity", kept for later jobs)."""
-        data = {"quantiles": result.quantiles, "tables": tables,
-                "metrics": {k: v for k, v in result.metrics.items() if k.startswith("peak_year_")}}
+        from ..analysis.metrics import peak_year_shares
+
+        tables = {**tables, "peak_years": peak_year_shares(result.metrics)}  # not 8 MB per metric
+        data = {"quantiles": result.quantiles, "tables": tables, "metrics": {}}
         self.pending += 1
         try:
             self._jobs.send((folder, names, data))
@@ -299,7 +301,8 @@ def write_figures(result: SweepResult, tables: dict[str, pd.DataFrame], folder: 
     """fan_charts.png, target_probabilities.png, peak_years.png, sensitivity.png and
     sensitivity_over_time.png, or those of them in ``names`` (figures without data are left out);
     ``on_figure`` is called after each, written or left out. ``tables`` needs "targets", and
-    "sensitivity" for :data:`SENSITIVITY_FIGURES`."""
+    "sensitivity" for :data:`SENSITIVITY_FIGURES`; "peak_years" (``peak_year_shares`` of the
+    metrics) is used instead of the metrics when given."""
     from ..analysis.metrics import index_units, metric_label, peak_year_shares
     from ..history import history
     from ..plots import sweep as figs
@@ -332,8 +335,9 @@ def write_figures(result: SweepResult, tables: dict[str, pd.DataFrame], folder: 
             "fan_charts.png": lambda: figs.fan_figure(fans, targets, hist, prefix),
             "target_probabilities.png": lambda: figs.probability_figure(tables["targets"], prefix)
             if targets else None,
-            "peak_years.png": lambda: figs.peak_year_figure(peak_year_shares(result.metrics), targets,
-                                                            prefix),
+            "peak_years.png": lambda: figs.peak_year_figure(
+                tables["peak_years"] if "peak_years" in tables else peak_year_shares(result.metrics),
+                targets, prefix),
             "sensitivity.png": lambda: figs.sensitivity_figure(
                 ranking(), figs.INDEX_LABEL.get(index, index), prefix, units=units,
                 parameters=plan.design.labels),

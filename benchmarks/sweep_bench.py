@@ -1,16 +1,27 @@
-"""Section 5 of the benchmarks: whole sweeps (engine, metrics, verdicts, quantiles; no figures),
-their peak memory, and Dask against in-process."""
+"""Section 5 of the benchmarks: whole sweeps.
+
+First the commands a user types, in one run: ``ctsim sweep`` of steel2030 at 100,000 samples (every
+output and figure) against ``ctsim validate`` of the same scenario, a 10,000-sample sweep of it at
+provincial resolution, and the peak memory of 10^6 national samples (issue 17's targets). Then the
+sweep loop alone (engine, metrics, verdicts, quantiles) in this process, on local processes and on
+Dask, as before."""
 
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
+import tempfile
 import time
+from pathlib import Path
 
 import common
 
 FIGURES: dict[str, float] = {}
+VALIDATE_FACTOR = 4.0  # issue 17: the whole 100,000-sample CLI sweep within 4x `ctsim validate`
+PROVINCIAL_SECONDS = 20.0  # issue 17: a 10,000-sample provincial sweep
+MILLION_MIB = 600.0  # issue 17: 10^6 national samples
 
 # Run in a fresh interpreter so the peak RSS is the sweep's own.
 CHILD = r"""
@@ -21,7 +32,7 @@ options = {}
 if mode.startswith("dask"):
     options["workers"] = int(mode[4:])
 elif mode.startswith("proc"):
-    options.update(processes=int(mode[4:]), chunk_size=20_000)
+    options.update(processes=int(mode[4:]))
 ctsim.load_scenario(sys.argv[4])  # load and validate outside the timing (as before)
 t0 = time.perf_counter()
 result = ctsim.sweep(sys.argv[4], n, method=method, **options)
@@ -40,20 +51,93 @@ def _child(n: int, method: str = "lhs", mode: str = "inproc") -> dict:
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
-def _median(runs: list[dict], key: str) -> float:
-    values = sorted(r[key] for r in runs)
+def _median(runs: list, key=None):
+    values = sorted(runs, key=key)
     return values[len(values) // 2]
 
 
-def section(quick: bool) -> str:
+def _command(*args: str) -> dict:
+    """Wall and CPU seconds (this process and its workers) and peak RSS (the largest process of
+    the tree, as ``/usr/bin/time -f %M`` reports it) of ``python -m ctsim *args``."""
+    env = {**os.environ, "PYTHONPATH": str(common.ROOT / "src")}
+    t0 = time.perf_counter()
+    proc = subprocess.Popen([sys.executable, "-m", "ctsim", *args], cwd=common.ROOT, env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(proc.pid, 0)  # this child's rusage, its own children included
+    wall = time.perf_counter() - t0
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    err = proc.stderr.read().decode(errors="replace")
+    proc.stderr.close()
+    if proc.returncode not in (0, 1):  # 1: a validate finding or a failed check is still a run
+        raise RuntimeError(f"ctsim {' '.join(args)} failed ({proc.returncode}): {err[-500:]}")
+    return {"wall": wall, "cpu": usage.ru_utime + usage.ru_stime, "rss_mib": usage.ru_maxrss / 1024}
+
+
+def _verdict(ok: bool) -> str:
+    return "met" if ok else "**missed**"
+
+
+def cli_section(quick: bool, folder: Path) -> list[str]:
+    scenario = str(common.SCENARIO)
+    provinces = folder / "steel2030-provinces.yaml"
+    provinces.write_text(f"extends: {scenario}\nname: steel2030-provinces\nregions: provinces\n",
+                         encoding="utf-8")
+    out = str(folder / "out")
+    sweep = ("sweep", scenario, "--samples", "100000", "--out", out, "--force")
+    validate = _median([_command("validate", scenario) for _ in range(3)], key=lambda r: r["wall"])
+    default = _median([_command(*sweep) for _ in range(1 if quick else 2)], key=lambda r: r["wall"])
+    one = _command(*sweep, "--processes", "1")
+    prov = _command("sweep", str(provinces), "--samples", "10000", "--method", "lhs", "--out", out,
+                    "--force")
+    million = None if quick else _command("sweep", scenario, "--samples", "1000000", "--method",
+                                          "lhs", "--out", out, "--force")
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    ratio = default["wall"] / validate["wall"]
+    FIGURES.update(cli_sweep_1e5=default["wall"], cli_validate=validate["wall"],
+                   cli_sweep_ratio=ratio, cli_provinces_1e4=prov["wall"])
+    rows = [
+        ("`ctsim validate steel2030.yaml`", validate),
+        ("`ctsim sweep steel2030.yaml --samples 100000` (default: every core)", default),
+        ("the same with `--processes 1`", one),
+        ("`ctsim sweep` steel2030 by province, `--samples 10000 --method lhs`", prov),
+    ]
+    if million is not None:
+        FIGURES["cli_rss_1e6_mib"] = million["rss_mib"]
+        rows.append(("`ctsim sweep steel2030.yaml --samples 1000000 --method lhs`", million))
+    table = [f"| {label} | {r['wall']:.2f} | {r['cpu']:.2f} | {r['rss_mib']:.0f} |"
+             for label, r in rows]
+    targets = [
+        f"| whole 100,000-sample CLI sweep <= {VALIDATE_FACTOR:g}x `ctsim validate` | "
+        f"{default['wall']:.1f} s = {ratio:.1f}x {validate['wall']:.2f} s | "
+        f"{_verdict(ratio <= VALIDATE_FACTOR)} |",
+        f"| 10,000-sample provincial sweep < {PROVINCIAL_SECONDS:g} s | {prov['wall']:.1f} s | "
+        f"{_verdict(prov['wall'] < PROVINCIAL_SECONDS)} |",
+        f"| 10^6 national samples < {MILLION_MIB:g} MB peak | " + (
+            f"{million['rss_mib']:.0f} MiB | {_verdict(million['rss_mib'] * 1.048576 < MILLION_MIB)} |"
+            if million is not None else "not run (--quick) | n/a |"),
+    ]
+    return [
+        f"Whole commands in fresh processes on this machine ({cores} usable cores), one run each "
+        "after the first (medians of 3 validates and of 2 sweeps outside `--quick`): wall and CPU "
+        "seconds (CPU includes the worker processes), peak RSS of the largest process (parent, "
+        "chunk worker or figure process: what `/usr/bin/time -f %M` reports). The sweeps write "
+        "every output and figure. The provincial sweep is steel2030's `uncertain:` block with "
+        "`regions: provinces` (baseline-provinces.yaml has nothing uncertain).",
+        "",
+        "| command | wall s | CPU s | peak RSS MiB |",
+        "|---|---:|---:|---:|",
+        *table,
+        "",
+        "| issue 17 target | measured in this run | verdict |",
+        "|---|---|---|",
+        *targets,
+    ]
+
+
+def loop_section(quick: bool) -> list[str]:
     rows = []
     big = 100_000 if quick else 1_000_000
-    modes = [("in-process (1 core)", "inproc")]
-    try:
-        from ctsim.sweeps.core import process_executor  # noqa: F401
-        modes.append(("2 local processes (--processes 2)", "proc2"))
-    except ImportError:
-        pass
+    modes = [("in-process (1 core)", "inproc"), ("2 local processes (--processes 2)", "proc2")]
     try:
         import dask.distributed  # noqa: F401
         modes.append(("Dask LocalCluster, 2 workers (--workers 2)", "dask2"))
@@ -63,7 +147,7 @@ def section(quick: bool) -> str:
     timing = {}
     for label, mode in modes:
         runs = [_child(n, "lhs", mode) for _ in range(1 if mode.startswith("dask") else 2)]
-        timing[mode] = _median(runs, "seconds")
+        timing[mode] = _median([r["seconds"] for r in runs])
         FIGURES[{"inproc": "sweep_1e5_inproc", "proc2": "sweep_1e5_proc2",
                  "dask2": "sweep_1e5_dask2"}[mode]] = timing[mode]
         rss = max(max(r["rss_mib"], r["children_rss_mib"]) for r in runs)
@@ -75,19 +159,32 @@ def section(quick: bool) -> str:
         FIGURES["rss_1e6_mib"] = big_run["rss_mib"]
     rows.append(f"| {big:,} | in-process (1 core) | {big_run['seconds']:.1f} | "
                 f"{big / big_run['seconds']:,.0f} | **{big_run['rss_mib']:.0f}** |")
-    return "\n".join([
-        "## 5. Sweeps: time, peak memory and Dask",
-        "",
-        "A whole sweep of steel2030's `uncertain:` block (LHS design): inputs, engine, per-sample "
-        "metrics and target verdicts, streaming quantiles of every variable; sensitivity analysis, "
-        "file writing and figures excluded. Each run in a fresh process; peak RSS of that process "
-        "(for Dask and local processes, the largest of the parent and its workers). The "
-        "in-process sweeps use the default chunk of 5,000 samples; `--processes 2` uses 20,000 "
-        "(fewer, larger results to send back).",
+    return [
+        "The sweep loop alone, through `ctsim.sweep()` without an output folder (LHS design): "
+        "inputs, engine, per-sample metrics and target verdicts, streaming quantiles of every "
+        "variable; no sensitivity analysis, files or figures. Each run in a fresh process; peak "
+        "RSS of that process (for Dask and local processes, the largest of the parent and its "
+        "workers). Default chunks (about 5,000 samples, as many as a multiple of 4).",
         "",
         "| samples | execution | seconds | samples / s | peak RSS MiB |",
         "|---:|---|---:|---:|---:|",
         *rows,
         "",
         f"(The {big:,}-sample run took {wall:.0f} s of wall time including interpreter start-up.)",
+    ]
+
+
+def section(quick: bool) -> str:
+    with tempfile.TemporaryDirectory(prefix="ctsim-sweep-bench-") as tmp:
+        cli = cli_section(quick, Path(tmp))
+    return "\n".join([
+        "## 5. Sweeps: the command against `ctsim validate`, memory, processes and Dask",
+        "",
+        *cli,
+        "",
+        *loop_section(quick),
     ])
+
+
+if __name__ == "__main__":  # this section alone: python benchmarks/sweep_bench.py [--quick]
+    print(section("--quick" in sys.argv))

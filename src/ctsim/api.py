@@ -15,11 +15,21 @@ import numpy as np
 
 from .analysis.compare import Wedges, metric_differences, policy_wedges
 from .errors import ScenarioError, UsageError
-from .outputs.sweep import write_sweep
+from .outputs.sweep import FigureProcess, can_fork, write_sweep
 from .pipeline import Run, load, run
 from .resolve import resolve
 from .scenario import LoadedScenario
-from .sweeps.core import ChunkStore, Executor, SweepResult, plan_sweep, probability_rows, run_sweep
+from .sweeps.core import (
+    PARALLEL_MIN_SAMPLES,
+    ChunkStore,
+    Executor,
+    SweepResult,
+    default_processes,
+    plan_sweep,
+    probability_rows,
+    process_executor,
+    run_sweep,
+)
 
 Scenario = str | Path | LoadedScenario
 Progress = Callable[[int, int], None]
@@ -38,8 +48,6 @@ def executor_for(processes: int | None = None, workers: int | None = None,
             raise UsageError("give only one of --processes, --workers and --scheduler")
         if processes < 1:
             raise UsageError(f"--processes must be at least 1 (got {processes})")
-        from .sweeps.core import process_executor
-
         return process_executor(processes)
     if workers is None and scheduler is None:
         return None
@@ -107,10 +115,12 @@ def sweep(scenario: Scenario, samples: int | None = None, seed: int | None = Non
 
     ``samples``, ``seed`` and ``method`` (lhs, sobol, random, morris) default to the scenario's
     ``sweep:`` block (a scenario with stochastic shocks but nothing uncertain is swept too: each
-    sample draws its own shocks); ``chunk_size`` is the samples per engine call. Chunks run in this process,
-    on ``processes`` local processes, on a local Dask cluster of ``workers`` processes, on the
-    cluster at ``scheduler``, or on a given ``executor``. ``overrides`` set parameters as in
-    :func:`ctsim.run`.
+    sample draws its own shocks); ``chunk_size`` is the samples per engine call (default: chunks of
+    about 5,000 samples, as many as a multiple of 4). Chunks run on ``processes`` local processes
+    (1: in this process), on a local Dask cluster of ``workers`` processes, on the cluster at
+    ``scheduler``, or on a given ``executor``; given none of these, a sweep of 10,000 samples or
+    more runs on every usable core (``os.sched_getaffinity``), a smaller one in this process.
+    ``overrides`` set parameters as in :func:`ctsim.run`.
 
     With ``out`` the sweep folder (design.csv, metrics.csv, quantiles.csv, targets.csv,
     sensitivity.csv, metadata.json, figures/) is written there, atomically (``force`` replaces
@@ -140,15 +150,25 @@ def sweep(scenario: Scenario, samples: int | None = None, seed: int | None = Non
     plan = plan_sweep(resolved, samples, method, seed, chunk_size)
     if notice is not None and plan.design.size_note:
         notice(plan.design.size_note)
+    if run_on is None and default_processes(plan.n_samples) > 1:  # nothing chosen: every core
+        run_on = process_executor(default_processes(plan.n_samples))
     chunks = ChunkStore(store, plan, notice) if store else None
+    painter = None  # the figure process, forked now while this process is small (outputs/sweep.py)
+    if out is not None and figures and plan.n_samples >= PARALLEL_MIN_SAMPLES and can_fork():
+        painter = FigureProcess(plan)
     try:
-        result = run_sweep(plan, run_on, progress, chunks, resume)
-    except BaseException:
-        if chunks is not None and not any(chunks.folder.glob("chunk-*.npz")):
-            chunks.remove()  # nothing finished: nothing to resume from
-        raise
-    if out is not None:
-        write_sweep(result, out, force=force, figures=figures, command=command, progress=write_progress)
+        try:
+            result = run_sweep(plan, run_on, progress, chunks, resume)
+        except BaseException:
+            if chunks is not None and not any(chunks.folder.glob("chunk-*.npz")):
+                chunks.remove()  # nothing finished: nothing to resume from
+            raise
+        if out is not None:
+            write_sweep(result, out, force=force, figures=figures, command=command,
+                        progress=write_progress, painter=painter)
+    finally:
+        if painter is not None:
+            painter.close()
     if chunks is not None:
         chunks.remove()
     return result

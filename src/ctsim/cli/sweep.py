@@ -60,10 +60,13 @@ Method = Annotated[str | None, typer.Option(help=METHOD_HELP)]
 Seed = Annotated[int | None, typer.Option(help="Seed of the design (default: sweep.seed or seed)")]
 Workers = Annotated[int | None, typer.Option(help="Run chunks on a local Dask cluster of N processes")]
 Processes = Annotated[int | None, typer.Option(help="Run chunks on N local processes without Dask "
-                                                    "(e.g. 2 on a 2-core laptop)")]
+                                                    "(default: every usable core for 10,000 "
+                                                    "samples or more, else 1; 1 runs in this "
+                                                    "process)")]
 Scheduler = Annotated[str | None, typer.Option(help="Run chunks on an existing Dask cluster "
                                                     "(tcp://host:8786)")]
-ChunkSize = Annotated[int | None, typer.Option(help="Samples per engine call (default 5000)")]
+ChunkSize = Annotated[int | None, typer.Option(help="Samples per engine call (default: about 5000, "
+                                                 "as many chunks as a multiple of 4)")]
 Force = Annotated[bool, typer.Option("--force", help="Replace an existing output folder")]
 
 

@@ -6,7 +6,7 @@ every chunk) and the chunk's rows of the design, so it runs the same in this pro
 one, or on a Dask worker (distributed.py). Per-sample results are placed by sample index and
 histogram counts are integers, so the result depends neither on the chunk size nor on the order in
 which chunks finish. Memory is bounded by the chunk size plus a few numbers per sample (metrics,
-verdicts and national CO2 by year for the time-resolved sensitivity indices).
+verdicts, and national CO2 by year of the samples the time-resolved sensitivity indices read).
 
 A :class:`ChunkStore` keeps each finished chunk in a file (written to a temporary name, then renamed)
 so that an interrupted sweep can resume from the finished chunks.
@@ -27,7 +27,7 @@ import numpy as np
 
 from .. import __version__, registry
 from ..analysis.metrics import metrics
-from ..analysis.sensitivity import analyze
+from ..analysis.sensitivity import analysis_rows, analyze, min_samples
 from ..analysis.targets import evaluate, wilson_interval
 from ..errors import UsageError, WriteError, printable
 from ..inputs.build import simulated_years
@@ -45,7 +45,10 @@ from ..scenario.uncertain import (
 )
 from .streaming import BINS, PILOT, Accumulator, Grid, exact_quantiles
 from .tables import (
+    TABLES,
+    design_columns,
     design_table,
+    metrics_columns,
     metrics_table,
     quantiles_table,
     sensitivity_table,
@@ -54,6 +57,8 @@ from .tables import (
 
 QUANTILES = (0.05, 0.25, 0.5, 0.75, 0.95)
 DEFAULT_CHUNK_SIZE = 5000  # samples per engine call: near the engine's best throughput per sample
+CHUNK_MULTIPLE = 4  # the default chunk count is a multiple of this: balanced on 1, 2 or 4 processes
+PARALLEL_MIN_SAMPLES = 10_000  # sweeps this large run on every usable core unless told otherwise
 TIME_RESOLVED = "co2_total_mt"  # series kept per sample and year for time-resolved sensitivity
 
 
@@ -67,6 +72,11 @@ class Context:
     variables: tuple[str, ...]  # internal names whose quantiles are reported, in catalogue order
     metric_names: tuple[str, ...]
     grid: Grid | None  # None when the pilot holds every sample (exact quantiles)
+    series_rows: int = 0  # samples (a prefix) whose national CO2 by year is kept: what sensitivity reads
+
+    def series_stop(self, start: int, n: int) -> int:
+        """Rows of a chunk of ``n`` samples from ``start`` whose series are kept."""
+        return max(0, min(n, self.series_rows - start))
 
 
 @dataclass
@@ -76,7 +86,8 @@ class ChunkResult:
     metrics: np.ndarray  # [n, M]
     met: np.ndarray  # [n, T] bool
     margin: np.ndarray  # [n, T]
-    series: np.ndarray  # [n, Yr] national CO2 by reporting year
+    series: np.ndarray  # [r, Yr] national CO2 by reporting year of its first r samples (the prefix
+    # of the sweep the sensitivity analysis reads: Context.series_stop)
     counts: np.ndarray | None = None  # [K, BINS + 2] histogram of every variable and year
     vmin: np.ndarray | None = None  # [K]
     vmax: np.ndarray | None = None  # [K]
@@ -86,6 +97,17 @@ class ChunkResult:
     @property
     def stop(self) -> int:
         return self.start + self.metrics.shape[0]
+
+
+@dataclass
+class Totals:
+    """Histogram counts and minima/maxima a worker process added up over the chunks it ran (sent
+    once, after its chunks, which then come without counts)."""
+
+    counts: np.ndarray  # [K, BINS + 2]
+    vmin: np.ndarray  # [K]
+    vmax: np.ndarray  # [K]
+    samples: int
 
 
 def chunk_results(ctx: Context, values: np.ndarray, start: int = 0) -> Results:
@@ -120,7 +142,7 @@ def run_chunk(ctx: Context, index: int, start: int, values: np.ndarray) -> Chunk
         else np.empty((n, 0)),
         met=np.column_stack([v.met for v in verdicts]) if verdicts else np.empty((n, 0), bool),
         margin=np.column_stack([v.margin for v in verdicts]) if verdicts else np.empty((n, 0)),
-        series=res[TIME_RESOLVED].copy(),
+        series=res[TIME_RESOLVED][:ctx.series_stop(start, n)].copy(),
     )
     if ctx.grid is not None:
         parts = blocks(res, ctx.variables)
@@ -179,6 +201,40 @@ def check_memory(samples: int) -> None:
                          "use fewer samples (--samples or sweep.samples)")
 
 
+def sensitivity_prefix(design: Design) -> int:
+    """Samples (the first ones) the sensitivity analysis of ``design`` reads: their national CO2 by
+    year is kept, not that of every sample (a million samples would hold 330 MB of it)."""
+    p, n = len(design.columns), design.n_samples
+    if not p or n < min_samples(design.method):
+        return 0
+    return min(n, analysis_rows(design.method, n, p))
+
+
+def default_chunk_size(samples: int) -> int:
+    """Chunks of about :data:`DEFAULT_CHUNK_SIZE` samples (small enough for the engine's arrays to
+    stay in cache), as many as a multiple of :data:`CHUNK_MULTIPLE` and of equal size, so that 1, 2
+    or 4 processes each get the same work (not 3 chunks for 2 processes). It depends on the number
+    of samples only, so a sweep resumes whatever the processes."""
+    n = -(-samples // DEFAULT_CHUNK_SIZE)
+    if n > 1:
+        n = -(-n // CHUNK_MULTIPLE) * CHUNK_MULTIPLE
+    return -(-samples // n)
+
+
+def usable_cores() -> int:
+    """CPU cores this process may run on (its affinity where the OS says, else the CPU count)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1
+
+
+def default_processes(samples: int) -> int:
+    """Worker processes of a sweep given none: every usable core from :data:`PARALLEL_MIN_SAMPLES`
+    samples, else 1 (this process: below that, starting workers costs more than they save)."""
+    return usable_cores() if samples >= PARALLEL_MIN_SAMPLES else 1
+
+
 def plan_sweep(resolved: ResolvedScenario, samples: int | None = None, method: str | None = None,
                seed: int | None = None, chunk_size: int | None = None) -> SweepPlan:
     """Draw the design and run the pilot that fixes the quantile grid (see streaming.py).
@@ -190,13 +246,13 @@ def plan_sweep(resolved: ResolvedScenario, samples: int | None = None, method: s
     samples = settings.samples if samples is None else samples
     method = method or settings.method
     seed = (settings.seed if settings.seed is not None else resolved.seed) if seed is None else seed
-    chunk_size = DEFAULT_CHUNK_SIZE if chunk_size is None else chunk_size
     if seed < 0:
         raise UsageError(f"seed must be 0 or more (got {seed})")
-    if samples < 1 or chunk_size < 1:
+    if samples < 1 or (chunk_size is not None and chunk_size < 1):
         raise UsageError(f"samples and chunk size must be positive (got {samples}, {chunk_size})")
     check_memory(samples)
     design = make_design(resolved, samples, method, seed)
+    chunk_size = default_chunk_size(design.n_samples) if chunk_size is None else chunk_size
     years = simulated_years(resolved)
     catalogue = registry.variables()
     base = Context(resolved, tuple(design.columns), years, (), (), None)
@@ -206,7 +262,7 @@ def plan_sweep(resolved: ResolvedScenario, samples: int | None = None, method: s
     flat = np.concatenate(blocks(pilot, variables), axis=1)  # [n_pilot, K]: at most PILOT rows
     exact = n_pilot == design.n_samples
     ctx = Context(resolved, tuple(design.columns), years, variables, tuple(metrics(pilot)),
-                  None if exact else Grid.from_pilot(flat))
+                  None if exact else Grid.from_pilot(flat), sensitivity_prefix(design))
     return SweepPlan(ctx, design, chunk_size, pilot.years,
                      exact_quantiles(flat, QUANTILES) if exact else None)
 
@@ -227,7 +283,7 @@ class SweepResult:
     metrics: dict[str, np.ndarray]  # name -> [S]
     met: np.ndarray  # [S, T]
     margin: np.ndarray  # [S, T]
-    series: np.ndarray  # [S, Yr] national CO2 by year
+    series: np.ndarray  # [R, Yr] national CO2 by year of the first R samples (what sensitivity reads)
     quantiles: np.ndarray  # [Q, V, Yr]
     outside_grid: int = 0
     info: dict = field(default_factory=dict)
@@ -271,13 +327,17 @@ class SweepResult:
             self._sensitivity = sensitivity_rows(self)
         return self._sensitivity
 
-    def tables(self) -> dict:
+    def tables(self, frames: tuple[str, ...] = TABLES) -> dict:
         """{design, metrics, quantiles, targets, sensitivity}: the DataFrames of design.csv,
-        metrics.csv, quantiles.csv, targets.csv and sensitivity.csv."""
+        metrics.csv, quantiles.csv, targets.csv and sensitivity.csv; the tables not in ``frames``
+        as {column: array} (the sweep folder writes design and metrics so: no copy of them)."""
         plan, d = self.plan, self.plan.design
         return {
-            "design": design_table(d.labels, d.values),
-            "metrics": metrics_table(self.metrics, self.targets, self.met, self.margin),
+            "design": design_table(d.labels, d.values) if "design" in frames
+            else design_columns(d.labels, d.values),
+            "metrics": metrics_table(self.metrics, self.targets, self.met, self.margin)
+            if "metrics" in frames else metrics_columns(self.metrics, self.targets, self.met,
+                                                        self.margin),
             "quantiles": quantiles_table(self.name, plan.context.variables, plan.report_years,
                                          QUANTILES, self.quantiles),
             "targets": targets_table(self.probabilities()),
@@ -320,22 +380,35 @@ class Collector:
         self.plan = plan
         ctx, s = plan.context, plan.n_samples
         t, yr = len(ctx.resolved.targets), len(plan.report_years)
-        self.metrics = np.full((s, len(ctx.metric_names)), np.nan)
+        # every row is written before result() (it checks that every chunk came): np.empty and
+        # np.zeros leave the pages untouched until then, so worker processes forked meanwhile do
+        # not carry them
+        self.metrics = np.empty((s, len(ctx.metric_names)))
         self.met = np.zeros((s, t), dtype=bool)
-        self.margin = np.full((s, t), np.nan)
-        self.series = np.full((s, yr), np.nan)
+        self.margin = np.empty((s, t))
+        self.series = np.empty((ctx.series_rows, yr))
         self.acc = Accumulator(ctx.grid) if ctx.grid is not None else None
         self.done: set[int] = set()
         self.samples_done = 0
 
-    def add(self, chunk: ChunkResult) -> None:
+        self.counted = 0  # samples in the histograms
+
+    def add(self, chunk: ChunkResult | Totals) -> None:
+        """Place a chunk (its counts, when it has them, are added); or add a worker's totals of
+        the counts of chunks that came without them."""
+        if isinstance(chunk, Totals):
+            if self.acc is not None:
+                self.acc.add(chunk.counts, chunk.vmin, chunk.vmax)
+                self.counted += chunk.samples
+            return
         if chunk.index in self.done:
             return
         sl = slice(chunk.start, chunk.stop)
         self.metrics[sl], self.met[sl], self.margin[sl] = chunk.metrics, chunk.met, chunk.margin
-        self.series[sl] = chunk.series
-        if self.acc is not None:
+        self.series[chunk.start:chunk.start + chunk.series.shape[0]] = chunk.series
+        if self.acc is not None and chunk.counts is not None:
             self.acc.add(chunk.counts, chunk.vmin, chunk.vmax)
+            self.counted += chunk.stop - chunk.start
         self.done.add(chunk.index)
         self.samples_done += chunk.stop - chunk.start
 
@@ -344,6 +417,8 @@ class Collector:
         missing = len(plan.chunks()) - len(self.done)
         if missing:
             raise RuntimeError(f"{missing} chunks missing")  # run_sweep never gets here
+        if self.acc is not None and self.counted != plan.n_samples:
+            raise RuntimeError(f"histograms hold {self.counted} of {plan.n_samples} samples")
         n_var, n_yr = len(plan.context.variables), len(plan.report_years)
         flat_q = plan.pilot_quantiles if self.acc is None else self.acc.quantiles(QUANTILES)
         quantiles = flat_q.reshape(len(QUANTILES), n_var, n_yr)
@@ -509,7 +584,8 @@ class ChunkStore:
         chunk = ChunkResult(index, start,
                             metrics=take("metrics", (n, len(ctx.metric_names)), "f"),
                             met=take("met", (n, t), "b"), margin=take("margin", (n, t), "f"),
-                            series=take("series", (n, len(self.plan.report_years)), "f"))
+                            series=take("series", (ctx.series_stop(start, n),
+                                                   len(self.plan.report_years)), "f"))
         if ctx.grid is not None:
             k = ctx.grid.low.shape[0]
             shape = take("counts_shape", (2,), "iu")
@@ -605,49 +681,129 @@ def local_executor(ctx: Context, tasks: list[Task]) -> Iterator[ChunkResult]:
         yield run_chunk(ctx, index, start, values)
 
 
-_WORKER_CONTEXT: Context | None = None  # set once in each worker process of process_executor
-
-
-def _init_worker(ctx: Context) -> None:
-    """Set the context; Ctrl-C (sent to the whole process group) is the parent's to handle, and
-    SIGTERM (the parent's pool.terminate(), or a kill of the group) ends a worker quietly: a
-    worker must not inherit the CLI's handler, which would print a traceback per worker."""
-    global _WORKER_CONTEXT
+def _quiet_signals() -> None:
+    """Ctrl-C (sent to the whole process group) is the parent's to handle, and SIGTERM (the
+    parent's terminate(), or a kill of the group) ends a worker quietly: a worker must not inherit
+    the CLI's handler, which would print a traceback per worker."""
     import signal
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    _WORKER_CONTEXT = ctx
 
 
-def _run_task(task: Task) -> ChunkResult:
-    index, start, values = task
-    return run_chunk(_WORKER_CONTEXT, index, start, values)
+def sendable(exc: BaseException) -> BaseException:
+    """``exc`` if it survives pickling (to reach the parent as itself), else a RuntimeError."""
+    import pickle
+
+    try:
+        pickle.loads(pickle.dumps(exc))
+        return exc
+    except Exception:
+        return RuntimeError(f"{type(exc).__name__}: {exc}")
 
 
-def process_executor(processes: int) -> Executor:
+def _worker(ctx: Context, tasks, results, store: ChunkStore | None) -> None:
+    """A worker process: runs chunks from ``tasks`` until a None, writes each to ``store`` (the
+    resume files) and sends it back without its counts, which it adds up itself and sends once at
+    the end (a chunk's counts are ~25 MB dense; a worker's totals are sent once)."""
+    _quiet_signals()
+    counts = vmin = vmax = None
+    samples = 0
+    try:
+        while (task := tasks.get()) is not None:
+            chunk = run_chunk(ctx, *task)
+            if store is not None:
+                store.save(chunk)
+            if chunk.counts is not None:
+                if counts is None:
+                    counts = chunk.counts.astype(np.int32)
+                    vmin, vmax = chunk.vmin.copy(), chunk.vmax.copy()
+                else:
+                    counts += chunk.counts
+                    np.minimum(vmin, chunk.vmin, out=vmin)
+                    np.maximum(vmax, chunk.vmax, out=vmax)
+                samples += chunk.stop - chunk.start
+                chunk.counts = chunk.vmin = chunk.vmax = None
+            results.put(("chunk", chunk))
+        if counts is not None and samples <= np.iinfo(np.uint16).max:
+            counts = counts.astype(np.uint16)  # half the bytes to send
+        results.put(("totals", None if counts is None else Totals(counts, vmin, vmax, samples)))
+    except BaseException as exc:  # to the parent, which raises it
+        results.put(("error", sendable(exc)))
+
+
+class ProcessExecutor:
     """Run chunks on ``processes`` local worker processes (no Dask: starts in milliseconds).
 
-    The context is sent to each worker once; chunks come back in any order and the collector places
-    them by sample index, so the result is identical to an in-process run (tested)."""
+    The context (and the store) go to each worker once, when it starts; workers take chunks from
+    one queue (so a slow chunk does not hold the others back), write finished chunks to the store
+    themselves, and add up the histogram counts of the chunks they ran, sent once at the end. Chunks
+    come back in any order and the collector places them by sample index; counts are integers,
+    whose sum does not depend on the order: the result is identical to an in-process run (tested).
+    """
 
-    def execute(ctx: Context, tasks: list[Task]) -> Iterator[ChunkResult]:
-        if processes <= 1 or len(tasks) <= 1:
-            yield from local_executor(ctx, tasks)
+    saves_chunks = True  # run_sweep passes the store: the workers write the chunk files
+
+    def __init__(self, processes: int):
+        self.processes = processes
+
+    def __call__(self, ctx: Context, tasks: list[Task],
+                 store: ChunkStore | None = None) -> Iterator[ChunkResult | Totals]:
+        if self.processes <= 1 or len(tasks) <= 1:
+            for chunk in local_executor(ctx, tasks):
+                if store is not None:
+                    store.save(chunk)
+                yield chunk
             return
         import multiprocessing
+        import queue
 
-        method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
-        pool = multiprocessing.get_context(method).Pool(
-            min(processes, len(tasks)), initializer=_init_worker, initargs=(ctx,))
+        mp = multiprocessing.get_context(
+            "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
+        n = min(self.processes, len(tasks))
+        task_queue, results = mp.Queue(), mp.Queue()
+        for task in tasks:
+            task_queue.put(task)
+        for _ in range(n):
+            task_queue.put(None)
+        workers = [mp.Process(target=_worker, args=(ctx, task_queue, results, store), daemon=True)
+                   for _ in range(n)]
+        for w in workers:
+            w.start()
         try:
-            yield from pool.imap_unordered(_run_task, tasks)
-            pool.close()
+            finished = 0
+            while finished < n:
+                try:
+                    kind, item = results.get(timeout=0.25)
+                except queue.Empty:
+                    dead = [w.exitcode for w in workers if w.exitcode not in (None, 0)]
+                    if dead:
+                        raise RuntimeError(f"a sweep worker process ended unexpectedly (exit code "
+                                           f"{dead[0]})") from None
+                    continue
+                if kind == "error":
+                    raise item
+                if kind == "totals":
+                    finished += 1
+                    if item is not None:
+                        yield item
+                else:
+                    yield item
+            for w in workers:
+                w.join()
         finally:
-            pool.terminate()
-            pool.join()
+            for w in workers:
+                if w.is_alive():
+                    w.terminate()
+            for w in workers:
+                w.join()
+            task_queue.cancel_join_thread()
+            results.cancel_join_thread()
 
-    return execute
+
+def process_executor(processes: int) -> ProcessExecutor:
+    """Run chunks on ``processes`` local worker processes (see :class:`ProcessExecutor`)."""
+    return ProcessExecutor(processes)
 
 
 def run_sweep(plan: SweepPlan, executor: Executor | None = None,
@@ -661,10 +817,14 @@ def run_sweep(plan: SweepPlan, executor: Executor | None = None,
     tasks = [(i, a, plan.design.values[a:b]) for i, a, b in plan.chunks() if i not in collector.done]
     if progress is not None:
         progress(collector.samples_done, plan.n_samples)
-    for chunk in (executor or local_executor)(plan.context, tasks):
-        if store is not None:
-            store.save(chunk)
+    run = executor or local_executor
+    saves = getattr(run, "saves_chunks", False)  # the executor's workers write the chunk files
+    for chunk in (run(plan.context, tasks, store=store) if saves else run(plan.context, tasks)):
         collector.add(chunk)
+        if isinstance(chunk, Totals):
+            continue
+        if store is not None and not saves:
+            store.save(chunk)
         if progress is not None:
             progress(collector.samples_done, plan.n_samples)
     return collector.result()

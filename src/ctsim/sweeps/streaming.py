@@ -22,6 +22,7 @@ import numpy as np
 PILOT = 2048  # samples that fix the grid (and below which quantiles are exact)
 BINS = 2048  # bins per series inside the grid
 WIDEN = 0.5  # the grid extends this fraction of the pilot range beyond it on each side
+QUANTILE_BLOCK = 256  # series whose quantiles are read together (bounds the temporaries)
 MIN_HALF_WIDTH = 1e-9  # relative half-width of the grid of a series that was constant in the pilot
 
 
@@ -93,21 +94,31 @@ class Accumulator:
         return int(self.counts[:, 0].sum() + self.counts[:, -1].sum())
 
     def quantiles(self, levels) -> np.ndarray:
-        """[Q, K] quantiles read from the histograms."""
+        """[Q, K] quantiles read from the histograms, :data:`QUANTILE_BLOCK` series at a time (each
+        series on its own: the same numbers, without [K, BINS] temporaries of 80 MB each)."""
+        k = self.counts.shape[0]
+        out = np.empty((len(levels), k))
+        for a in range(0, k, QUANTILE_BLOCK):
+            out[:, a:a + QUANTILE_BLOCK] = self._quantiles(slice(a, a + QUANTILE_BLOCK), levels)
+        return out
+
+    def _quantiles(self, block: slice, levels) -> np.ndarray:
+        counts, low, width = self.counts[block], self.grid.low[block], self.grid.width[block]
+        vmin, vmax = self.min[block], self.max[block]
         n = self.counts.sum(axis=1)[0]
-        cum = np.cumsum(self.counts, axis=1)  # [K, B+2]
+        cum = np.cumsum(counts, axis=1)  # [K, B+2]
         # bin edges including the under/overflow bins, which reach to the exact min / max
-        inner = self.grid.low[:, None] + self.grid.width[:, None] * np.arange(BINS + 1)[None, :]
-        left = np.concatenate([np.minimum(self.min, self.grid.low)[:, None], inner], axis=1)
-        right = np.concatenate([inner, np.maximum(self.max, inner[:, -1])[:, None]], axis=1)
+        inner = low[:, None] + width[:, None] * np.arange(BINS + 1)[None, :]
+        left = np.concatenate([np.minimum(vmin, low)[:, None], inner], axis=1)
+        right = np.concatenate([inner, np.maximum(vmax, inner[:, -1])[:, None]], axis=1)
         rows = np.arange(cum.shape[0])
         out = np.empty((len(levels), cum.shape[0]))
         for i, q in enumerate(levels):
             target = q * n
             b = np.minimum((cum < target).sum(axis=1), BINS + 1)  # first bin reaching the rank
             before = np.where(b > 0, cum[rows, np.maximum(b - 1, 0)], 0)
-            inside = self.counts[rows, b]
+            inside = counts[rows, b]
             frac = np.divide(target - before, inside, out=np.zeros(len(rows)), where=inside > 0)
             value = left[rows, b] + frac * (right[rows, b] - left[rows, b])
-            out[i] = np.clip(value, self.min, self.max)
+            out[i] = np.clip(value, vmin, vmax)
         return out

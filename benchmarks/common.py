@@ -72,6 +72,21 @@ def design_overrides(resolved, n: int, seed: int = 1) -> dict[str, np.ndarray]:
     return out
 
 
+CHUNK = 20_000  # samples per engine call in the benchmarks
+
+
+def engine_time(resolved, overrides, n, chunk=CHUNK) -> float:
+    """Seconds for inputs + engine over n samples, in chunks along the sample axis."""
+    from ctsim.engine import simulate
+    from ctsim.inputs.build import build_inputs
+
+    t0 = time.perf_counter()
+    for start in range(0, n, chunk):
+        stop = min(n, start + chunk)
+        simulate(build_inputs(resolved, take(overrides, slice(start, stop)), stop - start))
+    return time.perf_counter() - t0
+
+
 def take(overrides: dict[str, np.ndarray], index) -> dict[str, np.ndarray]:
     return {k: v[index] for k, v in overrides.items()}
 

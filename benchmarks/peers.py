@@ -43,13 +43,24 @@ def _single(resolved, ov_row) -> float:
     return float(out["co2_total_mt"][0, -1])
 
 
-def ctsim_single(resolved, ov, n_loop: int) -> float:
-    """Seconds per S = 1 run (inputs + engine) over the first n_loop design rows, in this process."""
+def ctsim_single(resolved, ov, n_loop: int) -> tuple[float, float]:
+    """(wall, CPU) seconds per S = 1 run (inputs + engine) over the first n_loop design rows."""
     _single(resolved, common.take(ov, slice(0, 1)))  # warm-up
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     for i in range(n_loop):
         _single(resolved, common.take(ov, slice(i, i + 1)))
-    return (time.perf_counter() - t0) / n_loop
+    return (time.perf_counter() - t0) / n_loop, (time.process_time() - c0) / n_loop
+
+
+def vectorized(resolved, ov, n: int, repeats: int = 5) -> tuple[float, float]:
+    """(wall, CPU) seconds of inputs + engine over n samples: medians of `repeats` after a warm-up."""
+    common.engine_time(resolved, ov, n)
+    walls, cpus = [], []
+    for _ in range(repeats):
+        c0 = time.process_time()
+        walls.append(common.engine_time(resolved, ov, n))
+        cpus.append(time.process_time() - c0)
+    return statistics.median(walls), statistics.median(cpus)
 
 
 def _ema_model(function, n_factors: int):
@@ -62,7 +73,8 @@ def _ema_model(function, n_factors: int):
     return model
 
 
-def _ema_per_experiment(model, scenarios, processes: int | None) -> float:
+def _ema_per_experiment(model, scenarios, processes: int | None) -> tuple[float, float | None]:
+    """(wall, CPU of this process or None with worker processes) seconds per experiment."""
     from ema_workbench import MultiprocessingEvaluator, SequentialEvaluator, perform_experiments
 
     ev = SequentialEvaluator(model) if processes is None else MultiprocessingEvaluator(
@@ -71,12 +83,13 @@ def _ema_per_experiment(model, scenarios, processes: int | None) -> float:
         if processes is not None:  # start the pool and import ctsim in the workers before timing
             perform_experiments(model, scenarios=scenarios[:2 * processes], evaluator=ev,
                                 log_progress=False)
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         perform_experiments(model, scenarios=scenarios, evaluator=ev, log_progress=False)
-        return (time.perf_counter() - t0) / len(scenarios)
+        wall, cpu = time.perf_counter() - t0, time.process_time() - c0
+        return wall / len(scenarios), (None if processes else cpu / len(scenarios))
 
 
-def ema_times(resolved, ov, n_ema: int, n_bare: int) -> dict[str, float]:
+def ema_times(resolved, ov, n_ema: int, n_bare: int) -> dict[str, tuple[float, float | None]]:
     """Seconds per experiment: EMA driving ctsim (sequential, 2 processes) and EMA's bare overhead.
 
     EMA's tqdm progress bar (its default without log_progress) is switched off (TQDM_DISABLE), as in
@@ -123,15 +136,19 @@ def section(resolved, quick: bool, run_process_s: float | None, figures: dict) -
     n_ema = 100 if quick else 300
     n_bare = 1_000 if quick else 5_000
     ov = common.design_overrides(resolved, n)
-    t_vec = common.median_time(lambda: common.engine_time(resolved, ov, n), repeats=5)
+    t_vec, c_vec = vectorized(resolved, ov, n)
     vec = t_vec / n
-    single = ctsim_single(resolved, ov, n_loop)
-    figures.update(vector_s=vec, single_s=single, loop_ratio=single / vec)
+    cpu = {"A": c_vec / n}
+    single, cpu["B"] = ctsim_single(resolved, ov, n_loop)
+    figures.update(vector_s=vec, single_s=single, loop_ratio=single / vec,
+                   vector_cpu_s=cpu["A"], single_cpu_s=cpu["B"])
     try:
-        ema = ema_times(resolved, ov, n_ema, n_bare)
+        timed = ema_times(resolved, ov, n_ema, n_bare)
     except ImportError:
         ema = None
     else:
+        ema = {k: w for k, (w, _c) in timed.items()}
+        cpu["D"], cpu["F"] = timed["ema_seq"][1], timed["ema_bare_seq"][1]
         figures.update(ema)
     exp = explorer_round_trip(10 if quick else 40)
     if exp and "page" in exp:
@@ -143,51 +160,57 @@ def section(resolved, quick: bool, run_process_s: float | None, figures: dict) -
     def ms(x):
         return f"{x * 1e3:.3f}" if x < 0.01 else f"{x * 1e3:.2f}"
 
+    def c(key):
+        return ms(cpu[key]) if cpu.get(key) else "-"
+
     rows = [
-        f"| A | ctsim vectorized, S = {n:,} in one call (inputs + engine) | {ms(vec)} | 1 |",
+        f"| A | ctsim vectorized, S = {n:,} in one call (inputs + engine) | {ms(vec)} | 1 | {c('A')} |",
         f"| B | ctsim at S = 1, inputs + engine in this process (loop over {n_loop:,} rows) | "
-        f"{ms(single)} | {single / vec:.0f} |",
+        f"{ms(single)} | {single / vec:.0f} | {c('B')} |",
     ]
     if run_process_s:
         rows.append(f"| C | `ctsim run steel2030.yaml --no-figures`, whole process (section 4) | "
-                    f"{ms(run_process_s)} | {run_process_s / vec:.0f} |")
+                    f"{ms(run_process_s)} | {run_process_s / vec:.0f} | - |")
     if ema:
         rows += [
             f"| D | EMA Workbench driving ctsim at S = 1, SequentialEvaluator ({n_ema} experiments) | "
-            f"{ms(ema['ema_seq'])} | {ema['ema_seq'] / vec:.0f} |",
+            f"{ms(ema['ema_seq'])} | {ema['ema_seq'] / vec:.0f} | {c('D')} |",
             f"| E | EMA Workbench driving ctsim at S = 1, MultiprocessingEvaluator, 2 processes | "
-            f"{ms(ema['ema_mp2'])} | {ema['ema_mp2'] / vec:.0f} |",
+            f"{ms(ema['ema_mp2'])} | {ema['ema_mp2'] / vec:.0f} | - |",
             f"| F | EMA Workbench alone: a model that returns at once, SequentialEvaluator "
-            f"({n_bare:,} experiments) | {ms(ema['ema_bare_seq'])} | {ema['ema_bare_seq'] / vec:.1f} |",
+            f"({n_bare:,} experiments) | {ms(ema['ema_bare_seq'])} | {ema['ema_bare_seq'] / vec:.1f} | {c('F')} |",
             f"| G | EMA Workbench alone, MultiprocessingEvaluator, 2 processes | "
-            f"{ms(ema['ema_bare_mp2'])} | {ema['ema_bare_mp2'] / vec:.1f} |",
+            f"{ms(ema['ema_bare_mp2'])} | {ema['ema_bare_mp2'] / vec:.1f} | - |",
         ]
     else:
-        rows.append("| D-G | EMA Workbench | not installed (`pip install -e '.[bench]'`) | |")
+        rows.append("| D-G | EMA Workbench | not installed (`pip install -e '.[bench]'`) | | |")
     if exp and "page" in exp:
         rows += [
             f"| H | explorer: slider to redrawn graph in headless Chromium, median of {exp['moves']} moves | "
-            f"{exp['page']:.1f} | {exp['page'] / 1e3 / vec:.0f} |",
+            f"{exp['page']:.1f} | {exp['page'] / 1e3 / vec:.0f} | - |",
             f"| I | of which the explorer server's run (validation, `ctsim.run`, JSON) | "
-            f"{exp['server']:.1f} | {exp['server'] / 1e3 / vec:.0f} |",
+            f"{exp['server']:.1f} | {exp['server'] / 1e3 / vec:.0f} | - |",
             f"| J | `ctsim.run(steel2030)` alone, same process (load once, resolve + inputs + engine + "
-            f"results) | {exp['run']:.1f} | {exp['run'] / 1e3 / vec:.0f} |",
+            f"results) | {exp['run']:.1f} | {exp['run'] / 1e3 / vec:.0f} | - |",
         ]
     else:
         why = exp.get("error", "") if exp else ""
-        rows.append(f"| H-J | explorer round trip | not measured ({why}) | |")
+        rows.append(f"| H-J | explorer round trip | not measured ({why}) | | |")
     rows.append(f"| - | En-ROADS, one run, as published by Climate Interactive (not measured here) | "
-                f"{ENROADS_MS:.0f} | - |")
+                f"{ENROADS_MS:.0f} | - | - |")
 
     lines = [
         "## 2. ctsim and its peers, each comparison stated for what it compares",
         "",
         f"All rows but the last are measured in this run, on the same six-factor design. Rows are per "
         f"sample (one model run of steel2030, {len(build_inputs(resolved).years)} years); the last column "
-        "is the row's time over row A.",
+        "is the row's time over row A. Wall times are medians or means over the stated runs; the CPU "
+        "column (rows run in this process only) is less disturbed by other work on a shared machine, "
+        f"and its B / A is {cpu['B'] / cpu['A']:.0f}"
+        + (f", D / A {cpu['D'] / cpu['A']:.0f}, F / A {cpu['F'] / cpu['A']:.2f}." if cpu.get('D') else "."),
         "",
-        "| | what | ms per sample or run | / A |",
-        "|---|---|---:|---:|",
+        "| | what | ms per sample or run (wall) | / A | CPU ms of this process |",
+        "|---|---|---:|---:|---:|",
         *rows,
         "",
     ]
@@ -198,18 +221,21 @@ def section(resolved, quick: bool, run_process_s: float | None, figures: dict) -
     if ema:
         lines += [
             f"- **EMA Workbench driving ctsim (D, E).** A user who drives ctsim through EMA pays one "
-            f"S = 1 run per experiment: D / B = {ema['ema_seq'] / single:.2f} (the first {n_ema} of "
-            f"B's rows; the difference is within the run-to-run noise of a {single * 1e3:.0f} ms run, "
-            "EMA's own cost is row F). D / A = {ema['ema_seq'] / vec:.0f}x is therefore the cost of running "
-            "ctsim one sample at a time, not a measure of EMA: the earlier \"650x faster than EMA "
-            "Workbench\" compared exactly this and is withdrawn. With 2 processes (E) EMA gains "
-            f"{ema['ema_seq'] / ema['ema_mp2']:.2f}x on this 2-core machine.",
+            f"S = 1 run per experiment: D / B = {ema['ema_seq'] / single:.2f} (D runs the first {n_ema} "
+            f"of B's rows). EMA's own cost per experiment (F, {ema['ema_bare_seq'] * 1e3:.3f} ms) "
+            f"accounts for {ema['ema_bare_seq'] / single:.2%} of a run; the rest of any departure from 1 "
+            f"is run-to-run noise of a {single * 1e3:.0f} ms run. "
+            f"D / A = {ema['ema_seq'] / vec:.0f}x is therefore the cost of running ctsim one sample at a "
+            "time, not a measure of EMA Workbench: the earlier \"650x faster than EMA Workbench\" "
+            "compared exactly this and is withdrawn. With 2 processes (E) the EMA-driven sweep gains "
+            f"{ema['ema_seq'] / ema['ema_mp2']:.2f}x on this {os.cpu_count()}-core machine.",
             f"- **EMA Workbench's own cost (F, G).** With a model that returns at once EMA costs "
             f"{ema['ema_bare_seq'] * 1e3:.3f} ms per experiment sequentially "
-            f"({ema['ema_bare_mp2'] * 1e3:.3f} ms with 2 processes): "
-            f"{ema['ema_bare_seq'] / vec:.1f}x ctsim's vectorized cost per sample (A). EMA's "
-            "per-experiment bookkeeping alone is of the order of a whole vectorized ctsim sample, so "
-            "even a model that was free would not make EMA-driven sweeps faster than ctsim's own.",
+            f"({ema['ema_bare_mp2'] * 1e3:.3f} ms with 2 processes, where sending each experiment to a "
+            f"worker and back dominates): F / A = {ema['ema_bare_seq'] / vec:.1f}, about ctsim's whole "
+            "vectorized cost per sample. However fast the model, an EMA-driven sweep costs at least F "
+            "per experiment, about what ctsim's own sweep costs per sample in all; the whole gap between "
+            "D and A comes from calling ctsim's engine once per sample.",
         ]
     exp_ok = exp and "page" in exp
     lines.append(
@@ -217,7 +243,8 @@ def section(resolved, quick: bool, run_process_s: float | None, figures: dict) -
         f"~14,000 equations with a time step of ~45 days over 110 years (1990-2100) in {ENROADS_MS:.0f} "
         f"milliseconds, compiled from Vensim to C and WebAssembly and run in the user's browser "
         f"(\"En-ROADS Simulator Science\", {ENROADS_SOURCE}; how the speed is obtained: {ENROADS_SOURCE_2}). "
-        "It is a different model on a different machine, so the ratios below compare published "
+        "It is a different model on a different machine (and ~890 time steps against ctsim's "
+        f"{len(build_inputs(resolved).years)} yearly ones), so these ratios compare published "
         f"interactive latency, not equal work. ctsim's single run: {single * 1e3:.1f} ms in process (B, "
         f"{single * 1e3 / ENROADS_MS:.2f}x En-ROADS' 60 ms)"
         + (f", {exp['run']:.1f} ms for `ctsim.run` with results (J, {exp['run'] / ENROADS_MS:.2f}x), "

@@ -225,7 +225,7 @@ def section(resolved, quick: bool, run_process_s: float | None, figures: dict) -
             f"S = 1 run per experiment: D / B = {ema['ema_seq'] / single:.2f} (D runs the first {n_ema} "
             f"of B's rows). EMA's own cost per experiment (F, {ema['ema_bare_seq'] * 1e3:.3f} ms) "
             f"accounts for {ema['ema_bare_seq'] / single:.2%} of a run; the rest of any departure from 1 "
-            f"is run-to-run noise of a {single * 1e3:.0f} ms run. "
+            f"is run-to-run noise of runs lasting {single * 1e3:.0f} ms. "
             f"D / A = {ema['ema_seq'] / vec:.0f}x is therefore the cost of running ctsim one sample at a "
             "time, not a measure of EMA Workbench: the earlier \"650x faster than EMA Workbench\" "
             "compared exactly this and is withdrawn. "

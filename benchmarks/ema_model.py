@@ -36,3 +36,8 @@ def run_one(**factors) -> dict:
         ov[name] = np.where(policy, f * bases[name], bases[name])[None, :]
     out = simulate(build_inputs(resolved, ov, 1))
     return {"co2_last": float(out["co2_total_mt"][0, -1])}
+
+
+def trivial(**factors) -> dict:
+    """A model that returns at once: what EMA Workbench itself costs per experiment."""
+    return {"co2_last": factors["f0"]}

@@ -69,14 +69,27 @@ def initial_fleet(pw: PowerParams, n: int, n_years: int) -> InitialFleet:
 @dataclass(frozen=True)
 class Capacity:
     """Stocks (GW, [S, K]) at the start and end of the year, the capacity that generates, the
-    scheduled coal retirements deferred to next year ([S]) and the less efficient coal capacity
-    retired early so far ([S], cumulative: it raises the efficient units' share of what is left)."""
+    scheduled coal retirements deferred to next year ([S]), the less efficient coal capacity
+    retired early so far ([S], cumulative: it raises the efficient units' share of what is left) and
+    the coal capacity that reached its lifetime and retires this year ([S]: what a life extension can
+    keep, ctsim.engine.investment); of the coal capacity, the units kept past their lifetime as
+    backup at the start and the end of the year ([S]: firm capacity that does not generate)."""
 
     start_gw: np.ndarray
     end_gw: np.ndarray
     available_gw: np.ndarray
     coal_retire_deferred_gw: np.ndarray
     coal_early_retired_gw: np.ndarray
+    coal_aged_out_gw: np.ndarray
+    coal_backup_start_gw: np.ndarray
+    coal_backup_gw: np.ndarray
+
+    @property
+    def generating_gw(self) -> np.ndarray:
+        """The capacity that generates [S, K]: the available capacity without the coal backup."""
+        out = self.available_gw.copy()
+        out[..., COAL] -= available_capacity(self.coal_backup_start_gw, self.coal_backup_gw)
+        return out
 
 
 def step_capacity(pw: PowerParams, pol: PolicyParams, fleet: InitialFleet, prev: State | None, costs: Costs,
@@ -108,40 +121,51 @@ def step_capacity(pw: PowerParams, pol: PolicyParams, fleet: InitialFleet, prev:
         cap_end = cap2020.copy()
         retire[..., COAL] = retire_initial
         cap_start = cap_end - add + retire
-        return Capacity(cap_start, cap_end, available_capacity(cap_start, cap_end), np.zeros(n), np.zeros(n))
+        return Capacity(cap_start, cap_end, available_capacity(cap_start, cap_end), np.zeros(n), np.zeros(n),
+                        np.zeros(n), np.zeros(n), np.zeros(n))
     cap_start = prev.capacity_gw
     cap_end = cap_start + add
     # age-based and mandated closures, then early retirement of the less efficient units
     # once they lose money (never below what last year's coal output needs), all within
     # the step-by-step limit
-    scheduled = retire_initial + retire_new + pw.coal_retirement_extra_gw[..., t] + prev.coal_retire_deferred_gw
+    aged = retire_initial + retire_new + prev.coal_retire_deferred_gw  # (deferrals are aged units too)
+    backup = prev.coal_backup_gw  # last year's backup: released at the year's end unless kept again
+    scheduled = aged + pw.coal_retirement_extra_gw[..., t]
     # (decided on the coal price without shocks: owners look through a spike); the fixed cost per
     # MWh rises as utilisation (last year's running hours) falls, so idle plants lose money
-    hours = 1e3 * prev.coal_generation_twh / np.maximum(cap_start[..., COAL] + cap_start[..., COAL_CCS], 1e-9)
+    # (of the units that generate: the backup earns a capacity payment, not energy)
+    running = cap_start[..., COAL] - backup + cap_start[..., COAL_CCS]
+    hours = 1e3 * prev.coal_generation_twh / np.maximum(running, 1e-9)
     margin = pw.coal_power_price_cny_per_mwh[..., t] - srmc(
         pw.coal_price_cny_per_tce[..., t], costs.heat_rate_other_gce_per_kwh, costs.carbon_other_cny_per_mwh
     ) - pw.coal_fixed_om_cny_per_kw_yr * 1e3 / np.maximum(hours, 1.0)  # (1 h: a guard against 0)
     # (still a linear ramp, clip(-margin / scale, 0, 1): a logit here makes retirement respond to the
     # price where the ramp is flat, and that exposes non-monotone adequacy builds; docs/model.md)
     economic = (year >= pw.early_retire_from_year) * np.clip(
-        -margin / pw.dispatch_cost_scale_cny_per_mwh, 0.0, 1.0) * pw.early_retire_max_frac * cap_start[..., COAL] * (
+        -margin / pw.dispatch_cost_scale_cny_per_mwh, 0.0, 1.0) * pw.early_retire_max_frac * (cap_start[..., COAL] - backup) * (
         1 - costs.efficient_share)
     needed = prev.coal_generation_twh / (pw.coal_cf_reliability * TWH_PER_GW_YEAR)
-    retire[..., COAL], deferred = policy.coal_retirement(
-        scheduled, economic, cap_start[..., COAL] + cap_start[..., COAL_CCS] - needed,
-        cap_end[..., COAL], pol.coal_retire_max_frac)
+    # units that generate close first; the backup is released within what the step-by-step limit
+    # leaves (what it cannot release stays backup)
+    closed, deferred = policy.coal_retirement(
+        scheduled, economic, running - needed, cap_end[..., COAL] - backup, pol.coal_retire_max_frac)
+    released = np.minimum(backup, np.maximum(
+        np.minimum(pol.coal_retire_max_frac * cap_end[..., COAL], cap_end[..., COAL]) - closed, 0.0))
+    retire[..., COAL] = closed + released
     cap_end = cap_end - retire
-    early = prev.coal_early_retired_gw + retire[..., COAL] - np.minimum(scheduled, retire[..., COAL])
+    early = prev.coal_early_retired_gw + closed - np.minimum(scheduled, closed)
     # CCS retrofits: the path, plus retrofits that pay (carbon price above capture cost)
     ccs_pays = policy.uptake(costs.carbon_price_cny_per_t * costs.ets_power_covered - pw.ccs_cost_cny_per_t_co2,
                              pw.ccs_uptake_scale_cny_per_t) * pw.ccs_retrofit_max_gw
-    retrofit = np.minimum(pw.ccs_retrofit_gw[..., t] + ccs_pays, cap_end[..., COAL])
+    kept = backup - released  # backup that stays: neither retrofitted nor converted
+    retrofit = np.minimum(pw.ccs_retrofit_gw[..., t] + ccs_pays, np.maximum(cap_end[..., COAL] - kept, 0.0))
     cap_end[..., COAL] -= retrofit
     cap_end[..., COAL_CCS] += retrofit
-    to_gas = np.minimum(pw.coal_to_gas_gw[..., t], cap_end[..., COAL])
+    to_gas = np.minimum(pw.coal_to_gas_gw[..., t], np.maximum(cap_end[..., COAL] - kept, 0.0))
     cap_end[..., COAL] -= to_gas
     cap_end[..., GAS] += to_gas
-    return Capacity(cap_start, cap_end, available_capacity(cap_start, cap_end), deferred, early)
+    return Capacity(cap_start, cap_end, available_capacity(cap_start, cap_end), deferred, early,
+                    np.minimum(aged, closed) + released, backup, kept)
 
 
 def with_builds(cap: Capacity, built_gw: np.ndarray, whole_year: bool = False) -> Capacity:
@@ -151,4 +175,15 @@ def with_builds(cap: Capacity, built_gw: np.ndarray, whole_year: bool = False) -
     end = cap.end_gw + built_gw
     start = cap.start_gw + built_gw if whole_year else cap.start_gw
     return Capacity(start, end, available_capacity(start, end), cap.coal_retire_deferred_gw,
-                    cap.coal_early_retired_gw)
+                    cap.coal_early_retired_gw, cap.coal_aged_out_gw, cap.coal_backup_start_gw, cap.coal_backup_gw)
+
+
+def with_extension(cap: Capacity, extended_gw: np.ndarray) -> Capacity:
+    """The year's capacity with ``extended_gw`` [S] of the coal units that reached their lifetime
+    kept as backup (emergency reserve: firm capacity that does not generate): they stay in the
+    year-end stock and are released next year unless kept again (``step_capacity``)."""
+    end = cap.end_gw.copy()
+    end[..., COAL] += extended_gw
+    return Capacity(cap.start_gw, end, available_capacity(cap.start_gw, end),
+                    cap.coal_retire_deferred_gw, cap.coal_early_retired_gw,
+                    cap.coal_aged_out_gw - extended_gw, cap.coal_backup_start_gw, cap.coal_backup_gw + extended_gw)

@@ -78,6 +78,8 @@ class PowerParams:
     coal_retirement_extra_gw: np.ndarray
     coal_power_price_cny_per_mwh: np.ndarray
     early_retire_max_frac: np.ndarray
+    coal_extension_share: np.ndarray
+    energy_margin: np.ndarray
     coal_cf_reliability: np.ndarray
     ccs_cost_cny_per_t_co2: np.ndarray
     ccs_uptake_scale_cny_per_t: np.ndarray

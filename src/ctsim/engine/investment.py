@@ -26,12 +26,15 @@ from .axes import (
     WIND,
     sum_last,
 )
-from .capacity import Capacity, with_builds
+from .capacity import Capacity, with_builds, with_extension
 from .inputs import PowerParams
 from .power import Costs, Supply, supply
 from .state import State
 from .storage import StorageStock, marginal_curtailment, raw_curtailment, step_storage
 from .units import TWH_PER_GW_YEAR
+
+ENERGY_PASSES = 3  # energy-build passes a year (numerical: each corrects the last one's linearisation; the
+# shortfall left after three is at round-off, ~1e-12 TWh, after two ~1e-9 TWh)
 
 
 def _stack(slots: list, *like) -> np.ndarray:
@@ -43,7 +46,10 @@ def step_adequacy(pw: PowerParams, prev: State | None, cap: Capacity, store: Sto
                   ) -> tuple[ad.Adequacy, Capacity, StorageStock, Supply | None]:
     """Build what the year's firm capacity and energy lack, from the first response year on.
 
-    1. Firm capacity: required = peak x (1 + reserve margin); a shortfall is met by the allowed firm
+    1. Firm capacity: required = peak x (1 + reserve margin); a shortfall is met first by keeping
+       coal units that reach their lifetime this year as backup (firm capacity that does not
+       generate; at most ``coal_extension_share`` of them): an existing unit costs its fixed O&M
+       and no capital, so it comes before any new option. The rest is met by the allowed firm
        options (new-type storage, gas, coal, nuclear within its build cap) in logit shares of their
        cost per firm kW-yr.
     2. Storage for surplus: new-type storage is built up to the shifting capability at which one
@@ -51,9 +57,11 @@ def step_adequacy(pw: PowerParams, prev: State | None, cap: Capacity, store: Sto
        the derivative of ``storage.absorbed``, x round trip x a new coal unit's running cost)
        equals its capital cost; at most what last year's coal output leaves to displace. The
        target grows continuously with the surplus and with the carbon price.
-    3. Energy: if the fleet (with those builds, without shocks) still cannot deliver the year's
-       demand, coal (if allowed), nuclear (within its cap), wind and solar are built in logit shares of
-       their cost per delivered MWh; they are commissioned for the whole year (planned ahead).
+    3. Energy: if the fleet (with those builds, without shocks, without the backup) still cannot
+       deliver the year's demand with ``energy_margin`` to spare, coal (if allowed), nuclear (within
+       its cap), wind and solar are built in logit shares of their cost per delivered MWh
+       (``energy_builds``), in up to ``ENERGY_PASSES`` passes; they are commissioned for the whole
+       year (planned ahead).
 
     Returns (adequacy flows, capacity with the builds, storage with the built storage, and the
     planning supply of the final fleet without shocks, None if energy builds changed the fleet after
@@ -70,6 +78,10 @@ def step_adequacy(pw: PowerParams, prev: State | None, cap: Capacity, store: Sto
     # 1. firm capacity
     firm = ad.firm_capacity(pw, cap.end_gw, store.gw, store.gwh, demand, t)
     short = np.maximum(required - firm, 0.0) * on
+    if active and np.any(short > 0):  # (a shortcut: with no shortfall anywhere nothing is kept)
+        extended = np.minimum(short / pw.credit_thermal, pw.coal_extension_share * cap.coal_aged_out_gw)
+        cap = with_extension(cap, extended)
+        short = np.maximum(short - extended * pw.credit_thermal, 0.0)
     firm_built = np.zeros((n, len(FIRM_OPTIONS)))
     if active and np.any(short > 0):  # (a shortcut: with no shortfall anywhere the builds are all 0)
         allowed = [np.ones(1)] * len(FIRM_OPTIONS)
@@ -105,34 +117,53 @@ def step_adequacy(pw: PowerParams, prev: State | None, cap: Capacity, store: Sto
         econ_gw = on * np.maximum(target - store.shift_twh, 0.0) / (0.5 * mwh_per_kw)
         if np.any(econ_gw > 0):
             store = step_storage(pw, prev, firm_built[..., FIRM_STORAGE] + econ_gw, t, n)
-    # 3. energy: what the fleet can deliver without shocks
-    sup = supply(pw, np.ones(1), cap.available_gw, store, demand, gas_bound_twh, t)
+    # 3. energy: what the fleet can deliver without shocks; builds for the gap, then further passes
+    # for what the linearised one before (one marginal curtailment rate for the whole block) left short
     energy_built = np.zeros((n, len(ENERGY_OPTIONS)))
-    gap = zeros
-    if active:
+    room = nuclear_room - firm_built[..., FIRM_NUCLEAR]
+    for _ in range(ENERGY_PASSES):
+        sup = supply(pw, np.ones(1), cap.generating_gw, store, demand, gas_bound_twh, t)
+        if not active:
+            break
         deliverable = sum_last(sup.nonfossil_twh) + sup.must_run_twh + sup.gas_max_twh + sup.coal_max_twh
-        gap = np.maximum(demand - deliverable, 0.0) * on
-    if active and np.any(gap > 0):
-        m = marginal_curtailment(sup.vre_potential_twh, demand, pw.grid_flexibility[..., t], pw.curtailment_width)
-        full = TWH_PER_GW_YEAR  # energy builds work the whole year (capacity.with_builds)
-        per_gw = [None] * len(ENERGY_OPTIONS)  # TWh delivered this year per GW built
-        per_gw[EN_COAL] = full * pw.coal_cf_max
-        per_gw[EN_NUCLEAR] = full * pw.nuclear_cf[..., t]
-        per_gw[EN_WIND] = full * pw.wind_cf[..., t] * (1.0 - m)
-        per_gw[EN_SOLAR] = full * pw.solar_cf[..., t] * (1.0 - m)
-        room = nuclear_room - firm_built[..., FIRM_NUCLEAR]
-        allowed = [np.ones(1)] * len(ENERGY_OPTIONS)
-        allowed[EN_COAL] = coal_ok
-        allowed[EN_NUCLEAR] = np.where(room > 0, 1.0, 0.0)
-        shares_e = ad.logit_shares(ad.energy_costs(pw, costs.new_coal_cny_per_mwh, m, t), _stack(allowed, zeros),
-                                   pw.energy_cost_scale_cny_per_mwh)
-        energy_built = ad.capped_split(gap, shares_e, np.maximum(_stack(per_gw, zeros), 1e-9), EN_NUCLEAR, room)
+        gap = np.maximum(demand * (1.0 + pw.energy_margin) - deliverable, 0.0) * on
+        if not np.any(gap > 0):  # (a shortcut: nothing to build anywhere)
+            break
+        built = energy_builds(pw, costs, sup, store, demand, gap, coal_ok, room, t)
+        energy_built = energy_built + built
+        room = room - built[..., EN_NUCLEAR]
         built_e = np.zeros((n, len(POWER_TECHS)))
-        built_e[..., COAL] = energy_built[..., EN_COAL]
-        built_e[..., NUCLEAR] = energy_built[..., EN_NUCLEAR]
-        built_e[..., WIND] = energy_built[..., EN_WIND]
-        built_e[..., SOLAR] = energy_built[..., EN_SOLAR]
+        built_e[..., COAL] = built[..., EN_COAL]
+        built_e[..., NUCLEAR] = built[..., EN_NUCLEAR]
+        built_e[..., WIND] = built[..., EN_WIND]
+        built_e[..., SOLAR] = built[..., EN_SOLAR]
         cap = with_builds(cap, built_e, whole_year=True)
         sup = None  # the fleet changed: the planning supply no longer holds
     firm = ad.firm_capacity(pw, cap.end_gw, store.gw, store.gwh, demand, t)
     return ad.Adequacy(peak, required, firm, firm_built, energy_built, econ_gw), cap, store, sup
+
+
+def energy_builds(pw: PowerParams, costs: Costs, sup: Supply, store: StorageStock, demand: np.ndarray,
+                  gap: np.ndarray, coal_ok: np.ndarray, room: np.ndarray, t: int) -> np.ndarray:
+    """GW [S, O_energy] of coal (if allowed), nuclear (within ``room``), wind and solar, in logit
+    shares of their cost per delivered MWh, that deliver ``gap`` TWh this year at the fleet's
+    margin: a wind or solar MWh is lost at the marginal curtailment rate m, less what storage takes
+    in (d absorbed / d raw = e^(-raw / A), ctsim.engine.storage.absorbed) and returns (round trip)."""
+    zeros = np.zeros(demand.shape)
+    m = marginal_curtailment(sup.vre_potential_twh, demand, pw.grid_flexibility[..., t], pw.curtailment_width)
+    raw = raw_curtailment(sup.vre_potential_twh, demand, pw.grid_flexibility[..., t], pw.curtailment_width)
+    taken = np.where(store.shift_twh > 0, np.exp(-raw / np.maximum(store.shift_twh, 1e-12)), 0.0)
+    m = m * (1.0 - taken * store.efficiency)
+    full = TWH_PER_GW_YEAR  # energy builds work the whole year (capacity.with_builds)
+    per_gw = [None] * len(ENERGY_OPTIONS)  # TWh delivered this year per GW built
+    per_gw[EN_COAL] = full * pw.coal_cf_max
+    per_gw[EN_NUCLEAR] = full * pw.nuclear_cf[..., t]
+    per_gw[EN_WIND] = full * pw.wind_cf[..., t] * (1.0 - m)
+    per_gw[EN_SOLAR] = full * pw.solar_cf[..., t] * (1.0 - m)
+    allowed = [np.ones(1)] * len(ENERGY_OPTIONS)
+    allowed[EN_COAL] = coal_ok
+    allowed[EN_NUCLEAR] = np.where(room > 0, 1.0, 0.0)
+    shares = ad.logit_shares(ad.energy_costs(pw, costs.new_coal_cny_per_mwh, m, t), _stack(allowed, zeros),
+                             pw.energy_cost_scale_cny_per_mwh)
+    return ad.capped_split(gap, shares, np.maximum(_stack(per_gw, zeros), 1e-9), EN_NUCLEAR,
+                           np.maximum(room, 0.0))

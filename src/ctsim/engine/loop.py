@@ -82,7 +82,7 @@ OUTPUTS = (
     "cap_storage_nts_gwh", "curtailed_share", "curtailed_raw_twh", "storage_absorbed_twh", "storage_losses_twh",
     "peak_load_gw", "firm_required_gw", "firm_capacity_gw", "gas_supply_power_twh",
     "add_coal_gw", "add_gas_gw", "add_nuclear_gw", "add_wind_gw", "add_solar_gw", "add_storage_gw",
-    "add_response_gw", "coal_utilisation",
+    "add_response_gw", "coal_utilisation", "cap_coal_backup_gw",
     *capping.CAP_OUTPUTS, *ghg.GHG_OUTPUTS,
 )
 
@@ -141,7 +141,7 @@ def simulate(inp: Inputs) -> dict[str, np.ndarray]:
         adq, cap, store, planned = investment.step_adequacy(inp.power, prev, cap, store, demand, costs, gas_cap,
                                                             year, t)
         sup = planned if planned is not None and not any_drought else power.supply(
-            inp.power, inp.shock.hydro_cf_factor[..., t], cap.available_gw, store, demand, gas_cap, t)
+            inp.power, inp.shock.hydro_cf_factor[..., t], cap.generating_gw, store, demand, gas_cap, t)
         d = power.step_dispatch(inp.power, inp.shock, sup, demand, costs, any_shortfall, t)
         if rd is not None:  # the regional balance, with transfer limits, replaces the national one
             rcap = regional.step_capacity(rd, rcap, None if prev is None else prev.capacity_gw, cap.end_gw,
@@ -156,7 +156,8 @@ def simulate(inp: Inputs) -> dict[str, np.ndarray]:
             d = regional.national_dispatch(d, tr)
         rat, mix, energy = shocks.step_rationing(inp.shock, prev, d.unserved_twh, demand, base, mix,
                                                  energy, gdp_trend, t)
-        fleet = power.coal_fleet(inp.power, cap.available_gw, cap.coal_early_retired_gw, costs, d)
+        fleet = power.coal_fleet(inp.power, cap.generating_gw, cap.coal_early_retired_gw,
+                                 cap.coal_retire_deferred_gw, costs, d)
         pf = power.step_fuels(inp.power, inp.factors, fleet, d.coal_twh, d.gas_twh)
         other = rest.step_other(inp.other, inp.factors, prev, growth, pf.coal_mtce, pf.gas_mtce,
                                 fleet.oil_mtce, energy.coal_mtce, road.oil_mtce, t)
@@ -181,16 +182,16 @@ def simulate(inp: Inputs) -> dict[str, np.ndarray]:
             values = regional.record(rd, tr, rcap, rec, t)
             for i, name in enumerate(rnames):
                 rblock[t, i] = values[name]
+        fossil_twh = rec["gen_coal_twh"] + rec["gen_gas_twh"] + rec["gen_oil_twh"]
         prev = State(
             gdp_trend_bn=gdp_trend, gdp_gap_frac=rat.gdp_gap_frac,
             co2_intensity_2020_kg_per_usd=rec["co2_intensity"] if prev is None
             else prev.co2_intensity_2020_kg_per_usd,
             capacity_gw=cap.end_gw, coal_retire_deferred_gw=cap.coal_retire_deferred_gw,
-            coal_early_retired_gw=cap.coal_early_retired_gw,
+            coal_early_retired_gw=cap.coal_early_retired_gw, coal_backup_gw=cap.coal_backup_gw,
             storage_gw=store.gw, storage_gwh=store.gwh,
             coal_generation_twh=d.coal_twh,
-            grid_t_co2_per_mwh=rec["co2_power_mt"] / np.maximum(
-                rec["gen_coal_twh"] + rec["gen_gas_twh"] + rec["gen_oil_twh"], 1e-9),
+            grid_t_co2_per_mwh=rec["co2_power_mt"] / np.maximum(fossil_twh, 1e-9),
             base_demand_twh=base, road_service_mtce=road.service_mtce,
             steel_output_mt=mix.output_mt, steel_lost_mt=rat.steel_lost_mt,
             bfbof_mt=mix.production_mt[..., BFBOF] + mix.production_mt[..., BFBOF_CCUS],
@@ -312,6 +313,7 @@ def record_power_system(inp: Inputs, t: int, cap: capacity.Capacity, store: stor
         "add_solar_gw": pw.solar_additions_gw[..., t] + energy_b[..., EN_SOLAR],
         "add_storage_gw": sum_last(store.added_gw),
         "add_response_gw": sum_last(firm_b) + sum_last(energy_b) + adq.storage_built_gw,
+        "cap_coal_backup_gw": cap.coal_backup_gw,
         "coal_utilisation": np.divide(d.coal_twh, coal_cap * TWH_PER_GW_YEAR, out=np.zeros_like(coal_cap),
                                       where=coal_cap > 0),
     }

@@ -317,16 +317,18 @@ class CoalFleet:
     oil_mtce: np.ndarray
 
 
-def coal_fleet(pw: PowerParams, avail: np.ndarray, early_retired_gw: np.ndarray, costs: Costs, d: Dispatch
-               ) -> CoalFleet:
+def coal_fleet(pw: PowerParams, avail: np.ndarray, early_retired_gw: np.ndarray, past_lifetime_gw: np.ndarray,
+               costs: Costs, d: Dispatch) -> CoalFleet:
     """The coal fleet of the year: the efficient units are the path's share of the fleet there would
-    be without early retirement (which takes the less efficient units), s (K + E) / K, at most all."""
+    be without early retirement (which takes the less efficient units, E) and without the units still
+    running past their lifetime (life extensions and deferred retirements, D: old, less efficient
+    units), s (K + E - D) / K, between none and all."""
     coal_cap = avail[..., COAL] + avail[..., COAL_CCS]
     ccs_frac = np.divide(avail[..., COAL_CCS], coal_cap, out=np.zeros(coal_cap.shape), where=coal_cap > 0)
     coal_max_plain = potential_generation(avail[..., COAL], pw.coal_cf_max)
     plain = avail[..., COAL]
-    eff_share = np.minimum(np.divide(costs.efficient_share * (plain + early_retired_gw), plain,
-                                     out=np.ones(plain.shape), where=plain > 0), 1.0)
+    eff_share = np.clip(np.divide(costs.efficient_share * (plain + early_retired_gw - past_lifetime_gw), plain,
+                                  out=np.ones(plain.shape), where=plain > 0), 0.0, 1.0)
     return CoalFleet(ccs_frac, coal_max_plain * eff_share, coal_max_plain * (1 - eff_share),
                      costs.carbon_other_cny_per_mwh - costs.carbon_eff_cny_per_mwh,
                      costs.heat_rate_eff_gce_per_kwh, costs.heat_rate_other_gce_per_kwh,

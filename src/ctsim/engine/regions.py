@@ -249,8 +249,10 @@ def expansion(zone: np.ndarray, fossil: np.ndarray, unserved: np.ndarray, curtai
     spare = strand + to_zones(fossil_cap - fossil, zone)
     fos = to_zones(fossil, zone)
     off = 1.0 - np.eye(zone.shape[1])
-    to_short = spare[..., :, None] * off * np.divide(short, (spare[..., :, None] * off).sum(axis=-2),
-                                                     out=np.zeros_like(short), where=short > 0)[..., None, :]
+    held = (spare[..., :, None] * off).sum(axis=-2)  # spare the other zones hold, by short zone
+    # (no spare anywhere: no link can bring any)
+    to_short = spare[..., :, None] * off * np.divide(short, held, out=np.zeros_like(short),
+                                                     where=(short > 0) & (held > 0))[..., None, :]
     to_fossil = strand[..., :, None] * off * share(fos[..., None, :] * off, axis=-1)
     add = to_short + to_fossil
     return add + np.swapaxes(add, -1, -2), short + strand

@@ -23,6 +23,7 @@ class State:
     storage_gwh: np.ndarray  # [S, 2] storage energy by kind at year end
     coal_retire_deferred_gw: np.ndarray  # scheduled coal retirements the step limit deferred
     coal_early_retired_gw: np.ndarray  # less efficient coal retired early so far (cumulative)
+    coal_backup_gw: np.ndarray  # coal kept past its lifetime as backup (firm, does not generate)
     coal_generation_twh: np.ndarray
     grid_t_co2_per_mwh: np.ndarray  # power CO2 per fossil MWh (extra load is met by fossil units)
     base_demand_twh: np.ndarray  # electricity demand other than steel and EVs

@@ -148,7 +148,7 @@ def step_capacity(pw: PowerParams, pol: PolicyParams, fleet: InitialFleet, prev:
     # units that generate close first; the backup is released within what the step-by-step limit
     # leaves (what it cannot release stays backup)
     closed, deferred = policy.coal_retirement(
-        scheduled, economic, running - needed, cap_end[..., COAL] - backup, pol.coal_retire_max_frac)
+        scheduled, economic, running - needed, np.maximum(cap_end[..., COAL] - backup, 0.0), pol.coal_retire_max_frac)
     released = np.minimum(backup, np.maximum(
         np.minimum(pol.coal_retire_max_frac * cap_end[..., COAL], cap_end[..., COAL]) - closed, 0.0))
     retire[..., COAL] = closed + released
@@ -165,7 +165,7 @@ def step_capacity(pw: PowerParams, pol: PolicyParams, fleet: InitialFleet, prev:
     cap_end[..., COAL] -= to_gas
     cap_end[..., GAS] += to_gas
     return Capacity(cap_start, cap_end, available_capacity(cap_start, cap_end), deferred, early,
-                    np.minimum(aged, closed) + released, backup, kept)
+                    np.maximum(np.minimum(aged, closed), 0.0) + released, backup, kept)
 
 
 def with_builds(cap: Capacity, built_gw: np.ndarray, whole_year: bool = False) -> Capacity:

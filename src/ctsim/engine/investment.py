@@ -79,7 +79,9 @@ def step_adequacy(pw: PowerParams, prev: State | None, cap: Capacity, store: Sto
     firm = ad.firm_capacity(pw, cap.end_gw, store.gw, store.gwh, demand, t)
     short = np.maximum(required - firm, 0.0) * on
     if active and np.any(short > 0):  # (a shortcut: with no shortfall anywhere nothing is kept)
-        extended = np.minimum(short / pw.credit_thermal, pw.coal_extension_share * cap.coal_aged_out_gw)
+        # (never negative: a round-off below 0 would differ with the chunk's other samples)
+        extended = np.maximum(np.minimum(short / pw.credit_thermal, pw.coal_extension_share * cap.coal_aged_out_gw),
+                              0.0)
         cap = with_extension(cap, extended)
         short = np.maximum(short - extended * pw.credit_thermal, 0.0)
     firm_built = np.zeros((n, len(FIRM_OPTIONS)))

@@ -79,7 +79,9 @@ class Accumulator:
     def __init__(self, grid: Grid):
         self.grid = grid
         k = grid.low.shape[0]
-        self.counts = np.zeros((k, BINS + 2), dtype=np.int64)
+        # int32: a bin holds at most the sweep's samples, which check_memory keeps below 2^31 (~9e8)
+        # (half the memory of int64; cumsum and sum read them as int64)
+        self.counts = np.zeros((k, BINS + 2), dtype=np.int32)
         self.min = np.full(k, np.inf)
         self.max = np.full(k, -np.inf)
 

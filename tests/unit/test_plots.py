@@ -525,3 +525,17 @@ def test_two_observed_series_on_one_axis_have_two_legend_entries():
     assert len(observed) == 2 and observed[0] != observed[1], texts
     assert any(t.startswith("Observed total") for t in observed)
     assert any(t == "Observed coal" for t in observed)
+
+
+def test_capacity_shows_coal_backup_only_when_a_run_keeps_some(figures):
+    assert "Coal backup" not in legend_texts(figures["capacity.png"].axes[0])
+    frame = synthetic_frame()
+    y = frame.index.to_numpy()
+    frame["Capacity|Electricity|Coal|Backup"] = ramp(y, 0, 200, 2035)
+    with style.style_context():
+        built = build_run_figures(frame, TARGETS, synthetic_history(), "steel2030")
+    ax = built["capacity.png"].axes[0]
+    assert "Coal backup" in legend_texts(ax)
+    # the coal that generates and the backup stack up to the coal capacity (CCS on top of it)
+    tops = [max(p.get_paths()[0].vertices[:, 1]) for p in ax.collections if p.get_label() == "Coal backup"]
+    assert tops and tops[0] <= float(frame["Capacity|Electricity|Coal"].max()) + 1e-9

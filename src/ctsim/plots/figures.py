@@ -177,6 +177,12 @@ def _generation(frame: pd.DataFrame) -> Built | None:
 def _capacity(frame: pd.DataFrame) -> Built | None:
     prefix = "Capacity|Electricity"
     shown, layers = _tech_layers(prefix, frame)
+    backup = f"{prefix}|Coal|Backup"
+    if layers[0][1] == "Coal" and blocks.has_data(shown, backup) and float(shown[backup].max()) > 0:
+        # coal kept past its lifetime as backup (firm, does not generate): hatched on the coal
+        # that generates
+        shown, rest = _minus(shown, layers[0][0], backup, f"{prefix}|Coal|Generating")
+        layers = [(rest, "Coal"), (backup, "Coal backup"), *layers[1:]]
     if not any(blocks.has_data(shown, v) for v, _ in layers):
         return None
     fig, (ax,) = new_figure()

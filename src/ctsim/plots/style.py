@@ -49,11 +49,13 @@ TOL_MUTED = {
 
 COAL_GREY = "#4D4D4D"
 COAL_CCS_GREY = "#A6A6A6"
+COAL_BACKUP_GREY = "#7A7A7A"  # coal kept as backup (hatched, between coal and coal w/ CCS)
 
 #: Electricity technologies (generation and capacity figures).
 TECH_COLORS: dict[str, str] = {
     "Coal": COAL_GREY,
     "Coal w/ CCS": COAL_CCS_GREY,
+    "Coal backup": COAL_BACKUP_GREY,
     "Gas": OKABE_ITO["orange"],
     "Oil": TOL_MUTED["olive"],
     "Nuclear": OKABE_ITO["reddish_purple"],
@@ -81,7 +83,7 @@ SECTOR_COLORS: dict[str, str] = {
 }
 
 #: Hatch patterns, keyed like the colour tables (CCS variants are hatched).
-HATCHES: dict[str, str] = {"Coal w/ CCS": "////", "BF-BOF w/ CCS": "////"}
+HATCHES: dict[str, str] = {"Coal w/ CCS": "////", "Coal backup": "xx", "BF-BOF w/ CCS": "////"}
 
 TOTAL_COLOR = "#000000"  # totals and demand lines
 STORAGE_COLOR = "#8B4513"  # storage power beside the capacity stack (no technology uses it)

@@ -107,7 +107,7 @@ class Accumulator:
     def _quantiles(self, block: slice, levels) -> np.ndarray:
         counts, low, width = self.counts[block], self.grid.low[block], self.grid.width[block]
         vmin, vmax = self.min[block], self.max[block]
-        n = self.counts.sum(axis=1)[0]
+        n = counts[0].sum()  # every series holds every sample
         cum = np.cumsum(counts, axis=1)  # [K, B+2]
         # bin edges including the under/overflow bins, which reach to the exact min / max
         inner = low[:, None] + width[:, None] * np.arange(BINS + 1)[None, :]

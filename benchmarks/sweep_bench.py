@@ -56,21 +56,33 @@ def _median(runs: list, key=None):
     return values[len(values) // 2]
 
 
+# A launcher between this process and ctsim: Linux keeps the peak RSS of the memory a process
+# replaces at exec, so a child spawned by this (large) process reports this process's peak as its
+# own. The launcher is small; the child it forks starts from its peak, and its wait4 gives the
+# child's own peak (its workers included) and CPU time.
+_LAUNCHER = """
+import json, os, sys
+pid = os.fork()
+if pid == 0:
+    os.execv(sys.executable, [sys.executable, "-m", "ctsim", *sys.argv[1:]])
+_, status, usage = os.wait4(pid, 0)
+print(json.dumps({"code": os.waitstatus_to_exitcode(status), "cpu": usage.ru_utime + usage.ru_stime,
+                  "maxrss_kb": usage.ru_maxrss}))
+"""
+
+
 def _command(*args: str) -> dict:
-    """Wall and CPU seconds (this process and its workers) and peak RSS (the largest process of
-    the tree, as ``/usr/bin/time -f %M`` reports it) of ``python -m ctsim *args``."""
+    """Wall and CPU seconds (the ctsim process and its workers) and peak RSS (the largest process
+    of its tree, as ``/usr/bin/time -f %M`` reports it) of ``python -m ctsim *args``."""
     env = {**os.environ, "PYTHONPATH": str(common.ROOT / "src")}
     t0 = time.perf_counter()
-    proc = subprocess.Popen([sys.executable, "-m", "ctsim", *args], cwd=common.ROOT, env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    _, status, usage = os.wait4(proc.pid, 0)  # this child's rusage, its own children included
+    proc = subprocess.run([sys.executable, "-c", _LAUNCHER, *args], cwd=common.ROOT, env=env,
+                          capture_output=True, text=True)
     wall = time.perf_counter() - t0
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    err = proc.stderr.read().decode(errors="replace")
-    proc.stderr.close()
-    if proc.returncode not in (0, 1):  # 1: a validate finding or a failed check is still a run
-        raise RuntimeError(f"ctsim {' '.join(args)} failed ({proc.returncode}): {err[-500:]}")
-    return {"wall": wall, "cpu": usage.ru_utime + usage.ru_stime, "rss_mib": usage.ru_maxrss / 1024}
+    result = json.loads(proc.stdout.strip().splitlines()[-1]) if proc.stdout.strip() else {"code": proc.returncode}
+    if result["code"] not in (0, 1):  # 1: a validate finding or a failed check is still a run
+        raise RuntimeError(f"ctsim {' '.join(args)} failed ({result['code']}): {proc.stderr[-500:]}")
+    return {"wall": wall, "cpu": result["cpu"], "rss_mib": result["maxrss_kb"] / 1024}
 
 
 def _verdict(ok: bool) -> str:

@@ -68,7 +68,8 @@ def initial_fleet(pw: PowerParams, n: int, n_years: int) -> InitialFleet:
 
 @dataclass(frozen=True)
 class Capacity:
-    """Stocks (GW, [S, K]) at the start and end of the year, the capacity that generates, the
+    """Stocks (GW, [S, K]) at the start and end of the year, the capacity available in the year
+    (backup included; ``generating_gw`` is without it), the
     scheduled coal retirements deferred to next year ([S]), the less efficient coal capacity
     retired early so far ([S], cumulative: it raises the efficient units' share of what is left) and
     the coal capacity that reached its lifetime and retires this year ([S]: what a life extension can

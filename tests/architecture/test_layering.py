@@ -129,16 +129,34 @@ def test_the_circle_check_finds_a_circle():
         GRAPH["ctsim.errors"][0].discard("ctsim.cli.main")
 
 
+# The compiled backend's switch (ctsim.engine.compiled) reads CTSIM_ENGINE and looks numba up without
+# importing it; its kernel modules (ctsim.engine.compiled.<module>) are the one place numba is imported.
+COMPILED = "ctsim.engine.compiled"
+COMPILED_STDLIB = {"os", "importlib", "contextlib", "collections"}
+
+
 def test_engine_imports_numpy_and_errors_only():
     engine = [m for m in MODULES if m == "ctsim.engine" or m.startswith("ctsim.engine.")]
-    external = {e for m in engine for e in GRAPH[m][1]} - ENGINE_STDLIB
+    plain = [m for m in engine if not m.startswith(COMPILED)]  # the numpy engine: the reference
+    external = {e for m in plain for e in GRAPH[m][1]} - ENGINE_STDLIB
+    external_switch = GRAPH[COMPILED][1] - ENGINE_STDLIB
     internal = {t for m in engine for t in GRAPH[m][0] if not t.startswith("ctsim.engine")}
     assert external <= {"numpy"}, external
+    assert external_switch <= COMPILED_STDLIB, external_switch
     assert internal <= {"ctsim.errors"}, internal
+
+
+def test_only_the_compiled_kernels_import_numba():
+    kernels = [m for m in MODULES if m.startswith(COMPILED + ".")]
+    assert kernels, "no kernel modules"
+    external = {e for m in kernels for e in GRAPH[m][1]} - ENGINE_STDLIB
+    assert external <= {"numpy", "numba"}, external
+    users = {m for m in MODULES if "numba" in GRAPH[m][1]}
+    assert users <= set(kernels), users - set(kernels)
 
 
 def test_importing_the_engine_loads_no_heavy_package():
     code = ("import ctsim.engine, sys; print(sorted(m for m in sys.modules if m.split('.')[0] in "
-            "('pydantic', 'yaml', 'pandas', 'matplotlib', 'typer', 'scipy')))")
+            "('pydantic', 'yaml', 'pandas', 'matplotlib', 'typer', 'scipy', 'numba')))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from . import compiled
 from .axes import NTS, PHS, STORAGE_KINDS, sum_last
 from .inputs import PowerParams
 from .state import State
@@ -37,6 +38,9 @@ def raw_curtailment(vre_twh: np.ndarray, demand_twh: np.ndarray, flexibility: np
     Total curtailment is its integral from 0 to V, C0 = D w [softplus((s - F) / w) - softplus(-F / w)],
     so 0 <= C0 < V and d(V - C0)/dV = 1 - m > 0: more wind or solar never delivers less.
     """
+    if compiled.active():
+        from .compiled import storage as kernels
+        return kernels.raw_curtailment(vre_twh, demand_twh, flexibility, width)
     d = np.maximum(demand_twh, 1e-9)
     s = vre_twh / d
     return d * width * (softplus((s - flexibility) / width) - softplus(-flexibility / width))

@@ -1,0 +1,25 @@
+"""What every kernel module shares: the numba decorator and the sample-axis broadcast.
+
+Imported by the kernel modules only (never by ``compiled/__init__``), so numba loads when a kernel
+first runs.
+"""
+
+from __future__ import annotations
+
+import numba
+import numpy as np
+
+# cache=True: compiled once per install. error_model="numpy": a division by zero gives inf or nan as
+# numpy does (the guards then name it) instead of raising. No fastmath: the operations and their order
+# are the reference's (no reassociation, no fused multiply-add).
+jit = numba.njit(cache=True, error_model="numpy", nogil=True)
+
+
+def per_sample(x, n: int) -> np.ndarray:
+    """``x`` as a float64 array with ``n`` rows: a value shared by every sample ([1, ...] or a
+    scalar) is broadcast without a copy (a stride-0 view), so a kernel indexes every argument
+    ``a[s]``."""
+    a = np.asarray(x, dtype=np.float64)
+    if a.ndim == 0:
+        a = a.reshape(1)
+    return a if a.shape[0] == n else np.broadcast_to(a, (n, *a.shape[1:]))

@@ -1,6 +1,7 @@
 """ctsim benchmarks: `make bench` runs this and writes docs/performance.md.
 
-Sections (issues 6 and 17): 1 engine throughput vs samples and years; 2 ctsim and its peers, each
+Sections (issues 6 and 17): 1 engine throughput vs samples and years; 1b the engine's two backends,
+numpy and compiled (backends.py), and the first run's compile; 2 ctsim and its peers, each
 comparison stated for what it compares (peers.py: vectorized, S = 1, EMA Workbench driving ctsim and
 EMA alone, the explorer's round trip, En-ROADS' published 60 ms); 3 the machine's floor (floor.py:
 memory bandwidth, writing the outputs once, the arithmetic of the engine's passes); 4 CLI and import
@@ -25,6 +26,7 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+import backends  # noqa: E402
 import common  # noqa: E402
 import floor  # noqa: E402
 import peers  # noqa: E402
@@ -162,8 +164,15 @@ def section_targets() -> str:
              f"{page:.0f} ms" if page else "not measured (no headless Chromium)",
              (page < 100) if page else None),
         _row(">= 8 M sample-years/s per core, national engine (issue 17)",
-             f"{rate / 1e6:.2f} M at S = 10,000 (section 1, inputs included)" if rate else "n/a",
-             (rate >= 8e6) if rate else None),
+             f"{f['engine_numba_2e4'] / 1e6:.2f} M compiled, {f['engine_numpy_2e4'] / 1e6:.2f} M numpy "
+             "(simulate alone, S = 20,000, section 1b)" + (f"; inputs + engine {rate / 1e6:.2f} M at "
+                                                           "S = 10,000 (section 1)" if rate else "")
+             if "engine_numba_2e4" in f else "numba not installed",
+             (f["engine_numba_2e4"] >= 8e6) if "engine_numba_2e4" in f else None),
+        _row("provincial engine at least as many province-sample-years/s (issue 17)",
+             f"{f['provinces_numba'] / 1e6:.2f} M (baseline-provinces, section 1b)"
+             if "provinces_numba" in f else "numba not installed",
+             (f["provinces_numba"] >= 8e6) if "provinces_numba" in f else None),
         _row("engine within 20x of the output-writing floor (issue 6)",
              f"{f['engine_vs_floor']:.1f}x" if "engine_vs_floor" in f else "n/a",
              (f["engine_vs_floor"] <= 20) if "engine_vs_floor" in f else None),
@@ -200,6 +209,9 @@ def main() -> None:
     started = time.perf_counter()
     parts = []
     text, stats = section_throughput(resolved, args.quick)
+    print(text, "\n", flush=True)
+    parts.append(text)
+    text = backends.section(args.quick, FIGURES)
     print(text, "\n", flush=True)
     parts.append(text)
     Y = len(build_inputs(resolved).years)

@@ -37,6 +37,7 @@ from .policy import (
     clip,
     fmax,
     fmin,
+    inline,
     intensity_cap_mt,
     segments_inverse,
     segments_value,
@@ -60,7 +61,7 @@ STEEL_MOVES[OPT_H2DRI, H2DRI] = 1.0
 ONLY_BFBOF = np.eye(N_ROUTES)[BFBOF]
 
 
-@jit
+@inline
 def steel_rooms(s, t, prev_bfbof, prev_output, bfbof_fall_max, output_fall_max, scrap_supply, scrap_t_per_t,
                 h2_max_share, output, p_bf, p_ccus, p_eaf, p_h2):
     """``caps.steel_rooms`` of one sample: (pool, EAF room, H2-DRI room, output cut room)."""
@@ -129,7 +130,7 @@ def step_steel_cap(sp, pol, fx, cp, prev, mix, levels, t):
                  steel_cap_cut_mt=cut), production, output, shares)
 
 
-@jit
+@inline
 def coal_co2_segments(s, coal, ccs_frac, max_eff, max_other, decay, hr_eff, hr_other, hr_fleet, penalty,
                       ccs_capture, coal_co2, widths, slopes):
     """``power.coal_co2_segments`` of one sample into ``widths``, ``slopes`` [2]; ``decay`` is its

@@ -27,19 +27,19 @@ from ..axes import (
     STEEL_ROUTES,
 )
 from ._jit import jit
-from .policy import clip, covered, fmax, fmin, limit_fall, where_div
+from .policy import clip, covered, fmax, fmin, inline, limit_fall, where_div
 
 N_ALT = len(ALT_ROUTES)
 N_ROUTES = len(STEEL_ROUTES)
 
 
-@jit
+@inline
 def at(a, s: int) -> float:
     """Sample ``s`` of a parameter [S or 1]."""
     return a[s] if a.shape[0] > 1 else a[0]
 
 
-@jit
+@inline
 def at_t(a, s: int, t: int) -> float:
     """Sample ``s`` of a path [S or 1, Y] in year ``t``."""
     return a[s, t] if a.shape[0] > 1 else a[0, t]

@@ -9,6 +9,13 @@ Arguments are passed as the bundles hold them, without broadcasting in Python (`
 costs ~4 us an argument, more than the kernel's work at a few thousand samples): a parameter is
 [S or 1] and a path [S or 1, Y], and the kernel reads row ``s`` of a per-sample array and row 0 of a
 shared one (:func:`at`, :func:`at_t`). :func:`rows` checks the rows once per call.
+
+Speed (CPU time per simulated year at S = 20,000, this project's 2-core machine, 2026-12-02):
+step_steel 0.87 ms (numpy 2.27), step_steel_energy 0.12 ms (0.30). The sample loop runs scalar:
+LLVM does not vectorize it (reads that pick row s or row 0, 30 arrays), and its 15 divisions a
+sample (about 1.4 ns each, scalar) are half of its time. Passing shared values as floats (one
+compiled version per mix of shared and per-sample parameters) measured 0.59 ms, still scalar; SIMD
+would need loops over arrays of known layout (a design for the whole compiled engine, not one kernel).
 """
 
 from __future__ import annotations

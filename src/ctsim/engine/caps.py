@@ -9,7 +9,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from . import policy, steel
+from . import compiled, policy, steel
 from .axes import (
     BFBOF,
     BFBOF_CCUS,
@@ -93,6 +93,10 @@ def step_steel_cap(sp: SteelParams, pol: PolicyParams, fx: Factors, cp: CapsPara
     """Abate direct steel CO2 above the steel cap (docs/model.md, "Caps"): more EAF within scrap,
     then H2-DRI within capacity, then lower output, each displacing unabated BF-BOF tonnes within
     the step-by-step limits. Returns (cap outputs, the mix after abatement)."""
+    if compiled.active():
+        from .compiled import caps as kernels
+        out, production, output, shares = kernels.step_steel_cap(sp, pol, fx, cp, prev, mix, levels, t)
+        return dict(CAPS_OFF, **out), replace(mix, production_mt=production, output_mt=output, shares=shares)
     i_bf = sp.bf_coal_tce_per_t[..., t] * fx.coal_t_co2_per_tce
     i_eaf, i_h2 = sp.eaf_direct_t_co2_per_t, sp.h2dri_direct_t_co2_per_t
     co2 = steel.direct_co2(mix.production_mt, sp.bf_coal_tce_per_t[..., t], fx.coal_t_co2_per_tce,
@@ -124,6 +128,15 @@ def step_caps(cp: CapsParams, pw: PowerParams, sp: SteelParams, pol: PolicyParam
     then a shortfall. ``other_co2`` is the CO2 of every sector but power; ``steel_cap`` the steel
     cap outputs. Returns (cap outputs, dispatch, demand, power fuels, steel mix and energy), all after
     abatement."""
+    if compiled.active():
+        from .compiled import caps as kernels
+        out, (nonfossil, coal, gas), demand, (production, output, shares), (e_coal, e_co2, e_twh) = \
+            kernels.step_caps(cp, pw, sp, pol, mp, fx, levels, prev, t, d, demand, pf, fleet, costs, gdp,
+                              steel_cap, other_co2, mix, energy)
+        d = replace(d, nonfossil_twh=nonfossil, coal_twh=coal, gas_twh=gas)
+        return (out, d, demand, step_fuels(pw, fx, fleet, d.coal_twh, d.gas_twh),
+                replace(mix, production_mt=production, output_mt=output, shares=shares),
+                replace(energy, coal_mtce=e_coal, co2_mt=e_co2, electricity_twh=e_twh))
     coal = d.coal_twh
     bf_coal = sp.bf_coal_tce_per_t[..., t]
     bf_i = bf_coal * fx.coal_t_co2_per_tce

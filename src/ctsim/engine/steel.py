@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from . import policy
+from . import compiled, policy
 from .axes import (
     ALT_CCUS,
     ALT_EAF,
@@ -210,6 +210,9 @@ def step_steel(sp: SteelParams, pol: PolicyParams, fx: Factors, sh: ShockParams,
     """Output and route mix: the output path (part of last year's rationing loss made up, within the
     step limit), requested plus cost-driven route shares within scrap and H2-DRI capacity, and BF-BOF
     output falling at most step by step."""
+    if compiled.active():
+        from .compiled import steel as kernels
+        return SteelMix(*kernels.step_steel(sp, pol, fx, sh, prev, price, year, t, n))
     output = sp.output_mt[..., t] * np.ones(n)
     if prev is not None:  # part of last year's output lost to rationing is made up; step-by-step limit
         output = policy.limit_fall(output + sh.rebound_fraction * prev.steel_lost_mt, prev.steel_output_mt,
@@ -230,6 +233,9 @@ def step_steel(sp: SteelParams, pol: PolicyParams, fx: Factors, sh: ShockParams,
 
 def step_steel_energy(sp: SteelParams, fx: Factors, mix: SteelMix, t: int) -> SteelEnergy:
     """Coal, direct CO2, captured CO2 and electricity of the year's steel mix."""
+    if compiled.active():
+        from .compiled import steel as kernels
+        return SteelEnergy(*kernels.step_steel_energy(sp, fx, mix, t))
     coal, co2, captured = direct_co2(mix.production_mt, sp.bf_coal_tce_per_t[..., t], fx.coal_t_co2_per_tce,
                                      sp.ccus_capture_rate, sp.eaf_direct_t_co2_per_t, sp.h2dri_direct_t_co2_per_t)
     mwh_per_t = stack_routes(sp.bfbof_mwh_per_t, sp.bfbof_mwh_per_t, sp.eaf_mwh_per_t, sp.h2dri_mwh_per_t)

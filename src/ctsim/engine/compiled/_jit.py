@@ -13,6 +13,11 @@ import numpy as np
 # numpy does (the guards then name it) instead of raising. No fastmath: the operations and their order
 # are the reference's (no reassociation, no fused multiply-add).
 jit = numba.njit(cache=True, error_model="numpy", nogil=True)
+# The same, inlined into its callers at numba's IR level: for a helper that takes arrays (a row of
+# options, a parameter read as row s or row 0), so that a call in a sample loop costs no reference
+# counting of its array arguments (measured: step_caps 3.1 -> 2.2 ms, step_steel_cap 1.6 -> 1.0 ms at
+# S = 20,000).
+inline = numba.njit(inline="always", cache=True, error_model="numpy", nogil=True)
 
 
 def per_sample(x, n: int) -> np.ndarray:

@@ -12,15 +12,7 @@ from __future__ import annotations
 
 import math
 
-import numba
-
-from ._jit import jit
-
-# The jit of ._jit, inlined into its callers at numba's IR level: for a helper that takes arrays (a row
-# of options, a parameter read as row s or row 0), so that a call in a sample loop costs no reference
-# counting of its array arguments (measured: step_caps 3.1 -> 2.2 ms, step_steel_cap 1.6 -> 1.0 ms at
-# S = 20,000). (._jit is the lead's; this belongs there at merge.)
-inline = numba.njit(inline="always", cache=True, error_model="numpy", nogil=True)
+from ._jit import inline, jit
 
 
 @jit

@@ -33,8 +33,8 @@ from ..axes import (
     H2DRI,
     STEEL_ROUTES,
 )
-from ._jit import jit
-from .policy import clip, covered, fmax, fmin, inline, limit_fall, where_div
+from ._jit import inline, jit
+from .policy import clip, covered, fmax, fmin, limit_fall, where_div
 
 N_ALT = len(ALT_ROUTES)
 N_ROUTES = len(STEEL_ROUTES)

@@ -1,0 +1,435 @@
+"""Kernels of ctsim.engine.power (the reference: same operations, same order), one fused loop over the
+samples per step where no transcendental is in the way; exp and tanh go through numpy's ufuncs on a
+buffer of their arguments, as in compiled/storage.py, so the results are the reference's bit for bit.
+
+Each wrapper returns the fields of the numpy function's dataclass as a tuple, in field order: the
+numpy function packs them (a kernel module does not import the module it accelerates, which imports
+it). A field the reference computes from values shared by all samples keeps the reference's shape
+([1]), and a field the reference passes through is the same array.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from ..axes import (
+    COAL,
+    COAL_CCS,
+    GAS,
+    HYDRO,
+    NF_HYDRO,
+    NF_NUCLEAR,
+    NF_SOLAR,
+    NF_WIND,
+    NUCLEAR,
+    SOLAR,
+    WIND,
+)
+from ..units import GCE_PER_KWH_TO_MTCE_PER_TWH, TWH_PER_GW_YEAR
+from ._jit import jit
+from .storage import (
+    _absorb_args,
+    _raw,
+    absorbed_of,
+    at,
+    flat,
+    lead,
+    npmax,
+    npmin,
+    size,
+    softplus_parts,
+)
+
+KG_PER_G = 1e-3  # CNY/tce x gce/kWh x 1e-3 = CNY/MWh, and gce/kWh x 1e-3 = t/MWh (as ctsim.engine.power)
+
+
+def natural(out: np.ndarray, shape: tuple[int, ...], *deps) -> np.ndarray:
+    """``out`` (computed for every element of the leading ``shape``) with the shape the reference's
+    result of ``deps`` has: [1] when they are all shared ([1]), where every row holds the same value."""
+    if len(shape) == 1:
+        r = max(np.shape(d)[0] if np.ndim(d) else 1 for d in deps)
+        return out if r == shape[0] else out[:r]
+    nat = np.broadcast_shapes(*(np.shape(d) for d in deps))
+    o = out.reshape(shape)
+    o = o[(0,) * (o.ndim - len(nat))] if o.ndim > len(nat) else o
+    return o[tuple(slice(0, 1) if k == 1 else slice(None) for k in nat)]
+
+
+# --- costs ----------------------------------------------------------------------------------------
+@jit
+def carbon_cost(price, covered, intensity, benchmark):
+    return price * covered * (intensity - benchmark)
+
+
+@jit
+def srmc(fuel, heat_rate, carbon):
+    return fuel * heat_rate * KG_PER_G + carbon
+
+
+@jit
+def _step_costs(year, price, start, bench, hr_fleet, eff_share, spread, gas_hr, coal_ef, gas_ef, coal_price_path,
+                price_factor, gas_price, covered, hr_eff, hr_other, carbon_eff, carbon_other, carbon_gas,
+                coal_price, srmc_coal, srmc_gas, new_coal, new_gas):
+    y = year
+    for i in range(covered.shape[0]):
+        cov = 1.0 if y >= at(start, i) else 0.0
+        he = at(hr_fleet, i) - at(spread, i) * (1.0 - at(eff_share, i))
+        ho = at(hr_fleet, i) + at(spread, i) * at(eff_share, i)
+        p = at(price, i)
+        ce = carbon_cost(p, cov, he * KG_PER_G * at(coal_ef, i), at(bench, i))
+        co = carbon_cost(p, cov, ho * KG_PER_G * at(coal_ef, i), at(bench, i))
+        cg = carbon_cost(p, cov, at(gas_hr, i) * KG_PER_G * at(gas_ef, i), at(bench, i))
+        cp = at(coal_price_path, i) * at(price_factor, i)
+        gross_coal = carbon_cost(p, cov, he * KG_PER_G * at(coal_ef, i), 0.0)
+        gross_gas = carbon_cost(p, cov, at(gas_hr, i) * KG_PER_G * at(gas_ef, i), 0.0)
+        covered[i] = cov
+        hr_eff[i] = he
+        hr_other[i] = ho
+        carbon_eff[i] = ce
+        carbon_other[i] = co
+        carbon_gas[i] = cg
+        coal_price[i] = cp
+        srmc_coal[i] = srmc(cp, ho, co)
+        srmc_gas[i] = srmc(at(gas_price, i), at(gas_hr, i), cg)
+        new_coal[i] = srmc(at(coal_price_path, i), he, gross_coal)
+        new_gas[i] = srmc(at(gas_price, i), at(gas_hr, i), gross_gas)
+
+
+def step_costs(pw, pol, fx, sh, year: int, t: int) -> tuple:
+    """The fields of :func:`ctsim.engine.power.step_costs` (``Costs``)."""
+    price, start, bench = pol.carbon_price[..., t], pol.ets_power_start_year, pol.power_benchmark_t_per_mwh[..., t]
+    hr_fleet, eff_share = pw.coal_heat_rate_gce_per_kwh[..., t], pw.coal_efficient_share[..., t]
+    spread, gas_hr = pw.coal_heat_rate_spread_gce_per_kwh, pw.gas_heat_rate_gce_per_kwh
+    coal_ef, gas_ef = fx.coal_t_co2_per_tce, fx.gas_t_co2_per_tce
+    coal_path, factor, gas_price = pw.coal_price_cny_per_tce[..., t], sh.coal_price_factor[..., t], \
+        pw.gas_price_cny_per_tce[..., t]
+    args = (price, start, bench, hr_fleet, eff_share, spread, gas_hr, coal_ef, gas_ef, coal_path, factor, gas_price)
+    shape = lead(*args)
+    n = size(shape)
+    outs = [np.empty(n) for _ in range(11)]
+    _step_costs(float(year), *(flat(a, shape) for a in args), *outs)
+    cov, he, ho, ce, co, cg, cp, sc, sg, nc, ng = outs
+    hr = (hr_fleet, spread, eff_share)
+    coal_carbon = (price, start, *hr, coal_ef, bench)
+    gas_carbon = (price, start, gas_hr, gas_ef, bench)
+    return (price, natural(cov, shape, start), bench, hr_fleet, eff_share, natural(he, shape, *hr),
+            natural(ho, shape, *hr), natural(ce, shape, *coal_carbon), natural(co, shape, *coal_carbon),
+            natural(cg, shape, *gas_carbon), natural(cp, shape, coal_path, factor),
+            natural(sc, shape, coal_path, factor, *coal_carbon), natural(sg, shape, gas_price, *gas_carbon),
+            natural(nc, shape, coal_path, *coal_carbon), natural(ng, shape, gas_price, *gas_carbon))
+
+
+# --- demand and the gas supply bound --------------------------------------------------------------
+@jit
+def _step_demand(first, demand_2020, steel, ev, prev_base, elasticity, growth, base, total):
+    for i in range(base.shape[0]):
+        if first:
+            b = at(demand_2020, i) - at(steel, i) - at(ev, i)
+        else:
+            b = at(prev_base, i) * (1.0 + at(elasticity, i) * at(growth, i))
+        base[i] = b
+        total[i] = b + at(steel, i) + at(ev, i)
+
+
+def step_demand(pw, mp, prev, steel_twh, ev_twh, growth, t: int) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`ctsim.engine.power.step_demand`: (base, total) demand."""
+    first = prev is None
+    prev_base = pw.demand_2020_twh if first else prev.base_demand_twh
+    elasticity = mp.electricity_elasticity[..., t]
+    both = (steel_twh, ev_twh)
+    shape = lead(pw.demand_2020_twh, *both) if first else lead(prev_base, elasticity, growth, *both)
+    n = size(shape)
+    base, total = np.empty(n), np.empty(n)
+    _step_demand(first, *(flat(a, shape) for a in (pw.demand_2020_twh, steel_twh, ev_twh, prev_base,
+                                                                       elasticity, growth)), base, total)
+    return base.reshape(shape), total.reshape(shape)
+
+
+@jit
+def _gas_bound(year, supply_bcm, mtce_per_bcm, other, gas_hr, response_from, out):
+    y = year
+    for i in range(out.shape[0]):
+        o = at(other, i)
+        if y >= at(response_from, i) and math.isfinite(o):
+            out[i] = npmax(at(supply_bcm, i) * at(mtce_per_bcm, i) - o, 0.0) / (at(gas_hr, i) * GCE_PER_KWH_TO_MTCE_PER_TWH)
+        else:
+            out[i] = math.inf
+
+
+def gas_bound(pw, other_gas_mtce, year: int, t: int) -> np.ndarray:
+    """:func:`ctsim.engine.power.gas_bound`."""
+    args = (pw.gas_supply_bcm[..., t], pw.gas_mtce_per_bcm, other_gas_mtce, pw.gas_heat_rate_gce_per_kwh,
+            pw.response_from_year)
+    shape = lead(*args)
+    out = np.empty(size(shape))
+    _gas_bound(float(year), *(flat(a, shape) for a in args), out)
+    return out.reshape(shape)
+
+
+# --- supply ---------------------------------------------------------------------------------------
+@jit
+def _supply_pre(avail, hydro_cf, hydro_factor, nuclear_cf, wind_cf, solar_cf, nonfossil, vre):
+    """Non-fossil potential output (GW x capacity factor x TWh per GW-year) and wind + solar."""
+    for i in range(vre.shape[0]):
+        w = avail[i, WIND] * (at(wind_cf, i) * 1.0) * TWH_PER_GW_YEAR
+        s = avail[i, SOLAR] * (at(solar_cf, i) * 1.0) * TWH_PER_GW_YEAR
+        nonfossil[i, NF_HYDRO] = avail[i, HYDRO] * (at(hydro_cf, i) * at(hydro_factor, i) * 1.0) * TWH_PER_GW_YEAR
+        nonfossil[i, NF_NUCLEAR] = avail[i, NUCLEAR] * (at(nuclear_cf, i) * 1.0) * TWH_PER_GW_YEAR
+        nonfossil[i, NF_WIND] = w
+        nonfossil[i, NF_SOLAR] = s
+        vre[i] = w + s
+
+
+@jit
+def _supply_post(raw, shift, efficiency, expm1, avail, gas_cf_max, bound, gas_cf, coal_cf_max, vre, nonfossil,
+                 took, back, losses, curtailed, gas_plan, gas_max, coal_max):
+    """Storage flows, wind and solar net of curtailment, and the fossil plants' planned and maximum
+    output."""
+    for i in range(vre.shape[0]):
+        a = absorbed_of(at(shift, i), at(expm1, i))
+        b = a * at(efficiency, i)
+        took[i] = a
+        back[i] = b
+        losses[i] = a - b
+        curtailed[i] = at(raw, i) - a
+        v = at(vre, i)
+        keep = 1.0 - ((at(raw, i) - b) / v if v > 0 else 0.0)
+        nonfossil[i, NF_WIND] *= keep
+        nonfossil[i, NF_SOLAR] *= keep
+        gas_cap = avail[i, GAS]
+        coal_cap = avail[i, COAL] + avail[i, COAL_CCS]
+        gas_max[i] = npmin(gas_cap * at(gas_cf_max, i) * TWH_PER_GW_YEAR, at(bound, i))
+        gas_plan[i] = gas_cap * at(gas_cf, i) * TWH_PER_GW_YEAR
+        coal_max[i] = coal_cap * at(coal_cf_max, i) * TWH_PER_GW_YEAR
+
+
+def supply(pw, hydro_factor, avail_gw, store, demand, gas_bound_twh, t: int) -> tuple:
+    """The fields of :func:`ctsim.engine.power.supply` (``Supply``; its ``curt``: the fields of
+    ``storage.Curtailment``)."""
+    flex, width = pw.grid_flexibility[..., t], pw.curtailment_width
+    per = (pw.hydro_cf[..., t], hydro_factor, pw.nuclear_cf[..., t], pw.wind_cf[..., t], pw.solar_cf[..., t], demand,
+           flex, width)
+    post = (store.shift_twh, store.efficiency, pw.gas_cf_max, gas_bound_twh, pw.gas_cf[..., t], pw.coal_cf_max)
+    shape = lead(*per, *post, cats=(avail_gw,))
+    n = size(shape)
+    hcf, hf, ncf, wcf, scf, d, f, w = (flat(a, shape) for a in per)
+    avail = flat(avail_gw, shape, cat=True)
+    nonfossil, vre = np.empty((n, 4)), np.empty(n)
+    _supply_pre(avail, hcf, hf, ncf, wcf, scf, nonfossil, vre)
+    parts = softplus_parts(vre, d, f, w, n)
+    raw = np.empty(n)
+    _raw(vre, d, f, w, *parts, raw)
+    shift, eff, gcf_max, bound, gcf, ccf_max = (flat(a, shape) for a in post)
+    z = np.empty(n)
+    _absorb_args(raw, shift, z)
+    np.expm1(z, out=z)
+    took, back, losses, curtailed, gas_plan, gas_max, coal_max = (np.empty(n) for _ in range(7))
+    _supply_post(raw, shift, eff, z, avail, gcf_max, bound, gcf, ccf_max, vre, nonfossil, took, back, losses,
+                 curtailed, gas_plan, gas_max, coal_max)
+    cat = shape + (4,)
+    curt = tuple(a.reshape(shape) for a in (raw, took, back, losses, curtailed))
+    return (nonfossil.reshape(cat), vre.reshape(shape), curt,
+            pw.bio_generation_twh[..., t] + pw.oil_generation_twh[..., t],
+            *(a.reshape(shape) for a in (gas_plan, gas_max, coal_max)))
+
+
+# --- dispatch -------------------------------------------------------------------------------------
+@jit
+def dispatch_one(demand, nf0, nf1, nf2, nf3, must_run, gas_planned, gas_max, coal_max, share):
+    """:func:`ctsim.engine.power.dispatch` for one sample (wind and solar: nf2, nf3, the VRE mask).
+    Returns (served non-fossil x 4, curtailed, gas, coal, unserved)."""
+    residual = demand - must_run - ((((nf0 + 0.0) + nf1) + nf2) + nf3)
+    excess = npmax(-residual, 0.0)
+    v0, v1, v2, v3 = 0.0, 0.0, nf2, nf3
+    o0, o1, o2, o3 = nf0 - v0, nf1 - v1, nf2 - v2, nf3 - v3
+    vre_total = (((v0 + 0.0) + v1) + v2) + v3
+    other_total = (((o0 + 0.0) + o1) + o2) + o3
+    curtailed = npmin(excess, vre_total)
+    spilled = npmin(excess - curtailed, other_total)
+    vre_keep = 1.0 - (curtailed / vre_total if vre_total > 0 else 0.0)
+    other_keep = 1.0 - (spilled / other_total if other_total > 0 else 0.0)
+    s0 = v0 * vre_keep + o0 * other_keep
+    s1 = v1 * vre_keep + o1 * other_keep
+    s2 = v2 * vre_keep + o2 * other_keep
+    s3 = v3 * vre_keep + o3 * other_keep
+    need = npmax(residual, 0.0)
+    gas_first = npmin(need, npmin(gas_planned, gas_max))
+    need = need - gas_first
+    gas_room = npmax(gas_max - gas_first, 0.0)
+    gas_early = npmin(need * share, gas_room)
+    need = need - gas_early
+    coal = npmin(need, coal_max)
+    need = need - coal
+    gas_extra = npmin(need, gas_room - gas_early)
+    return s0, s1, s2, s3, curtailed, gas_first + gas_early + gas_extra, coal, need - gas_extra
+
+
+@jit
+def _share_args(srmc_gas, srmc_coal, scale, z):
+    for i in range(z.shape[0]):
+        z[i] = 0.5 * (at(srmc_gas, i) - at(srmc_coal, i)) / at(scale, i)
+
+
+@jit
+def _step_dispatch(any_shortfall, demand, nonfossil, must_run, gas_plan, gas_max, coal_max, tanh, shortfall,
+                   curtailed_before, served, curtailed, gas, coal, unserved, gas_max_out):
+    for i in range(gas.shape[0]):
+        share = 0.5 * (1.0 - at(tanh, i))
+        nf0, nf1, nf2, nf3 = nonfossil[i, 0], nonfossil[i, 1], nonfossil[i, 2], nonfossil[i, 3]
+        gm, cm = at(gas_max, i), at(coal_max, i)
+        r = dispatch_one(at(demand, i), nf0, nf1, nf2, nf3, at(must_run, i), at(gas_plan, i), gm, cm, share)
+        if any_shortfall:  # a coal supply shortfall (shocks.fossil_limits), dispatched again
+            sf = at(shortfall, i)
+            if sf > 0:
+                cm = npmin(cm, r[6] * (1.0 - sf))
+                gm = npmin(gm, r[5])
+            r = dispatch_one(at(demand, i), nf0, nf1, nf2, nf3, at(must_run, i), npmin(at(gas_plan, i), gm), gm, cm, share)
+        served[i, 0], served[i, 1], served[i, 2], served[i, 3] = r[0], r[1], r[2], r[3]
+        curtailed[i] = at(curtailed_before, i) + r[4]
+        gas[i] = r[5]
+        coal[i] = r[6]
+        unserved[i] = r[7]
+        gas_max_out[i] = gm
+
+
+def step_dispatch(pw, sh, sup, demand, costs, any_shortfall: bool, t: int) -> tuple:
+    """The fields of :func:`ctsim.engine.power.step_dispatch` (``Dispatch``)."""
+    gas_c, coal_c, scale = costs.srmc_gas_cny_per_mwh, costs.srmc_coal_cny_per_mwh, pw.dispatch_cost_scale_cny_per_mwh
+    m = lead(gas_c, coal_c, scale)
+    z = np.empty(size(m))  # the logit's tanh at the costs' own shape ([1] when shared), as the reference
+    _share_args(*(flat(a, m) for a in (gas_c, coal_c, scale)), z)
+    np.tanh(z, out=z)
+    shortfall = sh.coal_shortfall[..., t]
+    c = sup.curt
+    args = (demand, sup.must_run_twh, sup.gas_plan_twh, sup.gas_max_twh, sup.coal_max_twh)
+    shape = lead(*args, z.reshape(m), shortfall, c.curtailed_twh, cats=(sup.nonfossil_twh,))
+    n = size(shape)
+    served = np.empty((n, 4))
+    curtailed, gas, coal, unserved, gas_max = (np.empty(n) for _ in range(5))
+    d, mr, gp, gm, cm = (flat(a, shape) for a in args)
+    _step_dispatch(bool(any_shortfall), d, flat(sup.nonfossil_twh, shape, cat=True), mr, gp, gm, cm,
+                   flat(z.reshape(m), shape), flat(shortfall, shape), flat(c.curtailed_twh, shape),
+                   served, curtailed, gas, coal, unserved, gas_max)
+    return (served.reshape(shape + (4,)), *(a.reshape(shape) for a in (curtailed, gas, coal, unserved)),
+            gas_max.reshape(shape) if any_shortfall else sup.gas_max_twh,
+            pw.bio_generation_twh[..., t], pw.oil_generation_twh[..., t], sup.vre_potential_twh,
+            c.raw_twh, c.absorbed_twh, c.losses_twh)
+
+
+# --- the coal fleet and the fuels -----------------------------------------------------------------
+@jit
+def _coal_fleet(avail, early, past, coal_cf_max, efficient_share, ccs_frac, max_eff, max_other):
+    for i in range(ccs_frac.shape[0]):
+        plain = avail[i, COAL]
+        coal_cap = plain + avail[i, COAL_CCS]
+        ccs_frac[i] = avail[i, COAL_CCS] / coal_cap if coal_cap > 0 else 0.0
+        coal_max_plain = plain * at(coal_cf_max, i) * TWH_PER_GW_YEAR
+        share = at(efficient_share, i) * (plain + at(early, i) - at(past, i)) / plain if plain > 0 else 1.0
+        share = npmin(npmax(share, 0.0), 1.0)
+        max_eff[i] = coal_max_plain * share
+        max_other[i] = coal_max_plain * (1.0 - share)
+
+
+def coal_fleet(pw, avail, early_retired_gw, past_lifetime_gw, costs, d) -> tuple:
+    """The fields of :func:`ctsim.engine.power.coal_fleet` (``CoalFleet``)."""
+    per = (early_retired_gw, past_lifetime_gw, pw.coal_cf_max, costs.efficient_share)
+    shape = lead(*per, cats=(avail,))
+    n = size(shape)
+    ccs_frac, max_eff, max_other = np.empty(n), np.empty(n), np.empty(n)
+    _coal_fleet(flat(avail, shape, cat=True), *(flat(a, shape) for a in per), ccs_frac, max_eff, max_other)
+    return (*(a.reshape(shape) for a in (ccs_frac, max_eff, max_other)),
+            costs.carbon_other_cny_per_mwh - costs.carbon_eff_cny_per_mwh,
+            costs.heat_rate_eff_gce_per_kwh, costs.heat_rate_other_gce_per_kwh, costs.heat_rate_fleet_gce_per_kwh,
+            d.oil_twh * pw.oil_heat_rate_gce_per_kwh * GCE_PER_KWH_TO_MTCE_PER_TWH)
+
+
+@jit
+def _tier_args(gap, scale, z):
+    for i in range(z.shape[0]):
+        z[i] = -npmax(at(gap, i), 0.0) / at(scale, i)
+
+
+def tier_weight(fleet, pw) -> np.ndarray:
+    """exp(-max(gap, 0) / scale) of ``split_coal_tiers`` at the gap's own shape ([1] when shared)."""
+    gap, scale = fleet.gap_cny_per_mwh, pw.dispatch_cost_scale_cny_per_mwh
+    m = lead(gap, scale)
+    z = np.empty(size(m))
+    _tier_args(flat(gap, m), flat(scale, m), z)
+    return np.exp(z, out=z).reshape(m)
+
+
+@jit
+def efficient_share(max_eff, max_other, weight):
+    w_other = max_other * weight
+    total = max_eff + w_other
+    return max_eff / total if total > 0 else 0.0
+
+
+@jit
+def _step_fuels(coal, gas, ccs_frac, max_eff, max_other, weight, hr_eff, hr_other, hr_fleet, penalty, capture,
+                gas_hr, coal_ef, gas_ef, oil_ef, oil_mtce, gen_ccs, gen_eff, coal_mtce, gas_mtce, captured,
+                coal_co2, co2):
+    for i in range(gen_ccs.shape[0]):
+        g_ccs = at(coal, i) * at(ccs_frac, i)
+        rest = at(coal, i) - g_ccs
+        eff = npmin(rest * efficient_share(at(max_eff, i), at(max_other, i), at(weight, i)), at(max_eff, i))
+        other = rest - eff
+        unabated = (eff * at(hr_eff, i) + other * at(hr_other, i)) * GCE_PER_KWH_TO_MTCE_PER_TWH
+        ccs_fuel = g_ccs * at(hr_fleet, i) * GCE_PER_KWH_TO_MTCE_PER_TWH * (1.0 + at(penalty, i))
+        g = at(gas, i) * at(gas_hr, i) * GCE_PER_KWH_TO_MTCE_PER_TWH
+        cap = ccs_fuel * at(capture, i) * at(coal_ef, i)
+        cc = (unabated + ccs_fuel) * at(coal_ef, i) - cap
+        gen_ccs[i] = g_ccs
+        gen_eff[i] = eff
+        coal_mtce[i] = unabated + ccs_fuel
+        gas_mtce[i] = g
+        captured[i] = cap
+        coal_co2[i] = cc
+        co2[i] = cc + g * at(gas_ef, i) + at(oil_mtce, i) * at(oil_ef, i)
+
+
+def step_fuels(pw, fx, fleet, coal_twh, gas_twh) -> tuple:
+    """The fields of :func:`ctsim.engine.power.step_fuels` (``PowerFuels``)."""
+    weight = tier_weight(fleet, pw)
+    per = (coal_twh, gas_twh, fleet.ccs_frac, fleet.max_eff_twh, fleet.max_other_twh, weight,
+           fleet.hr_eff_gce_per_kwh, fleet.hr_other_gce_per_kwh, fleet.hr_fleet_gce_per_kwh,
+           pw.ccs_heat_rate_penalty, pw.ccs_capture_rate, pw.gas_heat_rate_gce_per_kwh, fx.coal_t_co2_per_tce,
+           fx.gas_t_co2_per_tce, fx.oil_t_co2_per_tce, fleet.oil_mtce)
+    shape = lead(*per)
+    n = size(shape)
+    outs = [np.empty(n) for _ in range(7)]
+    _step_fuels(*(flat(a, shape) for a in per), *outs)
+    return tuple(a.reshape(shape) for a in outs)
+
+
+@jit
+def _coal_co2_segments(coal, ccs_frac, max_eff, max_other, weight, hr_eff, hr_other, hr_fleet, penalty, capture,
+                       coal_ef, widths, slopes):
+    for i in range(widths.shape[0]):
+        share = efficient_share(at(max_eff, i), at(max_other, i), at(weight, i))
+        plain = 1.0 - at(ccs_frac, i)
+        unabated = at(coal, i) * plain
+        kink = at(max_eff, i) / share if share > 0 else math.inf
+        above = npmax(unabated - kink, 0.0) / plain if plain > 0 else 0.0
+        above = npmin(above, at(coal, i))
+        ccs = at(ccs_frac, i) * at(hr_fleet, i) * (1.0 + at(penalty, i)) * (1.0 - at(capture, i))
+        per_gce = GCE_PER_KWH_TO_MTCE_PER_TWH * at(coal_ef, i)
+        widths[i, 0] = above
+        widths[i, 1] = at(coal, i) - above
+        slopes[i, 0] = (plain * at(hr_other, i) + ccs) * per_gce
+        slopes[i, 1] = (plain * (share * at(hr_eff, i) + (1.0 - share) * at(hr_other, i)) + ccs) * per_gce
+
+
+def coal_co2_segments(pw, fx, fleet, coal_twh) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`ctsim.engine.power.coal_co2_segments`: (widths, slopes) [..., 2]."""
+    weight = tier_weight(fleet, pw)
+    per = (coal_twh, fleet.ccs_frac, fleet.max_eff_twh, fleet.max_other_twh, weight, fleet.hr_eff_gce_per_kwh,
+           fleet.hr_other_gce_per_kwh, fleet.hr_fleet_gce_per_kwh, pw.ccs_heat_rate_penalty, pw.ccs_capture_rate,
+           fx.coal_t_co2_per_tce)
+    shape = lead(*per)
+    n = size(shape)
+    widths, slopes = np.empty((n, 2)), np.empty((n, 2))
+    _coal_co2_segments(*(flat(a, shape) for a in per), widths, slopes)
+    return widths.reshape(shape + (2,)), slopes.reshape(shape + (2,))

@@ -30,16 +30,18 @@ from ..axes import (
 from ..units import GCE_PER_KWH_TO_MTCE_PER_TWH, TWH_PER_GW_YEAR
 from ._jit import jit
 from .storage import (
-    _absorb_args,
-    _raw,
+    _raw_absorb,
     absorbed_of,
     at,
+    divide_where,
     flat,
     lead,
     npmax,
     npmin,
+    share_arg,
     size,
-    softplus_parts,
+    softplus_buffer,
+    softplus_finish,
 )
 
 KG_PER_G = 1e-3  # CNY/tce x gce/kWh x 1e-3 = CNY/MWh, and gce/kWh x 1e-3 = t/MWh (as ctsim.engine.power)
@@ -49,7 +51,9 @@ def natural(out: np.ndarray, shape: tuple[int, ...], *deps) -> np.ndarray:
     """``out`` (computed for every element of the leading ``shape``) with the shape the reference's
     result of ``deps`` has: [1] when they are all shared ([1]), where every row holds the same value."""
     if len(shape) == 1:
-        r = max(np.shape(d)[0] if np.ndim(d) else 1 for d in deps)
+        if shape[0] == 1:
+            return out
+        r = max(d.shape[0] if type(d) is np.ndarray and d.ndim else 1 for d in deps)
         return out if r == shape[0] else out[:r]
     nat = np.broadcast_shapes(*(np.shape(d) for d in deps))
     o = out.reshape(shape)
@@ -170,8 +174,10 @@ def gas_bound(pw, other_gas_mtce, year: int, t: int) -> np.ndarray:
 
 # --- supply ---------------------------------------------------------------------------------------
 @jit
-def _supply_pre(avail, hydro_cf, hydro_factor, nuclear_cf, wind_cf, solar_cf, nonfossil, vre):
-    """Non-fossil potential output (GW x capacity factor x TWh per GW-year) and wind + solar."""
+def _supply_pre(avail, hydro_cf, hydro_factor, nuclear_cf, wind_cf, solar_cf, demand, flexibility, width, nonfossil,
+                vre, x, e):
+    """Non-fossil potential output (GW x capacity factor x TWh per GW-year), wind + solar, and the
+    softplus argument x of their curtailment with -|x| (``storage.raw_curtailment``)."""
     for i in range(vre.shape[0]):
         w = avail[i, WIND] * (at(wind_cf, i) * 1.0) * TWH_PER_GW_YEAR
         s = avail[i, SOLAR] * (at(solar_cf, i) * 1.0) * TWH_PER_GW_YEAR
@@ -179,7 +185,11 @@ def _supply_pre(avail, hydro_cf, hydro_factor, nuclear_cf, wind_cf, solar_cf, no
         nonfossil[i, NF_NUCLEAR] = avail[i, NUCLEAR] * (at(nuclear_cf, i) * 1.0) * TWH_PER_GW_YEAR
         nonfossil[i, NF_WIND] = w
         nonfossil[i, NF_SOLAR] = s
-        vre[i] = w + s
+        v = w + s
+        vre[i] = v
+        _, xi = share_arg(v, at(demand, i), at(flexibility, i), at(width, i))
+        x[i] = xi
+        e[i] = -abs(xi)
 
 
 @jit
@@ -195,7 +205,7 @@ def _supply_post(raw, shift, efficiency, expm1, avail, gas_cf_max, bound, gas_cf
         losses[i] = a - b
         curtailed[i] = at(raw, i) - a
         v = at(vre, i)
-        keep = 1.0 - ((at(raw, i) - b) / v if v > 0 else 0.0)
+        keep = 1.0 - divide_where(at(raw, i) - b, v, 0.0)
         nonfossil[i, NF_WIND] *= keep
         nonfossil[i, NF_SOLAR] *= keep
         gas_cap = avail[i, GAS]
@@ -216,14 +226,13 @@ def supply(pw, hydro_factor, avail_gw, store, demand, gas_bound_twh, t: int) -> 
     n = size(shape)
     hcf, hf, ncf, wcf, scf, d, f, w = (flat(a, shape) for a in per)
     avail = flat(avail_gw, shape, cat=True)
-    nonfossil, vre = np.empty((n, 4)), np.empty(n)
-    _supply_pre(avail, hcf, hf, ncf, wcf, scf, nonfossil, vre)
-    parts = softplus_parts(vre, d, f, w, n)
-    raw = np.empty(n)
-    _raw(vre, d, f, w, *parts, raw)
+    nonfossil, vre, x = np.empty((n, 4)), np.empty(n), np.empty(n)
+    buf = softplus_buffer(f, w, n)
+    _supply_pre(avail, hcf, hf, ncf, wcf, scf, d, f, w, nonfossil, vre, x, buf[:n])
+    parts = softplus_finish(buf, x, f, w, n)
     shift, eff, gcf_max, bound, gcf, ccf_max = (flat(a, shape) for a in post)
-    z = np.empty(n)
-    _absorb_args(raw, shift, z)
+    raw, z = np.empty(n), np.empty(n)
+    _raw_absorb(vre, d, f, w, *parts, shift, raw, z)
     np.expm1(z, out=z)
     took, back, losses, curtailed, gas_plan, gas_max, coal_max = (np.empty(n) for _ in range(7))
     _supply_post(raw, shift, eff, z, avail, gcf_max, bound, gcf, ccf_max, vre, nonfossil, took, back, losses,
@@ -248,8 +257,8 @@ def dispatch_one(demand, nf0, nf1, nf2, nf3, must_run, gas_planned, gas_max, coa
     other_total = (((o0 + 0.0) + o1) + o2) + o3
     curtailed = npmin(excess, vre_total)
     spilled = npmin(excess - curtailed, other_total)
-    vre_keep = 1.0 - (curtailed / vre_total if vre_total > 0 else 0.0)
-    other_keep = 1.0 - (spilled / other_total if other_total > 0 else 0.0)
+    vre_keep = 1.0 - divide_where(curtailed, vre_total, 0.0)
+    other_keep = 1.0 - divide_where(spilled, other_total, 0.0)
     s0 = v0 * vre_keep + o0 * other_keep
     s1 = v1 * vre_keep + o1 * other_keep
     s2 = v2 * vre_keep + o2 * other_keep
@@ -281,10 +290,9 @@ def _step_dispatch(any_shortfall, demand, nonfossil, must_run, gas_plan, gas_max
         gm, cm = at(gas_max, i), at(coal_max, i)
         r = dispatch_one(at(demand, i), nf0, nf1, nf2, nf3, at(must_run, i), at(gas_plan, i), gm, cm, share)
         if any_shortfall:  # a coal supply shortfall (shocks.fossil_limits), dispatched again
-            sf = at(shortfall, i)
-            if sf > 0:
-                cm = npmin(cm, r[6] * (1.0 - sf))
-                gm = npmin(gm, r[5])
+            hit = at(shortfall, i) > 0
+            cm = npmin(cm, r[6] * (1.0 - at(shortfall, i))) if hit else cm
+            gm = npmin(gm, r[5]) if hit else gm
             r = dispatch_one(at(demand, i), nf0, nf1, nf2, nf3, at(must_run, i), npmin(at(gas_plan, i), gm), gm, cm, share)
         served[i, 0], served[i, 1], served[i, 2], served[i, 3] = r[0], r[1], r[2], r[3]
         curtailed[i] = at(curtailed_before, i) + r[4]
@@ -324,9 +332,9 @@ def _coal_fleet(avail, early, past, coal_cf_max, efficient_share, ccs_frac, max_
     for i in range(ccs_frac.shape[0]):
         plain = avail[i, COAL]
         coal_cap = plain + avail[i, COAL_CCS]
-        ccs_frac[i] = avail[i, COAL_CCS] / coal_cap if coal_cap > 0 else 0.0
+        ccs_frac[i] = divide_where(avail[i, COAL_CCS], coal_cap, 0.0)
         coal_max_plain = plain * at(coal_cf_max, i) * TWH_PER_GW_YEAR
-        share = at(efficient_share, i) * (plain + at(early, i) - at(past, i)) / plain if plain > 0 else 1.0
+        share = divide_where(at(efficient_share, i) * (plain + at(early, i) - at(past, i)), plain, 1.0)
         share = npmin(npmax(share, 0.0), 1.0)
         max_eff[i] = coal_max_plain * share
         max_other[i] = coal_max_plain * (1.0 - share)
@@ -364,7 +372,7 @@ def tier_weight(fleet, pw) -> np.ndarray:
 def efficient_share(max_eff, max_other, weight):
     w_other = max_other * weight
     total = max_eff + w_other
-    return max_eff / total if total > 0 else 0.0
+    return divide_where(max_eff, total, 0.0)
 
 
 @jit
@@ -411,8 +419,8 @@ def _coal_co2_segments(coal, ccs_frac, max_eff, max_other, weight, hr_eff, hr_ot
         share = efficient_share(at(max_eff, i), at(max_other, i), at(weight, i))
         plain = 1.0 - at(ccs_frac, i)
         unabated = at(coal, i) * plain
-        kink = at(max_eff, i) / share if share > 0 else math.inf
-        above = npmax(unabated - kink, 0.0) / plain if plain > 0 else 0.0
+        kink = divide_where(at(max_eff, i), share, math.inf)
+        above = divide_where(npmax(unabated - kink, 0.0), plain, 0.0)
         above = npmin(above, at(coal, i))
         ccs = at(ccs_frac, i) * at(hr_fleet, i) * (1.0 + at(penalty, i)) * (1.0 - at(capture, i))
         per_gce = GCE_PER_KWH_TO_MTCE_PER_TWH * at(coal_ef, i)

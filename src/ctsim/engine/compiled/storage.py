@@ -29,6 +29,7 @@ from ._jit import jit
 DEMAND_FLOOR_TWH = 1e-9
 SHIFT_FLOOR_TWH = 1e-12
 TOTAL_FLOOR_GWH = 1e-12
+F64 = np.dtype(np.float64)
 
 
 def at(x, i):
@@ -46,32 +47,50 @@ def _at(x, i):
 @jit
 def npmax(a: float, b: float) -> float:
     """``np.maximum`` of two floats: NaN if either is NaN (Python's ``max`` drops a NaN ``b``)."""
-    return a if (a >= b or a != a) else b
+    return a if (a >= b) | (a != a) else b
 
 
 @jit
 def npmin(a: float, b: float) -> float:
     """``np.minimum`` of two floats: NaN if either is NaN."""
-    return a if (a <= b or a != a) else b
+    return a if (a <= b) | (a != a) else b
+
+
+@jit
+def divide_where(a: float, b: float, otherwise: float) -> float:
+    """``np.divide(a, b, out=otherwise, where=b > 0)`` for floats, without a branch (a division by 1
+    where b <= 0, then a select), so that the loops around it vectorize."""
+    pos = b > 0
+    q = a / (b if pos else 1.0)
+    return q if pos else otherwise
 
 
 # --- leading axes ---------------------------------------------------------------------------------
 def lead(*arrays, cats=()) -> tuple[int, ...]:
     """The leading shape the numpy reference broadcasts ``arrays`` to (``cats``: arrays whose last
     axis is a category axis, not broadcast)."""
-    shapes = [np.shape(a) for a in arrays] + [np.shape(a)[:-1] for a in cats]
-    if all(len(s) == 1 for s in shapes):  # the engine's own case: [S] or [1]
-        return (max(s[0] for s in shapes),)
-    return np.broadcast_shapes(*shapes)
+    n = 1
+    for a in arrays:  # the engine's own case: every array [S] or [1] (and [S, K] for cats)
+        if type(a) is not np.ndarray or a.ndim != 1:
+            break
+        n = max(n, a.shape[0])
+    else:
+        for a in cats:
+            if type(a) is not np.ndarray or a.ndim != 2:
+                break
+            n = max(n, a.shape[0])
+        else:
+            return (n,)
+    return np.broadcast_shapes(*(np.shape(a) for a in arrays), *(np.shape(a)[:-1] for a in cats))
 
 
 def flat(x, shape: tuple[int, ...], cat: bool = False):
     """``x`` as a kernel argument for the leading ``shape`` (the leading axes in one): a float when
     one value is shared by every element (unless ``cat``: ``x`` has a category axis last, kept), else
     a contiguous float64 array [n] (or [n, K])."""
-    a = np.asarray(x, dtype=np.float64)
+    a = x if type(x) is np.ndarray and x.dtype is F64 else np.asarray(x, dtype=np.float64)
     if not cat and a.size == 1:
-        return float(a.reshape(-1)[0])
+        return a.item()
     if len(shape) == 1 and a.ndim == 1 + cat and a.shape[0] == shape[0]:
         return a if a.flags.c_contiguous else np.ascontiguousarray(a)
     tail = a.shape[-1:] if cat else ()
@@ -118,19 +137,30 @@ def softplus_of(x, log1p_exp):
     return npmax(x, 0.0) + log1p_exp
 
 
-def softplus_parts(vre, demand, flexibility, width, n: int):
-    """x and ln(1 + e^-|x|) [n] of the softplus at the share, and those of the offset softplus(-F / w)
-    (floats when F and w are shared), in one exp and one log1p pass."""
-    m = 1 if isinstance(flexibility, float) and isinstance(width, float) else n
-    buf = np.empty(n + m)
-    x, x0 = np.empty(n), np.empty(m)
-    _softplus_args(vre, demand, flexibility, width, x, buf[:n])
+def softplus_buffer(flexibility, width, n: int) -> np.ndarray:
+    """The buffer of exp arguments: n for the share, then 1 for the offset softplus(-F / w) when F
+    and w are shared (floats), else n."""
+    return np.empty(n + (1 if isinstance(flexibility, float) and isinstance(width, float) else n))
+
+
+def softplus_finish(buf: np.ndarray, x: np.ndarray, flexibility, width, n: int):
+    """The offset's arguments into ``buf`` (whose first n hold -|x| of the share), one exp and one
+    log1p pass; returns x and ln(1 + e^-|x|) of the share and of the offset (floats when shared)."""
+    m = buf.shape[0] - n
+    x0 = np.empty(m)
     _offset_args(flexibility, width, x0, buf[n:])
     np.exp(buf, out=buf)
     np.log1p(buf, out=buf)
     if m == 1:
-        return x, buf[:n], float(x0[0]), float(buf[n])
+        return x, buf[:n], x0.item(), buf[n:].item()
     return x, buf[:n], x0, buf[n:]
+
+
+def softplus_parts(vre, demand, flexibility, width, n: int):
+    """:func:`softplus_finish` of the share of ``vre`` in ``demand``."""
+    buf, x = softplus_buffer(flexibility, width, n), np.empty(n)
+    _softplus_args(vre, demand, flexibility, width, x, buf[:n])
+    return softplus_finish(buf, x, flexibility, width, n)
 
 
 @jit
@@ -158,6 +188,16 @@ def raw_curtailment(vre_twh, demand_twh, flexibility, width) -> np.ndarray:
 
 
 @jit
+def _raw_absorb(vre, demand, flexibility, width, x, lx, x0, l0, shift, raw, z):
+    """The raw curtailment C0 and -C0 / A (the argument of ``absorbed``'s expm1)."""
+    for i in range(raw.shape[0]):
+        c = raw_of(at(vre, i), at(demand, i), at(flexibility, i), at(width, i), at(x, i), at(lx, i), at(x0, i),
+                   at(l0, i))
+        raw[i] = c
+        z[i] = -c / npmax(at(shift, i), SHIFT_FLOOR_TWH)
+
+
+@jit
 def _tanh_args(vre, demand, flexibility, width, z):
     for i in range(z.shape[0]):
         s = at(vre, i) / npmax(at(demand, i), DEMAND_FLOOR_TWH)
@@ -182,13 +222,6 @@ def marginal_curtailment(vre_twh, demand_twh, flexibility, width) -> np.ndarray:
 
 # --- storage absorbing the surplus ----------------------------------------------------------------
 @jit
-def _absorb_args(raw, shift, z):
-    """-C0 / A, the argument of ``absorbed``'s expm1 (A floored)."""
-    for i in range(z.shape[0]):
-        z[i] = -at(raw, i) / npmax(at(shift, i), SHIFT_FLOOR_TWH)
-
-
-@jit
 def absorbed_of(shift, expm1):
     """A (1 - e^(-C0 / A)) from the ufunc's expm1(-C0 / A); 0 where A <= 0."""
     if shift > 0:
@@ -207,11 +240,9 @@ def _storage_flows(raw, shift, efficiency, expm1, took, back, losses, curtailed)
         curtailed[i] = at(raw, i) - a
 
 
-def storage_flows(raw: np.ndarray, shift, efficiency, n: int):
+def storage_flows(raw: np.ndarray, z: np.ndarray, shift, efficiency, n: int):
     """(absorbed, returned, losses, curtailed) [n] of ``storage.curtailment`` given the raw
-    curtailment [n]."""
-    z = np.empty(n)
-    _absorb_args(raw, shift, z)
+    curtailment [n] and -raw / A in ``z`` (turned into its expm1 in place)."""
     np.expm1(z, out=z)
     took, back, losses, curtailed = (np.empty(n) for _ in range(4))
     _storage_flows(raw, shift, efficiency, z, took, back, losses, curtailed)
@@ -226,9 +257,9 @@ def curtailment(pw, store, vre_twh, demand_twh, t: int):
     n = size(shape)
     v, d, f, w, sh, ef = (flat(a, shape) for a in (vre_twh, demand_twh, flex, width, store.shift_twh,
                                                    store.efficiency))
-    raw = np.empty(n)
-    _raw(v, d, f, w, *softplus_parts(v, d, f, w, n), raw)
-    flows = storage_flows(raw, sh, ef, n)
+    raw, z = np.empty(n), np.empty(n)
+    _raw_absorb(v, d, f, w, *softplus_parts(v, d, f, w, n), sh, raw, z)
+    flows = storage_flows(raw, z, sh, ef, n)
     return tuple(a.reshape(shape) for a in (raw, *flows))
 
 

@@ -33,11 +33,12 @@ from .storage import (
     _raw_absorb,
     absorbed_of,
     at,
+    bind,
     divide_where,
-    flat,
-    lead,
     npmax,
     npmin,
+    rows,
+    shaped,
     share_arg,
     size,
     softplus_buffer,
@@ -109,12 +110,13 @@ def step_costs(pw, pol, fx, sh, year: int, t: int) -> tuple:
     coal_ef, gas_ef = fx.coal_t_co2_per_tce, fx.gas_t_co2_per_tce
     coal_path, factor, gas_price = pw.coal_price_cny_per_tce[..., t], sh.coal_price_factor[..., t], \
         pw.gas_price_cny_per_tce[..., t]
-    args = (price, start, bench, hr_fleet, eff_share, spread, gas_hr, coal_ef, gas_ef, coal_path, factor, gas_price)
-    shape = lead(*args)
-    n = size(shape)
-    outs = [np.empty(n) for _ in range(11)]
-    _step_costs(float(year), *(flat(a, shape) for a in args), *outs)
-    cov, he, ho, ce, co, cg, cp, sc, sg, nc, ng = outs
+    shape, args = bind((price, start, bench, hr_fleet, eff_share, spread, gas_hr, coal_ef, gas_ef, coal_path, factor,
+                        gas_price))
+    outs = rows(11, shape)
+    _step_costs(float(year), *args, *outs)
+    cov, he, ho, ce, co, cg, cp, sc, sg, nc, ng = shaped(outs, shape)
+    if shape == (1,):  # every input shared: every field [1], as the reference's
+        return (price, cov, bench, hr_fleet, eff_share, he, ho, ce, co, cg, cp, sc, sg, nc, ng)
     hr = (hr_fleet, spread, eff_share)
     coal_carbon = (price, start, *hr, coal_ef, bench)
     gas_carbon = (price, start, gas_hr, gas_ef, bench)
@@ -140,15 +142,13 @@ def _step_demand(first, demand_2020, steel, ev, prev_base, elasticity, growth, b
 def step_demand(pw, mp, prev, steel_twh, ev_twh, growth, t: int) -> tuple[np.ndarray, np.ndarray]:
     """:func:`ctsim.engine.power.step_demand`: (base, total) demand."""
     first = prev is None
-    prev_base = pw.demand_2020_twh if first else prev.base_demand_twh
-    elasticity = mp.electricity_elasticity[..., t]
-    both = (steel_twh, ev_twh)
-    shape = lead(pw.demand_2020_twh, *both) if first else lead(prev_base, elasticity, growth, *both)
-    n = size(shape)
-    base, total = np.empty(n), np.empty(n)
-    _step_demand(first, *(flat(a, shape) for a in (pw.demand_2020_twh, steel_twh, ev_twh, prev_base,
-                                                                       elasticity, growth)), base, total)
-    return base.reshape(shape), total.reshape(shape)
+    d2020 = pw.demand_2020_twh
+    # (in the first year the growth terms are not read: d2020 stands in, so they do not widen the shape)
+    shape, args = bind((d2020, steel_twh, ev_twh, d2020 if first else prev.base_demand_twh,
+                        d2020 if first else mp.electricity_elasticity[..., t], d2020 if first else growth))
+    outs = rows(2, shape)
+    _step_demand(first, *args, *outs)
+    return shaped(outs, shape)
 
 
 @jit
@@ -164,12 +164,11 @@ def _gas_bound(year, supply_bcm, mtce_per_bcm, other, gas_hr, response_from, out
 
 def gas_bound(pw, other_gas_mtce, year: int, t: int) -> np.ndarray:
     """:func:`ctsim.engine.power.gas_bound`."""
-    args = (pw.gas_supply_bcm[..., t], pw.gas_mtce_per_bcm, other_gas_mtce, pw.gas_heat_rate_gce_per_kwh,
-            pw.response_from_year)
-    shape = lead(*args)
+    shape, args = bind((pw.gas_supply_bcm[..., t], pw.gas_mtce_per_bcm, other_gas_mtce, pw.gas_heat_rate_gce_per_kwh,
+                        pw.response_from_year))
     out = np.empty(size(shape))
-    _gas_bound(float(year), *(flat(a, shape) for a in args), out)
-    return out.reshape(shape)
+    _gas_bound(float(year), *args, out)
+    return shaped((out,), shape)[0]
 
 
 # --- supply ---------------------------------------------------------------------------------------
@@ -218,30 +217,22 @@ def _supply_post(raw, shift, efficiency, expm1, avail, gas_cf_max, bound, gas_cf
 def supply(pw, hydro_factor, avail_gw, store, demand, gas_bound_twh, t: int) -> tuple:
     """The fields of :func:`ctsim.engine.power.supply` (``Supply``; its ``curt``: the fields of
     ``storage.Curtailment``)."""
-    flex, width = pw.grid_flexibility[..., t], pw.curtailment_width
-    per = (pw.hydro_cf[..., t], hydro_factor, pw.nuclear_cf[..., t], pw.wind_cf[..., t], pw.solar_cf[..., t], demand,
-           flex, width)
-    post = (store.shift_twh, store.efficiency, pw.gas_cf_max, gas_bound_twh, pw.gas_cf[..., t], pw.coal_cf_max)
-    shape = lead(*per, *post, cats=(avail_gw,))
+    shape, (hcf, hf, ncf, wcf, scf, d, f, w, shift, eff, gcf_max, bound, gcf, ccf_max, avail) = bind(
+        (pw.hydro_cf[..., t], hydro_factor, pw.nuclear_cf[..., t], pw.wind_cf[..., t], pw.solar_cf[..., t], demand,
+         pw.grid_flexibility[..., t], pw.curtailment_width, store.shift_twh, store.efficiency, pw.gas_cf_max,
+         gas_bound_twh, pw.gas_cf[..., t], pw.coal_cf_max), cats=(avail_gw,))
     n = size(shape)
-    hcf, hf, ncf, wcf, scf, d, f, w = (flat(a, shape) for a in per)
-    avail = flat(avail_gw, shape, cat=True)
-    nonfossil, vre, x = np.empty((n, 4)), np.empty(n), np.empty(n)
+    nonfossil = np.empty((n, 4))
+    vre, x, raw, z, took, back, losses, curtailed, gas_plan, gas_max, coal_max = rows(11, shape)
     buf = softplus_buffer(f, w, n)
     _supply_pre(avail, hcf, hf, ncf, wcf, scf, d, f, w, nonfossil, vre, x, buf[:n])
     parts = softplus_finish(buf, x, f, w, n)
-    shift, eff, gcf_max, bound, gcf, ccf_max = (flat(a, shape) for a in post)
-    raw, z = np.empty(n), np.empty(n)
     _raw_absorb(vre, d, f, w, *parts, shift, raw, z)
     np.expm1(z, out=z)
-    took, back, losses, curtailed, gas_plan, gas_max, coal_max = (np.empty(n) for _ in range(7))
     _supply_post(raw, shift, eff, z, avail, gcf_max, bound, gcf, ccf_max, vre, nonfossil, took, back, losses,
                  curtailed, gas_plan, gas_max, coal_max)
-    cat = shape + (4,)
-    curt = tuple(a.reshape(shape) for a in (raw, took, back, losses, curtailed))
-    return (nonfossil.reshape(cat), vre.reshape(shape), curt,
-            pw.bio_generation_twh[..., t] + pw.oil_generation_twh[..., t],
-            *(a.reshape(shape) for a in (gas_plan, gas_max, coal_max)))
+    return (*shaped((nonfossil, vre), shape), shaped((raw, took, back, losses, curtailed), shape),
+            pw.bio_generation_twh[..., t] + pw.oil_generation_twh[..., t], *shaped((gas_plan, gas_max, coal_max), shape))
 
 
 # --- dispatch -------------------------------------------------------------------------------------
@@ -304,24 +295,19 @@ def _step_dispatch(any_shortfall, demand, nonfossil, must_run, gas_plan, gas_max
 
 def step_dispatch(pw, sh, sup, demand, costs, any_shortfall: bool, t: int) -> tuple:
     """The fields of :func:`ctsim.engine.power.step_dispatch` (``Dispatch``)."""
-    gas_c, coal_c, scale = costs.srmc_gas_cny_per_mwh, costs.srmc_coal_cny_per_mwh, pw.dispatch_cost_scale_cny_per_mwh
-    m = lead(gas_c, coal_c, scale)
+    m, share_args = bind((costs.srmc_gas_cny_per_mwh, costs.srmc_coal_cny_per_mwh, pw.dispatch_cost_scale_cny_per_mwh))
     z = np.empty(size(m))  # the logit's tanh at the costs' own shape ([1] when shared), as the reference
-    _share_args(*(flat(a, m) for a in (gas_c, coal_c, scale)), z)
+    _share_args(*share_args, z)
     np.tanh(z, out=z)
-    shortfall = sh.coal_shortfall[..., t]
     c = sup.curt
-    args = (demand, sup.must_run_twh, sup.gas_plan_twh, sup.gas_max_twh, sup.coal_max_twh)
-    shape = lead(*args, z.reshape(m), shortfall, c.curtailed_twh, cats=(sup.nonfossil_twh,))
-    n = size(shape)
-    served = np.empty((n, 4))
-    curtailed, gas, coal, unserved, gas_max = (np.empty(n) for _ in range(5))
-    d, mr, gp, gm, cm = (flat(a, shape) for a in args)
-    _step_dispatch(bool(any_shortfall), d, flat(sup.nonfossil_twh, shape, cat=True), mr, gp, gm, cm,
-                   flat(z.reshape(m), shape), flat(shortfall, shape), flat(c.curtailed_twh, shape),
-                   served, curtailed, gas, coal, unserved, gas_max)
-    return (served.reshape(shape + (4,)), *(a.reshape(shape) for a in (curtailed, gas, coal, unserved)),
-            gas_max.reshape(shape) if any_shortfall else sup.gas_max_twh,
+    shape, (d, mr, gp, gm, cm, th, sf, cb, nf) = bind(
+        (demand, sup.must_run_twh, sup.gas_plan_twh, sup.gas_max_twh, sup.coal_max_twh, z.reshape(m),
+         sh.coal_shortfall[..., t], c.curtailed_twh), cats=(sup.nonfossil_twh,))
+    served = np.empty((size(shape), 4))
+    outs = rows(5, shape)
+    _step_dispatch(bool(any_shortfall), d, nf, mr, gp, gm, cm, th, sf, cb, served, *outs)
+    curtailed, gas, coal, unserved, gas_max = shaped(outs, shape)
+    return (*shaped((served,), shape), curtailed, gas, coal, unserved, gas_max if any_shortfall else sup.gas_max_twh,
             pw.bio_generation_twh[..., t], pw.oil_generation_twh[..., t], sup.vre_potential_twh,
             c.raw_twh, c.absorbed_twh, c.losses_twh)
 
@@ -342,13 +328,11 @@ def _coal_fleet(avail, early, past, coal_cf_max, efficient_share, ccs_frac, max_
 
 def coal_fleet(pw, avail, early_retired_gw, past_lifetime_gw, costs, d) -> tuple:
     """The fields of :func:`ctsim.engine.power.coal_fleet` (``CoalFleet``)."""
-    per = (early_retired_gw, past_lifetime_gw, pw.coal_cf_max, costs.efficient_share)
-    shape = lead(*per, cats=(avail,))
-    n = size(shape)
-    ccs_frac, max_eff, max_other = np.empty(n), np.empty(n), np.empty(n)
-    _coal_fleet(flat(avail, shape, cat=True), *(flat(a, shape) for a in per), ccs_frac, max_eff, max_other)
-    return (*(a.reshape(shape) for a in (ccs_frac, max_eff, max_other)),
-            costs.carbon_other_cny_per_mwh - costs.carbon_eff_cny_per_mwh,
+    shape, (early, past, cf, share, av) = bind((early_retired_gw, past_lifetime_gw, pw.coal_cf_max,
+                                                costs.efficient_share), cats=(avail,))
+    outs = rows(3, shape)
+    _coal_fleet(av, early, past, cf, share, *outs)
+    return (*shaped(outs, shape), costs.carbon_other_cny_per_mwh - costs.carbon_eff_cny_per_mwh,
             costs.heat_rate_eff_gce_per_kwh, costs.heat_rate_other_gce_per_kwh, costs.heat_rate_fleet_gce_per_kwh,
             d.oil_twh * pw.oil_heat_rate_gce_per_kwh * GCE_PER_KWH_TO_MTCE_PER_TWH)
 
@@ -361,10 +345,9 @@ def _tier_args(gap, scale, z):
 
 def tier_weight(fleet, pw) -> np.ndarray:
     """exp(-max(gap, 0) / scale) of ``split_coal_tiers`` at the gap's own shape ([1] when shared)."""
-    gap, scale = fleet.gap_cny_per_mwh, pw.dispatch_cost_scale_cny_per_mwh
-    m = lead(gap, scale)
+    m, args = bind((fleet.gap_cny_per_mwh, pw.dispatch_cost_scale_cny_per_mwh))
     z = np.empty(size(m))
-    _tier_args(flat(gap, m), flat(scale, m), z)
+    _tier_args(*args, z)
     return np.exp(z, out=z).reshape(m)
 
 
@@ -400,16 +383,14 @@ def _step_fuels(coal, gas, ccs_frac, max_eff, max_other, weight, hr_eff, hr_othe
 
 def step_fuels(pw, fx, fleet, coal_twh, gas_twh) -> tuple:
     """The fields of :func:`ctsim.engine.power.step_fuels` (``PowerFuels``)."""
-    weight = tier_weight(fleet, pw)
-    per = (coal_twh, gas_twh, fleet.ccs_frac, fleet.max_eff_twh, fleet.max_other_twh, weight,
-           fleet.hr_eff_gce_per_kwh, fleet.hr_other_gce_per_kwh, fleet.hr_fleet_gce_per_kwh,
-           pw.ccs_heat_rate_penalty, pw.ccs_capture_rate, pw.gas_heat_rate_gce_per_kwh, fx.coal_t_co2_per_tce,
-           fx.gas_t_co2_per_tce, fx.oil_t_co2_per_tce, fleet.oil_mtce)
-    shape = lead(*per)
-    n = size(shape)
-    outs = [np.empty(n) for _ in range(7)]
-    _step_fuels(*(flat(a, shape) for a in per), *outs)
-    return tuple(a.reshape(shape) for a in outs)
+    shape, args = bind((coal_twh, gas_twh, fleet.ccs_frac, fleet.max_eff_twh, fleet.max_other_twh,
+                        tier_weight(fleet, pw), fleet.hr_eff_gce_per_kwh, fleet.hr_other_gce_per_kwh,
+                        fleet.hr_fleet_gce_per_kwh, pw.ccs_heat_rate_penalty, pw.ccs_capture_rate,
+                        pw.gas_heat_rate_gce_per_kwh, fx.coal_t_co2_per_tce, fx.gas_t_co2_per_tce, fx.oil_t_co2_per_tce,
+                        fleet.oil_mtce))
+    outs = rows(7, shape)
+    _step_fuels(*args, *outs)
+    return shaped(outs, shape)
 
 
 @jit
@@ -432,12 +413,10 @@ def _coal_co2_segments(coal, ccs_frac, max_eff, max_other, weight, hr_eff, hr_ot
 
 def coal_co2_segments(pw, fx, fleet, coal_twh) -> tuple[np.ndarray, np.ndarray]:
     """:func:`ctsim.engine.power.coal_co2_segments`: (widths, slopes) [..., 2]."""
-    weight = tier_weight(fleet, pw)
-    per = (coal_twh, fleet.ccs_frac, fleet.max_eff_twh, fleet.max_other_twh, weight, fleet.hr_eff_gce_per_kwh,
-           fleet.hr_other_gce_per_kwh, fleet.hr_fleet_gce_per_kwh, pw.ccs_heat_rate_penalty, pw.ccs_capture_rate,
-           fx.coal_t_co2_per_tce)
-    shape = lead(*per)
+    shape, args = bind((coal_twh, fleet.ccs_frac, fleet.max_eff_twh, fleet.max_other_twh, tier_weight(fleet, pw),
+                        fleet.hr_eff_gce_per_kwh, fleet.hr_other_gce_per_kwh, fleet.hr_fleet_gce_per_kwh,
+                        pw.ccs_heat_rate_penalty, pw.ccs_capture_rate, fx.coal_t_co2_per_tce))
     n = size(shape)
     widths, slopes = np.empty((n, 2)), np.empty((n, 2))
-    _coal_co2_segments(*(flat(a, shape) for a in per), widths, slopes)
-    return widths.reshape(shape + (2,)), slopes.reshape(shape + (2,))
+    _coal_co2_segments(*args, widths, slopes)
+    return shaped((widths, slopes), shape)

@@ -97,6 +97,49 @@ def flat(x, shape: tuple[int, ...], cat: bool = False):
     return np.ascontiguousarray(np.broadcast_to(a, shape + tail).reshape((-1,) + tail))
 
 
+def bind(arrays, cats=()):
+    """(leading shape, the kernel arguments of ``arrays`` then of ``cats``): ``lead`` and ``flat`` in
+    one pass, for the engine's own case ([S] or [1] float64 arrays, cats [S, K]) without a numpy call."""
+    n = 1
+    for a in arrays:
+        if type(a) is not np.ndarray or a.ndim != 1 or a.dtype is not F64:
+            return _bind(arrays, cats)
+        if a.shape[0] > n:
+            n = a.shape[0]
+    for a in cats:
+        if type(a) is not np.ndarray or a.ndim != 2 or a.dtype is not F64 or a.shape[0] != n:
+            return _bind(arrays, cats)
+    out = []
+    for a in arrays:
+        k = a.shape[0]
+        if k == 1:
+            out.append(a.item())
+        elif a.flags.c_contiguous:
+            out.append(a)
+        else:
+            out.append(np.ascontiguousarray(a))
+    for a in cats:
+        out.append(a if a.flags.c_contiguous else np.ascontiguousarray(a))
+    return (n,), out
+
+
+def _bind(arrays, cats):
+    shape = lead(*arrays, cats=cats)
+    return shape, [flat(a, shape) for a in arrays] + [flat(a, shape, cat=True) for a in cats]
+
+
+def rows(k: int, shape: tuple[int, ...]) -> list[np.ndarray]:
+    """k output arrays [n] for the leading ``shape`` (rows of one block: one allocation)."""
+    return list(np.empty((k, size(shape))))
+
+
+def shaped(arrays, shape: tuple[int, ...]) -> tuple[np.ndarray, ...]:
+    """Kernel outputs [n] (or [n, K]) with the leading ``shape`` again."""
+    if len(shape) == 1:
+        return tuple(arrays)
+    return tuple(a.reshape(shape + a.shape[1:]) for a in arrays)
+
+
 def size(shape: tuple[int, ...]) -> int:
     n = 1
     for k in shape:
@@ -178,13 +221,11 @@ def _raw(vre, demand, flexibility, width, x, lx, x0, l0, out):
 
 def raw_curtailment(vre_twh, demand_twh, flexibility, width) -> np.ndarray:
     """:func:`ctsim.engine.storage.raw_curtailment`, any leading shape ([S] or [S, G])."""
-    shape = lead(vre_twh, demand_twh, flexibility, width)
+    shape, (v, d, f, w) = bind((vre_twh, demand_twh, flexibility, width))
     n = size(shape)
-    v, d, f, w = (flat(a, shape) for a in (vre_twh, demand_twh, flexibility, width))
-    parts = softplus_parts(v, d, f, w, n)
     out = np.empty(n)
-    _raw(v, d, f, w, *parts, out)
-    return out.reshape(shape)
+    _raw(v, d, f, w, *softplus_parts(v, d, f, w, n), out)
+    return shaped((out,), shape)[0]
 
 
 @jit
@@ -212,12 +253,12 @@ def _half_one_plus(z):
 
 def marginal_curtailment(vre_twh, demand_twh, flexibility, width) -> np.ndarray:
     """:func:`ctsim.engine.storage.marginal_curtailment`, any leading shape."""
-    shape = lead(vre_twh, demand_twh, flexibility, width)
+    shape, args = bind((vre_twh, demand_twh, flexibility, width))
     z = np.empty(size(shape))
-    _tanh_args(*(flat(a, shape) for a in (vre_twh, demand_twh, flexibility, width)), z)
+    _tanh_args(*args, z)
     np.tanh(z, out=z)
     _half_one_plus(z)
-    return z.reshape(shape)
+    return shaped((z,), shape)[0]
 
 
 # --- storage absorbing the surplus ----------------------------------------------------------------
@@ -240,27 +281,24 @@ def _storage_flows(raw, shift, efficiency, expm1, took, back, losses, curtailed)
         curtailed[i] = at(raw, i) - a
 
 
-def storage_flows(raw: np.ndarray, z: np.ndarray, shift, efficiency, n: int):
-    """(absorbed, returned, losses, curtailed) [n] of ``storage.curtailment`` given the raw
+def storage_flows(raw: np.ndarray, z: np.ndarray, shift, efficiency, n: int) -> list[np.ndarray]:
+    """[absorbed, returned, losses, curtailed] [n] of ``storage.curtailment`` given the raw
     curtailment [n] and -raw / A in ``z`` (turned into its expm1 in place)."""
     np.expm1(z, out=z)
-    took, back, losses, curtailed = (np.empty(n) for _ in range(4))
-    _storage_flows(raw, shift, efficiency, z, took, back, losses, curtailed)
-    return took, back, losses, curtailed
+    flows = rows(4, (n,))
+    _storage_flows(raw, shift, efficiency, z, *flows)
+    return flows
 
 
 def curtailment(pw, store, vre_twh, demand_twh, t: int):
     """The fields of :func:`ctsim.engine.storage.curtailment` (raw, absorbed, returned, losses,
     curtailed: the numpy module packs them, as a kernel module must not import it), any leading shape."""
-    flex, width = pw.grid_flexibility[..., t], pw.curtailment_width
-    shape = lead(vre_twh, demand_twh, flex, width, store.shift_twh, store.efficiency)
+    shape, (v, d, f, w, sh, ef) = bind((vre_twh, demand_twh, pw.grid_flexibility[..., t], pw.curtailment_width,
+                                        store.shift_twh, store.efficiency))
     n = size(shape)
-    v, d, f, w, sh, ef = (flat(a, shape) for a in (vre_twh, demand_twh, flex, width, store.shift_twh,
-                                                   store.efficiency))
     raw, z = np.empty(n), np.empty(n)
     _raw_absorb(v, d, f, w, *softplus_parts(v, d, f, w, n), sh, raw, z)
-    flows = storage_flows(raw, z, sh, ef, n)
-    return tuple(a.reshape(shape) for a in (raw, *flows))
+    return shaped((raw, *storage_flows(raw, z, sh, ef, n)), shape)
 
 
 # --- storage stocks -------------------------------------------------------------------------------
@@ -301,17 +339,17 @@ def _step_storage(first, phs_2020, nts_2020, phs_add, nts_add, extra_nts, phs_h,
 def step_storage(pw, prev, extra_nts_gw, t: int, n: int):
     """The fields of :func:`ctsim.engine.storage.step_storage` (gw, gwh, added_gw, shift_twh,
     efficiency) for [n] samples."""
-    shape = (n,)
     first = prev is None
-    one = lambda x: flat(x, shape)  # noqa: E731
-    if first:
-        prev_gw = prev_gwh = np.zeros((1, 2))
-    else:
-        prev_gw, prev_gwh = (flat(x, shape, cat=True) for x in (prev.storage_gw, prev.storage_gwh))
-    gw, gwh, add = np.empty((n, 2)), np.empty((n, 2)), np.empty((n, 2))
-    shift, eff = np.empty(n), np.empty(n)
-    _step_storage(first, one(pw.phs_capacity_2020_gw), one(pw.nts_capacity_2020_gw), one(pw.phs_additions_gw[..., t]),
-                  one(pw.nts_additions_gw[..., t]), one(extra_nts_gw), one(pw.phs_duration_h),
-                  one(pw.nts_duration_h[..., t]), one(pw.storage_cycles_per_yr), one(pw.phs_round_trip),
-                  one(pw.nts_round_trip), prev_gw, prev_gwh, gw, gwh, add, shift, eff)
-    return gw, gwh, add, shift, eff
+    _, args = bind((pw.phs_capacity_2020_gw, pw.nts_capacity_2020_gw, pw.phs_additions_gw[..., t],
+                    pw.nts_additions_gw[..., t], extra_nts_gw, pw.phs_duration_h, pw.nts_duration_h[..., t],
+                    pw.storage_cycles_per_yr, pw.phs_round_trip, pw.nts_round_trip, np.empty(n)), cats=() if first else (
+                    prev.storage_gw, prev.storage_gwh))
+    args.pop(10)  # (the [n] placeholder: the stocks have n rows even if every input is shared)
+    prev_gw, prev_gwh = (_NO_STOCK, _NO_STOCK) if first else args[10:]
+    stocks = np.empty((3, n, 2))
+    shift, eff = rows(2, (n,))
+    _step_storage(first, *args[:10], prev_gw, prev_gwh, stocks[0], stocks[1], stocks[2], shift, eff)
+    return stocks[0], stocks[1], stocks[2], shift, eff
+
+
+_NO_STOCK = np.zeros((1, 2))  # last year's stocks in the first year (not read)

@@ -296,8 +296,13 @@ def _step_dispatch(any_shortfall, demand, nonfossil, must_run, gas_plan, gas_max
 def step_dispatch(pw, sh, sup, demand, costs, any_shortfall: bool, t: int) -> tuple:
     """The fields of :func:`ctsim.engine.power.step_dispatch` (``Dispatch``)."""
     m, share_args = bind((costs.srmc_gas_cny_per_mwh, costs.srmc_coal_cny_per_mwh, pw.dispatch_cost_scale_cny_per_mwh))
-    z = np.empty(size(m))  # the logit's tanh at the costs' own shape ([1] when shared), as the reference
-    _share_args(*share_args, z)
+    # the logit's tanh at the costs' own shape ([1] when shared, computed in Python floats), as the reference
+    if m == (1,):
+        gas_c, coal_c, scale = share_args
+        z = np.array([0.5 * (gas_c - coal_c) / scale])
+    else:
+        z = np.empty(size(m))
+        _share_args(*share_args, z)
     np.tanh(z, out=z)
     c = sup.curt
     shape, (d, mr, gp, gm, cm, th, sf, cb, nf) = bind(
@@ -346,8 +351,12 @@ def _tier_args(gap, scale, z):
 def tier_weight(fleet, pw) -> np.ndarray:
     """exp(-max(gap, 0) / scale) of ``split_coal_tiers`` at the gap's own shape ([1] when shared)."""
     m, args = bind((fleet.gap_cny_per_mwh, pw.dispatch_cost_scale_cny_per_mwh))
-    z = np.empty(size(m))
-    _tier_args(*args, z)
+    if m == (1,):  # shared: the argument in Python floats (np.maximum's NaN rule), the exp by numpy
+        gap, scale = args
+        z = np.array([-(gap if gap >= 0.0 or gap != gap else 0.0) / scale])
+    else:
+        z = np.empty(size(m))
+        _tier_args(*args, z)
     return np.exp(z, out=z).reshape(m)
 
 

@@ -190,13 +190,15 @@ def softplus_finish(buf: np.ndarray, x: np.ndarray, flexibility, width, n: int):
     """The offset's arguments into ``buf`` (whose first n hold -|x| of the share), one exp and one
     log1p pass; returns x and ln(1 + e^-|x|) of the share and of the offset (floats when shared)."""
     m = buf.shape[0] - n
-    x0 = np.empty(m)
-    _offset_args(flexibility, width, x0, buf[n:])
+    if m == 1:  # F and w shared: the offset's argument in Python floats (the same IEEE operations)
+        x0 = -flexibility / width
+        buf[n] = -abs(x0)
+    else:
+        x0 = np.empty(m)
+        _offset_args(flexibility, width, x0, buf[n:])
     np.exp(buf, out=buf)
     np.log1p(buf, out=buf)
-    if m == 1:
-        return x, buf[:n], x0.item(), buf[n:].item()
-    return x, buf[:n], x0, buf[n:]
+    return x, buf[:n], x0, (buf[n:].item() if m == 1 else buf[n:])
 
 
 def softplus_parts(vre, demand, flexibility, width, n: int):

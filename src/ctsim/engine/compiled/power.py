@@ -23,7 +23,9 @@ from ..axes import (
     NF_NUCLEAR,
     NF_SOLAR,
     NF_WIND,
+    NON_FOSSIL,
     NUCLEAR,
+    POWER_TECHS,
     SOLAR,
     WIND,
 )
@@ -45,6 +47,7 @@ from .storage import (
     softplus_finish,
 )
 
+K, N = len(POWER_TECHS), len(NON_FOSSIL)  # a [n, K] capacity or [n, N] output is passed flat: [K i + k]
 KG_PER_G = 1e-3  # CNY/tce x gce/kWh x 1e-3 = CNY/MWh, and gce/kWh x 1e-3 = t/MWh (as ctsim.engine.power)
 
 
@@ -178,12 +181,12 @@ def _supply_pre(avail, hydro_cf, hydro_factor, nuclear_cf, wind_cf, solar_cf, de
     """Non-fossil potential output (GW x capacity factor x TWh per GW-year), wind + solar, and the
     softplus argument x of their curtailment with -|x| (``storage.raw_curtailment``)."""
     for i in range(vre.shape[0]):
-        w = avail[i, WIND] * (at(wind_cf, i) * 1.0) * TWH_PER_GW_YEAR
-        s = avail[i, SOLAR] * (at(solar_cf, i) * 1.0) * TWH_PER_GW_YEAR
-        nonfossil[i, NF_HYDRO] = avail[i, HYDRO] * (at(hydro_cf, i) * at(hydro_factor, i) * 1.0) * TWH_PER_GW_YEAR
-        nonfossil[i, NF_NUCLEAR] = avail[i, NUCLEAR] * (at(nuclear_cf, i) * 1.0) * TWH_PER_GW_YEAR
-        nonfossil[i, NF_WIND] = w
-        nonfossil[i, NF_SOLAR] = s
+        w = avail[K * i + WIND] * (at(wind_cf, i) * 1.0) * TWH_PER_GW_YEAR
+        s = avail[K * i + SOLAR] * (at(solar_cf, i) * 1.0) * TWH_PER_GW_YEAR
+        nonfossil[N * i + NF_HYDRO] = avail[K * i + HYDRO] * (at(hydro_cf, i) * at(hydro_factor, i) * 1.0) * TWH_PER_GW_YEAR
+        nonfossil[N * i + NF_NUCLEAR] = avail[K * i + NUCLEAR] * (at(nuclear_cf, i) * 1.0) * TWH_PER_GW_YEAR
+        nonfossil[N * i + NF_WIND] = w
+        nonfossil[N * i + NF_SOLAR] = s
         v = w + s
         vre[i] = v
         _, xi = share_arg(v, at(demand, i), at(flexibility, i), at(width, i))
@@ -205,10 +208,10 @@ def _supply_post(raw, shift, efficiency, expm1, avail, gas_cf_max, bound, gas_cf
         curtailed[i] = at(raw, i) - a
         v = at(vre, i)
         keep = 1.0 - divide_where(at(raw, i) - b, v, 0.0)
-        nonfossil[i, NF_WIND] *= keep
-        nonfossil[i, NF_SOLAR] *= keep
-        gas_cap = avail[i, GAS]
-        coal_cap = avail[i, COAL] + avail[i, COAL_CCS]
+        nonfossil[N * i + NF_WIND] *= keep
+        nonfossil[N * i + NF_SOLAR] *= keep
+        gas_cap = avail[K * i + GAS]
+        coal_cap = avail[K * i + COAL] + avail[K * i + COAL_CCS]
         gas_max[i] = npmin(gas_cap * at(gas_cf_max, i) * TWH_PER_GW_YEAR, at(bound, i))
         gas_plan[i] = gas_cap * at(gas_cf, i) * TWH_PER_GW_YEAR
         coal_max[i] = coal_cap * at(coal_cf_max, i) * TWH_PER_GW_YEAR
@@ -225,11 +228,12 @@ def supply(pw, hydro_factor, avail_gw, store, demand, gas_bound_twh, t: int) -> 
     nonfossil = np.empty((n, 4))
     vre, x, raw, z, took, back, losses, curtailed, gas_plan, gas_max, coal_max = rows(11, shape)
     buf = softplus_buffer(f, w, n)
-    _supply_pre(avail, hcf, hf, ncf, wcf, scf, d, f, w, nonfossil, vre, x, buf[:n])
+    avail, flat_nf = avail.reshape(-1), nonfossil.reshape(-1)
+    _supply_pre(avail, hcf, hf, ncf, wcf, scf, d, f, w, flat_nf, vre, x, buf[:n])
     parts = softplus_finish(buf, x, f, w, n)
     _raw_absorb(vre, d, f, w, *parts, shift, raw, z)
     np.expm1(z, out=z)
-    _supply_post(raw, shift, eff, z, avail, gcf_max, bound, gcf, ccf_max, vre, nonfossil, took, back, losses,
+    _supply_post(raw, shift, eff, z, avail, gcf_max, bound, gcf, ccf_max, vre, flat_nf, took, back, losses,
                  curtailed, gas_plan, gas_max, coal_max)
     return (*shaped((nonfossil, vre), shape), shaped((raw, took, back, losses, curtailed), shape),
             pw.bio_generation_twh[..., t] + pw.oil_generation_twh[..., t], *shaped((gas_plan, gas_max, coal_max), shape))
@@ -277,7 +281,7 @@ def _step_dispatch(any_shortfall, demand, nonfossil, must_run, gas_plan, gas_max
                    curtailed_before, served, curtailed, gas, coal, unserved, gas_max_out):
     for i in range(gas.shape[0]):
         share = 0.5 * (1.0 - at(tanh, i))
-        nf0, nf1, nf2, nf3 = nonfossil[i, 0], nonfossil[i, 1], nonfossil[i, 2], nonfossil[i, 3]
+        nf0, nf1, nf2, nf3 = nonfossil[N * i + 0], nonfossil[N * i + 1], nonfossil[N * i + 2], nonfossil[N * i + 3]
         gm, cm = at(gas_max, i), at(coal_max, i)
         r = dispatch_one(at(demand, i), nf0, nf1, nf2, nf3, at(must_run, i), at(gas_plan, i), gm, cm, share)
         if any_shortfall:  # a coal supply shortfall (shocks.fossil_limits), dispatched again
@@ -285,7 +289,7 @@ def _step_dispatch(any_shortfall, demand, nonfossil, must_run, gas_plan, gas_max
             cm = npmin(cm, r[6] * (1.0 - at(shortfall, i))) if hit else cm
             gm = npmin(gm, r[5]) if hit else gm
             r = dispatch_one(at(demand, i), nf0, nf1, nf2, nf3, at(must_run, i), npmin(at(gas_plan, i), gm), gm, cm, share)
-        served[i, 0], served[i, 1], served[i, 2], served[i, 3] = r[0], r[1], r[2], r[3]
+        served[N * i + 0], served[N * i + 1], served[N * i + 2], served[N * i + 3] = r[0], r[1], r[2], r[3]
         curtailed[i] = at(curtailed_before, i) + r[4]
         gas[i] = r[5]
         coal[i] = r[6]
@@ -310,7 +314,7 @@ def step_dispatch(pw, sh, sup, demand, costs, any_shortfall: bool, t: int) -> tu
          sh.coal_shortfall[..., t], c.curtailed_twh), cats=(sup.nonfossil_twh,))
     served = np.empty((size(shape), 4))
     outs = rows(5, shape)
-    _step_dispatch(bool(any_shortfall), d, nf, mr, gp, gm, cm, th, sf, cb, served, *outs)
+    _step_dispatch(bool(any_shortfall), d, nf.reshape(-1), mr, gp, gm, cm, th, sf, cb, served.reshape(-1), *outs)
     curtailed, gas, coal, unserved, gas_max = shaped(outs, shape)
     return (*shaped((served,), shape), curtailed, gas, coal, unserved, gas_max if any_shortfall else sup.gas_max_twh,
             pw.bio_generation_twh[..., t], pw.oil_generation_twh[..., t], sup.vre_potential_twh,
@@ -321,9 +325,9 @@ def step_dispatch(pw, sh, sup, demand, costs, any_shortfall: bool, t: int) -> tu
 @jit
 def _coal_fleet(avail, early, past, coal_cf_max, efficient_share, ccs_frac, max_eff, max_other):
     for i in range(ccs_frac.shape[0]):
-        plain = avail[i, COAL]
-        coal_cap = plain + avail[i, COAL_CCS]
-        ccs_frac[i] = divide_where(avail[i, COAL_CCS], coal_cap, 0.0)
+        plain = avail[K * i + COAL]
+        coal_cap = plain + avail[K * i + COAL_CCS]
+        ccs_frac[i] = divide_where(avail[K * i + COAL_CCS], coal_cap, 0.0)
         coal_max_plain = plain * at(coal_cf_max, i) * TWH_PER_GW_YEAR
         share = divide_where(at(efficient_share, i) * (plain + at(early, i) - at(past, i)), plain, 1.0)
         share = npmin(npmax(share, 0.0), 1.0)
@@ -336,7 +340,7 @@ def coal_fleet(pw, avail, early_retired_gw, past_lifetime_gw, costs, d) -> tuple
     shape, (early, past, cf, share, av) = bind((early_retired_gw, past_lifetime_gw, pw.coal_cf_max,
                                                 costs.efficient_share), cats=(avail,))
     outs = rows(3, shape)
-    _coal_fleet(av, early, past, cf, share, *outs)
+    _coal_fleet(av.reshape(-1), early, past, cf, share, *outs)
     return (*shaped(outs, shape), costs.carbon_other_cny_per_mwh - costs.carbon_eff_cny_per_mwh,
             costs.heat_rate_eff_gce_per_kwh, costs.heat_rate_other_gce_per_kwh, costs.heat_rate_fleet_gce_per_kwh,
             d.oil_twh * pw.oil_heat_rate_gce_per_kwh * GCE_PER_KWH_TO_MTCE_PER_TWH)

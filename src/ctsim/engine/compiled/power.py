@@ -6,6 +6,13 @@ Each wrapper returns the fields of the numpy function's dataclass as a tuple, in
 numpy function packs them (a kernel module does not import the module it accelerates, which imports
 it). A field the reference computes from values shared by all samples keeps the reference's shape
 ([1]), and a field the reference passes through is the same array.
+
+Measured (steel2030, S = 20,000, CPU ms per simulated year inside simulate, numpy -> numba, on a loaded
+2-core machine; 2026-12-02): step_dispatch 1.05 -> 0.20, supply 0.89 -> 0.44 (0.2 of it numpy's exp,
+log1p and expm1), step_storage 0.42 -> 0.19, coal_fleet 0.26 -> 0.12, step_fuels 0.25 -> 0.08,
+gas_bound 0.08 -> 0.03; step_costs 0.07 -> 0.11 and step_demand 0.05 -> 0.09 are slower: a kernel
+called once a year runs cold (its code and the dispatcher's data evicted by the year's other work),
+40-80 us a call whatever S, more than the few numpy operations on shared [1] values they replace.
 """
 
 from __future__ import annotations

@@ -268,3 +268,26 @@ def test_supply_dispatch_fleet_and_fuels_on_random_inputs(seed):
     fleet2 = dataclasses.replace(fleet2, gap_cny_per_mwh=rng.uniform(-20, 40, S))
     assert_same(*both(power.step_fuels, pw, inp.factors, fleet2, d.coal_twh, d.gas_twh), "step_fuels, CCS")
     assert_same(*both(power.coal_co2_segments, pw, inp.factors, fleet2, d.coal_twh), "segments, CCS")
+
+
+def test_a_region_axis_is_accepted():
+    """[S, G] arrays (as a regional caller would pass them) give the reference's [S, G] results."""
+    inp, _ = base()
+    rng = rng_for(7)
+    pw, t, g = inp.power, T, 3
+    avail = rng.uniform(0.0, 300.0, (S, g, 7))
+    avail[rng.random((S, g, 7)) < 0.15] = 0.0
+    store = storage.StorageStock(np.zeros((S, g, 2)), np.zeros((S, g, 2)), np.zeros((S, g, 2)),
+                                 rng.uniform(0.0, 50.0, (S, g)), rng.uniform(0.7, 0.9, (S, g)))
+    demand = rng.uniform(100.0, 3000.0, (S, g))
+    bound = np.where(rng.random((S, g)) < 0.3, np.inf, rng.uniform(0.0, 800.0, (S, g)))
+    sup, got = both(power.supply, pw, np.ones(1), avail, store, demand, bound, t)
+    assert_same(sup, got, "supply [S, G]")
+    assert sup.nonfossil_twh.shape == (S, g, 4)
+    costs = both(power.step_costs, pw, inp.policy, inp.factors, inp.shock, 2035, t)[0]
+    d, got = both(power.step_dispatch, pw, inp.shock, sup, demand, costs, True, t)
+    assert_same(d, got, "step_dispatch [S, G]")
+    fleet, got = both(power.coal_fleet, pw, avail, rng.uniform(0, 5, (S, g)), rng.uniform(0, 9, (S, g)), costs, d)
+    assert_same(fleet, got, "coal_fleet [S, G]")
+    assert_same(*both(power.step_fuels, pw, inp.factors, fleet, d.coal_twh, d.gas_twh), "step_fuels [S, G]")
+    assert_same(*both(power.gas_bound, pw, rng.uniform(0, 50, (S, g)), 2035, t), "gas_bound [S, G]")

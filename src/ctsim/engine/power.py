@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from . import policy, storage
+from . import compiled, policy, storage
 from .axes import (
     COAL,
     COAL_CCS,
@@ -181,6 +181,9 @@ class Costs:
 
 def step_costs(pw: PowerParams, pol: PolicyParams, fx: Factors, sh: ShockParams, year: int, t: int) -> Costs:
     """Costs of fossil power this year: fuel plus net carbon cost under benchmarks."""
+    if compiled.active():
+        from .compiled import power as kernels
+        return Costs(*kernels.step_costs(pw, pol, fx, sh, year, t))
     price = pol.carbon_price[..., t]
     covered = policy.covered(year, pol.ets_power_start_year)
     bench = pol.power_benchmark_t_per_mwh[..., t]
@@ -207,6 +210,9 @@ def step_demand(pw: PowerParams, mp: MacroParams, prev: State | None, steel_twh:
                 ev_twh: np.ndarray, growth: np.ndarray, t: int) -> tuple[np.ndarray, np.ndarray]:
     """(base demand, total electricity demand) TWh [S]: the base (all but steel and EVs) is the 2020
     remainder, then grows with GDP times the electricity elasticity."""
+    if compiled.active():
+        from .compiled import power as kernels
+        return kernels.step_demand(pw, mp, prev, steel_twh, ev_twh, growth, t)
     if prev is None:
         base = pw.demand_2020_twh - steel_twh - ev_twh
     else:
@@ -254,6 +260,10 @@ def supply(pw: PowerParams, hydro_factor: np.ndarray, avail_gw: np.ndarray, stor
     solar net of curtailment (``storage.curtailment``, storage returning what it absorbed), gas at
     its planned and maximum load (within ``gas_bound_twh``, its fuel supply) and coal at its maximum.
     ``hydro_factor`` [S or 1] scales the hydro capacity factor (a drought; 1 for planning)."""
+    if compiled.active():
+        from .compiled import power as kernels
+        nonfossil, vre, curt, *rest = kernels.supply(pw, hydro_factor, avail_gw, store, demand, gas_bound_twh, t)
+        return Supply(nonfossil, vre, storage.Curtailment(*curt), *rest)
     ones = np.ones(demand.shape)
     cf = np.empty(demand.shape + (len(NON_FOSSIL),))
     cf[..., NF_HYDRO] = pw.hydro_cf[..., t] * hydro_factor * ones
@@ -277,6 +287,9 @@ def gas_bound(pw: PowerParams, other_gas_mtce: np.ndarray, year: int, t: int) ->
     """Most gas power can generate (TWh, [S]): the gas supply path (bcm, on the model's energy basis)
     less the gas the other sectors use, at the gas plants' heat rate; no bound in observed years
     (their gas use is what was observed) or where ``other_gas_mtce`` is unknown (+inf)."""
+    if compiled.active():
+        from .compiled import power as kernels
+        return kernels.gas_bound(pw, other_gas_mtce, year, t)
     supply_mtce = pw.gas_supply_bcm[..., t] * pw.gas_mtce_per_bcm
     twh = np.maximum(supply_mtce - other_gas_mtce, 0.0) / (pw.gas_heat_rate_gce_per_kwh * GCE_PER_KWH_TO_MTCE_PER_TWH)
     return np.where((year >= pw.response_from_year) & np.isfinite(other_gas_mtce), twh, np.inf)
@@ -286,6 +299,9 @@ def step_dispatch(pw: PowerParams, sh: ShockParams, sup: Supply, demand: np.ndar
                   any_shortfall: bool, t: int) -> Dispatch:
     """Dispatch demand (``dispatch``) from the year's supply, again under a coal supply shortfall if
     the year has one."""
+    if compiled.active():
+        from .compiled import power as kernels
+        return Dispatch(*kernels.step_dispatch(pw, sh, sup, demand, costs, any_shortfall, t))
     share = gas_first_share(costs.srmc_gas_cny_per_mwh, costs.srmc_coal_cny_per_mwh,
                             pw.dispatch_cost_scale_cny_per_mwh)
     gas_plan, gas_max, coal_max = sup.gas_plan_twh, sup.gas_max_twh, sup.coal_max_twh
@@ -323,6 +339,9 @@ def coal_fleet(pw: PowerParams, avail: np.ndarray, early_retired_gw: np.ndarray,
     be without early retirement (which takes the less efficient units, E) and without the units still
     running past their lifetime (life extensions and deferred retirements, D: old, less efficient
     units), s (K + E - D) / K, between none and all."""
+    if compiled.active():
+        from .compiled import power as kernels
+        return CoalFleet(*kernels.coal_fleet(pw, avail, early_retired_gw, past_lifetime_gw, costs, d))
     coal_cap = avail[..., COAL] + avail[..., COAL_CCS]
     ccs_frac = np.divide(avail[..., COAL_CCS], coal_cap, out=np.zeros(coal_cap.shape), where=coal_cap > 0)
     coal_max_plain = potential_generation(avail[..., COAL], pw.coal_cf_max)
@@ -357,6 +376,9 @@ def coal_co2_segments(pw: PowerParams, fx: Factors, fleet: CoalFleet, coal_twh: 
     shares the rest in proportion below it, so the first TWh removed come off the other units
     (their heat rate), the rest off both in the logit's proportion. The two widths add up to
     ``coal_twh``; the first is 0 when the efficient units are not at their maximum."""
+    if compiled.active():
+        from .compiled import power as kernels
+        return kernels.coal_co2_segments(pw, fx, fleet, coal_twh)
     w_other = fleet.max_other_twh * np.exp(
         -np.maximum(fleet.gap_cny_per_mwh, 0.0) / pw.dispatch_cost_scale_cny_per_mwh)
     total = fleet.max_eff_twh + w_other
@@ -377,6 +399,9 @@ def coal_co2_segments(pw: PowerParams, fx: Factors, fleet: CoalFleet, coal_twh: 
 def step_fuels(pw: PowerParams, fx: Factors, fleet: CoalFleet, coal_twh: np.ndarray, gas_twh: np.ndarray
                ) -> PowerFuels:
     """Power-sector coal and gas use, captured CO2 and CO2 of a dispatch."""
+    if compiled.active():
+        from .compiled import power as kernels
+        return PowerFuels(*kernels.step_fuels(pw, fx, fleet, coal_twh, gas_twh))
     gen_ccs = coal_twh * fleet.ccs_frac
     gen_eff, gen_other = split_coal_tiers(
         coal_twh - gen_ccs, fleet.max_eff_twh, fleet.max_other_twh, fleet.gap_cny_per_mwh,

@@ -16,8 +16,7 @@ from . import compiled
 from .axes import NTS, PHS, STORAGE_KINDS, sum_last
 from .inputs import PowerParams
 from .state import State
-
-GWH_PER_TWH = 1000.0
+from .units import GWH_PER_TWH
 
 
 def softplus(x: np.ndarray) -> np.ndarray:
@@ -49,6 +48,9 @@ def raw_curtailment(vre_twh: np.ndarray, demand_twh: np.ndarray, flexibility: np
 def marginal_curtailment(vre_twh: np.ndarray, demand_twh: np.ndarray, flexibility: np.ndarray,
                          width: np.ndarray) -> np.ndarray:
     """m(s) of :func:`raw_curtailment`: the share of one more wind or solar MWh that is curtailed."""
+    if compiled.active():
+        from .compiled import storage as kernels
+        return kernels.marginal_curtailment(vre_twh, demand_twh, flexibility, width)
     s = vre_twh / np.maximum(demand_twh, 1e-9)
     return 0.5 * (1.0 + np.tanh(0.5 * (s - flexibility) / width))
 
@@ -95,6 +97,9 @@ def step_storage(pw: PowerParams, prev: State | None, extra_nts_gw: np.ndarray, 
     2023-2024 as stock GWh / stock GW), the fleet is augmented and renewed towards it. So the
     energy of a year depends on the power standing, not on when it was built: more storage built
     earlier never means less energy later."""
+    if compiled.active():
+        from .compiled import storage as kernels
+        return StorageStock(*kernels.step_storage(pw, prev, extra_nts_gw, t, n))
     add = np.zeros((n, len(STORAGE_KINDS)))
     add[..., PHS] = pw.phs_additions_gw[..., t]
     add[..., NTS] = pw.nts_additions_gw[..., t] + extra_nts_gw
@@ -129,6 +134,9 @@ def curtailment(pw: PowerParams, store: StorageStock, vre_twh: np.ndarray, deman
                 t: int) -> Curtailment:
     """Curtailment of a year's wind and solar potential (``raw_curtailment``) after storage takes in
     what it can (``absorbed``) and returns it with its round-trip efficiency."""
+    if compiled.active():
+        from .compiled import storage as kernels
+        return Curtailment(*kernels.curtailment(pw, store, vre_twh, demand_twh, t))
     raw = raw_curtailment(vre_twh, demand_twh, pw.grid_flexibility[..., t], pw.curtailment_width)
     took = absorbed(raw, store.shift_twh)
     back = took * store.efficiency

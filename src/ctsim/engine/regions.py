@@ -65,6 +65,10 @@ PLAN_PASSES = 2  # planning passes of the transmission build: the second closes 
 #                 without shocks in any bundled scenario)
 ROUNDS = 3  # rounds of the inter-zone transport (each round routes what the last one left over the
 #             links with room left; docs/provinces.md, "Transfers")
+OPEN_TWH = 1.0  # TWh a year: a link with less room left takes a part of a zone's offers and requests
+#                 that falls linearly to none at no room (an open/closed switch at zero room moved whole
+#                 offers for a change in the last bit of a round-off room; a numerical scale, not an
+#                 assumption: 1 TWh is ~1e-3 of an inter-zone link's energy and ~1e13 round-offs)
 
 
 def share(x: np.ndarray, axis: int) -> np.ndarray:
@@ -160,16 +164,17 @@ class Transfers:
 def inter_zone(need: np.ndarray, have: np.ndarray, room: np.ndarray
                ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Transport between zones over links with ``room`` [S, Z, Z] (TWh a year, symmetric), ROUNDS
-    rounds. In a round, zone a offers what it has over its links in proportion to their remaining
-    room and zone b requests what it needs the same way; the flow a->b is the least of the offer, the
-    request and the room (shared by both directions). Returns what each zone received and sent
-    ([S, Z]) and the room left."""
+    rounds. In a round, zone a offers what it has over its links in proportion to what each
+    neighbour needs and zone b requests what it needs in proportion to what each neighbour has, a
+    link weighted by how open it is, min(room / OPEN_TWH, 1); the flow a->b is the least of the
+    offer, the request and the room (shared by both directions). Returns what each zone received and
+    sent ([S, Z]) and the room left."""
     got = np.zeros_like(need)
     sent = np.zeros_like(need)
     for _ in range(ROUNDS):
         # what is left to send and to receive, never below zero (round-off would flip the weights)
         h, n = np.maximum(have - sent, 0.0)[..., :, None], np.maximum(need - got, 0.0)[..., None, :]
-        open_ = room > 0
+        open_ = np.minimum(room / OPEN_TWH, 1.0)
         offer = h * share(n * open_, axis=-1)  # a's offer split by what its neighbours need
         request = n * share(h * open_, axis=-2)  # b's request split by what its neighbours have
         flow = np.minimum(np.minimum(offer, request), room)
@@ -243,17 +248,25 @@ def expansion(zone: np.ndarray, fossil: np.ndarray, unserved: np.ndarray, curtai
     """Link energy (TWh) to add where a planned balance leaves load unserved or clean power stranded:
     on each zone pair, a's spare (stranded clean power and spare fossil plants) towards b's shortfall,
     and a's stranded clean power towards b's fossil output (which it displaces), in proportion to what
-    the other zones hold; within a zone, its own shortfall and stranded power. Returns (inter [S, Z, Z],
-    symmetric, intra [S, Z])."""
+    the other zones hold, and never more than can flow: the links into b carry at most what the other
+    zones have spare (or, for the stranded power, what b and the others burn), so that a spare of
+    round-off size builds links of round-off size (the build is continuous in every input):
+
+        inter_ab = spare_a short_b / max(held_b, short_b) + strand_a fos_b / max(fos_-a, strand_a)
+
+    with held_b the spare the zones other than b hold and fos_-a the fossil output of the zones other
+    than a (a term with a zero numerator is zero). Within a zone, its own shortfall and stranded power.
+    Returns (inter [S, Z, Z], symmetric, intra [S, Z])."""
     short, strand = to_zones(unserved, zone), to_zones(curtailed, zone)
     spare = strand + to_zones(fossil_cap - fossil, zone)
     fos = to_zones(fossil, zone)
     off = 1.0 - np.eye(zone.shape[1])
     held = (spare[..., :, None] * off).sum(axis=-2)  # spare the other zones hold, by short zone
-    # (no spare anywhere: no link can bring any)
-    to_short = spare[..., :, None] * off * np.divide(short, held, out=np.zeros_like(short),
-                                                     where=(short > 0) & (held > 0))[..., None, :]
-    to_fossil = strand[..., :, None] * off * share(fos[..., None, :] * off, axis=-1)
+    to_short = spare[..., :, None] * off * np.divide(short, np.maximum(held, short), out=np.zeros_like(short),
+                                                     where=short > 0)[..., None, :]
+    burnt = fos[..., None, :] * off  # [a, b]: b's fossil output that a's stranded power could displace
+    absorb = np.maximum(burnt.sum(axis=-1, keepdims=True), strand[..., :, None])
+    to_fossil = strand[..., :, None] * off * np.divide(burnt, absorb, out=np.zeros_like(burnt), where=absorb > 0)
     add = to_short + to_fossil
     return add + np.swapaxes(add, -1, -2), short + strand
 

@@ -213,5 +213,5 @@ def test_a_change_in_the_last_bit_moves_the_balance_and_the_build_by_round_off(s
 
     base = outputs(*args)
     moved = outputs(args[0], *(jiggle(a) for a in args[1:]))
-    for a, b in zip(base, moved):
+    for a, b in zip(base, moved, strict=True):
         assert np.abs(a - b).max() <= 1e-10 * max(np.abs(a).max(), 1.0)

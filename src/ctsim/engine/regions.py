@@ -32,6 +32,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
+from . import compiled
 from .axes import (
     COAL,
     COAL_CCS,
@@ -138,6 +139,9 @@ def step_capacity(rd: RegionData, prev_gw: np.ndarray | None, prev_nat: np.ndarr
 
         K_g,t = K_g,t-1 + max(dK, 0) a_g - max(-dK, 0) K_g,t-1 / K_t-1      (sums to K_t)
     """
+    if compiled.active():
+        from .compiled import regions as kernels
+        return kernels.step_capacity(rd, prev_gw, prev_nat, end_nat, t)
     if prev_gw is None or t < rd.cap_share_obs.shape[0]:
         return rd.cap_share_obs[min(t, rd.cap_share_obs.shape[0] - 1)] * end_nat[..., None, :]
     delta = end_nat - prev_nat
@@ -291,6 +295,14 @@ def transfer(rp: RegionalParams, rd: RegionData, rcap: np.ndarray, built: Grid |
     Hydro in a drought: the national output without it (``hydro_factor_nat`` is the national
     drought factor the dispatch used) is shared out by capacity, then each region's own factor
     applies, so a drought in one province leaves the others' hydro as it was."""
+    if compiled.active():
+        from .compiled import regions as kernels
+        gdp_share, demand_share = year_shares(rp, rd, elasticity, t)  # exp and **: numpy on both paths
+        *flows, inter, intra = kernels.transfer(
+            rp, rd, rcap, built, nonfossil_nat, local_nat, coal_max_nat, gas_max_nat, fossil_nat, coal_frac,
+            demand_nat, demand_growth, demand_share, hydro_factor_nat, t, grid_t_co2_per_mwh,
+            _zone_order(rd.zone), ROUNDS, OPEN_TWH, PLAN_PASSES)
+        return Transfers(*flows, coal_frac, gdp_share), Grid(inter, intra)
     rshare = share(rcap, axis=-2)  # [S, G, K] regional shares of each technology's stock
     gdp_share, demand_share = year_shares(rp, rd, elasticity, t)
     demand = demand_nat[..., None] * demand_share
@@ -356,6 +368,9 @@ def transfer(rp: RegionalParams, rd: RegionData, rcap: np.ndarray, built: Grid |
 def national_dispatch(d, tr: Transfers):
     """The national dispatch with the regional sums: fossil generation (coal and gas in their national
     proportion), unserved energy, and wind and solar less what transfer limits curtailed."""
+    if compiled.active():
+        from .compiled import regions as kernels
+        return kernels.national_dispatch(d, tr)
     fossil = tr.fossil_twh.sum(axis=-1)
     extra = tr.curtailed_twh.sum(axis=-1)
     nf = tr.nonfossil_twh.sum(axis=-2)
@@ -368,6 +383,9 @@ def record(rd: RegionData, tr: Transfers, rcap: np.ndarray, rec: dict[str, np.nd
            ) -> dict[str, np.ndarray]:
     """The year's regional outputs {name: [S, G]}: flows shared out of the national ones (after caps
     and rationing) so that every additive output sums to its national value."""
+    if compiled.active():
+        from .compiled import regions as kernels
+        return kernels.record(rd, tr, rcap, rec, t)
     shape = tr.demand_twh.shape
     nat = {k: np.asarray(rec[k])[..., None] for k in (  # [S or 1, 1]: broadcast over regions
         "gen_coal_twh", "gen_gas_twh", "gen_hydro_twh", "gen_nuclear_twh", "gen_wind_twh", "gen_solar_twh",

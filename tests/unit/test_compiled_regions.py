@@ -169,3 +169,14 @@ def test_record_and_capacity_kernels_on_edge_inputs():
         with compiled.use("numpy"):
             ref = rg.step_capacity(*v)
         assert_same(ref, numba_of("step_capacity", v), "step_capacity")
+
+
+def test_record_kernel_writes_only_the_outputs_a_run_records():
+    # a sweep records few regional outputs (rd.outputs): the kernel computes those, the same numbers
+    args, ref = captured("baseline-provinces")["record"][30]
+    rd, tr, rcap, rec, t = args
+    few = ("unserved_twh", "co2_total_mt", "energy_intensity")
+    got = numba_of("record", (replace(rd, outputs=few), tr, rcap, rec, t))
+    assert set(got) == set(few)
+    for name in few:
+        assert np.array_equal(np.broadcast_to(ref[name], got[name].shape), got[name]), name

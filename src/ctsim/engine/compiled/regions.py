@@ -113,41 +113,73 @@ def _to_zones(x, order, starts, tmp, out):
 # --- the transport ----------------------------------------------------------------------------------
 
 @jit
+def _open(room, open_twh):
+    """min(room / OPEN_TWH, 1) (room / 1.0 is room: no division in the default)."""
+    return min(room, 1.0) if open_twh == 1.0 else min(room / open_twh, 1.0)
+
+
+@jit
 def _inter_zone(need, have, room, got, sent, h, n, w, offer, request, flow, rounds, open_twh):
+    """inter_zone() of one sample, computed where a flow can be: a->b with something to send from a
+    (h_a > 0), something needed in b (n_b > 0) and room on the link; every other flow is zero in the
+    reference too (its offer, request or room is), so its terms add zeros and are left out. A round in
+    which no zone has anything to send or to receive moves nothing, nor do the rounds after it."""
     Z = need.shape[0]
     for z in range(Z):
         got[z] = 0.0
         sent[z] = 0.0
     for _ in range(rounds):
+        any_h = False
+        any_n = False
         for z in range(Z):
             h[z] = max(have[z] - sent[z], 0.0)
             n[z] = max(need[z] - got[z], 0.0)
+            any_h = any_h or h[z] > 0
+            any_n = any_n or n[z] > 0
+        if not (any_h and any_n):
+            break
         for a in range(Z):  # a's offer split by what its neighbours need (share over b)
-            for b in range(Z):
-                w[b] = n[b] * min(room[a, b] / open_twh, 1.0)
-            total = _pw(w, 0, Z)
-            for b in range(Z):
-                offer[a, b] = h[a] * (w[b] / total if total > 0 else 1.0 / Z)
+            if h[a] > 0:
+                for b in range(Z):
+                    w[b] = n[b] * _open(room[a, b], open_twh)
+                total = _pw(w, 0, Z)
+                for b in range(Z):
+                    offer[a, b] = h[a] * (w[b] / total if total > 0 else 1.0 / Z)
         for b in range(Z):  # b's request split by what its neighbours have (share over a, in order)
-            total = h[0] * min(room[0, b] / open_twh, 1.0)
-            for a in range(1, Z):
-                total += h[a] * min(room[a, b] / open_twh, 1.0)
-            for a in range(Z):
-                x = h[a] * min(room[a, b] / open_twh, 1.0)
-                request[a, b] = n[b] * (x / total if total > 0 else 1.0 / Z)
+            if n[b] > 0:
+                total = 0.0
+                for a in range(Z):
+                    if h[a] > 0:
+                        w[a] = h[a] * _open(room[a, b], open_twh)
+                        total += w[a]
+                    else:
+                        w[a] = 0.0
+                for a in range(Z):
+                    request[a, b] = n[b] * (w[a] / total if total > 0 else 1.0 / Z)
+        moved = False
         for a in range(Z):
             for b in range(Z):
-                flow[a, b] = min(min(offer[a, b], request[a, b]), room[a, b])
+                if h[a] > 0 and n[b] > 0 and room[a, b] > 0:
+                    f = min(min(offer[a, b], request[a, b]), room[a, b])
+                    moved = moved or f > 0
+                else:
+                    f = 0.0
+                flow[a, b] = f
+        if not moved:
+            break
         for a in range(Z):
             for b in range(Z):
-                room[a, b] = max(room[a, b] - flow[a, b] - flow[b, a], 0.0)
+                if flow[a, b] != 0.0 or flow[b, a] != 0.0:
+                    room[a, b] = max(room[a, b] - flow[a, b] - flow[b, a], 0.0)
         for a in range(Z):
-            sent[a] = sent[a] + _pw(flow[a], 0, Z)
+            if h[a] > 0:
+                sent[a] = sent[a] + _pw(flow[a], 0, Z)
         for b in range(Z):
-            total = flow[0, b]
-            for a in range(1, Z):
-                total += flow[a, b]
-            got[b] = got[b] + total
+            if n[b] > 0:
+                total = flow[0, b]
+                for a in range(1, Z):
+                    total += flow[a, b]
+                got[b] = got[b] + total
 
 
 @jit
@@ -555,8 +587,14 @@ _OUT = ("demand_twh", "gen_total_twh", "gen_coal_twh", "gen_gas_twh", "gen_hydro
 
 
 @jit
+def _put(out, slot, o, s, g, v):
+    if slot[o] >= 0:
+        out[slot[o], s, g] = v
+
+
+@jit
 def _record(nat, fossil, nonfossil, demand, unserved, local, gdp_share, rcap, steel_share, rest_share,
-            process_share, out):
+            process_share, slot, out):
     S, G, K = rcap.shape
     w = np.empty((12, G))
     fossil_w, demand_w, unserved_w, local_w, lost_w, vre_w, firm_w, x = w[0], w[1], w[2], w[3], w[4], w[5], w[6], w[7]
@@ -590,7 +628,7 @@ def _record(nat, fossil, nonfossil, demand, unserved, local, gdp_share, rcap, st
         for g in range(G):
             hydro_cap_w = rcap[s, g, HYDRO] / total if total > 0 else 1.0 / G
             storage = n[N_PHS] * hydro_cap_w + n[N_NTS] * vre_w[g]
-            out[O_STORAGE, s, g] = storage
+            _put(out, slot, O_STORAGE, s, g, storage)
             x[g] = rcap[s, g, COAL] + rcap[s, g, COAL_CCS] + rcap[s, g, GAS] + rcap[s, g, NUCLEAR] \
                 + rcap[s, g, HYDRO] + storage
         _share_last(x, firm_w)
@@ -610,48 +648,54 @@ def _record(nat, fossil, nonfossil, demand, unserved, local, gdp_share, rcap, st
             steel_pe = n[N_COALS]
             rest_pe = n[N_PE] - electricity_pe - steel_pe
             pe = electricity_pe * demand_w[g] + steel_pe * steel_w + rest_pe * rest_share[g]
-            out[O_DEMAND, s, g] = d
-            out[O_GEN, s, g] = gen_total
-            out[O_COAL, s, g] = coal
-            out[O_GAS, s, g] = gas
-            out[O_HYDRO, s, g] = hydro
-            out[O_NUCLEAR, s, g] = nuclear
-            out[O_WIND, s, g] = wind
-            out[O_SOLAR, s, g] = solar
-            out[O_CAP_COAL, s, g] = rcap[s, g, COAL] + rcap[s, g, COAL_CCS]
-            out[O_CAP_GAS, s, g] = rcap[s, g, GAS]
-            out[O_CAP_HYDRO, s, g] = rcap[s, g, HYDRO]
-            out[O_CAP_NUCLEAR, s, g] = rcap[s, g, NUCLEAR]
-            out[O_CAP_WIND, s, g] = rcap[s, g, WIND]
-            out[O_CAP_SOLAR, s, g] = rcap[s, g, SOLAR]
-            out[O_PEAK, s, g] = n[N_PEAK] * demand_w[g]
-            out[O_FIRM, s, g] = n[N_FIRM] * firm_w[g]
-            out[O_UNSERVED, s, g] = u
-            out[O_NET, s, g] = gen_total - d + u
-            out[O_STEEL, s, g] = n[N_STEEL] * steel_w
-            out[O_LOST, s, g] = n[N_LOST] * lost_w[g]
-            out[O_CO2P, s, g] = co2p
-            out[O_CO2S, s, g] = co2s
-            out[O_CO2O, s, g] = co2o
-            out[O_CO2X, s, g] = co2x
-            out[O_CO2, s, g] = co2
-            out[O_GDP, s, g] = gdp
-            out[O_PE, s, g] = pe
-            out[O_CO2I, s, g] = co2 / max(gdp, 1e-9)
-            out[O_PEI, s, g] = pe / max(gdp, 1e-9)
+            _put(out, slot, O_DEMAND, s, g, d)
+            _put(out, slot, O_GEN, s, g, gen_total)
+            _put(out, slot, O_COAL, s, g, coal)
+            _put(out, slot, O_GAS, s, g, gas)
+            _put(out, slot, O_HYDRO, s, g, hydro)
+            _put(out, slot, O_NUCLEAR, s, g, nuclear)
+            _put(out, slot, O_WIND, s, g, wind)
+            _put(out, slot, O_SOLAR, s, g, solar)
+            _put(out, slot, O_CAP_COAL, s, g, rcap[s, g, COAL] + rcap[s, g, COAL_CCS])
+            _put(out, slot, O_CAP_GAS, s, g, rcap[s, g, GAS])
+            _put(out, slot, O_CAP_HYDRO, s, g, rcap[s, g, HYDRO])
+            _put(out, slot, O_CAP_NUCLEAR, s, g, rcap[s, g, NUCLEAR])
+            _put(out, slot, O_CAP_WIND, s, g, rcap[s, g, WIND])
+            _put(out, slot, O_CAP_SOLAR, s, g, rcap[s, g, SOLAR])
+            _put(out, slot, O_PEAK, s, g, n[N_PEAK] * demand_w[g])
+            _put(out, slot, O_FIRM, s, g, n[N_FIRM] * firm_w[g])
+            _put(out, slot, O_UNSERVED, s, g, u)
+            _put(out, slot, O_NET, s, g, gen_total - d + u)
+            _put(out, slot, O_STEEL, s, g, n[N_STEEL] * steel_w)
+            _put(out, slot, O_LOST, s, g, n[N_LOST] * lost_w[g])
+            _put(out, slot, O_CO2P, s, g, co2p)
+            _put(out, slot, O_CO2S, s, g, co2s)
+            _put(out, slot, O_CO2O, s, g, co2o)
+            _put(out, slot, O_CO2X, s, g, co2x)
+            _put(out, slot, O_CO2, s, g, co2)
+            _put(out, slot, O_GDP, s, g, gdp)
+            _put(out, slot, O_PE, s, g, pe)
+            _put(out, slot, O_CO2I, s, g, co2 / max(gdp, 1e-9))
+            _put(out, slot, O_PEI, s, g, pe / max(gdp, 1e-9))
 
 
 def record(rd, tr, rcap, rec, t):
-    """:func:`ctsim.engine.regions.record`: {name: [S, G]} (views of one block)."""
+    """:func:`ctsim.engine.regions.record`: {name: [S, G]} (views of one block), the outputs the run
+    records only (``rd.outputs``; all when None): a sweep's 30 x [S, G] a year it would not keep were
+    a third of this step's time (fresh memory)."""
     S, G = np.broadcast_shapes(tr.demand_twh.shape, tr.fossil_twh.shape, np.shape(rcap)[:2])
     _check_size(G)
+    names = _OUT if rd.outputs is None else tuple(n for n in _OUT if n in rd.outputs)
+    slot = np.full(len(_OUT), -1, dtype=np.int64)
+    for i, name in enumerate(names):
+        slot[_OUT.index(name)] = i
     nat = np.empty((S, len(_NAT)))
     for i, k in enumerate(_NAT):
         nat[:, i] = rec[k]
-    out = np.empty((len(_OUT), S, G))
+    out = np.empty((len(names), S, G))
     _record(nat, per_sample(tr.fossil_twh, S), per_sample(tr.nonfossil_twh, S), per_sample(tr.demand_twh, S),
             per_sample(tr.unserved_twh, S), per_sample(tr.local_twh, S), per_sample(tr.gdp_share, S),
-            per_sample(rcap, S),
-            np.ascontiguousarray(rd.steel_share[..., t], dtype=np.float64),
-            np.asarray(rd.co2_rest_share, dtype=np.float64), np.asarray(rd.co2_process_share, dtype=np.float64), out)
-    return dict(zip(_OUT, out, strict=True))
+            per_sample(rcap, S), np.ascontiguousarray(rd.steel_share[..., t], dtype=np.float64),
+            np.asarray(rd.co2_rest_share, dtype=np.float64), np.asarray(rd.co2_process_share, dtype=np.float64),
+            slot, out)
+    return dict(zip(names, out, strict=True))

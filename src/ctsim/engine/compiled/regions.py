@@ -478,13 +478,14 @@ def transfer(rp, rd, rcap, built, nonfossil_nat, local_nat, coal_max_nat, gas_ma
         limit = np.zeros((1, G))
     growth = np.asarray(demand_growth)[..., None] ** rp.link_demand_elasticity[..., None]
     to_twh = TWH_PER_GW_YEAR * rp.link_utilisation[..., None]
-    if built is None:
-        bi, bz = np.zeros((1, Z, Z)), np.zeros((1, Z))
+    if built is None:  # zeros of the later years' shape and type (a cached kernel compiles once per types)
+        bi, bz = np.zeros((S, Z, Z)), np.zeros((S, Z))
     else:
         bi, bz = built.inter_gw, built.intra_gw
 
-    def ps(x):
-        return per_sample(x, S)
+    def ps(x):  # read-only views all: numba compiles a kernel once per argument types, writable or not
+        a = per_sample(x, S)
+        return np.broadcast_to(a, a.shape)
     out = [np.empty((S, G)) for _ in range(7)]
     nonfossil = np.empty((S, G, N))
     out_inter, out_intra = np.empty((S, Z, Z)), np.empty((S, Z))
@@ -587,17 +588,14 @@ _OUT = ("demand_twh", "gen_total_twh", "gen_coal_twh", "gen_gas_twh", "gen_hydro
 
 
 @jit
-def _put(out, slot, o, s, g, v):
-    if slot[o] >= 0:
-        out[slot[o], s, g] = v
-
-
-@jit
 def _record(nat, fossil, nonfossil, demand, unserved, local, gdp_share, rcap, steel_share, rest_share,
             process_share, slot, out):
     S, G, K = rcap.shape
+    n_out = slot.shape[0]
+    v = np.empty(n_out)  # one region's outputs, written to the recorded ones
     w = np.empty((12, G))
     fossil_w, demand_w, unserved_w, local_w, lost_w, vre_w, firm_w, x = w[0], w[1], w[2], w[3], w[4], w[5], w[6], w[7]
+    storage_w = np.empty(G)
     nf_w = w[8:12]  # hydro, nuclear, wind, solar (the N axis)
     hydro_w, nuclear_w, wind_w, solar_w = w[8], w[9], w[NF_WIND + 8], w[NF_SOLAR + 8]
     for s in range(S):
@@ -628,7 +626,7 @@ def _record(nat, fossil, nonfossil, demand, unserved, local, gdp_share, rcap, st
         for g in range(G):
             hydro_cap_w = rcap[s, g, HYDRO] / total if total > 0 else 1.0 / G
             storage = n[N_PHS] * hydro_cap_w + n[N_NTS] * vre_w[g]
-            _put(out, slot, O_STORAGE, s, g, storage)
+            storage_w[g] = storage
             x[g] = rcap[s, g, COAL] + rcap[s, g, COAL_CCS] + rcap[s, g, GAS] + rcap[s, g, NUCLEAR] \
                 + rcap[s, g, HYDRO] + storage
         _share_last(x, firm_w)
@@ -648,35 +646,39 @@ def _record(nat, fossil, nonfossil, demand, unserved, local, gdp_share, rcap, st
             steel_pe = n[N_COALS]
             rest_pe = n[N_PE] - electricity_pe - steel_pe
             pe = electricity_pe * demand_w[g] + steel_pe * steel_w + rest_pe * rest_share[g]
-            _put(out, slot, O_DEMAND, s, g, d)
-            _put(out, slot, O_GEN, s, g, gen_total)
-            _put(out, slot, O_COAL, s, g, coal)
-            _put(out, slot, O_GAS, s, g, gas)
-            _put(out, slot, O_HYDRO, s, g, hydro)
-            _put(out, slot, O_NUCLEAR, s, g, nuclear)
-            _put(out, slot, O_WIND, s, g, wind)
-            _put(out, slot, O_SOLAR, s, g, solar)
-            _put(out, slot, O_CAP_COAL, s, g, rcap[s, g, COAL] + rcap[s, g, COAL_CCS])
-            _put(out, slot, O_CAP_GAS, s, g, rcap[s, g, GAS])
-            _put(out, slot, O_CAP_HYDRO, s, g, rcap[s, g, HYDRO])
-            _put(out, slot, O_CAP_NUCLEAR, s, g, rcap[s, g, NUCLEAR])
-            _put(out, slot, O_CAP_WIND, s, g, rcap[s, g, WIND])
-            _put(out, slot, O_CAP_SOLAR, s, g, rcap[s, g, SOLAR])
-            _put(out, slot, O_PEAK, s, g, n[N_PEAK] * demand_w[g])
-            _put(out, slot, O_FIRM, s, g, n[N_FIRM] * firm_w[g])
-            _put(out, slot, O_UNSERVED, s, g, u)
-            _put(out, slot, O_NET, s, g, gen_total - d + u)
-            _put(out, slot, O_STEEL, s, g, n[N_STEEL] * steel_w)
-            _put(out, slot, O_LOST, s, g, n[N_LOST] * lost_w[g])
-            _put(out, slot, O_CO2P, s, g, co2p)
-            _put(out, slot, O_CO2S, s, g, co2s)
-            _put(out, slot, O_CO2O, s, g, co2o)
-            _put(out, slot, O_CO2X, s, g, co2x)
-            _put(out, slot, O_CO2, s, g, co2)
-            _put(out, slot, O_GDP, s, g, gdp)
-            _put(out, slot, O_PE, s, g, pe)
-            _put(out, slot, O_CO2I, s, g, co2 / max(gdp, 1e-9))
-            _put(out, slot, O_PEI, s, g, pe / max(gdp, 1e-9))
+            v[O_STORAGE] = storage_w[g]
+            v[O_DEMAND] = d
+            v[O_GEN] = gen_total
+            v[O_COAL] = coal
+            v[O_GAS] = gas
+            v[O_HYDRO] = hydro
+            v[O_NUCLEAR] = nuclear
+            v[O_WIND] = wind
+            v[O_SOLAR] = solar
+            v[O_CAP_COAL] = rcap[s, g, COAL] + rcap[s, g, COAL_CCS]
+            v[O_CAP_GAS] = rcap[s, g, GAS]
+            v[O_CAP_HYDRO] = rcap[s, g, HYDRO]
+            v[O_CAP_NUCLEAR] = rcap[s, g, NUCLEAR]
+            v[O_CAP_WIND] = rcap[s, g, WIND]
+            v[O_CAP_SOLAR] = rcap[s, g, SOLAR]
+            v[O_PEAK] = n[N_PEAK] * demand_w[g]
+            v[O_FIRM] = n[N_FIRM] * firm_w[g]
+            v[O_UNSERVED] = u
+            v[O_NET] = gen_total - d + u
+            v[O_STEEL] = n[N_STEEL] * steel_w
+            v[O_LOST] = n[N_LOST] * lost_w[g]
+            v[O_CO2P] = co2p
+            v[O_CO2S] = co2s
+            v[O_CO2O] = co2o
+            v[O_CO2X] = co2x
+            v[O_CO2] = co2
+            v[O_GDP] = gdp
+            v[O_PE] = pe
+            v[O_CO2I] = co2 / max(gdp, 1e-9)
+            v[O_PEI] = pe / max(gdp, 1e-9)
+            for o in range(n_out):
+                if slot[o] >= 0:
+                    out[slot[o], s, g] = v[o]
 
 
 def record(rd, tr, rcap, rec, t):

@@ -98,16 +98,43 @@ def _share_last(x, out):
 
 
 @jit
+def _pw_at(x, idx, lo, n):
+    """:func:`_pw` of x[idx[lo]], ..., x[idx[lo + n - 1]] (the same additions, read through an index)."""
+    if n < 8:
+        r = -0.0
+        for i in range(n):
+            r += x[idx[lo + i]]
+        return r
+    r0, r1, r2, r3 = x[idx[lo]], x[idx[lo + 1]], x[idx[lo + 2]], x[idx[lo + 3]]
+    r4, r5, r6, r7 = x[idx[lo + 4]], x[idx[lo + 5]], x[idx[lo + 6]], x[idx[lo + 7]]
+    i = 8
+    while i < n - (n % 8):
+        r0 += x[idx[lo + i]]
+        r1 += x[idx[lo + i + 1]]
+        r2 += x[idx[lo + i + 2]]
+        r3 += x[idx[lo + i + 3]]
+        r4 += x[idx[lo + i + 4]]
+        r5 += x[idx[lo + i + 5]]
+        r6 += x[idx[lo + i + 6]]
+        r7 += x[idx[lo + i + 7]]
+        i += 8
+    res = ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7))
+    while i < n:
+        res += x[idx[lo + i]]
+        i += 1
+    return res
+
+
+@jit
 def _to_zones(x, order, starts, tmp, out):
-    """to_zones: the regions in zone order, each zone's first region plus the pairwise sum of the rest."""
+    """to_zones: the regions in zone order, each zone's first region plus the pairwise sum of the rest
+    (``np.add.reduceat``)."""
     G = x.shape[0]
     Z = out.shape[0]
-    for i in range(G):
-        tmp[i] = x[order[i]]
     for z in range(Z):
         lo = starts[z]
         hi = starts[z + 1] if z + 1 < Z else G
-        out[z] = tmp[lo] + _pw(tmp, lo + 1, hi - lo - 1)
+        out[z] = x[order[lo]] + _pw_at(x, order, lo + 1, hi - lo - 1)
 
 
 # --- the transport ----------------------------------------------------------------------------------
@@ -189,6 +216,16 @@ def _move(need, have, intra, links, got, sent, zc, sc):
     order, starts, of, tmp, rounds, open_twh = sc.order, sc.starts, sc.of, sc.tmp, sc.rounds, sc.open_twh
     G = need.shape[0]
     Z = intra.shape[0]
+    any_need = False
+    any_have = False
+    for g in range(G):
+        any_need = any_need or need[g] != 0.0
+        any_have = any_have or have[g] != 0.0
+    if not (any_need and any_have):  # nothing moves: what the reference gives (zero fractions), fast
+        for g in range(G):
+            got[g] = 0.0
+            sent[g] = 0.0
+        return
     z_need, z_have, inside, need_left, have_left, zgot, zsent = zc[0], zc[1], zc[2], zc[3], zc[4], zc[5], zc[6]
     _to_zones(need, order, starts, tmp, z_need)
     _to_zones(have, order, starts, tmp, z_have)

@@ -69,18 +69,7 @@ def disagreement(ref: dict[str, np.ndarray], got: dict[str, np.ndarray]) -> dict
     return bad
 
 
-# Outputs that a change of one unit in the last place moves by more than the tolerance: the model, not
-# the kernels, is at fault there (strict: a fix shows as an unexpected pass).
-# (baseline-provinces was here: its regional split of unserved load, sample 3 from 2055, moved 13 TWh for
-# a 1e-13 relative change in curtailment, a discontinuity in ctsim.engine.regions not yet located; the
-# power and storage kernels now give the reference's curtailment bit for bit, so the test passes, but
-# the discontinuity is still in the model.)
-ILL_CONDITIONED: dict[str, str] = {}
-
-
-@pytest.mark.parametrize("name", [
-    pytest.param(n, marks=pytest.mark.xfail(strict=True, reason=ILL_CONDITIONED[n])) if n in ILL_CONDITIONED
-    else n for n in SCENARIOS])
+@pytest.mark.parametrize("name", SCENARIOS)
 def test_compiled_engine_agrees_with_the_numpy_reference(name):
     with compiled.use("numba"):
         got = simulate(design_inputs(name))

@@ -32,6 +32,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
+from . import compiled
 from .axes import (
     COAL,
     COAL_CCS,
@@ -65,6 +66,10 @@ PLAN_PASSES = 2  # planning passes of the transmission build: the second closes 
 #                 without shocks in any bundled scenario)
 ROUNDS = 3  # rounds of the inter-zone transport (each round routes what the last one left over the
 #             links with room left; docs/provinces.md, "Transfers")
+OPEN_TWH = 1.0  # TWh a year: a link with less room left takes a part of a zone's offers and requests
+#                 that falls linearly to none at no room (an open/closed switch at zero room moved whole
+#                 offers for a change in the last bit of a round-off room; a numerical scale, not an
+#                 assumption: 1 TWh is ~1e-3 of an inter-zone link's energy and ~1e13 round-offs)
 
 
 def share(x: np.ndarray, axis: int) -> np.ndarray:
@@ -134,6 +139,9 @@ def step_capacity(rd: RegionData, prev_gw: np.ndarray | None, prev_nat: np.ndarr
 
         K_g,t = K_g,t-1 + max(dK, 0) a_g - max(-dK, 0) K_g,t-1 / K_t-1      (sums to K_t)
     """
+    if compiled.active():
+        from .compiled import regions as kernels
+        return kernels.step_capacity(rd, prev_gw, prev_nat, end_nat, t)
     if prev_gw is None or t < rd.cap_share_obs.shape[0]:
         return rd.cap_share_obs[min(t, rd.cap_share_obs.shape[0] - 1)] * end_nat[..., None, :]
     delta = end_nat - prev_nat
@@ -160,16 +168,17 @@ class Transfers:
 def inter_zone(need: np.ndarray, have: np.ndarray, room: np.ndarray
                ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Transport between zones over links with ``room`` [S, Z, Z] (TWh a year, symmetric), ROUNDS
-    rounds. In a round, zone a offers what it has over its links in proportion to their remaining
-    room and zone b requests what it needs the same way; the flow a->b is the least of the offer, the
-    request and the room (shared by both directions). Returns what each zone received and sent
-    ([S, Z]) and the room left."""
+    rounds. In a round, zone a offers what it has over its links in proportion to what each
+    neighbour needs and zone b requests what it needs in proportion to what each neighbour has, a
+    link weighted by how open it is, min(room / OPEN_TWH, 1); the flow a->b is the least of the
+    offer, the request and the room (shared by both directions). Returns what each zone received and
+    sent ([S, Z]) and the room left."""
     got = np.zeros_like(need)
     sent = np.zeros_like(need)
     for _ in range(ROUNDS):
         # what is left to send and to receive, never below zero (round-off would flip the weights)
         h, n = np.maximum(have - sent, 0.0)[..., :, None], np.maximum(need - got, 0.0)[..., None, :]
-        open_ = room > 0
+        open_ = np.minimum(room / OPEN_TWH, 1.0)
         offer = h * share(n * open_, axis=-1)  # a's offer split by what its neighbours need
         request = n * share(h * open_, axis=-2)  # b's request split by what its neighbours have
         flow = np.minimum(np.minimum(offer, request), room)
@@ -243,17 +252,25 @@ def expansion(zone: np.ndarray, fossil: np.ndarray, unserved: np.ndarray, curtai
     """Link energy (TWh) to add where a planned balance leaves load unserved or clean power stranded:
     on each zone pair, a's spare (stranded clean power and spare fossil plants) towards b's shortfall,
     and a's stranded clean power towards b's fossil output (which it displaces), in proportion to what
-    the other zones hold; within a zone, its own shortfall and stranded power. Returns (inter [S, Z, Z],
-    symmetric, intra [S, Z])."""
+    the other zones hold, and never more than can flow: the links into b carry at most what the other
+    zones have spare (or, for the stranded power, what b and the others burn), so that a spare of
+    round-off size builds links of round-off size (the build is continuous in every input):
+
+        inter_ab = spare_a short_b / max(held_b, short_b) + strand_a fos_b / max(fos_-a, strand_a)
+
+    with held_b the spare the zones other than b hold and fos_-a the fossil output of the zones other
+    than a (a term with a zero numerator is zero). Within a zone, its own shortfall and stranded power.
+    Returns (inter [S, Z, Z], symmetric, intra [S, Z])."""
     short, strand = to_zones(unserved, zone), to_zones(curtailed, zone)
     spare = strand + to_zones(fossil_cap - fossil, zone)
     fos = to_zones(fossil, zone)
     off = 1.0 - np.eye(zone.shape[1])
     held = (spare[..., :, None] * off).sum(axis=-2)  # spare the other zones hold, by short zone
-    # (no spare anywhere: no link can bring any)
-    to_short = spare[..., :, None] * off * np.divide(short, held, out=np.zeros_like(short),
-                                                     where=(short > 0) & (held > 0))[..., None, :]
-    to_fossil = strand[..., :, None] * off * share(fos[..., None, :] * off, axis=-1)
+    to_short = spare[..., :, None] * off * np.divide(short, np.maximum(held, short), out=np.zeros_like(short),
+                                                     where=short > 0)[..., None, :]
+    burnt = fos[..., None, :] * off  # [a, b]: b's fossil output that a's stranded power could displace
+    absorb = np.maximum(burnt.sum(axis=-1, keepdims=True), strand[..., :, None])
+    to_fossil = strand[..., :, None] * off * np.divide(burnt, absorb, out=np.zeros_like(burnt), where=absorb > 0)
     add = to_short + to_fossil
     return add + np.swapaxes(add, -1, -2), short + strand
 
@@ -278,6 +295,14 @@ def transfer(rp: RegionalParams, rd: RegionData, rcap: np.ndarray, built: Grid |
     Hydro in a drought: the national output without it (``hydro_factor_nat`` is the national
     drought factor the dispatch used) is shared out by capacity, then each region's own factor
     applies, so a drought in one province leaves the others' hydro as it was."""
+    if compiled.active():
+        from .compiled import regions as kernels
+        gdp_share, demand_share = year_shares(rp, rd, elasticity, t)  # exp and **: numpy on both paths
+        *flows, inter, intra = kernels.transfer(
+            rp, rd, rcap, built, nonfossil_nat, local_nat, coal_max_nat, gas_max_nat, fossil_nat, coal_frac,
+            demand_nat, demand_growth, demand_share, hydro_factor_nat, t, grid_t_co2_per_mwh,
+            _zone_order(rd.zone), ROUNDS, OPEN_TWH, PLAN_PASSES)
+        return Transfers(*flows, coal_frac, gdp_share), Grid(inter, intra)
     rshare = share(rcap, axis=-2)  # [S, G, K] regional shares of each technology's stock
     gdp_share, demand_share = year_shares(rp, rd, elasticity, t)
     demand = demand_nat[..., None] * demand_share
@@ -343,6 +368,9 @@ def transfer(rp: RegionalParams, rd: RegionData, rcap: np.ndarray, built: Grid |
 def national_dispatch(d, tr: Transfers):
     """The national dispatch with the regional sums: fossil generation (coal and gas in their national
     proportion), unserved energy, and wind and solar less what transfer limits curtailed."""
+    if compiled.active():
+        from .compiled import regions as kernels
+        return kernels.national_dispatch(d, tr)
     fossil = tr.fossil_twh.sum(axis=-1)
     extra = tr.curtailed_twh.sum(axis=-1)
     nf = tr.nonfossil_twh.sum(axis=-2)
@@ -355,6 +383,9 @@ def record(rd: RegionData, tr: Transfers, rcap: np.ndarray, rec: dict[str, np.nd
            ) -> dict[str, np.ndarray]:
     """The year's regional outputs {name: [S, G]}: flows shared out of the national ones (after caps
     and rationing) so that every additive output sums to its national value."""
+    if compiled.active():
+        from .compiled import regions as kernels
+        return kernels.record(rd, tr, rcap, rec, t)
     shape = tr.demand_twh.shape
     nat = {k: np.asarray(rec[k])[..., None] for k in (  # [S or 1, 1]: broadcast over regions
         "gen_coal_twh", "gen_gas_twh", "gen_hydro_twh", "gen_nuclear_twh", "gen_wind_twh", "gen_solar_twh",

@@ -16,7 +16,7 @@ import numpy as np
 
 from .analysis.compare import Wedges, metric_differences, policy_wedges
 from .errors import ScenarioError, UsageError
-from .outputs.sweep import FigureProcess, SweepFolder, can_fork, chunk_text
+from .outputs.sweep import SweepFolder, can_fork, chunk_text, figure_processes
 from .pipeline import Run, load, run
 from .resolve import resolve
 from .scenario import LoadedScenario
@@ -152,12 +152,12 @@ def sweep(scenario: Scenario, samples: int | None = None, seed: int | None = Non
     if resume and not store:
         raise UsageError("resume needs a store of finished chunks: give out= or store=")
     run_on = executor if executor is not None else executor_for(processes, workers, scheduler)
-    painter = None  # the figure process, forked now while this process is small (outputs/sweep.py)
+    painters = []  # the figure processes, forked now while this process is small (outputs/sweep.py)
     try:
         resolved = resolve(loaded)
         if (out is not None and figures and can_fork()
                 and _requested(resolved, samples) >= PARALLEL_MIN_SAMPLES):
-            painter = FigureProcess()  # imports matplotlib while the sweep is planned and run
+            painters = figure_processes()  # import matplotlib while the sweep is planned and run
         _check_design_method(loaded, resolved, method)
         plan = plan_sweep(resolved, samples, method, seed, chunk_size)
         if notice is not None and plan.design.size_note:
@@ -168,7 +168,7 @@ def sweep(scenario: Scenario, samples: int | None = None, seed: int | None = Non
         with contextlib.ExitStack() as stack:
             folder = None
             if out is not None:
-                folder = stack.enter_context(SweepFolder(out, force, figures, painter=painter,
+                folder = stack.enter_context(SweepFolder(out, force, figures, painter=painters,
                                                          samples=plan.n_samples))
                 if folder.stream(plan):  # the workers format their chunks' lines of the CSVs
                     plan = replace(plan, context=replace(plan.context, chunk_text=chunk_text))
@@ -183,7 +183,7 @@ def sweep(scenario: Scenario, samples: int | None = None, seed: int | None = Non
             if folder is not None:
                 folder.finish(result, command, progress=write_progress)
     finally:
-        if painter is not None:
+        for painter in painters:
             painter.close()
     if chunks is not None:
         chunks.remove()

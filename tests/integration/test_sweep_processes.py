@@ -201,7 +201,9 @@ def test_the_sweep_starts_its_figure_process_before_the_chunks(scenario, tmp_pat
     monkeypatch.setattr(api, "PARALLEL_MIN_SAMPLES", 60)
     monkeypatch.setattr(api, "can_fork", lambda: True)
     result = ctsim.sweep(scenario, out=tmp_path / "a", processes=1)
-    assert events == [("figures", None), ("chunks", None)]  # before the plan, so once
+    # before the plan (so none is sent it), one per figure process
+    processes = max(1, min(osw.FIGURE_PROCESSES, sw.usable_cores()))
+    assert events == [("figures", None)] * processes + [("chunks", None)]
     osw.write_sweep(result, tmp_path / "b", parallel=False)
     a, b = _files(tmp_path / "a"), _files(tmp_path / "b")
     assert sorted(a) == sorted(b) and all(a[n] == b[n] for n in a)

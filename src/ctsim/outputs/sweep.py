@@ -173,7 +173,8 @@ def sweep_metadata(result: SweepResult, command: list[str] | None, extra: dict |
 def write_sweep(result: SweepResult, outdir: str | Path, force: bool = False, figures: bool = True,
                 command: list[str] | None = None, extra: dict | None = None,
                 progress: Callable[[int, int], None] | None = None,
-                parallel: bool | None = None, painter: FigureProcess | None = None) -> Path:
+                parallel: bool | None = None,
+                painter: FigureProcess | list[FigureProcess] | None = None) -> Path:
     """Write design.csv, metrics.csv, quantiles.csv, targets.csv, sensitivity.csv (the tables of
     ``result.tables()``), metadata.json and figures/ into ``outdir`` (atomically). ``progress`` is
     called with (steps done, total steps): the tables (sensitivity indices included), each file
@@ -181,10 +182,10 @@ def write_sweep(result: SweepResult, outdir: str | Path, force: bool = False, fi
 
     With ``parallel`` (default: as the chunks, for sweeps of ``PARALLEL_MIN_SAMPLES`` samples or
     more where processes can be forked and more than one core is usable) the figures are drawn by
-    a :class:`FigureProcess` (``painter``, when the caller started one before the sweep, when this
-    process was small) while this one works out the sensitivity indices and writes the files: the
-    figures that need no sensitivity index at once, the two sensitivity figures once the indices
-    are known. The PNGs are the same either way (tested). :class:`SweepFolder` does the same in
+    :class:`FigureProcess` es (``painter``: one or a list, when the caller started them before the
+    sweep, when this process was small; else :func:`figure_processes`) while this one works out
+    the sensitivity indices and writes the files: the figures that need no sensitivity index at
+    once, the two sensitivity figures once the indices are known. The PNGs are the same either way (tested). :class:`SweepFolder` does the same in
     two parts, so that a sweep can start the sensitivity figures before its last chunk."""
     with SweepFolder(outdir, force, figures, parallel, painter, result.n_samples) as folder:
         folder.finish(result, command, extra, progress)
@@ -199,14 +200,14 @@ class SweepFolder:
     :func:`write_sweep`, byte for byte (tested)."""
 
     def __init__(self, outdir: str | Path, force: bool = False, figures: bool = True,
-                 parallel: bool | None = None, painter: FigureProcess | None = None,
-                 samples: int = 0):
+                 parallel: bool | None = None,
+                 painter: FigureProcess | list[FigureProcess] | None = None, samples: int = 0):
         if parallel is None:
-            parallel = painter is not None or (samples >= PARALLEL_MIN_SAMPLES and can_fork())
+            parallel = bool(painter) or (samples >= PARALLEL_MIN_SAMPLES and can_fork())
         self.outdir, self.force, self.figures = Path(outdir), force, figures
         self.parallel = figures and parallel
-        self.painter = painter
-        self.own = painter is None and self.parallel
+        self.painters = [] if painter is None else painter if isinstance(painter, list) else [painter]
+        self.own = not self.painters and self.parallel
         self.early: list[str] = []  # figures sent to the painter before finish()
         self._streams: dict = {}  # table -> open file of STREAMED tables written chunk by chunk
         self._pending: dict[int, dict[str, str]] = {}  # lines of chunks that came out of order
@@ -219,13 +220,23 @@ class SweepFolder:
         with contextlib.ExitStack() as stack:
             self.tmp = stack.enter_context(atomic_folder(self.outdir, force=self.force))
             if self.own:
-                self.painter = FigureProcess()
-                stack.callback(self.painter.close)  # before the folder is renamed or removed
+                self.painters = figure_processes()
+                for p in self.painters:
+                    stack.callback(p.close)  # before the folder is renamed or removed
             self._stack = stack.pop_all()
         return self
 
     def __exit__(self, *exc) -> bool | None:
         return self._stack.__exit__(*exc)
+
+    def _draw(self, result: SweepResult, tables: dict, names: list[str]) -> None:
+        """Send ``names`` to the figure processes: those of :data:`FIRST_PROCESS` to the first,
+        the others to the last (one process draws them all when there is one)."""
+        first = [n for n in names if n in FIRST_PROCESS]
+        for painter, part in ((self.painters[0], first),
+                              (self.painters[-1], [n for n in names if n not in first])):
+            if part:
+                painter.draw(result, tables, self.tmp / "figures", part)
 
     def stream(self, plan) -> bool:
         """Start design.csv and metrics.csv (their headers) to be written chunk by chunk by
@@ -265,15 +276,14 @@ class SweepFolder:
             from ..sweeps.tables import sensitivity_table
 
             self.early = list(SENSITIVITY_FIGURES)
-            self.painter.draw(result, {"sensitivity": sensitivity_table(result.sensitivity)},
-                              self.tmp / "figures", self.early)
+            self._draw(result, {"sensitivity": sensitivity_table(result.sensitivity)}, self.early)
 
     def finish(self, result: SweepResult, command: list[str] | None = None,
                extra: dict | None = None,
                progress: Callable[[int, int], None] | None = None) -> None:
         """Write the tables, metadata.json and the figures not drawn yet; wait for the figure
         process."""
-        tmp, painter, parallel = self.tmp, self.painter, self.parallel
+        tmp, parallel = self.tmp, self.parallel
         total = 1 + len(FILES) + 1 + (len(FIGURES) if self.figures else 0)
         done = 0
 
@@ -286,15 +296,13 @@ class SweepFolder:
         if progress is not None:
             progress(0, total)
         if parallel:
-            first = [n for n in FIGURES if n not in SENSITIVITY_FIGURES]
-            painter.draw(result, {"targets": targets_table(result.probabilities())},
-                         tmp / "figures", first)
+            self._draw(result, {"targets": targets_table(result.probabilities())},
+                       [n for n in FIGURES if n not in SENSITIVITY_FIGURES])
         tables = result.tables(frames=("quantiles", "targets", "sensitivity"))
         step()
         if parallel and not self.early:
             self.early = list(SENSITIVITY_FIGURES)
-            painter.draw(result, {"sensitivity": tables["sensitivity"]}, tmp / "figures",
-                         self.early)
+            self._draw(result, {"sensitivity": tables["sensitivity"]}, self.early)
         if self._streams and self._next != len(result.plan.chunks()):
             raise RuntimeError(f"{len(result.plan.chunks()) - self._next} chunks not written")
         for name, float_format in FILES.items():
@@ -306,9 +314,18 @@ class SweepFolder:
         write_json(tmp / "metadata.json", sweep_metadata(result, command, extra))
         step()
         if parallel:
-            painter.wait(on_figure=step)
+            for painter in self.painters:
+                painter.wait(on_figure=step)
         elif self.figures:
             write_figures(result, tables, tmp / "figures", on_figure=step)
+
+
+def figure_processes() -> list[FigureProcess]:
+    """The processes that draw a sweep's figures (:data:`FIGURE_PROCESSES`, at most one per
+    usable core)."""
+    from ..sweeps.core import usable_cores
+
+    return [FigureProcess() for _ in range(max(1, min(FIGURE_PROCESSES, usable_cores())))]
 
 
 def can_fork() -> bool:
@@ -452,6 +469,8 @@ RANKING_INDEX = {"sobol": "ST", "morris": "mu_star"}  # otherwise S1 (RBD-FAST)
 
 FIGURES = ("fan_charts.png", "target_probabilities.png", "peak_years.png", "sensitivity.png",
            "sensitivity_over_time.png")
+FIGURE_PROCESSES = 2  # the fan charts take about as long as the four other figures together
+FIRST_PROCESS = ("fan_charts.png",)  # drawn by the first figure process, the rest by the second
 SENSITIVITY_FIGURES = ("sensitivity.png", "sensitivity_over_time.png")  # need tables["sensitivity"]
 
 

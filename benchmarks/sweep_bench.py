@@ -218,6 +218,8 @@ for owner, attr, name in [
         (osw, "write_figures", "figures"), (osw.FigureProcess, "wait", "waiting for the figures")]:
     if hasattr(owner, attr):
         wrap(owner, attr, name)
+if hasattr(api, "chunk_text"):  # imported by name: the sweep must send the wrapped one
+    api.chunk_text = osw.chunk_text
 sys.argv = ["ctsim", *sys.argv[2:]]
 try:
     cli.main()

@@ -186,6 +186,76 @@ def loop_section(quick: bool) -> list[str]:
     ]
 
 
+# Where a CLI sweep spends its time: the command run in a fresh interpreter with its phases wrapped
+# (wall interval and CPU of each call, in the parent, each chunk worker and the figure process),
+# written one JSON line per call to a log that every process appends to.
+_PHASES = r"""
+import functools, json, os, sys, time
+T0, LOG = time.perf_counter(), sys.argv[1]
+def rec(name, w0, w1, cpu):
+    with open(LOG, "a") as fh:
+        fh.write(json.dumps([os.getpid(), name, w0 - T0, w1 - T0, cpu]) + "\n")
+def wrap(owner, attr, name=None):
+    fn = getattr(owner, attr)
+    @functools.wraps(fn)
+    def inner(*a, **k):
+        w0, c0 = time.perf_counter(), time.process_time()
+        try:
+            return fn(*a, **k)
+        finally:
+            rec(name or attr, w0, time.perf_counter(), time.process_time() - c0)
+    setattr(owner, attr, inner)
+import ctsim, ctsim.api as api, ctsim.cli.main as cli
+import ctsim.sweeps.core as core, ctsim.sweeps.streaming as st, ctsim.outputs.sweep as osw
+rec("start-up and imports", T0, time.perf_counter(), time.process_time())
+for owner, attr, name in [
+        (ctsim, "load_scenario", "load and validate the scenario"), (api, "resolve", "resolve"),
+        (api, "plan_sweep", "plan: design and pilot"), (core, "chunk_results", "engine (inputs + simulate)"),
+        (core, "metrics", "metrics"), (core, "evaluate", "target verdicts"),
+        (st.Grid, "counts", "histograms"), (core.ChunkStore, "save", "resume files"),
+        (osw, "chunk_text", "CSV lines of the chunks"), (core, "sensitivity_rows", "sensitivity indices"),
+        (st.Accumulator, "quantiles", "quantiles"), (osw, "write_csv", "CSV files written whole"),
+        (osw, "write_figures", "figures"), (osw.FigureProcess, "wait", "waiting for the figures")]:
+    if hasattr(owner, attr):
+        wrap(owner, attr, name)
+if hasattr(api, "chunk_text"):  # imported by name: the sweep must send the wrapped one
+    api.chunk_text = osw.chunk_text
+sys.argv = ["ctsim", *sys.argv[2:]]
+try:
+    cli.main()
+except SystemExit:
+    pass
+rec("whole command", T0, time.perf_counter(), time.process_time())
+"""
+
+
+def phases(*args: str) -> list[str]:
+    """Table of the phases of ``ctsim *args`` (a sweep): CPU seconds per phase and process, and
+    when each phase ran (seconds from the start, first call to end of the last)."""
+    with tempfile.TemporaryDirectory(prefix="ctsim-phases-") as tmp:
+        log = Path(tmp) / "phases.log"
+        log.touch()
+        env = {**os.environ, "PYTHONPATH": str(common.ROOT / "src")}
+        subprocess.run([sys.executable, "-c", _PHASES, str(log), *args], cwd=common.ROOT, env=env,
+                       capture_output=True, text=True, check=True)
+        calls = [json.loads(line) for line in log.read_text().splitlines()]
+    parent = calls[0][0]
+    painters = {pid for pid, name, *_ in calls if name == "figures" and pid != parent}
+    workers = [pid for pid in dict.fromkeys(c[0] for c in calls) if pid not in painters | {parent}]
+    names = {parent: "parent", **{pid: "figure process" for pid in painters},
+             **{pid: f"worker {i + 1}" for i, pid in enumerate(workers)}}
+    table: dict[tuple[str, str], list[float]] = {}
+    for pid, name, w0, w1, cpu in calls:
+        row = table.setdefault((names[pid], name), [0, 0.0, w0, w1])
+        row[0] += 1
+        row[1] += cpu
+        row[2], row[3] = min(row[2], w0), max(row[3], w1)
+    lines = ["| process | phase | calls | CPU s | from s | to s |", "|---|---|---:|---:|---:|---:|"]
+    for (who, name), (n, cpu, w0, w1) in sorted(table.items(), key=lambda kv: kv[1][2]):
+        lines.append(f"| {who} | {name} | {n} | {cpu:.2f} | {w0:.2f} | {w1:.2f} |")
+    return lines
+
+
 def section(quick: bool) -> str:
     with tempfile.TemporaryDirectory(prefix="ctsim-sweep-bench-") as tmp:
         cli = cli_section(quick, Path(tmp))
@@ -198,5 +268,13 @@ def section(quick: bool) -> str:
     ])
 
 
-if __name__ == "__main__":  # this section alone: python benchmarks/sweep_bench.py [--quick]
-    print(section("--quick" in sys.argv))
+if __name__ == "__main__":
+    # this section alone: python benchmarks/sweep_bench.py [--quick]; the phases of the 100,000-
+    # sample CLI sweep: python benchmarks/sweep_bench.py --phases [more ctsim sweep options]
+    if "--phases" in sys.argv:
+        extra = [a for a in sys.argv[1:] if a != "--phases"]
+        with tempfile.TemporaryDirectory(prefix="ctsim-phases-out-") as out:
+            print("\n".join(phases("sweep", str(common.SCENARIO), "--samples", "100000",
+                                    "--out", out + "/sweep", *extra)))
+    else:
+        print(section("--quick" in sys.argv))

@@ -6,8 +6,9 @@ computes too.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal
 
@@ -15,10 +16,11 @@ import numpy as np
 
 from .analysis.compare import Wedges, metric_differences, policy_wedges
 from .errors import ScenarioError, UsageError
-from .outputs.sweep import FigureProcess, can_fork, write_sweep
+from .outputs.sweep import SweepFolder, can_fork, chunk_text, figure_processes
 from .pipeline import Run, load, run
 from .resolve import resolve
 from .scenario import LoadedScenario
+from .scenario.uncertain import SweepSettings
 from .sweeps.core import (
     PARALLEL_MIN_SAMPLES,
     ChunkStore,
@@ -84,6 +86,11 @@ def _check_out(out: Path | None, force: bool) -> None:
 # --- sweep and check -----------------------------------------------------------------------------
 
 
+def _requested(resolved, samples: int | None) -> int:
+    """Samples a sweep of ``resolved`` is asked for (its design may round them up)."""
+    return samples if samples is not None else (resolved.sweep or SweepSettings()).samples
+
+
 def _has_draws(loaded) -> bool:
     """What ctsim sweep sweeps: uncertain parameters, or stochastic shocks that each sample draws."""
     return bool(loaded.model.uncertain) or any(s.kind == "stochastic" for s in loaded.model.shocks)
@@ -145,29 +152,38 @@ def sweep(scenario: Scenario, samples: int | None = None, seed: int | None = Non
     if resume and not store:
         raise UsageError("resume needs a store of finished chunks: give out= or store=")
     run_on = executor if executor is not None else executor_for(processes, workers, scheduler)
-    resolved = resolve(loaded)
-    _check_design_method(loaded, resolved, method)
-    plan = plan_sweep(resolved, samples, method, seed, chunk_size)
-    if notice is not None and plan.design.size_note:
-        notice(plan.design.size_note)
-    if run_on is None and default_processes(plan.n_samples) > 1:  # nothing chosen: every core
-        run_on = process_executor(default_processes(plan.n_samples))
-    chunks = ChunkStore(store, plan, notice) if store else None
-    painter = None  # the figure process, forked now while this process is small (outputs/sweep.py)
-    if out is not None and figures and plan.n_samples >= PARALLEL_MIN_SAMPLES and can_fork():
-        painter = FigureProcess(plan)
+    painters = []  # the figure processes, forked now while this process is small (outputs/sweep.py)
     try:
-        try:
-            result = run_sweep(plan, run_on, progress, chunks, resume)
-        except BaseException:
-            if chunks is not None and not any(chunks.folder.glob("chunk-*.npz")):
-                chunks.remove()  # nothing finished: nothing to resume from
-            raise
-        if out is not None:
-            write_sweep(result, out, force=force, figures=figures, command=command,
-                        progress=write_progress, painter=painter)
+        resolved = resolve(loaded)
+        if (out is not None and figures and can_fork()
+                and _requested(resolved, samples) >= PARALLEL_MIN_SAMPLES):
+            painters = figure_processes()  # import matplotlib while the sweep is planned and run
+        _check_design_method(loaded, resolved, method)
+        plan = plan_sweep(resolved, samples, method, seed, chunk_size)
+        if notice is not None and plan.design.size_note:
+            notice(plan.design.size_note)
+        if run_on is None and default_processes(plan.n_samples) > 1:  # nothing chosen: every core
+            run_on = process_executor(default_processes(plan.n_samples))
+        chunks = ChunkStore(store, plan, notice) if store else None
+        with contextlib.ExitStack() as stack:
+            folder = None
+            if out is not None:
+                folder = stack.enter_context(SweepFolder(out, force, figures, painter=painters,
+                                                         samples=plan.n_samples))
+                if folder.stream(plan):  # the workers format their chunks' lines of the CSVs
+                    plan = replace(plan, context=replace(plan.context, chunk_text=chunk_text))
+            try:
+                result = run_sweep(plan, run_on, progress, chunks, resume,
+                                   on_prefix=folder.sensitivity_known if folder else None,
+                                   on_chunk=folder.add if folder else None)
+            except BaseException:
+                if chunks is not None and not any(chunks.folder.glob("chunk-*.npz")):
+                    chunks.remove()  # nothing finished: nothing to resume from
+                raise
+            if folder is not None:
+                folder.finish(result, command, progress=write_progress)
     finally:
-        if painter is not None:
+        for painter in painters:
             painter.close()
     if chunks is not None:
         chunks.remove()

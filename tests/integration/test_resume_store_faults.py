@@ -276,7 +276,7 @@ def _counts_shifted(p: Path, plan):  # a histogram that no longer holds the chun
 def _counts_out_of_range(p: Path, plan):
     with np.load(p) as data:
         nonzero = data["counts_nonzero"].copy()
-    nonzero[-1] = 10**12
+    nonzero[-1] = np.iinfo(nonzero.dtype).max  # far beyond the histogram (positions are int32)
     forge(p, plan, counts_nonzero=nonzero)
 
 

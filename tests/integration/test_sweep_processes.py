@@ -185,18 +185,46 @@ def test_the_cli_help_states_the_default(ctsim_help):
 
 
 def test_the_sweep_starts_its_figure_process_before_the_chunks(scenario, tmp_path, monkeypatch):
-    started = []
-    real = osw.FigureProcess.__init__
+    events = []
+    real_init, real_run = osw.FigureProcess.__init__, api.run_sweep
 
-    def spy(self, plan):
-        started.append(plan.n_samples)
-        real(self, plan)
+    def spy(self, plan=None):
+        events.append(("figures", plan))
+        real_init(self, plan)
+
+    def run(*args, **kwargs):
+        events.append(("chunks", None))
+        return real_run(*args, **kwargs)
 
     monkeypatch.setattr(osw.FigureProcess, "__init__", spy)
+    monkeypatch.setattr(api, "run_sweep", run)
     monkeypatch.setattr(api, "PARALLEL_MIN_SAMPLES", 60)
     monkeypatch.setattr(api, "can_fork", lambda: True)
     result = ctsim.sweep(scenario, out=tmp_path / "a", processes=1)
-    assert started == [60]
+    # before the plan (so none is sent it), one per figure process
+    processes = max(1, min(osw.FIGURE_PROCESSES, sw.usable_cores()))
+    assert events == [("figures", None)] * processes + [("chunks", None)]
     osw.write_sweep(result, tmp_path / "b", parallel=False)
     a, b = _files(tmp_path / "a"), _files(tmp_path / "b")
     assert sorted(a) == sorted(b) and all(a[n] == b[n] for n in a)
+
+
+@pytest.mark.parametrize("processes", [1, 2])
+def test_sensitivity_is_known_before_the_last_chunk_and_is_the_final_one(resolved, processes):
+    plan = sw.plan_sweep(resolved, samples=6000, method="lhs", chunk_size=500)  # reads 4,096
+    assert 0 < plan.context.series_rows < plan.n_samples
+    seen = []
+
+    def early(partial):
+        seen.append((len(collected), partial.sensitivity))
+
+    collected = []
+    result = sw.run_sweep(plan, sw.process_executor(processes), on_prefix=early,
+                          progress=lambda done, total: collected.append(done))
+    assert len(seen) == 1
+    placed, rows = seen[0]
+    assert placed < len(plan.chunks())  # chunks were still to come
+    assert result._sensitivity is rows  # not computed again
+    later = sw.run_sweep(plan, sw.process_executor(processes))
+    assert later._sensitivity is None and later.sensitivity == rows and rows
+    _assert_same(result, later)

@@ -59,3 +59,32 @@ def test_values_outside_the_grid_are_counted_and_clamped():
 def test_wilson_interval_hand_values(k, n, lo, hi):
     got = wilson_interval(k, n)
     assert got == pytest.approx((lo, hi), abs=1e-6)
+
+
+def _counts_one_by_one(grid, values):
+    """Each value's bin worked out on its own, as the grid's docstring defines it."""
+    out = np.zeros((values.shape[1], BINS + 2), dtype=np.int64)
+    for k in range(values.shape[1]):
+        for x in values[:, k]:
+            b = int(min(max(np.floor((x - grid.low[k]) / grid.width[k]), -1), BINS)) + 1
+            out[k, b] += 1
+    return out
+
+
+@pytest.mark.parametrize("layout", ["samples-major", "years-major"])
+def test_counts_are_each_value_in_its_own_bin_in_either_memory_layout(layout):
+    """Grid.counts reads a block as its transpose (the engine records year-major): the counts are
+    those of each value binned on its own, for C-ordered blocks and for year-major views alike,
+    with values on bin edges, on the grid's ends and far outside it."""
+    rng = np.random.default_rng(7)
+    pilot = rng.normal(size=(300, 5))
+    grid = Grid.from_pilot(pilot)
+    values = rng.normal(size=(257, 5)) * 1.6
+    values[:5] = grid.low + grid.width * np.array([0, 1, BINS, BINS + 1, 3])[:, None]
+    values[5] = grid.low - 1e300
+    values[6] = -np.inf
+    values[7] = np.inf
+    if layout == "years-major":
+        values = np.ascontiguousarray(values.T).T  # [n, k] view of a [k, n] array
+    blocks = [values[:, :2], values[:, 2:]]
+    assert np.array_equal(grid.counts(blocks), _counts_one_by_one(grid, values))

@@ -80,3 +80,32 @@ def test_columns_without_a_dataframe_are_written_as_their_dataframe(tables, root
         assert csv_text(columns[name], FILES[name]) == tables[name].to_csv(
             index=False, float_format=FILES[name])
     assert np.shares_memory(columns["design"][result.design.labels[0]], result.design.values)
+
+
+def test_the_lines_of_each_chunk_are_the_lines_of_the_whole_table(root):
+    """What a worker formats for its chunk (outputs.sweep.chunk_text) joins, in chunk order, into
+    the table's file after its header: also with NaN and infinite cells in some chunks only."""
+    from ctsim.outputs.sweep import chunk_text
+
+    result = ctsim.sweep(root / "scenarios" / "steel2030.yaml", samples=300, method="lhs",
+                         store=False, processes=1, chunk_size=70)
+    plan = result.plan
+    metrics = np.column_stack([result.metrics[k] for k in plan.context.metric_names])
+    margin = result.margin.copy()
+    metrics[[3, 150], 0] = np.nan
+    margin[[7, 299], -1] = [np.inf, np.nan]
+    whole = result.tables(frames=())
+    whole["metrics"] = dict(whole["metrics"])
+    whole["metrics"][plan.context.metric_names[0]] = metrics[:, 0]
+    whole["metrics"][f"{result.targets[-1].id}_margin"] = margin[:, -1]
+    parts = {"design": [], "metrics": []}
+    for index, a, b in plan.chunks():
+        chunk = ctsim.sweeps.core.ChunkResult(index, a, metrics[a:b], result.met[a:b],
+                                              margin[a:b], series=np.zeros((0, 0)))
+        for name, text in chunk_text(plan.context, chunk, plan.design.values[a:b]).items():
+            parts[name].append(text)
+    assert len(plan.chunks()) == 5
+    for name, lines in parts.items():
+        header, body = csv_text(whole[name], FILES[name]).split(os.linesep, 1)
+        assert "".join(lines) == body, name
+        assert name == "design" or ("inf" in body and ",," in body)  # the awkward cells are in

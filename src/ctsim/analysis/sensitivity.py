@@ -65,11 +65,7 @@ def analyze_one(method: str, salib_problem: dict, unit: np.ndarray, y: np.ndarra
     unit-hypercube points ``unit`` (rows beyond len(y) are ignored)."""
     x = unit[:len(y)]
     if method == "sobol":
-        from SALib.analyze import sobol
-
-        si = sobol.analyze(salib_problem, y, calc_second_order=False, num_resamples=RESAMPLES,
-                           seed=seed)
-        return {"S1": (si["S1"], si["S1_conf"]), "ST": (si["ST"], si["ST_conf"])}
+        return sobol_indices(y, salib_problem["num_vars"], RESAMPLES, seed)
     if method == "morris":
         from SALib.analyze import morris
 
@@ -83,6 +79,62 @@ def analyze_one(method: str, salib_problem: dict, unit: np.ndarray, y: np.ndarra
     si = rbd_fast.analyze(salib_problem, x, y, M=RBD_FAST_M, num_resamples=RBD_RESAMPLES,
                           seed=seed)
     return {"S1": (np.asarray(si["S1"]), np.asarray(si["S1_conf"]))}
+
+
+def sobol_indices(y: np.ndarray, d: int, resamples: int,
+                  seed: int) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """First-order and total Sobol indices with 95 % bootstrap half-widths of output ``y`` of a
+    Saltelli design of ``d`` parameters (no second order): ``SALib.analyze.sobol.analyze(problem,
+    y, calc_second_order=False, num_resamples=resamples, seed=seed)``, the same numbers bit for bit
+    (tested against SALib), in a third of the time: SALib works out the resampled A and B blocks,
+    their concatenation, range and variance again for each parameter and index; here once per
+    output (the same operations on the same arrays, so the same floats).
+
+    Estimators: Saltelli et al. (2010), normalised by the variance of [A, B]; an estimate whose
+    [A, B] has a range below machine epsilon is 0 (SALib's warning case); a half-width is 0 when
+    the resampled [A, B] is constant."""
+    from scipy.stats import norm
+
+    if not seed:  # SALib then draws from numpy's global generator: leave that to SALib
+        from SALib.analyze import sobol
+
+        si = sobol.analyze({"num_vars": d, "names": [str(i) for i in range(d)],
+                            "bounds": [[0.0, 1.0]] * d}, y, calc_second_order=False,
+                           num_resamples=resamples, seed=seed)
+        return {"S1": (si["S1"], si["S1_conf"]), "ST": (si["ST"], si["ST_conf"])}
+    step = d + 2
+    if y.size % step:
+        raise ValueError(f"Sobol analysis: {y.size} outputs are not whole blocks of {step}")
+    n = y.size // step
+    y = (y - y.mean()) / y.std()
+    a, b = y[0:y.size:step], y[step - 1:y.size:step]
+    ab = np.zeros((n, d))
+    for j in range(d):
+        ab[:, j] = y[j + 1:y.size:step]
+    r = np.random.default_rng(seed).integers(n, size=(n, resamples))
+    z = norm.ppf(0.5 + 0.95 / 2)
+    eps = np.finfo(float).eps
+    ar, br = a[r], b[r]
+    both, both_r = np.r_[a, b], np.r_[ar, br]
+    constant, constant_r = np.ptp(both) <= eps, np.ptp(both_r) <= eps
+    var, var_r = np.var(both, axis=0), np.var(both_r, axis=0)
+    spread = np.ptp(both_r) != 0.0
+
+    def ratio(numerator, v, const):
+        if const:
+            return np.zeros(np.shape(v), dtype=np.float64)
+        return np.divide(numerator, v, out=np.zeros_like(v, dtype=np.float64), where=v > eps)
+
+    out = {k: np.zeros(d) for k in ("S1", "S1_conf", "ST", "ST_conf")}
+    for j in range(d):
+        abj, abj_r = ab[:, j], ab[r, j]
+        out["S1"][j] = ratio(np.mean(b * (abj - a), axis=0), var, constant)
+        s1 = ratio(np.mean(br * (abj_r - ar), axis=0), var_r, constant_r)
+        out["S1_conf"][j] = z * s1.std(ddof=1) if spread else 0.0
+        out["ST"][j] = ratio(0.5 * np.mean((a - abj) ** 2, axis=0), var, constant)
+        st = ratio(0.5 * np.mean((ar - abj_r) ** 2, axis=0), var_r, constant_r)
+        out["ST_conf"][j] = z * st.std(ddof=1) if spread else 0.0
+    return {"S1": (out["S1"], out["S1_conf"]), "ST": (out["ST"], out["ST_conf"])}
 
 
 def min_samples(method: str) -> int:

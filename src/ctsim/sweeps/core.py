@@ -73,6 +73,9 @@ class Context:
     metric_names: tuple[str, ...]
     grid: Grid | None  # None when the pilot holds every sample (exact quantiles)
     series_rows: int = 0  # samples (a prefix) whose national CO2 by year is kept: what sensitivity reads
+    # called where a chunk ran, with (context, chunk, design rows): what else the caller wants of a
+    # finished chunk, carried back as ChunkResult.text (a sweep folder: its lines of the CSVs)
+    chunk_text: Callable | None = None
 
     def series_stop(self, start: int, n: int) -> int:
         """Rows of a chunk of ``n`` samples from ``start`` whose series are kept."""
@@ -91,6 +94,7 @@ class ChunkResult:
     counts: np.ndarray | None = None  # [K, BINS + 2] histogram of every variable and year
     vmin: np.ndarray | None = None  # [K]
     vmax: np.ndarray | None = None  # [K]
+    text: dict[str, str] | None = None  # Context.chunk_text of the chunk (not kept in a store)
 
     FIELDS = ("metrics", "met", "margin", "series", "counts", "vmin", "vmax")
 
@@ -149,6 +153,8 @@ def run_chunk(ctx: Context, index: int, start: int, values: np.ndarray) -> Chunk
         out.counts = ctx.grid.counts(parts)
         out.vmin = np.concatenate([b.min(axis=0) for b in parts])
         out.vmax = np.concatenate([b.max(axis=0) for b in parts])
+    if ctx.chunk_text is not None:
+        out.text = ctx.chunk_text(ctx, out, values)
     return out
 
 
@@ -284,7 +290,7 @@ class SweepResult:
     met: np.ndarray  # [S, T]
     margin: np.ndarray  # [S, T]
     series: np.ndarray  # [R, Yr] national CO2 by year of the first R samples (what sensitivity reads)
-    quantiles: np.ndarray  # [Q, V, Yr]
+    quantiles: np.ndarray | None  # [Q, V, Yr] (None in a result of a sweep still running)
     outside_grid: int = 0
     info: dict = field(default_factory=dict)
     _sensitivity: list[dict] | None = field(default=None, repr=False)
@@ -390,6 +396,8 @@ class Collector:
         self.acc = Accumulator(ctx.grid) if ctx.grid is not None else None
         self.done: set[int] = set()
         self.samples_done = 0
+        # the chunks that hold the samples the sensitivity analysis reads (Context.series_rows)
+        self.prefix = {i for i, a, _ in plan.chunks() if a < ctx.series_rows}
 
         self.counted = 0  # samples in the histograms
 
@@ -411,6 +419,18 @@ class Collector:
             self.counted += chunk.stop - chunk.start
         self.done.add(chunk.index)
         self.samples_done += chunk.stop - chunk.start
+
+    @property
+    def prefix_done(self) -> bool:
+        """Whether every sample the sensitivity analysis reads is in."""
+        return self.prefix <= self.done
+
+    def partial(self) -> SweepResult:
+        """The result so far, without quantiles: its sensitivity indices are final once
+        :attr:`prefix_done` (they read only those samples)."""
+        plan = self.plan
+        return SweepResult(plan, dict(zip(plan.context.metric_names, self.metrics.T, strict=True)),
+                           self.met, self.margin, self.series, quantiles=None)
 
     def result(self) -> SweepResult:
         plan = self.plan
@@ -610,13 +630,15 @@ class ChunkStore:
 
     def save(self, chunk: ChunkResult) -> None:
         """Write a finished chunk atomically, with the plan's identity and a checksum. The histogram
-        counts, mostly zeros, are stored as (positions, values): uncompressed, this is ~10x smaller
-        and much faster than compressing the dense counts (which took longer than running the
-        chunk)."""
+        counts, mostly zeros, are stored as (positions, values), uncompressed: at the default chunk
+        size about half the bytes of the dense counts, and much faster than compressing them (which
+        took longer than running the chunk)."""
         arrays = {k: getattr(chunk, k) for k in ChunkResult.FIELDS if getattr(chunk, k) is not None}
         counts = arrays.pop("counts", None)
         if counts is not None:
             nonzero = np.flatnonzero(counts)
+            if counts.size <= np.iinfo(np.int32).max:  # ~10^7 positions: half the bytes
+                nonzero = nonzero.astype(np.int32)
             arrays.update(counts_shape=np.array(counts.shape), counts_nonzero=nonzero,
                           counts_values=counts.ravel()[nonzero])
         arrays.update(index=np.array(chunk.index), start=np.array(chunk.start))
@@ -808,15 +830,33 @@ def process_executor(processes: int) -> ProcessExecutor:
 
 def run_sweep(plan: SweepPlan, executor: Executor | None = None,
               progress: Callable[[int, int], None] | None = None,
-              store: ChunkStore | None = None, resume: bool = False) -> SweepResult:
-    """Run every chunk of ``plan`` (those not already in ``store`` when resuming)."""
+              store: ChunkStore | None = None, resume: bool = False,
+              on_prefix: Callable[[SweepResult], None] | None = None,
+              on_chunk: Callable[[ChunkResult], None] | None = None) -> SweepResult:
+    """Run every chunk of ``plan`` (those not already in ``store`` when resuming); ``on_chunk`` is
+    called with each chunk (resumed ones too) once it is placed.
+
+    ``on_prefix`` is called once, as soon as the samples that the sensitivity analysis reads are
+    in (often long before the last chunk), with the result so far (:meth:`Collector.partial`):
+    its sensitivity indices, computed then, are those of the final result."""
     collector = Collector(plan)
+    early: SweepResult | None = None
+
+    def placed() -> None:
+        nonlocal early
+        if on_prefix is not None and early is None and collector.prefix_done:
+            early = collector.partial()
+            on_prefix(early)
+
     if store is not None:
         for chunk in store.start(resume):
             collector.add(chunk)
+            if on_chunk is not None:
+                on_chunk(chunk)
     tasks = [(i, a, plan.design.values[a:b]) for i, a, b in plan.chunks() if i not in collector.done]
     if progress is not None:
         progress(collector.samples_done, plan.n_samples)
+    placed()
     run = executor or local_executor
     saves = getattr(run, "saves_chunks", False)  # the executor's workers write the chunk files
     for chunk in (run(plan.context, tasks, store=store) if saves else run(plan.context, tasks)):
@@ -825,7 +865,12 @@ def run_sweep(plan: SweepPlan, executor: Executor | None = None,
             continue
         if store is not None and not saves:
             store.save(chunk)
+        if on_chunk is not None:
+            on_chunk(chunk)
         if progress is not None:
             progress(collector.samples_done, plan.n_samples)
-    return collector.result()
-
+        placed()
+    result = collector.result()
+    if early is not None and early._sensitivity is not None:
+        result._sensitivity = early._sensitivity
+    return result

@@ -1,0 +1,77 @@
+"""Explicit signatures for the kernels of the year loop's own steps (loop, guards, shocks, rest,
+transport, macro, ghg): one compiled version per kernel, whatever the inputs look like.
+
+numba compiles a function once per combination of argument types, and an array's type includes its
+layout and whether it is writable: a per-sample input [S] is C-contiguous, a value shared by every
+sample is a read-only stride-0 view (``per_sample``), a path's column ``x[..., t]`` is strided. A
+kernel with a hundred inputs would meet a new combination in every scenario (and compile again, for
+seconds, in each). Declared as read-only, any-layout arrays (:data:`IN`), every combination converts
+to the one signature, compiled once per install (``cache=True``). Same options as ``_jit.jit``.
+"""
+
+from __future__ import annotations
+
+import numba
+import numpy as np
+from numba import types
+
+IN = types.Array(types.float64, 1, "A", readonly=True)  # a per-sample input [S] (shared: stride 0)
+IN2 = types.Array(types.float64, 2, "A", readonly=True)  # a per-sample input with a category axis [S, C]
+OUT = types.float64[::1]  # an output [S]
+OUT2 = types.float64[:, ::1]  # an output [S, C], or the year's output slab [V, S]
+INDEX = types.Array(types.int64, 1, "A", readonly=True)
+FLAGS = types.Array(types.uint8, 1, "A", readonly=True)
+F64 = types.float64
+I64 = types.int64
+BOOL = types.boolean
+
+
+def kernel(*args, ret=types.void):
+    """``numba.njit`` with the signature ``ret(*args)``, compiled (or loaded from the cache) when the
+    kernel module is imported."""
+    return numba.njit(ret(*args), cache=True, error_model="numpy", nogil=True)
+
+
+from ._jit import jit  # noqa: E402  (after the signature types: the scalar helpers below)
+
+
+@jit
+def fmax(a, b):
+    """``np.maximum`` of two float64 arrays, element by element: NaN when either is NaN, and ``b``
+    when they are equal (so ``fmax(-0.0, 0.0)`` is +0.0 and ``fmax(0.0, -0.0)`` is -0.0, as numpy)."""
+    return a if (a > b or a != a) else b
+
+
+@jit
+def fmin(a, b):
+    """``np.minimum`` likewise: NaN when either is NaN, ``b`` when they are equal."""
+    return a if (a < b or a != a) else b
+
+
+@jit
+def fclip(x, lo, hi):
+    """``np.clip(x, lo, hi)`` with an array bound (numpy's ``minimum(maximum(x, lo), hi)``; with two
+    scalar bounds numpy takes another path that keeps ``x`` on a tie)."""
+    return fmin(fmax(x, lo), hi)
+
+
+@jit
+def at(x, s):
+    """Sample ``s`` of an input [S], or its one value when it is shared by every sample ([1])."""
+    return x[min(s, x.shape[0] - 1)]
+
+
+@jit
+def at2(x, s, k):
+    """Category ``k`` of sample ``s`` of an input [S, C] or [1, C]."""
+    return x[min(s, x.shape[0] - 1), k]
+
+
+def arg(x):
+    """An input as the kernels take it: a float64 array whose first axis is S or 1 (read with
+    :func:`at`), as it is when it is one already (no copy, no broadcast view: ``np.broadcast_to``
+    costs more than a kernel's pass over 20,000 samples)."""
+    if type(x) is np.ndarray and x.dtype == np.float64 and x.ndim:
+        return x
+    a = np.asarray(x, dtype=np.float64)
+    return a.reshape(1) if a.ndim == 0 else a

@@ -96,9 +96,13 @@ def simulate(inp: Inputs) -> dict[str, np.ndarray]:
     # check); out[name] is a view [S, Y] of it. Not pre-filled: every year writes every output (checked
     # on the first year), so no element is read before it is written, and a NaN the model produces
     # is caught by the guards.
-    in_loop = tuple(n for n in OUTPUTS if n not in FILLED_AFTER_LOOP)
+    # Rows in OUTPUTS order with the caps' outputs last (the compiled kernel writes the others, in
+    # that order; the caps step hands its own); out keeps the OUTPUTS order.
+    in_loop = tuple(n for n in OUTPUTS if n not in FILLED_AFTER_LOOP and n not in capping.CAP_OUTPUTS
+                    ) + capping.CAP_OUTPUTS
     block = np.empty((Y, len(in_loop), S))
-    out = {name: block[:, i, :].T for i, name in enumerate(in_loop)}
+    row = {name: i for i, name in enumerate(in_loop)}
+    out = {name: block[:, row[name], :].T for name in OUTPUTS if name in row}
     guard = YearGuard(in_loop)
     # Observed years run on the history's inputs (inp.for_year), the projection on these ones:
     # each set has its own 2020 fleet schedule and cap levels, prepared once.

@@ -15,8 +15,8 @@ import numba
 import numpy as np
 from numba import types
 
-IN = types.Array(types.float64, 1, "A", readonly=True)  # a per-sample input [S] (shared: stride 0)
-IN2 = types.Array(types.float64, 2, "A", readonly=True)  # a per-sample input with a category axis [S, C]
+IN = types.Array(types.float64, 1, "C", readonly=True)  # a per-sample input [S], or shared [1]
+IN2 = types.Array(types.float64, 2, "C", readonly=True)  # with a category axis: [S, C] or [1, C]
 OUT = types.float64[::1]  # an output [S]
 OUT2 = types.float64[:, ::1]  # an output [S, C], or the year's output slab [V, S]
 INDEX = types.Array(types.int64, 1, "A", readonly=True)
@@ -58,20 +58,21 @@ def fclip(x, lo, hi):
 @jit
 def at(x, s):
     """Sample ``s`` of an input [S], or its one value when it is shared by every sample ([1])."""
-    return x[min(s, x.shape[0] - 1)]
+    return x[np.uint64(min(s, x.shape[0] - 1))]  # unsigned: no wraparound test
 
 
 @jit
 def at2(x, s, k):
     """Category ``k`` of sample ``s`` of an input [S, C] or [1, C]."""
-    return x[min(s, x.shape[0] - 1), k]
+    return x[np.uint64(min(s, x.shape[0] - 1)), k]
 
 
 def arg(x):
-    """An input as the kernels take it: a float64 array whose first axis is S or 1 (read with
-    :func:`at`), as it is when it is one already (no copy, no broadcast view: ``np.broadcast_to``
-    costs more than a kernel's pass over 20,000 samples)."""
-    if type(x) is np.ndarray and x.dtype == np.float64 and x.ndim:
+    """An input as the kernels take it: a C-contiguous float64 array whose first axis is S or 1
+    (read with :func:`at`), as it is when it is one already (no broadcast view: ``np.broadcast_to``
+    costs more than a kernel's pass over 20,000 samples; a path's column of per-sample values is
+    copied)."""
+    if type(x) is np.ndarray and x.dtype == np.float64 and x.ndim and x.flags.c_contiguous:
         return x
-    a = np.asarray(x, dtype=np.float64)
+    a = np.ascontiguousarray(x, dtype=np.float64)
     return a.reshape(1) if a.ndim == 0 else a

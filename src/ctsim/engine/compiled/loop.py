@@ -40,9 +40,9 @@ from ..axes import (
 )
 from ..units import MTCE_PER_TWH, TWH_PER_GW_YEAR
 from ._jit import jit
-from ._sig import BOOL, F64, I64, IN, IN2, INDEX, OUT, OUT2, arg, at, at2, fmax, fmin, kernel
+from ._sig import F64, IN, IN2, OUT, OUT2, arg, at, at2, fmax, fmin, kernel
 from .ghg import gases
-from .guards import tile_ok
+from .guards import slab_ok
 
 # The outputs the kernel writes, in the order it computes them (loop.OUTPUTS without the ones filled
 # after the loop, the caps' and the gases'; then ghg.GHG_OUTPUTS). The caps' outputs come from the
@@ -72,7 +72,9 @@ GASES = ("ch4_total_mt", "ch4_energy_mt", "ch4_fugitive_mt", "ch4_coal_mt", "ch4
          "cap_wind_solar_gw")
 
 
-TILE = 128  # samples per tile: the guards check a tile of the slab [V, TILE] while it is in the cache
+# Samples per tile: the kernel runs several short loops over a tile (each reading a few arrays, which
+# the compiler keeps in registers), the later ones reading outputs back while they are in the cache.
+TILE = 128
 
 
 @jit
@@ -92,7 +94,7 @@ def sum_row(x, s):
 
 
 @kernel(
-    F64, OUT2, INDEX, OUT,  # year, slab, rows, grid
+    F64, OUT2, OUT,  # year, slab, grid
     # record
     IN, IN, IN, IN, IN, IN, IN, IN, IN, IN, IN, IN, IN, IN, IN, IN, IN, IN, IN, IN,
     IN2, IN, IN, IN2, IN, IN, IN, IN, IN, IN2, IN, IN, IN, IN2, IN2, IN, IN, IN, IN, IN, IN, IN, IN, IN, IN, IN,
@@ -100,10 +102,8 @@ def sum_row(x, s):
     IN2, IN2, IN, IN, IN, IN, IN, IN, IN, IN, IN, IN, IN2, IN2, IN, IN, IN, IN, IN, IN, IN2, IN, IN, IN2,
     # gases
     IN, IN, IN, IN, IN, IN, IN, IN, IN, IN, IN, IN, IN, IN, IN, IN, IN,
-    # guards
-    IN, IN, I64, I64, I64, INDEX, INDEX, INDEX, F64,
-    ret=BOOL)
-def _year(year, slab, rows, grid,
+    )
+def _year(year, slab, grid,
           price, gdp, ef_oil, demand, unserved, pf_co2, en_co2, oth_co2, oth_process, pf_coal,
           en_coal, oth_coal_net, oth_oil, road_oil, fleet_oil, oth_gas_net, pf_gas, land, beccs,
           daccs,
@@ -114,139 +114,140 @@ def _year(year, slab, rows, grid,
           no_new_coal, firm_b, energy_b, gas_add, no_new_gas, nuclear_add, nuclear_max, wind_add, solar_add, added,
           storage_built, backup, available,
           history_end, cmm_abatement, domestic_share, cmm_ef, ch4_oil_gas, ch4_combustion, ch4_agriculture, ch4_waste,
-          n2o_kt, fgas, gwp_fossil, gwp_biogenic, gwp_n2o, cumulative_before, tcre, tcre_low, tcre_high,
-          low, high, g_row, u_row, d_row, bal_total, bal_start, bal_parts, tol):
-    ok = True
+          n2o_kt, fgas, gwp_fossil, gwp_biogenic, gwp_n2o, cumulative_before, tcre, tcre_low, tcre_high):
     n = slab.shape[1]
     for s0 in range(0, n, TILE):
         s1 = min(s0 + TILE, n)
         for b in range(s1 - s0):  # the outputs that are inputs as they are
             s = s0 + b
-            slab[rows[1], s] = at(pf_co2, s)  # co2_power_mt
-            slab[rows[2], s] = at(en_co2, s)  # co2_steel_mt
-            slab[rows[4], s] = at(oth_co2, s)  # co2_other_energy_mt
-            slab[rows[6], s] = at(oth_process, s)  # co2_process_mt
-            slab[rows[8], s] = at(d_coal, s)  # gen_coal_twh
-            slab[rows[9], s] = at(pf_gen_ccs, s)  # gen_coal_ccs_twh
-            slab[rows[10], s] = at(d_gas, s)  # gen_gas_twh
-            slab[rows[11], s] = at(d_oil, s)  # gen_oil_twh
-            slab[rows[12], s] = at2(nf, s, NF_HYDRO)  # gen_hydro_twh
-            slab[rows[13], s] = at2(nf, s, NF_NUCLEAR)  # gen_nuclear_twh
-            slab[rows[14], s] = at2(nf, s, NF_WIND)  # gen_wind_twh
-            slab[rows[15], s] = at2(nf, s, NF_SOLAR)  # gen_solar_twh
-            slab[rows[16], s] = at(bio, s)  # gen_bio_twh
-            slab[rows[18], s] = at2(end, s, COAL_CCS)  # cap_coal_ccs_gw
-            slab[rows[19], s] = at2(end, s, GAS)  # cap_gas_gw
-            slab[rows[20], s] = at2(end, s, HYDRO)  # cap_hydro_gw
-            slab[rows[21], s] = at2(end, s, NUCLEAR)  # cap_nuclear_gw
-            slab[rows[22], s] = at2(end, s, WIND)  # cap_wind_gw
-            slab[rows[23], s] = at2(end, s, SOLAR)  # cap_solar_gw
-            slab[rows[24], s] = at(demand, s)  # demand_twh
-            slab[rows[25], s] = at(electricity, s)  # demand_steel_twh
-            slab[rows[26], s] = at(road_ev, s)  # demand_ev_twh
-            slab[rows[27], s] = at(d_curt, s)  # curtailed_twh
-            slab[rows[28], s] = at(unserved, s)  # unserved_twh
+            u = np.uint64(s)  # an unsigned index: no wraparound test
+            slab[1, u] = at(pf_co2, s)  # co2_power_mt
+            slab[2, u] = at(en_co2, s)  # co2_steel_mt
+            slab[4, u] = at(oth_co2, s)  # co2_other_energy_mt
+            slab[6, u] = at(oth_process, s)  # co2_process_mt
+            slab[8, u] = at(d_coal, s)  # gen_coal_twh
+            slab[9, u] = at(pf_gen_ccs, s)  # gen_coal_ccs_twh
+            slab[10, u] = at(d_gas, s)  # gen_gas_twh
+            slab[11, u] = at(d_oil, s)  # gen_oil_twh
+            slab[12, u] = at2(nf, s, NF_HYDRO)  # gen_hydro_twh
+            slab[13, u] = at2(nf, s, NF_NUCLEAR)  # gen_nuclear_twh
+            slab[14, u] = at2(nf, s, NF_WIND)  # gen_wind_twh
+            slab[15, u] = at2(nf, s, NF_SOLAR)  # gen_solar_twh
+            slab[16, u] = at(bio, s)  # gen_bio_twh
+            slab[18, u] = at2(end, s, COAL_CCS)  # cap_coal_ccs_gw
+            slab[19, u] = at2(end, s, GAS)  # cap_gas_gw
+            slab[20, u] = at2(end, s, HYDRO)  # cap_hydro_gw
+            slab[21, u] = at2(end, s, NUCLEAR)  # cap_nuclear_gw
+            slab[22, u] = at2(end, s, WIND)  # cap_wind_gw
+            slab[23, u] = at2(end, s, SOLAR)  # cap_solar_gw
+            slab[24, u] = at(demand, s)  # demand_twh
+            slab[25, u] = at(electricity, s)  # demand_steel_twh
+            slab[26, u] = at(road_ev, s)  # demand_ev_twh
+            slab[27, u] = at(d_curt, s)  # curtailed_twh
+            slab[28, u] = at(unserved, s)  # unserved_twh
         for b in range(s1 - s0):  # (more: a loop that reads few arrays keeps them in registers)
             s = s0 + b
-            slab[rows[29], s] = at(output, s)  # steel_total_mt
-            slab[rows[31], s] = at2(production, s, BFBOF_CCUS)  # steel_bfbof_ccus_mt
-            slab[rows[32], s] = at2(production, s, EAF)  # steel_eaf_mt
-            slab[rows[33], s] = at2(production, s, H2DRI)  # steel_h2dri_mt
-            slab[rows[34], s] = at2(shares, s, EAF)  # steel_eaf_share
-            slab[rows[36], s] = at(pf_coal, s)  # coal_power_mtce
-            slab[rows[37], s] = at(en_coal, s)  # coal_steel_mtce
-            slab[rows[38], s] = at(oth_coal_net, s)  # coal_other_mtce
-            slab[rows[45], s] = at(price, s)  # carbon_price
-            slab[rows[46], s] = at(gdp, s)  # gdp_bn
-            slab[rows[49], s] = at(pf_gen_eff, s)  # gen_coal_efficient_twh
-            slab[rows[51], s] = at(pf_captured, s)  # co2_captured_power_mt
-            slab[rows[52], s] = at(en_captured, s)  # co2_captured_steel_mt
-            slab[rows[53], s] = at(land, s)  # removal_land_mt
-            slab[rows[54], s] = at(beccs, s)  # removal_beccs_mt
-            slab[rows[55], s] = at(daccs, s)  # removal_daccs_mt
-            slab[rows[58], s] = at(srmc_coal, s)  # srmc_coal_cny_per_mwh
-            slab[rows[59], s] = at(srmc_gas, s)  # srmc_gas_cny_per_mwh
-            slab[rows[62], s] = at2(cut, s, USER_STEEL)  # unserved_steel_twh
-            slab[rows[63], s] = at2(cut, s, USER_INDUSTRY)  # unserved_industry_twh
-            slab[rows[64], s] = at(steel_lost, s)  # steel_lost_mt
+            u = np.uint64(s)  # an unsigned index: no wraparound test
+            slab[29, u] = at(output, s)  # steel_total_mt
+            slab[31, u] = at2(production, s, BFBOF_CCUS)  # steel_bfbof_ccus_mt
+            slab[32, u] = at2(production, s, EAF)  # steel_eaf_mt
+            slab[33, u] = at2(production, s, H2DRI)  # steel_h2dri_mt
+            slab[34, u] = at2(shares, s, EAF)  # steel_eaf_share
+            slab[36, u] = at(pf_coal, s)  # coal_power_mtce
+            slab[37, u] = at(en_coal, s)  # coal_steel_mtce
+            slab[38, u] = at(oth_coal_net, s)  # coal_other_mtce
+            slab[45, u] = at(price, s)  # carbon_price
+            slab[46, u] = at(gdp, s)  # gdp_bn
+            slab[49, u] = at(pf_gen_eff, s)  # gen_coal_efficient_twh
+            slab[51, u] = at(pf_captured, s)  # co2_captured_power_mt
+            slab[52, u] = at(en_captured, s)  # co2_captured_steel_mt
+            slab[53, u] = at(land, s)  # removal_land_mt
+            slab[54, u] = at(beccs, s)  # removal_beccs_mt
+            slab[55, u] = at(daccs, s)  # removal_daccs_mt
+            slab[58, u] = at(srmc_coal, s)  # srmc_coal_cny_per_mwh
+            slab[59, u] = at(srmc_gas, s)  # srmc_gas_cny_per_mwh
+            slab[62, u] = at2(cut, s, USER_STEEL)  # unserved_steel_twh
+            slab[63, u] = at2(cut, s, USER_INDUSTRY)  # unserved_industry_twh
+            slab[64, u] = at(steel_lost, s)  # steel_lost_mt
         for b in range(s1 - s0):  # (and the power system's)
             s = s0 + b
-            slab[rows[66], s] = at2(store_gw, s, PHS)  # cap_storage_phs_gw
-            slab[rows[67], s] = at2(store_gw, s, NTS)  # cap_storage_nts_gw
-            slab[rows[68], s] = at2(store_gwh, s, PHS)  # cap_storage_phs_gwh
-            slab[rows[69], s] = at2(store_gwh, s, NTS)  # cap_storage_nts_gwh
-            slab[rows[70], s] = at(curtailed_raw, s)  # curtailed_raw_twh
-            slab[rows[71], s] = at(absorbed, s)  # storage_absorbed_twh
-            slab[rows[72], s] = at(losses, s)  # storage_losses_twh
-            slab[rows[73], s] = at(peak, s)  # peak_load_gw
-            slab[rows[74], s] = at(required, s)  # firm_required_gw
-            slab[rows[75], s] = at(firm, s)  # firm_capacity_gw
-            slab[rows[85], s] = at(backup, s)  # cap_coal_backup_gw
+            u = np.uint64(s)  # an unsigned index: no wraparound test
+            slab[66, u] = at2(store_gw, s, PHS)  # cap_storage_phs_gw
+            slab[67, u] = at2(store_gw, s, NTS)  # cap_storage_nts_gw
+            slab[68, u] = at2(store_gwh, s, PHS)  # cap_storage_phs_gwh
+            slab[69, u] = at2(store_gwh, s, NTS)  # cap_storage_nts_gwh
+            slab[70, u] = at(curtailed_raw, s)  # curtailed_raw_twh
+            slab[71, u] = at(absorbed, s)  # storage_absorbed_twh
+            slab[72, u] = at(losses, s)  # storage_losses_twh
+            slab[73, u] = at(peak, s)  # peak_load_gw
+            slab[74, u] = at(required, s)  # firm_required_gw
+            slab[75, u] = at(firm, s)  # firm_capacity_gw
+            slab[85, u] = at(backup, s)  # cap_coal_backup_gw
         for b in range(s1 - s0):  # loop.record's sums and ratios, in its order of operations
             s = s0 + b
-            slab[rows[7], s] = slab[rows[24], s] - slab[rows[28], s]  # gen_total_twh
-            slab[rows[0], s] = slab[rows[1], s] + slab[rows[2], s] + slab[rows[4], s] + slab[rows[6], s]  # co2_total_mt
-            slab[rows[35], s] = slab[rows[36], s] + slab[rows[37], s] + slab[rows[38], s]  # coal_total_mtce
-            slab[rows[39], s] = at(oth_oil, s) + at(road_oil, s) + at(fleet_oil, s)  # oil_total_mtce
-            slab[rows[40], s] = at(oth_gas_net, s) + at(pf_gas, s)  # gas_total_mtce
-            slab[rows[56], s] = slab[rows[53], s] + slab[rows[54], s] + slab[rows[55], s]  # removal_total_mt
-            slab[rows[41], s] = (sum_row(nf, s) + slab[rows[16], s]) * MTCE_PER_TWH / at(substitution, s)  # nonfossil_pe_mtce
-            slab[rows[42], s] = slab[rows[35], s] + slab[rows[39], s] + slab[rows[40], s] + slab[rows[41], s]  # pe_total_mtce
-            slab[rows[3], s] = (slab[rows[25], s] - slab[rows[62], s]) * slab[rows[1], s] / fmax(slab[rows[7], s], 1e-9)  # co2_steel_indirect_mt
-            slab[rows[5], s] = at(road_oil, s) * at(ef_oil, s)  # co2_road_mt
-            slab[rows[17], s] = at2(end, s, COAL) + at2(end, s, COAL_CCS)  # cap_coal_gw
-            slab[rows[30], s] = at2(production, s, BFBOF) + at2(production, s, BFBOF_CCUS)  # steel_bfbof_mt
-            slab[rows[43], s] = (sum_row(nf, s) + slab[rows[16], s]) / fmax(slab[rows[7], s], 1e-9)  # share_nonfossil_gen
-            slab[rows[44], s] = slab[rows[41], s] / slab[rows[42], s]  # share_nonfossil_pe
-            slab[rows[47], s] = slab[rows[0], s] / slab[rows[46], s]  # co2_intensity
-            slab[rows[48], s] = slab[rows[42], s] / slab[rows[46], s]  # energy_intensity
-            slab[rows[50], s] = slab[rows[51], s] + slab[rows[52], s]  # co2_captured_mt
-            slab[rows[57], s] = slab[rows[0], s] - slab[rows[56], s]  # co2_net_mt
+            u = np.uint64(s)  # an unsigned index: no wraparound test
+            slab[7, u] = slab[24, u] - slab[28, u]  # gen_total_twh
+            slab[0, u] = slab[1, u] + slab[2, u] + slab[4, u] + slab[6, u]  # co2_total_mt
+            slab[35, u] = slab[36, u] + slab[37, u] + slab[38, u]  # coal_total_mtce
+            slab[39, u] = at(oth_oil, s) + at(road_oil, s) + at(fleet_oil, s)  # oil_total_mtce
+            slab[40, u] = at(oth_gas_net, s) + at(pf_gas, s)  # gas_total_mtce
+            slab[56, u] = slab[53, u] + slab[54, u] + slab[55, u]  # removal_total_mt
+            slab[41, u] = (sum_row(nf, s) + slab[16, u]) * MTCE_PER_TWH / at(substitution, s)  # nonfossil_pe_mtce
+            slab[42, u] = slab[35, u] + slab[39, u] + slab[40, u] + slab[41, u]  # pe_total_mtce
+            slab[3, u] = (slab[25, u] - slab[62, u]) * slab[1, u] / fmax(slab[7, u], 1e-9)  # co2_steel_indirect_mt
+            slab[5, u] = at(road_oil, s) * at(ef_oil, s)  # co2_road_mt
+            slab[17, u] = at2(end, s, COAL) + at2(end, s, COAL_CCS)  # cap_coal_gw
+            slab[30, u] = at2(production, s, BFBOF) + at2(production, s, BFBOF_CCUS)  # steel_bfbof_mt
+            slab[43, u] = (sum_row(nf, s) + slab[16, u]) / fmax(slab[7, u], 1e-9)  # share_nonfossil_gen
+            slab[44, u] = slab[41, u] / slab[42, u]  # share_nonfossil_pe
+            slab[47, u] = slab[0, u] / slab[46, u]  # co2_intensity
+            slab[48, u] = slab[42, u] / slab[46, u]  # energy_intensity
+            slab[50, u] = slab[51, u] + slab[52, u]  # co2_captured_mt
+            slab[57, u] = slab[0, u] - slab[56, u]  # co2_net_mt
             # ets_cost_power_bn_cny
-            slab[rows[60], s] = slab[rows[45], s] * at(ets_power_covered, s) * (slab[rows[1], s] - at(benchmark, s) * (slab[rows[8], s] + slab[rows[10], s] + slab[rows[11], s])) / 1000
+            slab[60, u] = slab[45, u] * at(ets_power_covered, s) * (slab[1, u] - at(benchmark, s) * (slab[8, u] + slab[10, u] + slab[11, u])) / 1000
             # ets_cost_steel_bn_cny
-            slab[rows[61], s] = slab[rows[45], s] * (1.0 if year >= at(ets_steel_start, s) else 0.0) * (slab[rows[2], s] - at(steel_benchmark, s) * slab[rows[29], s]) / 1000
-            slab[rows[65], s] = at(gdp_trend, s) - slab[rows[46], s]  # gdp_loss_bn
+            slab[61, u] = slab[45, u] * (1.0 if year >= at(ets_steel_start, s) else 0.0) * (slab[2, u] - at(steel_benchmark, s) * slab[29, u]) / 1000
+            slab[65, u] = at(gdp_trend, s) - slab[46, u]  # gdp_loss_bn
         for b in range(s1 - s0):  # loop.record_power_system's
             s = s0 + b
-            slab[rows[76], s] = at(gas_cap, s) if math.isfinite(at(gas_cap, s)) else at(gas_max, s)  # gas_supply_power_twh
+            u = np.uint64(s)  # an unsigned index: no wraparound test
+            slab[76, u] = at(gas_cap, s) if math.isfinite(at(gas_cap, s)) else at(gas_max, s)  # gas_supply_power_twh
             # add_coal_gw
-            slab[rows[77], s] = at(coal_add, s) * (1.0 if year < at(no_new_coal, s) else 0.0) + at2(firm_b, s, FIRM_COAL) + at2(energy_b, s, EN_COAL)
-            slab[rows[78], s] = at(gas_add, s) * (1.0 if year < at(no_new_gas, s) else 0.0) + at2(firm_b, s, FIRM_GAS)  # add_gas_gw
+            slab[77, u] = at(coal_add, s) * (1.0 if year < at(no_new_coal, s) else 0.0) + at2(firm_b, s, FIRM_COAL) + at2(energy_b, s, EN_COAL)
+            slab[78, u] = at(gas_add, s) * (1.0 if year < at(no_new_gas, s) else 0.0) + at2(firm_b, s, FIRM_GAS)  # add_gas_gw
             # add_nuclear_gw
-            slab[rows[79], s] = fmin(at(nuclear_add, s), at(nuclear_max, s)) + at2(firm_b, s, FIRM_NUCLEAR) + at2(energy_b, s, EN_NUCLEAR)
-            slab[rows[80], s] = at(wind_add, s) + at2(energy_b, s, EN_WIND)  # add_wind_gw
-            slab[rows[81], s] = at(solar_add, s) + at2(energy_b, s, EN_SOLAR)  # add_solar_gw
-            slab[rows[82], s] = sum_row(added, s)  # add_storage_gw
-            slab[rows[83], s] = sum_row(firm_b, s) + sum_row(energy_b, s) + at(storage_built, s)  # add_response_gw
-            slab[rows[84], s] = utilisation(slab[rows[8], s], at2(available, s, COAL) + at2(available, s, COAL_CCS))  # coal_utilisation
+            slab[79, u] = fmin(at(nuclear_add, s), at(nuclear_max, s)) + at2(firm_b, s, FIRM_NUCLEAR) + at2(energy_b, s, EN_NUCLEAR)
+            slab[80, u] = at(wind_add, s) + at2(energy_b, s, EN_WIND)  # add_wind_gw
+            slab[81, u] = at(solar_add, s) + at2(energy_b, s, EN_SOLAR)  # add_solar_gw
+            slab[82, u] = sum_row(added, s)  # add_storage_gw
+            slab[83, u] = sum_row(firm_b, s) + sum_row(energy_b, s) + at(storage_built, s)  # add_response_gw
+            slab[84, u] = utilisation(slab[8, u], at2(available, s, COAL) + at2(available, s, COAL_CCS))  # coal_utilisation
         for b in range(s1 - s0):  # ghg.step_ghg (compiled/ghg.py) and the State's grid intensity
             s = s0 + b
-            (slab[rows[86], s], slab[rows[87], s], slab[rows[88], s], slab[rows[89], s], slab[rows[90], s], slab[rows[91], s],
-             slab[rows[92], s], slab[rows[93], s], slab[rows[94], s], slab[rows[95], s], slab[rows[96], s], slab[rows[97], s],
-             slab[rows[98], s], slab[rows[99], s], slab[rows[100], s], slab[rows[101], s], slab[rows[102], s], slab[rows[103], s]) = gases(
-                year, slab[rows[35], s], slab[rows[0], s], slab[rows[57], s], slab[rows[54], s],
-                slab[rows[55], s], slab[rows[22], s], slab[rows[23], s], at(history_end, s), at(cmm_abatement, s),
+            u = np.uint64(s)  # an unsigned index: no wraparound test
+            (slab[86, u], slab[87, u], slab[88, u], slab[89, u], slab[90, u], slab[91, u],
+             slab[92, u], slab[93, u], slab[94, u], slab[95, u], slab[96, u], slab[97, u],
+             slab[98, u], slab[99, u], slab[100, u], slab[101, u], slab[102, u], slab[103, u]) = gases(
+                year, slab[35, u], slab[0, u], slab[57, u], slab[54, u],
+                slab[55, u], slab[22, u], slab[23, u], at(history_end, s), at(cmm_abatement, s),
                 at(domestic_share, s), at(cmm_ef, s), at(ch4_oil_gas, s), at(ch4_combustion, s), at(ch4_agriculture, s), at(ch4_waste, s),
                 at(n2o_kt, s), at(fgas, s), at(gwp_fossil, s), at(gwp_biogenic, s), at(gwp_n2o, s), at(cumulative_before, s), at(tcre, s),
                 at(tcre_low, s), at(tcre_high, s))
-            grid[s] = slab[rows[1], s] / fmax(slab[rows[8], s] + slab[rows[10], s] + slab[rows[11], s], 1e-9)
-        if ok:
-            ok = tile_ok(slab, s0, s1, low, high, g_row, u_row, d_row, bal_total, bal_start, bal_parts, tol)
-    return ok
+            grid[u] = slab[1, u] / fmax(slab[8, u] + slab[10, u] + slab[11, u], 1e-9)
 
 
 @cache
-def _rows(in_loop: tuple[str, ...], caps: tuple[str, ...]) -> tuple[np.ndarray, tuple[int, ...], int, int]:
-    """Slab rows of the kernel's outputs (RECORDED + GASES), of the caps' outputs, and of the two
-    outputs the State reads (co2_intensity, co2_cumulative_mt)."""
+def _rows(in_loop: tuple[str, ...], caps: tuple[str, ...]) -> tuple[tuple[int, ...], int, int]:
+    """Check that the slab's first rows are the kernel's outputs (RECORDED + GASES, in that order)
+    and the others the caps' outputs; return the caps' rows and the rows of the two outputs the
+    State reads (co2_intensity, co2_cumulative_mt)."""
     written = RECORDED + GASES
-    if sorted(written + caps) != sorted(in_loop):  # a programming error, not bad input
-        raise RuntimeError("compiled year loop: engine outputs not written each year: "
-                           f"{sorted(set(in_loop) ^ set(written + caps))}")
+    if in_loop[:len(written)] != written or sorted(in_loop[len(written):]) != sorted(caps):
+        raise RuntimeError("compiled year loop: engine outputs not written each year (or not in the kernel's "
+                           f"order): {sorted(set(in_loop) ^ set(written + caps))}")
     index = {n: i for i, n in enumerate(in_loop)}
-    return (np.array([index[n] for n in written], dtype=np.int64), tuple(index[n] for n in caps),
-            index["co2_intensity"], index["co2_cumulative_mt"])
+    return tuple(index[n] for n in caps), index["co2_intensity"], index["co2_cumulative_mt"]
 
 
 def write_year(slab, guard, out, in_loop, inp, t, year, prev, costs, mix, energy, road, demand, cap, d, rat, pf,
@@ -255,7 +256,7 @@ def write_year(slab, guard, out, in_loop, inp, t, year, prev, costs, mix, energy
     cumulative CO2) [S] (the first and last are views of the slab) and whether the guards passed
     (the numpy module runs ``guards.check_year`` when they did not)."""
     S = slab.shape[1]
-    rows, cap_rows, i_intensity, i_cumulative = _rows(in_loop, tuple(cap_out))
+    cap_rows, i_intensity, i_cumulative = _rows(in_loop, tuple(cap_out))
     for i, name in zip(cap_rows, cap_out, strict=True):
         slab[i] = cap_out[name]
     fx, pw, pol, rm, gp = inp.factors, inp.power, inp.policy, inp.removals, inp.ghg
@@ -291,5 +292,6 @@ def write_year(slab, guard, out, in_loop, inp, t, year, prev, costs, mix, energy
         arg(gp.tcre_high_k_per_tt_co2))
     if any(x.shape[0] != S and x.shape[0] != 1 for x in inputs):
         raise ValueError(f"compiled year loop: an input is neither [{S}, ...] nor shared ([1, ...])")
-    ok = _year(float(year), slab, rows, grid, *inputs, *guard.kernel_args)
+    _year(float(year), slab, grid, *inputs)
+    ok = slab_ok(guard, slab)  # a pass of its own: vectorized, faster than checking inside _year
     return ok, slab[i_intensity], grid, slab[i_cumulative]

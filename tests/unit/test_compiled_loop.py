@@ -14,12 +14,15 @@ from functools import cache
 
 import numpy as np
 import pytest
-from test_compiled_engine import SCENARIOS, design_inputs
+from test_compiled_engine import LEVER_YEAR, ROOT, SCENARIOS, design_inputs
 
 from ctsim.engine import axes, compiled, guards, loop, macro, rest, shocks, simulate, transport
 from ctsim.engine.compiled import loop as loop_kernels
 from ctsim.engine.compiled._sig import fclip, fmax, fmin
 from ctsim.errors import ModelInvariantError
+from ctsim.inputs.build import build_inputs, interpolate_path, simulated_years
+from ctsim.pipeline import load
+from ctsim.resolve import resolve
 
 STEPS = {"write_year": loop, "step_rationing": shocks, "step_other": rest, "other_gas_estimate": rest,
          "step_transport": transport, "step_macro": macro}
@@ -27,8 +30,20 @@ YEARS = (0, 1, 2, 5, 10, 15, 25, 40)  # the years whose arguments are kept (t), 
 
 
 @cache
-def captured(name: str) -> dict[str, list[tuple]]:
-    """{step: [(t, args), ...]}: the arguments each step got in a numpy run of the scenario's design."""
+def wide_inputs(name: str, n: int):
+    """The scenario with ``n`` samples (more than two tiles of the record kernel), each with its own
+    carbon price from 2025 (0 to 2,000 CNY/t more)."""
+    resolved = resolve(load(ROOT / "scenarios" / f"{name}.yaml"))
+    years = simulated_years(resolved)
+    price = interpolate_path(resolved.values["policy.carbon_price"], years)
+    adds = np.linspace(0.0, 2000.0, n)[:, None] * (years >= LEVER_YEAR)
+    return build_inputs(resolved, {"policy.carbon_price": price + adds}, n, np.zeros(n, dtype=int))
+
+
+@cache
+def captured(name: str, n: int | None = None) -> dict[str, list[tuple]]:
+    """{step: [(t, args), ...]}: the arguments each step got in a numpy run of the scenario's design
+    (or of ``wide_inputs(name, n)``)."""
     calls: dict[str, list[tuple]] = {step: [] for step in STEPS}
     originals = {step: getattr(module, step) for step, module in STEPS.items()}
 
@@ -47,7 +62,7 @@ def captured(name: str) -> dict[str, list[tuple]]:
         for step, module in STEPS.items():
             setattr(module, step, spy(step))
         with compiled.use("numpy"):
-            simulate(design_inputs(name))
+            simulate(design_inputs(name) if n is None else wide_inputs(name, n))
     finally:
         for step, module in STEPS.items():
             setattr(module, step, originals[step])
@@ -111,6 +126,18 @@ def test_the_year_record_kernel_writes_the_numpy_slab(name):
         assert not np.isnan(got_slab).any(), "a row the kernel did not write"
         assert_same(ref_slab, got_slab, f"{name} slab t={t}")
         assert_same(ref, got, f"{name} state t={t}")
+
+
+def test_the_year_record_kernel_on_several_tiles():
+    """1,100 samples: two whole tiles of the kernel and a partial one, every sample written."""
+    assert 2 * loop_kernels.TILE < 1100 < 3 * loop_kernels.TILE
+    for t, args in captured("ndc2035", 1100)["write_year"]:
+        ref_slab, ref = write(args, "numpy")
+        got_slab, got = write(args, "numba")
+        assert not np.isnan(got_slab).any(), "a sample the kernel did not write"
+        assert_same(ref_slab, got_slab, f"slab t={t}")
+        assert_same(ref, got, f"state t={t}")
+    assert len(np.unique(ref_slab[list(args[3]).index("co2_power_mt")])) > 100  # the samples differ
 
 
 def test_the_kernel_writes_the_engine_outputs_in_order():

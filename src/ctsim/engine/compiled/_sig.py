@@ -76,3 +76,18 @@ def arg(x):
         return x
     a = np.ascontiguousarray(x, dtype=np.float64)
     return a.reshape(1) if a.ndim == 0 else a
+
+
+_F8 = np.dtype(np.float64)
+
+
+def args(*xs) -> list:
+    """:func:`arg` of each input, in one call (the year loop's kernel takes a hundred; most are C
+    float64 arrays already, returned as they are)."""
+    return [x if type(x) is np.ndarray and x.dtype == _F8 and x.ndim and x.flags.c_contiguous else arg(x)
+            for x in xs]
+
+
+def n_samples(*xs) -> int:
+    """The number of samples of a step: the longest first axis of ``xs`` (a scalar counts 1)."""
+    return max([x.shape[0] if type(x) is np.ndarray and x.ndim else len(x) if np.ndim(x) else 1 for x in xs])

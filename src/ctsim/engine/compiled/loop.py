@@ -40,7 +40,7 @@ from ..axes import (
 )
 from ..units import MTCE_PER_TWH, TWH_PER_GW_YEAR
 from ._jit import jit
-from ._sig import F64, IN, IN2, OUT, OUT2, arg, at, at2, fmax, fmin, kernel
+from ._sig import F64, IN, IN2, OUT, OUT2, args, at, at2, fmax, fmin, kernel
 from .ghg import gases
 from .guards import slab_ok
 
@@ -267,33 +267,33 @@ def write_year(slab, guard, out, in_loop, inp, t, year, prev, costs, mix, energy
         if np.shape(x)[-1] >= 8:  # sum_row adds left to right; numpy's sum is pairwise from 8 on
             raise ValueError("compiled year loop: a category axis of 8 or more")
     grid = np.empty(S)
-    inputs = (
-        arg(costs.carbon_price_cny_per_t), arg(rat.gdp_bn), arg(fx.oil_t_co2_per_tce), arg(demand),
-        arg(d.unserved_twh), arg(pf.co2_mt), arg(energy.co2_mt), arg(other.co2_mt),
-        arg(other.process_co2_mt), arg(pf.coal_mtce), arg(energy.coal_mtce), arg(other.coal_net_mtce),
-        arg(other.oil_mtce), arg(road.oil_mtce), arg(fleet.oil_mtce), arg(other.gas_net_mtce),
-        arg(pf.gas_mtce), arg(rm.land_sink_mt[..., t]), arg(rm.beccs_mt[..., t]), arg(rm.daccs_mt[..., t]),
-        arg(d.nonfossil_twh), arg(d.bio_twh), arg(fx.substitution_efficiency), arg(rat.cut_twh),
-        arg(energy.electricity_twh), arg(d.coal_twh), arg(pf.gen_ccs_twh), arg(d.gas_twh), arg(d.oil_twh),
-        arg(cap.end_gw), arg(road.ev_twh), arg(d.curtailed_twh), arg(mix.output_mt), arg(mix.production_mt),
-        arg(mix.shares), arg(pf.gen_eff_twh), arg(pf.captured_mt), arg(energy.captured_mt),
-        arg(costs.ets_power_covered), arg(costs.benchmark_t_per_mwh), arg(pol.ets_steel_start_year),
-        arg(pol.steel_benchmark_t_per_t[..., t]), arg(rat.steel_lost_mt), arg(gdp_trend),
-        arg(costs.srmc_coal_cny_per_mwh), arg(costs.srmc_gas_cny_per_mwh),
-        arg(store.gw), arg(store.gwh), arg(d.curtailed_raw_twh), arg(d.storage_absorbed_twh),
-        arg(d.storage_losses_twh), arg(adq.peak_gw), arg(adq.required_gw), arg(adq.firm_gw), arg(gas_cap),
-        arg(d.gas_max_twh), arg(pw.coal_additions_gw[..., t]), arg(pw.no_new_coal_from_year),
-        arg(adq.firm_built_gw), arg(adq.energy_built_gw), arg(pw.gas_additions_gw[..., t]),
-        arg(pw.no_new_gas_from_year), arg(pw.nuclear_additions_gw[..., t]), arg(pw.nuclear_build_max_gw),
-        arg(pw.wind_additions_gw[..., t]), arg(pw.solar_additions_gw[..., t]), arg(store.added_gw),
-        arg(adq.storage_built_gw), arg(cap.coal_backup_gw), arg(cap.available_gw),
-        arg(gp.history_end_year), arg(gp.cmm_abatement_frac[..., t]), arg(gp.coal_domestic_share[..., t]),
-        arg(gp.coal_mine_ch4_kg_per_tce[..., t]), arg(gp.ch4_oil_gas_mt[..., t]),
-        arg(gp.ch4_combustion_mt[..., t]), arg(gp.ch4_agriculture_mt[..., t]), arg(gp.ch4_waste_mt[..., t]),
-        arg(gp.n2o_kt[..., t]), arg(gp.fgas_mt_co2e[..., t]), arg(gp.gwp_ch4_fossil), arg(gp.gwp_ch4_biogenic),
-        arg(gp.gwp_n2o), arg(ghg_before), arg(gp.tcre_k_per_tt_co2), arg(gp.tcre_low_k_per_tt_co2),
-        arg(gp.tcre_high_k_per_tt_co2))
-    if any(x.shape[0] != S and x.shape[0] != 1 for x in inputs):
+    inputs = args(
+        costs.carbon_price_cny_per_t, rat.gdp_bn, fx.oil_t_co2_per_tce, demand,
+        d.unserved_twh, pf.co2_mt, energy.co2_mt, other.co2_mt,
+        other.process_co2_mt, pf.coal_mtce, energy.coal_mtce, other.coal_net_mtce,
+        other.oil_mtce, road.oil_mtce, fleet.oil_mtce, other.gas_net_mtce,
+        pf.gas_mtce, rm.land_sink_mt[..., t], rm.beccs_mt[..., t], rm.daccs_mt[..., t],
+        d.nonfossil_twh, d.bio_twh, fx.substitution_efficiency, rat.cut_twh,
+        energy.electricity_twh, d.coal_twh, pf.gen_ccs_twh, d.gas_twh, d.oil_twh,
+        cap.end_gw, road.ev_twh, d.curtailed_twh, mix.output_mt, mix.production_mt,
+        mix.shares, pf.gen_eff_twh, pf.captured_mt, energy.captured_mt,
+        costs.ets_power_covered, costs.benchmark_t_per_mwh, pol.ets_steel_start_year,
+        pol.steel_benchmark_t_per_t[..., t], rat.steel_lost_mt, gdp_trend,
+        costs.srmc_coal_cny_per_mwh, costs.srmc_gas_cny_per_mwh,
+        store.gw, store.gwh, d.curtailed_raw_twh, d.storage_absorbed_twh,
+        d.storage_losses_twh, adq.peak_gw, adq.required_gw, adq.firm_gw, gas_cap,
+        d.gas_max_twh, pw.coal_additions_gw[..., t], pw.no_new_coal_from_year,
+        adq.firm_built_gw, adq.energy_built_gw, pw.gas_additions_gw[..., t],
+        pw.no_new_gas_from_year, pw.nuclear_additions_gw[..., t], pw.nuclear_build_max_gw,
+        pw.wind_additions_gw[..., t], pw.solar_additions_gw[..., t], store.added_gw,
+        adq.storage_built_gw, cap.coal_backup_gw, cap.available_gw,
+        gp.history_end_year, gp.cmm_abatement_frac[..., t], gp.coal_domestic_share[..., t],
+        gp.coal_mine_ch4_kg_per_tce[..., t], gp.ch4_oil_gas_mt[..., t],
+        gp.ch4_combustion_mt[..., t], gp.ch4_agriculture_mt[..., t], gp.ch4_waste_mt[..., t],
+        gp.n2o_kt[..., t], gp.fgas_mt_co2e[..., t], gp.gwp_ch4_fossil, gp.gwp_ch4_biogenic,
+        gp.gwp_n2o, ghg_before, gp.tcre_k_per_tt_co2, gp.tcre_low_k_per_tt_co2,
+        gp.tcre_high_k_per_tt_co2)
+    if not {x.shape[0] for x in inputs} <= {1, S}:
         raise ValueError(f"compiled year loop: an input is neither [{S}, ...] nor shared ([1, ...])")
     _year(float(year), slab, grid, *inputs)
     ok = slab_ok(guard, slab)  # a pass of its own: vectorized, faster than checking inside _year

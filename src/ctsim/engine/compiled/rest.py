@@ -6,7 +6,7 @@ import math
 
 import numpy as np
 
-from ._sig import BOOL, IN, OUT, arg, at, fmin, kernel
+from ._sig import BOOL, IN, OUT, args, at, fmin, kernel, n_samples
 
 
 @kernel(BOOL, *[IN] * 20, *[OUT] * 6)
@@ -35,16 +35,16 @@ def step_other(op, fx, prev, growth, power_coal, power_gas, power_oil, steel_coa
     """:func:`ctsim.engine.rest.step_other`: the fields of its OtherFlows ([S] arrays; process CO2 is
     the sum of two paths, in numpy, with their shape)."""
     first = prev is None
-    n = max(np.shape(a)[0] if np.ndim(a) else 1 for a in (power_coal, power_gas, power_oil, steel_coal, road_oil,
-                                                         growth, *(() if first else (prev.coal_other_mtce,))))
+    n = n_samples(power_coal, power_gas, power_oil, steel_coal, road_oil, growth,
+                  *(() if first else (prev.coal_other_mtce,)))
     prev_coal, prev_gas, prev_oil = (0.0, 0.0, 0.0) if first else (
         prev.coal_other_mtce, prev.gas_other_mtce, prev.oil_other_mtce)
     out = np.empty((6, n))
-    _other(first, *(arg(x) for x in (
+    _other(first, *args(
         op.coal_total_2020_mtce, op.gas_total_2020_mtce, op.oil_total_2020_mtce, power_coal, power_gas, power_oil,
         steel_coal, road_oil, prev_coal, prev_gas, prev_oil, growth, op.coal_intensity_change[..., t],
         op.gas_intensity_change[..., t], op.oil_intensity_change[..., t], op.coal_to_gas_mtce[..., t],
-        op.coal_to_gas_gas_per_coal, fx.coal_t_co2_per_tce, fx.oil_t_co2_per_tce, fx.gas_t_co2_per_tce)), *out)
+        op.coal_to_gas_gas_per_coal, fx.coal_t_co2_per_tce, fx.oil_t_co2_per_tce, fx.gas_t_co2_per_tce), *out)
     return (*out, op.cement_co2_mt[..., t] + op.other_industry_co2_mt[..., t])
 
 
@@ -61,9 +61,9 @@ def other_gas_estimate(op, prev, growth, t: int) -> np.ndarray:
     """:func:`ctsim.engine.rest.other_gas_estimate`."""
     if prev is None:
         return np.full(growth.shape if np.ndim(growth) else (1,), math.inf)
-    n = max(np.shape(a)[0] if np.ndim(a) else 1 for a in (prev.gas_other_mtce, prev.coal_other_mtce, growth))
+    n = n_samples(prev.gas_other_mtce, prev.coal_other_mtce, growth)
     out = np.empty(n)
-    _gas_estimate(*(arg(x) for x in (
+    _gas_estimate(*args(
         prev.gas_other_mtce, prev.coal_other_mtce, growth, op.gas_intensity_change[..., t],
-        op.coal_intensity_change[..., t], op.coal_to_gas_mtce[..., t], op.coal_to_gas_gas_per_coal)), out)
+        op.coal_intensity_change[..., t], op.coal_to_gas_mtce[..., t], op.coal_to_gas_gas_per_coal), out)
     return out

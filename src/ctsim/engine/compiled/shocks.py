@@ -8,7 +8,7 @@ import numpy as np
 
 from ..axes import USER_INDUSTRY, USER_OTHER, USER_STEEL
 from ._jit import jit
-from ._sig import BOOL, IN, IN2, OUT, OUT2, arg, at, at2, fclip, fmax, fmin, kernel
+from ._sig import BOOL, IN, IN2, OUT, OUT2, args, at, at2, fclip, fmax, fmin, kernel, n_samples
 
 
 @jit
@@ -77,14 +77,14 @@ def step_rationing(sh, prev, unserved, demand, base, mix, energy, gdp_trend, t: 
     """:func:`ctsim.engine.shocks.step_rationing`: (cut [S, U], steel lost, GDP gap, GDP, steel output,
     production [S, R], steel coal, CO2 and captured CO2), [S] each, for the numpy module to pack.
     ``sh.max_cut_fraction`` is one value per sample (or shared), the same for every user group."""
-    n = max(np.shape(a)[0] if np.ndim(a) else 1 for a in (unserved, demand, base, gdp_trend, mix.output_mt))
+    n = n_samples(unserved, demand, base, gdp_trend, mix.output_mt)
     out = np.empty((7, n))
     cut = np.empty((n, 3))
     production = np.empty((n, np.shape(mix.production_mt)[-1]))
-    _rationing(prev is None, *(arg(x) for x in (
+    _rationing(prev is None, *args(
         unserved, demand, base, energy.electricity_twh, sh.industry_share_of_base, sh.rank_steel[..., t],
         sh.rank_industry[..., t], sh.rank_other[..., t], sh.max_cut_fraction, mix.output_mt, mix.production_mt,
         energy.coal_mtce, energy.co2_mt, energy.captured_mt, gdp_trend, sh.voll_usd_per_kwh, sh.rebound_fraction,
-        0.0 if prev is None else prev.gdp_gap_frac)), cut, out[0], out[1], out[2], production, out[3], out[4],
+        0.0 if prev is None else prev.gdp_gap_frac), cut, out[0], out[1], out[2], production, out[3], out[4],
         out[5], out[6])
     return cut, out[0], out[5], out[6], out[1], production, out[2], out[3], out[4]

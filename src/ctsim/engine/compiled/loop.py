@@ -72,12 +72,18 @@ GASES = ("ch4_total_mt", "ch4_energy_mt", "ch4_fugitive_mt", "ch4_coal_mt", "ch4
          "cap_wind_solar_gw")
 
 
-# Samples per tile: the kernel runs several short loops over a tile (each reading a few arrays, which
-# the compiler keeps in registers), the later ones reading outputs back while they are in the cache.
-# 512 samples fill a 4 KiB page of each output row: the block is fresh memory, and a page the kernel
-# writes whole while the system has just zeroed it costs less than one it comes back to (measured:
-# 5.9-7.2 ms a year at S = 20,000 with 256-1,024 against 9.6 with 128, on a loaded machine).
-TILE = 512
+@jit
+def copy_row(slab, row, x):
+    """An output that is an input as it is: slab[row] = x (x [S] or shared [1])."""
+    for s in range(slab.shape[1]):
+        slab[row, np.uint64(s)] = at(x, s)
+
+
+@jit
+def copy_column(slab, row, x, k):
+    """slab[row] = x[:, k] (x [S, C] or shared [1, C])."""
+    for s in range(slab.shape[1]):
+        slab[row, np.uint64(s)] = at2(x, s, k)
 
 
 @jit
@@ -119,125 +125,119 @@ def _year(year, slab, grid,
           history_end, cmm_abatement, domestic_share, cmm_ef, ch4_oil_gas, ch4_combustion, ch4_agriculture, ch4_waste,
           n2o_kt, fgas, gwp_fossil, gwp_biogenic, gwp_n2o, cumulative_before, tcre, tcre_low, tcre_high):
     n = slab.shape[1]
-    for s0 in range(0, n, TILE):
-        s1 = min(s0 + TILE, n)
-        for b in range(s1 - s0):  # the outputs that are inputs as they are
-            s = s0 + b
-            u = np.uint64(s)  # an unsigned index: no wraparound test
-            slab[1, u] = at(pf_co2, s)  # co2_power_mt
-            slab[2, u] = at(en_co2, s)  # co2_steel_mt
-            slab[4, u] = at(oth_co2, s)  # co2_other_energy_mt
-            slab[6, u] = at(oth_process, s)  # co2_process_mt
-            slab[8, u] = at(d_coal, s)  # gen_coal_twh
-            slab[9, u] = at(pf_gen_ccs, s)  # gen_coal_ccs_twh
-            slab[10, u] = at(d_gas, s)  # gen_gas_twh
-            slab[11, u] = at(d_oil, s)  # gen_oil_twh
-            slab[12, u] = at2(nf, s, NF_HYDRO)  # gen_hydro_twh
-            slab[13, u] = at2(nf, s, NF_NUCLEAR)  # gen_nuclear_twh
-            slab[14, u] = at2(nf, s, NF_WIND)  # gen_wind_twh
-            slab[15, u] = at2(nf, s, NF_SOLAR)  # gen_solar_twh
-            slab[16, u] = at(bio, s)  # gen_bio_twh
-            slab[18, u] = at2(end, s, COAL_CCS)  # cap_coal_ccs_gw
-            slab[19, u] = at2(end, s, GAS)  # cap_gas_gw
-            slab[20, u] = at2(end, s, HYDRO)  # cap_hydro_gw
-            slab[21, u] = at2(end, s, NUCLEAR)  # cap_nuclear_gw
-            slab[22, u] = at2(end, s, WIND)  # cap_wind_gw
-            slab[23, u] = at2(end, s, SOLAR)  # cap_solar_gw
-            slab[24, u] = at(demand, s)  # demand_twh
-            slab[25, u] = at(electricity, s)  # demand_steel_twh
-            slab[26, u] = at(road_ev, s)  # demand_ev_twh
-            slab[27, u] = at(d_curt, s)  # curtailed_twh
-            slab[28, u] = at(unserved, s)  # unserved_twh
-        for b in range(s1 - s0):  # (more: a loop that reads few arrays keeps them in registers)
-            s = s0 + b
-            u = np.uint64(s)  # an unsigned index: no wraparound test
-            slab[29, u] = at(output, s)  # steel_total_mt
-            slab[31, u] = at2(production, s, BFBOF_CCUS)  # steel_bfbof_ccus_mt
-            slab[32, u] = at2(production, s, EAF)  # steel_eaf_mt
-            slab[33, u] = at2(production, s, H2DRI)  # steel_h2dri_mt
-            slab[34, u] = at2(shares, s, EAF)  # steel_eaf_share
-            slab[36, u] = at(pf_coal, s)  # coal_power_mtce
-            slab[37, u] = at(en_coal, s)  # coal_steel_mtce
-            slab[38, u] = at(oth_coal_net, s)  # coal_other_mtce
-            slab[45, u] = at(price, s)  # carbon_price
-            slab[46, u] = at(gdp, s)  # gdp_bn
-            slab[49, u] = at(pf_gen_eff, s)  # gen_coal_efficient_twh
-            slab[51, u] = at(pf_captured, s)  # co2_captured_power_mt
-            slab[52, u] = at(en_captured, s)  # co2_captured_steel_mt
-            slab[53, u] = at(land, s)  # removal_land_mt
-            slab[54, u] = at(beccs, s)  # removal_beccs_mt
-            slab[55, u] = at(daccs, s)  # removal_daccs_mt
-            slab[58, u] = at(srmc_coal, s)  # srmc_coal_cny_per_mwh
-            slab[59, u] = at(srmc_gas, s)  # srmc_gas_cny_per_mwh
-            slab[62, u] = at2(cut, s, USER_STEEL)  # unserved_steel_twh
-            slab[63, u] = at2(cut, s, USER_INDUSTRY)  # unserved_industry_twh
-            slab[64, u] = at(steel_lost, s)  # steel_lost_mt
-        for b in range(s1 - s0):  # (and the power system's)
-            s = s0 + b
-            u = np.uint64(s)  # an unsigned index: no wraparound test
-            slab[66, u] = at2(store_gw, s, PHS)  # cap_storage_phs_gw
-            slab[67, u] = at2(store_gw, s, NTS)  # cap_storage_nts_gw
-            slab[68, u] = at2(store_gwh, s, PHS)  # cap_storage_phs_gwh
-            slab[69, u] = at2(store_gwh, s, NTS)  # cap_storage_nts_gwh
-            slab[70, u] = at(curtailed_raw, s)  # curtailed_raw_twh
-            slab[71, u] = at(absorbed, s)  # storage_absorbed_twh
-            slab[72, u] = at(losses, s)  # storage_losses_twh
-            slab[73, u] = at(peak, s)  # peak_load_gw
-            slab[74, u] = at(required, s)  # firm_required_gw
-            slab[75, u] = at(firm, s)  # firm_capacity_gw
-            slab[85, u] = at(backup, s)  # cap_coal_backup_gw
-        for b in range(s1 - s0):  # loop.record's sums and ratios, in its order of operations
-            s = s0 + b
-            u = np.uint64(s)  # an unsigned index: no wraparound test
-            slab[7, u] = slab[24, u] - slab[28, u]  # gen_total_twh
-            slab[0, u] = slab[1, u] + slab[2, u] + slab[4, u] + slab[6, u]  # co2_total_mt
-            slab[35, u] = slab[36, u] + slab[37, u] + slab[38, u]  # coal_total_mtce
-            slab[39, u] = at(oth_oil, s) + at(road_oil, s) + at(fleet_oil, s)  # oil_total_mtce
-            slab[40, u] = at(oth_gas_net, s) + at(pf_gas, s)  # gas_total_mtce
-            slab[56, u] = slab[53, u] + slab[54, u] + slab[55, u]  # removal_total_mt
-            slab[41, u] = (sum_row(nf, s) + slab[16, u]) * MTCE_PER_TWH / at(substitution, s)  # nonfossil_pe_mtce
-            slab[42, u] = slab[35, u] + slab[39, u] + slab[40, u] + slab[41, u]  # pe_total_mtce
-            slab[3, u] = (slab[25, u] - slab[62, u]) * slab[1, u] / fmax(slab[7, u], 1e-9)  # co2_steel_indirect_mt
-            slab[5, u] = at(road_oil, s) * at(ef_oil, s)  # co2_road_mt
-            slab[17, u] = at2(end, s, COAL) + at2(end, s, COAL_CCS)  # cap_coal_gw
-            slab[30, u] = at2(production, s, BFBOF) + at2(production, s, BFBOF_CCUS)  # steel_bfbof_mt
-            slab[43, u] = (sum_row(nf, s) + slab[16, u]) / fmax(slab[7, u], 1e-9)  # share_nonfossil_gen
-            slab[44, u] = slab[41, u] / slab[42, u]  # share_nonfossil_pe
-            slab[47, u] = slab[0, u] / slab[46, u]  # co2_intensity
-            slab[48, u] = slab[42, u] / slab[46, u]  # energy_intensity
-            slab[50, u] = slab[51, u] + slab[52, u]  # co2_captured_mt
-            slab[57, u] = slab[0, u] - slab[56, u]  # co2_net_mt
-            # ets_cost_power_bn_cny
-            slab[60, u] = slab[45, u] * at(ets_power_covered, s) * (slab[1, u] - at(benchmark, s) * (slab[8, u] + slab[10, u] + slab[11, u])) / 1000
-            # ets_cost_steel_bn_cny
-            slab[61, u] = slab[45, u] * (1.0 if year >= at(ets_steel_start, s) else 0.0) * (slab[2, u] - at(steel_benchmark, s) * slab[29, u]) / 1000
-            slab[65, u] = at(gdp_trend, s) - slab[46, u]  # gdp_loss_bn
-        for b in range(s1 - s0):  # loop.record_power_system's
-            s = s0 + b
-            u = np.uint64(s)  # an unsigned index: no wraparound test
-            slab[76, u] = at(gas_cap, s) if math.isfinite(at(gas_cap, s)) else at(gas_max, s)  # gas_supply_power_twh
-            # add_coal_gw
-            slab[77, u] = at(coal_add, s) * (1.0 if year < at(no_new_coal, s) else 0.0) + at2(firm_b, s, FIRM_COAL) + at2(energy_b, s, EN_COAL)
-            slab[78, u] = at(gas_add, s) * (1.0 if year < at(no_new_gas, s) else 0.0) + at2(firm_b, s, FIRM_GAS)  # add_gas_gw
-            # add_nuclear_gw
-            slab[79, u] = fmin(at(nuclear_add, s), at(nuclear_max, s)) + at2(firm_b, s, FIRM_NUCLEAR) + at2(energy_b, s, EN_NUCLEAR)
-            slab[80, u] = at(wind_add, s) + at2(energy_b, s, EN_WIND)  # add_wind_gw
-            slab[81, u] = at(solar_add, s) + at2(energy_b, s, EN_SOLAR)  # add_solar_gw
-            slab[82, u] = sum_row(added, s)  # add_storage_gw
-            slab[83, u] = sum_row(firm_b, s) + sum_row(energy_b, s) + at(storage_built, s)  # add_response_gw
-            slab[84, u] = utilisation(slab[8, u], at2(available, s, COAL) + at2(available, s, COAL_CCS))  # coal_utilisation
-        for b in range(s1 - s0):  # ghg.step_ghg (compiled/ghg.py) and the State's grid intensity
-            s = s0 + b
-            u = np.uint64(s)  # an unsigned index: no wraparound test
-            (slab[86, u], slab[87, u], slab[88, u], slab[89, u], slab[90, u], slab[91, u],
-             slab[92, u], slab[93, u], slab[94, u], slab[95, u], slab[96, u], slab[97, u],
-             slab[98, u], slab[99, u], slab[100, u], slab[101, u], slab[102, u], slab[103, u]) = gases(
-                year, slab[35, u], slab[0, u], slab[57, u], slab[54, u],
-                slab[55, u], slab[22, u], slab[23, u], at(history_end, s), at(cmm_abatement, s),
-                at(domestic_share, s), at(cmm_ef, s), at(ch4_oil_gas, s), at(ch4_combustion, s), at(ch4_agriculture, s), at(ch4_waste, s),
-                at(n2o_kt, s), at(fgas, s), at(gwp_fossil, s), at(gwp_biogenic, s), at(gwp_n2o, s), at(cumulative_before, s), at(tcre, s),
-                at(tcre_low, s), at(tcre_high, s))
-            grid[u] = slab[1, u] / fmax(slab[8, u] + slab[10, u] + slab[11, u], 1e-9)
+    # the outputs that are inputs as they are, one row at a time (as numpy writes the slab: the block is
+    # fresh memory, and its pages cost least written whole one after the other)
+    copy_row(slab, 1, pf_co2)  # co2_power_mt
+    copy_row(slab, 2, en_co2)  # co2_steel_mt
+    copy_row(slab, 4, oth_co2)  # co2_other_energy_mt
+    copy_row(slab, 6, oth_process)  # co2_process_mt
+    copy_row(slab, 8, d_coal)  # gen_coal_twh
+    copy_row(slab, 9, pf_gen_ccs)  # gen_coal_ccs_twh
+    copy_row(slab, 10, d_gas)  # gen_gas_twh
+    copy_row(slab, 11, d_oil)  # gen_oil_twh
+    copy_column(slab, 12, nf, NF_HYDRO)  # gen_hydro_twh
+    copy_column(slab, 13, nf, NF_NUCLEAR)  # gen_nuclear_twh
+    copy_column(slab, 14, nf, NF_WIND)  # gen_wind_twh
+    copy_column(slab, 15, nf, NF_SOLAR)  # gen_solar_twh
+    copy_row(slab, 16, bio)  # gen_bio_twh
+    copy_column(slab, 18, end, COAL_CCS)  # cap_coal_ccs_gw
+    copy_column(slab, 19, end, GAS)  # cap_gas_gw
+    copy_column(slab, 20, end, HYDRO)  # cap_hydro_gw
+    copy_column(slab, 21, end, NUCLEAR)  # cap_nuclear_gw
+    copy_column(slab, 22, end, WIND)  # cap_wind_gw
+    copy_column(slab, 23, end, SOLAR)  # cap_solar_gw
+    copy_row(slab, 24, demand)  # demand_twh
+    copy_row(slab, 25, electricity)  # demand_steel_twh
+    copy_row(slab, 26, road_ev)  # demand_ev_twh
+    copy_row(slab, 27, d_curt)  # curtailed_twh
+    copy_row(slab, 28, unserved)  # unserved_twh
+    copy_row(slab, 29, output)  # steel_total_mt
+    copy_column(slab, 31, production, BFBOF_CCUS)  # steel_bfbof_ccus_mt
+    copy_column(slab, 32, production, EAF)  # steel_eaf_mt
+    copy_column(slab, 33, production, H2DRI)  # steel_h2dri_mt
+    copy_column(slab, 34, shares, EAF)  # steel_eaf_share
+    copy_row(slab, 36, pf_coal)  # coal_power_mtce
+    copy_row(slab, 37, en_coal)  # coal_steel_mtce
+    copy_row(slab, 38, oth_coal_net)  # coal_other_mtce
+    copy_row(slab, 45, price)  # carbon_price
+    copy_row(slab, 46, gdp)  # gdp_bn
+    copy_row(slab, 49, pf_gen_eff)  # gen_coal_efficient_twh
+    copy_row(slab, 51, pf_captured)  # co2_captured_power_mt
+    copy_row(slab, 52, en_captured)  # co2_captured_steel_mt
+    copy_row(slab, 53, land)  # removal_land_mt
+    copy_row(slab, 54, beccs)  # removal_beccs_mt
+    copy_row(slab, 55, daccs)  # removal_daccs_mt
+    copy_row(slab, 58, srmc_coal)  # srmc_coal_cny_per_mwh
+    copy_row(slab, 59, srmc_gas)  # srmc_gas_cny_per_mwh
+    copy_column(slab, 62, cut, USER_STEEL)  # unserved_steel_twh
+    copy_column(slab, 63, cut, USER_INDUSTRY)  # unserved_industry_twh
+    copy_row(slab, 64, steel_lost)  # steel_lost_mt
+    copy_column(slab, 66, store_gw, PHS)  # cap_storage_phs_gw
+    copy_column(slab, 67, store_gw, NTS)  # cap_storage_nts_gw
+    copy_column(slab, 68, store_gwh, PHS)  # cap_storage_phs_gwh
+    copy_column(slab, 69, store_gwh, NTS)  # cap_storage_nts_gwh
+    copy_row(slab, 70, curtailed_raw)  # curtailed_raw_twh
+    copy_row(slab, 71, absorbed)  # storage_absorbed_twh
+    copy_row(slab, 72, losses)  # storage_losses_twh
+    copy_row(slab, 73, peak)  # peak_load_gw
+    copy_row(slab, 74, required)  # firm_required_gw
+    copy_row(slab, 75, firm)  # firm_capacity_gw
+    copy_row(slab, 85, backup)  # cap_coal_backup_gw
+    # loop.record's sums and ratios, in its order of operations
+    for s in range(n):
+        u = np.uint64(s)  # an unsigned index: no wraparound test
+        slab[7, u] = slab[24, u] - slab[28, u]  # gen_total_twh
+        slab[0, u] = slab[1, u] + slab[2, u] + slab[4, u] + slab[6, u]  # co2_total_mt
+        slab[35, u] = slab[36, u] + slab[37, u] + slab[38, u]  # coal_total_mtce
+        slab[39, u] = at(oth_oil, s) + at(road_oil, s) + at(fleet_oil, s)  # oil_total_mtce
+        slab[40, u] = at(oth_gas_net, s) + at(pf_gas, s)  # gas_total_mtce
+        slab[56, u] = slab[53, u] + slab[54, u] + slab[55, u]  # removal_total_mt
+        slab[41, u] = (sum_row(nf, s) + slab[16, u]) * MTCE_PER_TWH / at(substitution, s)  # nonfossil_pe_mtce
+        slab[42, u] = slab[35, u] + slab[39, u] + slab[40, u] + slab[41, u]  # pe_total_mtce
+        slab[3, u] = (slab[25, u] - slab[62, u]) * slab[1, u] / fmax(slab[7, u], 1e-9)  # co2_steel_indirect_mt
+        slab[5, u] = at(road_oil, s) * at(ef_oil, s)  # co2_road_mt
+        slab[17, u] = at2(end, s, COAL) + at2(end, s, COAL_CCS)  # cap_coal_gw
+        slab[30, u] = at2(production, s, BFBOF) + at2(production, s, BFBOF_CCUS)  # steel_bfbof_mt
+        slab[43, u] = (sum_row(nf, s) + slab[16, u]) / fmax(slab[7, u], 1e-9)  # share_nonfossil_gen
+        slab[44, u] = slab[41, u] / slab[42, u]  # share_nonfossil_pe
+        slab[47, u] = slab[0, u] / slab[46, u]  # co2_intensity
+        slab[48, u] = slab[42, u] / slab[46, u]  # energy_intensity
+        slab[50, u] = slab[51, u] + slab[52, u]  # co2_captured_mt
+        slab[57, u] = slab[0, u] - slab[56, u]  # co2_net_mt
+        # ets_cost_power_bn_cny
+        slab[60, u] = (slab[45, u] * at(ets_power_covered, s)
+                       * (slab[1, u] - at(benchmark, s) * (slab[8, u] + slab[10, u] + slab[11, u])) / 1000)
+        # ets_cost_steel_bn_cny
+        slab[61, u] = (slab[45, u] * (1.0 if year >= at(ets_steel_start, s) else 0.0)
+                       * (slab[2, u] - at(steel_benchmark, s) * slab[29, u]) / 1000)
+        slab[65, u] = at(gdp_trend, s) - slab[46, u]  # gdp_loss_bn
+    # loop.record_power_system's
+    for s in range(n):
+        u = np.uint64(s)  # an unsigned index: no wraparound test
+        slab[76, u] = at(gas_cap, s) if math.isfinite(at(gas_cap, s)) else at(gas_max, s)  # gas_supply_power_twh
+        # add_coal_gw
+        slab[77, u] = (at(coal_add, s) * (1.0 if year < at(no_new_coal, s) else 0.0) + at2(firm_b, s, FIRM_COAL)
+                       + at2(energy_b, s, EN_COAL))
+        slab[78, u] = at(gas_add, s) * (1.0 if year < at(no_new_gas, s) else 0.0) + at2(firm_b, s, FIRM_GAS)  # add_gas_gw
+        # add_nuclear_gw
+        slab[79, u] = (fmin(at(nuclear_add, s), at(nuclear_max, s)) + at2(firm_b, s, FIRM_NUCLEAR)
+                       + at2(energy_b, s, EN_NUCLEAR))
+        slab[80, u] = at(wind_add, s) + at2(energy_b, s, EN_WIND)  # add_wind_gw
+        slab[81, u] = at(solar_add, s) + at2(energy_b, s, EN_SOLAR)  # add_solar_gw
+        slab[82, u] = sum_row(added, s)  # add_storage_gw
+        slab[83, u] = sum_row(firm_b, s) + sum_row(energy_b, s) + at(storage_built, s)  # add_response_gw
+        slab[84, u] = utilisation(slab[8, u], at2(available, s, COAL) + at2(available, s, COAL_CCS))  # coal_utilisation
+    for s in range(n):  # ghg.step_ghg (compiled/ghg.py) and the State's grid intensity
+        u = np.uint64(s)  # an unsigned index: no wraparound test
+        (slab[86, u], slab[87, u], slab[88, u], slab[89, u], slab[90, u], slab[91, u],
+         slab[92, u], slab[93, u], slab[94, u], slab[95, u], slab[96, u], slab[97, u],
+         slab[98, u], slab[99, u], slab[100, u], slab[101, u], slab[102, u], slab[103, u]) = gases(
+            year, slab[35, u], slab[0, u], slab[57, u], slab[54, u],
+            slab[55, u], slab[22, u], slab[23, u], at(history_end, s), at(cmm_abatement, s),
+            at(domestic_share, s), at(cmm_ef, s), at(ch4_oil_gas, s), at(ch4_combustion, s), at(ch4_agriculture, s), at(ch4_waste, s),
+            at(n2o_kt, s), at(fgas, s), at(gwp_fossil, s), at(gwp_biogenic, s), at(gwp_n2o, s), at(cumulative_before, s), at(tcre, s),
+            at(tcre_low, s), at(tcre_high, s))
+        grid[u] = slab[1, u] / fmax(slab[8, u] + slab[10, u] + slab[11, u], 1e-9)
 
 
 @cache

@@ -7,6 +7,10 @@ sample is a read-only stride-0 view (``per_sample``), a path's column ``x[..., t
 kernel with a hundred inputs would meet a new combination in every scenario (and compile again, for
 seconds, in each). Declared as read-only, any-layout arrays (:data:`IN`), every combination converts
 to the one signature, compiled once per install (``cache=True``). Same options as ``_jit.jit``.
+
+numba's cache knows a kernel by its own file only: after an edit of the helpers here (``at``,
+``fmax``, ...), remove the cached kernels (``__pycache__/*.nbi``, ``*.nbc`` next to the kernel
+modules, or ``NUMBA_CACHE_DIR``), or the kernels of the other modules keep the old helpers.
 """
 
 from __future__ import annotations
@@ -55,16 +59,18 @@ def fclip(x, lo, hi):
     return fmin(fmax(x, lo), hi)
 
 
-@jit
+@numba.njit(inline="always")  # inlined before the compiler's loop passes (see below)
 def at(x, s):
-    """Sample ``s`` of an input [S], or its one value when it is shared by every sample ([1])."""
-    return x[np.uint64(min(s, x.shape[0] - 1))]  # unsigned: no wraparound test
+    """Sample ``s`` of an input [S], or its one value when it is shared by every sample ([1]). The
+    test does not depend on ``s``: the compiler takes it out of the loop (a version of the loop for
+    each case, vectorized) where the loop is small enough, and predicts it elsewhere."""
+    return x[0] if x.shape[0] == 1 else x[np.uint64(s)]  # unsigned: no wraparound test
 
 
-@jit
+@numba.njit(inline="always")
 def at2(x, s, k):
     """Category ``k`` of sample ``s`` of an input [S, C] or [1, C]."""
-    return x[np.uint64(min(s, x.shape[0] - 1)), k]
+    return x[0, k] if x.shape[0] == 1 else x[np.uint64(s), k]
 
 
 def arg(x):

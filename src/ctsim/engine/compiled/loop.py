@@ -72,18 +72,9 @@ GASES = ("ch4_total_mt", "ch4_energy_mt", "ch4_fugitive_mt", "ch4_coal_mt", "ch4
          "cap_wind_solar_gw")
 
 
-@jit
-def copy_row(slab, row, x):
-    """An output that is an input as it is: slab[row] = x (x [S] or shared [1])."""
-    for s in range(slab.shape[1]):
-        slab[row, np.uint64(s)] = at(x, s)
-
-
-@jit
-def copy_column(slab, row, x, k):
-    """slab[row] = x[:, k] (x [S, C] or shared [1, C])."""
-    for s in range(slab.shape[1]):
-        slab[row, np.uint64(s)] = at2(x, s, k)
+# Rows of the outputs that are inputs as they are (the wrapper copies them; the kernel reads them back):
+# 1 co2_power_mt, 2 co2_steel_mt, 4 co2_other_energy_mt, 6 co2_process_mt, ...
+COPIED = (1, 2, 4, 6, 8, 9, 10, 11, 16, 24, 25, 26, 27, 28, 29, 36, 37, 38, 45, 46, 49, 51, 52, 53, 54, 55, 58, 59, 64, 70, 71, 72, 73, 74, 75, 85, 12, 13, 14, 15, 18, 19, 20, 21, 22, 23, 31, 32, 33, 34, 62, 63, 66, 67, 68, 69)
 
 
 @jit
@@ -104,85 +95,18 @@ def sum_row(x, s):
 
 @kernel(
     F64, OUT2, OUT,  # year, slab, grid
-    # record
-    IN, IN, IN, IN, IN, IN, IN, IN, IN, IN, IN, IN, IN, IN, IN, IN, IN, IN, IN, IN,
-    IN2, IN, IN, IN2, IN, IN, IN, IN, IN, IN2, IN, IN, IN, IN2, IN2, IN, IN, IN, IN, IN, IN, IN, IN, IN, IN, IN,
-    # power system
-    IN2, IN2, IN, IN, IN, IN, IN, IN, IN, IN, IN, IN, IN2, IN2, IN, IN, IN, IN, IN, IN, IN2, IN, IN, IN2,
-    # gases
-    IN, IN, IN, IN, IN, IN, IN, IN, IN, IN, IN, IN, IN, IN, IN, IN, IN,
-    )
+    IN, IN, IN, IN, IN, IN, IN2, IN, IN2, IN2, IN, IN, IN, IN, IN, IN, IN, IN, IN, IN2, IN2, IN, IN, IN, IN,
+    IN, IN, IN2, IN, IN2, IN, IN, IN, IN, IN, IN, IN, IN, IN, IN, IN, IN, IN, IN, IN, IN, IN,
+)
 def _year(year, slab, grid,
-          price, gdp, ef_oil, demand, unserved, pf_co2, en_co2, oth_co2, oth_process, pf_coal,
-          en_coal, oth_coal_net, oth_oil, road_oil, fleet_oil, oth_gas_net, pf_gas, land, beccs,
-          daccs,
-          nf, bio, substitution, cut, electricity, d_coal, pf_gen_ccs, d_gas, d_oil, end, road_ev,
-          d_curt, output, production, shares, pf_gen_eff, pf_captured, en_captured, ets_power_covered, benchmark,
-          ets_steel_start, steel_benchmark, steel_lost, gdp_trend, srmc_coal, srmc_gas,
-          store_gw, store_gwh, curtailed_raw, absorbed, losses, peak, required, firm, gas_cap, gas_max, coal_add,
-          no_new_coal, firm_b, energy_b, gas_add, no_new_gas, nuclear_add, nuclear_max, wind_add, solar_add, added,
-          storage_built, backup, available,
-          history_end, cmm_abatement, domestic_share, cmm_ef, ch4_oil_gas, ch4_combustion, ch4_agriculture, ch4_waste,
-          n2o_kt, fgas, gwp_fossil, gwp_biogenic, gwp_n2o, cumulative_before, tcre, tcre_low, tcre_high):
+          ef_oil, oth_oil, road_oil, fleet_oil, oth_gas_net, pf_gas, nf, substitution, end, production,
+          ets_power_covered, benchmark, ets_steel_start, steel_benchmark, gdp_trend, gas_cap, gas_max,
+          coal_add, no_new_coal, firm_b, energy_b, gas_add, no_new_gas, nuclear_add, nuclear_max, wind_add,
+          solar_add, added, storage_built, available, history_end, cmm_abatement, domestic_share, cmm_ef,
+          ch4_oil_gas, ch4_combustion, ch4_agriculture, ch4_waste, n2o_kt, fgas, gwp_fossil, gwp_biogenic,
+          gwp_n2o, cumulative_before, tcre, tcre_low, tcre_high):
     n = slab.shape[1]
-    # the outputs that are inputs as they are, one row at a time (as numpy writes the slab: the block is
-    # fresh memory, and its pages cost least written whole one after the other)
-    copy_row(slab, 1, pf_co2)  # co2_power_mt
-    copy_row(slab, 2, en_co2)  # co2_steel_mt
-    copy_row(slab, 4, oth_co2)  # co2_other_energy_mt
-    copy_row(slab, 6, oth_process)  # co2_process_mt
-    copy_row(slab, 8, d_coal)  # gen_coal_twh
-    copy_row(slab, 9, pf_gen_ccs)  # gen_coal_ccs_twh
-    copy_row(slab, 10, d_gas)  # gen_gas_twh
-    copy_row(slab, 11, d_oil)  # gen_oil_twh
-    copy_column(slab, 12, nf, NF_HYDRO)  # gen_hydro_twh
-    copy_column(slab, 13, nf, NF_NUCLEAR)  # gen_nuclear_twh
-    copy_column(slab, 14, nf, NF_WIND)  # gen_wind_twh
-    copy_column(slab, 15, nf, NF_SOLAR)  # gen_solar_twh
-    copy_row(slab, 16, bio)  # gen_bio_twh
-    copy_column(slab, 18, end, COAL_CCS)  # cap_coal_ccs_gw
-    copy_column(slab, 19, end, GAS)  # cap_gas_gw
-    copy_column(slab, 20, end, HYDRO)  # cap_hydro_gw
-    copy_column(slab, 21, end, NUCLEAR)  # cap_nuclear_gw
-    copy_column(slab, 22, end, WIND)  # cap_wind_gw
-    copy_column(slab, 23, end, SOLAR)  # cap_solar_gw
-    copy_row(slab, 24, demand)  # demand_twh
-    copy_row(slab, 25, electricity)  # demand_steel_twh
-    copy_row(slab, 26, road_ev)  # demand_ev_twh
-    copy_row(slab, 27, d_curt)  # curtailed_twh
-    copy_row(slab, 28, unserved)  # unserved_twh
-    copy_row(slab, 29, output)  # steel_total_mt
-    copy_column(slab, 31, production, BFBOF_CCUS)  # steel_bfbof_ccus_mt
-    copy_column(slab, 32, production, EAF)  # steel_eaf_mt
-    copy_column(slab, 33, production, H2DRI)  # steel_h2dri_mt
-    copy_column(slab, 34, shares, EAF)  # steel_eaf_share
-    copy_row(slab, 36, pf_coal)  # coal_power_mtce
-    copy_row(slab, 37, en_coal)  # coal_steel_mtce
-    copy_row(slab, 38, oth_coal_net)  # coal_other_mtce
-    copy_row(slab, 45, price)  # carbon_price
-    copy_row(slab, 46, gdp)  # gdp_bn
-    copy_row(slab, 49, pf_gen_eff)  # gen_coal_efficient_twh
-    copy_row(slab, 51, pf_captured)  # co2_captured_power_mt
-    copy_row(slab, 52, en_captured)  # co2_captured_steel_mt
-    copy_row(slab, 53, land)  # removal_land_mt
-    copy_row(slab, 54, beccs)  # removal_beccs_mt
-    copy_row(slab, 55, daccs)  # removal_daccs_mt
-    copy_row(slab, 58, srmc_coal)  # srmc_coal_cny_per_mwh
-    copy_row(slab, 59, srmc_gas)  # srmc_gas_cny_per_mwh
-    copy_column(slab, 62, cut, USER_STEEL)  # unserved_steel_twh
-    copy_column(slab, 63, cut, USER_INDUSTRY)  # unserved_industry_twh
-    copy_row(slab, 64, steel_lost)  # steel_lost_mt
-    copy_column(slab, 66, store_gw, PHS)  # cap_storage_phs_gw
-    copy_column(slab, 67, store_gw, NTS)  # cap_storage_nts_gw
-    copy_column(slab, 68, store_gwh, PHS)  # cap_storage_phs_gwh
-    copy_column(slab, 69, store_gwh, NTS)  # cap_storage_nts_gwh
-    copy_row(slab, 70, curtailed_raw)  # curtailed_raw_twh
-    copy_row(slab, 71, absorbed)  # storage_absorbed_twh
-    copy_row(slab, 72, losses)  # storage_losses_twh
-    copy_row(slab, 73, peak)  # peak_load_gw
-    copy_row(slab, 74, required)  # firm_required_gw
-    copy_row(slab, 75, firm)  # firm_capacity_gw
-    copy_row(slab, 85, backup)  # cap_coal_backup_gw
+    # (the outputs that are inputs as they are: the wrapper has copied them into their rows)
     # loop.record's sums and ratios, in its order of operations
     for s in range(n):
         u = np.uint64(s)  # an unsigned index: no wraparound test
@@ -267,32 +191,35 @@ def write_year(slab, guard, out, in_loop, inp, t, year, prev, costs, mix, energy
         if np.shape(x)[-1] >= 8:  # sum_row adds left to right; numpy's sum is pairwise from 8 on
             raise ValueError("compiled year loop: a category axis of 8 or more")
     grid = np.empty(S)
+    # the outputs that are inputs as they are: numpy copies rows fast ([1] values broadcast)
+    for i, x in zip(COPIED, (
+            pf.co2_mt, energy.co2_mt, other.co2_mt, other.process_co2_mt, d.coal_twh, pf.gen_ccs_twh,
+            d.gas_twh, d.oil_twh, d.bio_twh, demand, energy.electricity_twh, road.ev_twh, d.curtailed_twh,
+            d.unserved_twh, mix.output_mt, pf.coal_mtce, energy.coal_mtce, other.coal_net_mtce,
+            costs.carbon_price_cny_per_t, rat.gdp_bn, pf.gen_eff_twh, pf.captured_mt, energy.captured_mt,
+            rm.land_sink_mt[..., t], rm.beccs_mt[..., t], rm.daccs_mt[..., t], costs.srmc_coal_cny_per_mwh,
+            costs.srmc_gas_cny_per_mwh, rat.steel_lost_mt, d.curtailed_raw_twh, d.storage_absorbed_twh,
+            d.storage_losses_twh, adq.peak_gw, adq.required_gw, adq.firm_gw, cap.coal_backup_gw,
+            d.nonfossil_twh[..., NF_HYDRO], d.nonfossil_twh[..., NF_NUCLEAR], d.nonfossil_twh[..., NF_WIND],
+            d.nonfossil_twh[..., NF_SOLAR], cap.end_gw[..., COAL_CCS], cap.end_gw[..., GAS],
+            cap.end_gw[..., HYDRO], cap.end_gw[..., NUCLEAR], cap.end_gw[..., WIND], cap.end_gw[..., SOLAR],
+            mix.production_mt[..., BFBOF_CCUS], mix.production_mt[..., EAF], mix.production_mt[..., H2DRI],
+            mix.shares[..., EAF], rat.cut_twh[..., USER_STEEL], rat.cut_twh[..., USER_INDUSTRY],
+            store.gw[..., PHS], store.gw[..., NTS], store.gwh[..., PHS], store.gwh[..., NTS]), strict=True):
+        slab[i] = x
     inputs = args(
-        costs.carbon_price_cny_per_t, rat.gdp_bn, fx.oil_t_co2_per_tce, demand,
-        d.unserved_twh, pf.co2_mt, energy.co2_mt, other.co2_mt,
-        other.process_co2_mt, pf.coal_mtce, energy.coal_mtce, other.coal_net_mtce,
-        other.oil_mtce, road.oil_mtce, fleet.oil_mtce, other.gas_net_mtce,
-        pf.gas_mtce, rm.land_sink_mt[..., t], rm.beccs_mt[..., t], rm.daccs_mt[..., t],
-        d.nonfossil_twh, d.bio_twh, fx.substitution_efficiency, rat.cut_twh,
-        energy.electricity_twh, d.coal_twh, pf.gen_ccs_twh, d.gas_twh, d.oil_twh,
-        cap.end_gw, road.ev_twh, d.curtailed_twh, mix.output_mt, mix.production_mt,
-        mix.shares, pf.gen_eff_twh, pf.captured_mt, energy.captured_mt,
-        costs.ets_power_covered, costs.benchmark_t_per_mwh, pol.ets_steel_start_year,
-        pol.steel_benchmark_t_per_t[..., t], rat.steel_lost_mt, gdp_trend,
-        costs.srmc_coal_cny_per_mwh, costs.srmc_gas_cny_per_mwh,
-        store.gw, store.gwh, d.curtailed_raw_twh, d.storage_absorbed_twh,
-        d.storage_losses_twh, adq.peak_gw, adq.required_gw, adq.firm_gw, gas_cap,
-        d.gas_max_twh, pw.coal_additions_gw[..., t], pw.no_new_coal_from_year,
-        adq.firm_built_gw, adq.energy_built_gw, pw.gas_additions_gw[..., t],
-        pw.no_new_gas_from_year, pw.nuclear_additions_gw[..., t], pw.nuclear_build_max_gw,
-        pw.wind_additions_gw[..., t], pw.solar_additions_gw[..., t], store.added_gw,
-        adq.storage_built_gw, cap.coal_backup_gw, cap.available_gw,
+        fx.oil_t_co2_per_tce, other.oil_mtce, road.oil_mtce, fleet.oil_mtce, other.gas_net_mtce, pf.gas_mtce,
+        d.nonfossil_twh, fx.substitution_efficiency, cap.end_gw, mix.production_mt, costs.ets_power_covered,
+        costs.benchmark_t_per_mwh, pol.ets_steel_start_year, pol.steel_benchmark_t_per_t[..., t], gdp_trend,
+        gas_cap, d.gas_max_twh, pw.coal_additions_gw[..., t], pw.no_new_coal_from_year, adq.firm_built_gw,
+        adq.energy_built_gw, pw.gas_additions_gw[..., t], pw.no_new_gas_from_year,
+        pw.nuclear_additions_gw[..., t], pw.nuclear_build_max_gw, pw.wind_additions_gw[..., t],
+        pw.solar_additions_gw[..., t], store.added_gw, adq.storage_built_gw, cap.available_gw,
         gp.history_end_year, gp.cmm_abatement_frac[..., t], gp.coal_domestic_share[..., t],
-        gp.coal_mine_ch4_kg_per_tce[..., t], gp.ch4_oil_gas_mt[..., t],
-        gp.ch4_combustion_mt[..., t], gp.ch4_agriculture_mt[..., t], gp.ch4_waste_mt[..., t],
-        gp.n2o_kt[..., t], gp.fgas_mt_co2e[..., t], gp.gwp_ch4_fossil, gp.gwp_ch4_biogenic,
-        gp.gwp_n2o, ghg_before, gp.tcre_k_per_tt_co2, gp.tcre_low_k_per_tt_co2,
-        gp.tcre_high_k_per_tt_co2)
+        gp.coal_mine_ch4_kg_per_tce[..., t], gp.ch4_oil_gas_mt[..., t], gp.ch4_combustion_mt[..., t],
+        gp.ch4_agriculture_mt[..., t], gp.ch4_waste_mt[..., t], gp.n2o_kt[..., t], gp.fgas_mt_co2e[..., t],
+        gp.gwp_ch4_fossil, gp.gwp_ch4_biogenic, gp.gwp_n2o, ghg_before, gp.tcre_k_per_tt_co2,
+        gp.tcre_low_k_per_tt_co2, gp.tcre_high_k_per_tt_co2)
     if not {x.shape[0] for x in inputs} <= {1, S}:
         raise ValueError(f"compiled year loop: an input is neither [{S}, ...] nor shared ([1, ...])")
     _year(float(year), slab, grid, *inputs)

@@ -3,10 +3,13 @@ transport, macro, ghg): one compiled version per kernel, whatever the inputs loo
 
 numba compiles a function once per combination of argument types, and an array's type includes its
 layout and whether it is writable: a per-sample input [S] is C-contiguous, a value shared by every
-sample is a read-only stride-0 view (``per_sample``), a path's column ``x[..., t]`` is strided. A
+sample a read-only stride-0 view if it is broadcast (``per_sample``), an input may be read-only. A
 kernel with a hundred inputs would meet a new combination in every scenario (and compile again, for
-seconds, in each). Declared as read-only, any-layout arrays (:data:`IN`), every combination converts
-to the one signature, compiled once per install (``cache=True``). Same options as ``_jit.jit``.
+seconds, in each). Here every input is a read-only C-contiguous array (:data:`IN`; a writable one
+converts to it) of S rows or of 1 (shared, not broadcast: :func:`at` reads it), made so by
+:func:`args` (which copies only what is not one already: a strided path column of per-sample
+values), so each kernel has one signature, compiled once per install (``cache=True``, at the
+import of its module). Same options as ``_jit.jit``.
 
 numba's cache knows a kernel by its own file only: after an edit of the helpers here (``at``,
 ``fmax``, ...), remove the cached kernels (``__pycache__/*.nbi``, ``*.nbc`` next to the kernel
@@ -24,7 +27,6 @@ IN2 = types.Array(types.float64, 2, "C", readonly=True)  # with a category axis:
 OUT = types.float64[::1]  # an output [S]
 OUT2 = types.float64[:, ::1]  # an output [S, C], or the year's output slab [V, S]
 INDEX = types.Array(types.int64, 1, "A", readonly=True)
-FLAGS = types.Array(types.uint8, 1, "A", readonly=True)
 F64 = types.float64
 I64 = types.int64
 BOOL = types.boolean

@@ -1,7 +1,13 @@
-"""The year loop's own work under the compiled backend: one kernel computes the year's outputs (loop.record,
-loop.record_power_system and ghg.step_ghg: same operations, same order), writes them straight into the
-year's slab of the output block [V, S] and checks them there (the guards' per-year verdict), in one pass
-over the samples, instead of a dict of arrays, a copy into the slab and a pass of the guards."""
+"""The year loop's own work under the compiled backend (loop.write_year): the year's outputs of
+loop.record, loop.record_power_system and ghg.step_ghg (same operations, same order) written straight
+into the year's slab of the output block [V, S], instead of a dict of arrays and a copy.
+
+The outputs that are inputs as they are go in by numpy row copies (memory speed); one kernel computes
+the others row after row, reading those back; the guards' verdict is one vectorized pass over the slab
+(compiled/guards.py; numpy's check_year names a failure). Measured at S = 20,000 (steel2030, a warm
+slab): 5.6 ms a year against numpy's 6.6; on the fresh block of a run, writing the slab's 17.8 MB
+costs most of it in both.
+"""
 
 from __future__ import annotations
 

@@ -12,6 +12,7 @@ import functools
 import numpy as np
 
 from ..errors import ModelInvariantError
+from . import compiled
 
 # Stocks and flows that cannot be negative (capacity, generation, production, fuel use, gross CO2 of
 # a source, captured CO2, removals, GDP, the carbon price). Net CO2 and net ETS payments may be.
@@ -120,8 +121,22 @@ class YearGuard:
                          for total, parts, _ in BALANCES
                          if total in index and all(p in index for p in parts)]
         self.served = (index["gen_total_twh"], index["unserved_twh"], index["demand_twh"])
+        # the same checks as flat arrays, for the compiled kernel (ctsim.engine.compiled.guards): each
+        # row's bounds (0 for the non-negative outputs, [0, 1] for the shares) and the balances
+        low, high = np.full(len(names), -np.inf), np.full(len(names), np.inf)
+        low[self.nonneg] = 0.0
+        low[self.shares], high[self.shares] = 0.0, 1.0
+        parts = [p for _, ps in self.balances for p in ps]
+        start = np.cumsum([0] + [len(ps) for _, ps in self.balances])
+        self.kernel_args = (low, high, *self.served, np.array([b for b, _ in self.balances], dtype=np.int64),
+                            start.astype(np.int64), np.array(parts, dtype=np.int64), BALANCE_TOLERANCE)
 
     def check(self, slab: np.ndarray, out: dict[str, np.ndarray], t: int, year: int) -> None:
+        if compiled.active():
+            from .compiled import guards as kernels
+            if not kernels.slab_ok(self, slab):
+                check_year(out, t, year)
+            return
         # Two passes over the slab, a row minimum and maximum (np.minimum/np.maximum propagate NaN,
         # and an infinity shows as an extreme), then a few row sums for the balances; no copies.
         lo, hi = np.minimum.reduce(slab, axis=1), np.maximum.reduce(slab, axis=1)

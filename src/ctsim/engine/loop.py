@@ -11,6 +11,7 @@ import numpy as np
 
 from . import (
     capacity,
+    compiled,
     ghg,
     investment,
     macro,
@@ -54,7 +55,7 @@ from .axes import (
     WIND,
     sum_last,
 )
-from .guards import FILLED_AFTER_LOOP, YearGuard, guarded
+from .guards import FILLED_AFTER_LOOP, YearGuard, check_year, guarded
 from .inputs import CALIBRATION_YEAR, Inputs
 from .observed import lifetime_switch_gw
 from .state import State
@@ -95,9 +96,13 @@ def simulate(inp: Inputs) -> dict[str, np.ndarray]:
     # check); out[name] is a view [S, Y] of it. Not pre-filled: every year writes every output (checked
     # on the first year), so no element is read before it is written, and a NaN the model produces
     # is caught by the guards.
-    in_loop = tuple(n for n in OUTPUTS if n not in FILLED_AFTER_LOOP)
+    # Rows in OUTPUTS order with the caps' outputs last (the compiled kernel writes the others, in
+    # that order; the caps step hands its own); out keeps the OUTPUTS order.
+    in_loop = tuple(n for n in OUTPUTS if n not in FILLED_AFTER_LOOP and n not in capping.CAP_OUTPUTS
+                    ) + capping.CAP_OUTPUTS
     block = np.empty((Y, len(in_loop), S))
-    out = {name: block[:, i, :].T for i, name in enumerate(in_loop)}
+    row = {name: i for i, name in enumerate(in_loop)}
+    out = {name: block[:, row[name], :].T for name in OUTPUTS if name in row}
     guard = YearGuard(in_loop)
     # Observed years run on the history's inputs (inp.for_year), the projection on these ones:
     # each set has its own 2020 fleet schedule and cap levels, prepared once.
@@ -167,37 +172,27 @@ def simulate(inp: Inputs) -> dict[str, np.ndarray]:
                 inp.caps, inp.power, inp.steel, inp.policy, inp.macro, inp.factors, levels, prev, t, d,
                 demand, pf, fleet, costs, rat.gdp_bn, steel_cap,
                 energy.co2_mt + other.co2_mt + other.process_co2_mt, mix, energy)
-        rec = record(inp, t, year, costs, mix, energy, road, demand, cap, d, rat, pf, fleet, other,
-                     cap_out, gdp_trend)
-        rec.update(record_power_system(inp, t, cap, store, adq, d, gas_cap))
-        rec.update(ghg.step_ghg(inp.ghg, prev, rec, year, t))  # gases after the sectors
-        if t == 0 and set(rec) != set(in_loop):  # a programming error, not bad input
-            raise RuntimeError("engine outputs not written each year: "
-                               f"{sorted(set(in_loop) ^ set(rec))}")
-        slab = block[t]  # written in block order (sequential memory); [1]-shaped values broadcast
-        for i, name in enumerate(in_loop):
-            slab[i] = rec[name]
-        guard.check(slab, out, t, year)
+        rec, intensity, grid, cumulative = write_year(
+            block[t], guard, out, in_loop, inp, t, year, prev, costs, mix, energy, road, demand, cap, d, rat, pf,
+            fleet, other, cap_out, gdp_trend, store, adq, gas_cap)
         if rd is not None and rnames:
-            values = regional.record(rd, tr, rcap, rec, t)
+            values = regional.record(rd, tr, rcap, dict(zip(in_loop, block[t], strict=True)) if rec is None else rec, t)
             for i, name in enumerate(rnames):
                 rblock[t, i] = values[name]
-        fossil_twh = rec["gen_coal_twh"] + rec["gen_gas_twh"] + rec["gen_oil_twh"]
         prev = State(
             gdp_trend_bn=gdp_trend, gdp_gap_frac=rat.gdp_gap_frac,
-            co2_intensity_2020_kg_per_usd=rec["co2_intensity"] if prev is None
-            else prev.co2_intensity_2020_kg_per_usd,
+            co2_intensity_2020_kg_per_usd=intensity if prev is None else prev.co2_intensity_2020_kg_per_usd,
             capacity_gw=cap.end_gw, coal_retire_deferred_gw=cap.coal_retire_deferred_gw,
             coal_early_retired_gw=cap.coal_early_retired_gw, coal_backup_gw=cap.coal_backup_gw,
             storage_gw=store.gw, storage_gwh=store.gwh,
             coal_generation_twh=d.coal_twh,
-            grid_t_co2_per_mwh=rec["co2_power_mt"] / np.maximum(fossil_twh, 1e-9),
+            grid_t_co2_per_mwh=grid,
             base_demand_twh=base, road_service_mtce=road.service_mtce,
             steel_output_mt=mix.output_mt, steel_lost_mt=rat.steel_lost_mt,
             bfbof_mt=mix.production_mt[..., BFBOF] + mix.production_mt[..., BFBOF_CCUS],
             bfbof_share=mix.shares[..., BFBOF], steel_extra_share=mix.extra_share,
             coal_other_mtce=other.coal_mtce, gas_other_mtce=other.gas_mtce,
-            oil_other_mtce=other.oil_mtce, co2_cumulative_mt=rec["co2_cumulative_mt"])
+            oil_other_mtce=other.oil_mtce, co2_cumulative_mt=cumulative)
 
     observed = full.years <= full.history_end  # all False without a history
     calibrated = reductions(full.for_year(CALIBRATION_YEAR), out)  # once, not once an output
@@ -212,6 +207,40 @@ def simulate(inp: Inputs) -> dict[str, np.ndarray]:
         for i, name in enumerate(rnames):
             out[regional.PREFIX + name] = np.moveaxis(rblock[:, i], 0, -1)
     return out
+
+
+def write_year(slab: np.ndarray, guard: YearGuard, out: dict[str, np.ndarray], in_loop: tuple[str, ...],
+               inp: Inputs, t: int, year: int, prev: State | None, costs: power.Costs, mix: steel.SteelMix,
+               energy: steel.SteelEnergy, road: transport.RoadFlows, demand: np.ndarray, cap: capacity.Capacity,
+               d: power.Dispatch, rat: shocks.Rationing, pf: power.PowerFuels, fleet: power.CoalFleet,
+               other: rest.OtherFlows, cap_out: dict, gdp_trend: np.ndarray, store: storage.StorageStock,
+               adq: Adequacy, gas_cap: np.ndarray) -> tuple[dict[str, np.ndarray] | None, np.ndarray, np.ndarray,
+                                                            np.ndarray]:
+    """Write the year's outputs into its slab [V, S] of the output block (rows in ``in_loop`` order;
+    [1]-shaped values broadcast) and check them (the guards). Returns the outputs {name: array} (None
+    under the compiled backend, whose kernel writes the slab directly) and what the next year's State
+    reads: CO2 intensity, power CO2 per fossil MWh and cumulative CO2 [S]."""
+    if compiled.active():
+        from .compiled import loop as kernels
+        ok, intensity, grid, cumulative = kernels.write_year(
+            slab, guard, out, in_loop, inp, t, year, prev, costs, mix, energy, road, demand, cap, d, rat, pf, fleet,
+            other, cap_out, gdp_trend, store, adq, gas_cap,
+            inp.ghg.co2_cumulative_2019_mt if prev is None else prev.co2_cumulative_mt)
+        if not ok:  # something is off (or only round-off below zero): the full check decides and names it
+            check_year(out, t, year)
+        return None, intensity, grid, cumulative
+    rec = record(inp, t, year, costs, mix, energy, road, demand, cap, d, rat, pf, fleet, other, cap_out, gdp_trend)
+    rec.update(record_power_system(inp, t, cap, store, adq, d, gas_cap))
+    rec.update(ghg.step_ghg(inp.ghg, prev, rec, year, t))  # gases after the sectors
+    if t == 0 and set(rec) != set(in_loop):  # a programming error, not bad input
+        raise RuntimeError("engine outputs not written each year: "
+                           f"{sorted(set(in_loop) ^ set(rec))}")
+    for i, name in enumerate(in_loop):  # in block order (sequential memory)
+        slab[i] = rec[name]
+    guard.check(slab, out, t, year)
+    fossil_twh = rec["gen_coal_twh"] + rec["gen_gas_twh"] + rec["gen_oil_twh"]
+    return (rec, rec["co2_intensity"], rec["co2_power_mt"] / np.maximum(fossil_twh, 1e-9),
+            rec["co2_cumulative_mt"])
 
 
 def reductions(inp: Inputs, out: dict[str, np.ndarray]) -> dict[str, np.ndarray]:

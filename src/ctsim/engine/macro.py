@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from . import compiled
 from .inputs import MacroParams
 from .state import State
 
@@ -33,6 +34,9 @@ def reduction_vs_base(
 
 def step_macro(mp: MacroParams, prev: State | None, t: int, n: int) -> tuple[np.ndarray, np.ndarray]:
     """GDP growth this year [S or 1] and trend GDP (bn$, [S]: without rationing losses)."""
+    if compiled.active():
+        from .compiled import macro as kernels
+        return kernels.step_macro(mp, prev, t, n)
     growth = mp.gdp_growth[..., t]
     trend = mp.gdp_2020_bn * np.ones(n) if prev is None else grow(prev.gdp_trend_bn, growth)
     return growth, trend

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from . import compiled
 from .inputs import Factors, OtherParams
 from .macro import grow
 from .state import State
@@ -30,6 +31,10 @@ def step_other(op: OtherParams, fx: Factors, prev: State | None, growth: np.ndar
                t: int) -> OtherFlows:
     """In 2020 the remainder of the observed totals; later each fuel grows with GDP and its intensity
     change. Coal-to-gas switching (boilers, heating) replaces a level of coal by gas."""
+    if compiled.active():
+        from .compiled import rest as kernels
+        return OtherFlows(*kernels.step_other(op, fx, prev, growth, power_coal, power_gas, power_oil, steel_coal,
+                                              road_oil, t))
     if prev is None:
         coal = op.coal_total_2020_mtce - power_coal - steel_coal
         gas = op.gas_total_2020_mtce - power_gas
@@ -50,6 +55,9 @@ def other_gas_estimate(op: OtherParams, prev: State | None, growth: np.ndarray, 
     """Gas the other sectors use this year after coal-to-gas switching (Mtce, [S]), as
     :func:`step_other` computes it, before power runs (it bounds gas power); +inf in the first year,
     whose other-sector gas is the remainder after power."""
+    if compiled.active():
+        from .compiled import rest as kernels
+        return kernels.other_gas_estimate(op, prev, growth, t)
     if prev is None:
         return np.full(growth.shape if np.ndim(growth) else (1,), np.inf)
     gas = grow(prev.gas_other_mtce, growth) * (1 + op.gas_intensity_change[..., t])

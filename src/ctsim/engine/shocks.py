@@ -10,6 +10,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
+from . import compiled
 from .axes import USER_INDUSTRY, USER_OTHER, USER_STEEL, USERS
 from .inputs import ShockParams
 from .policy import apply_options
@@ -80,6 +81,12 @@ def step_rationing(sh: ShockParams, prev: State | None, unserved: np.ndarray, de
     """Share unserved electricity out among user groups in the curtailment order; steel loses output
     (with its coal and CO2) in proportion to its cut, GDP the year's loss (fading by the rebound
     fraction later; a lasting shortage keeps it)."""
+    if compiled.active():
+        from .compiled import shocks as kernels
+        cut, steel_lost, gap, gdp, output, production, coal, co2, captured = kernels.step_rationing(
+            sh, prev, unserved, demand, base, mix, energy, gdp_trend, t)
+        return (Rationing(cut, steel_lost, gap, gdp), replace(mix, output_mt=output, production_mt=production),
+                replace(energy, coal_mtce=coal, co2_mt=co2, captured_mt=captured))
     steel_elec = energy.electricity_twh
     industry_load = base * sh.industry_share_of_base
     loads = by_user(steel_elec, industry_load, demand - steel_elec - industry_load)

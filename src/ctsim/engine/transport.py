@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from . import compiled
 from .inputs import OtherParams, TransportParams
 from .macro import grow
 from .state import State
@@ -25,6 +26,9 @@ def step_transport(tp: TransportParams, op: OtherParams, prev: State | None, gro
     """The service is the observed 2020 fleet's (oil share of 2020 oil use over the non-EV share),
     whatever the path says, then grows with GDP and the intensity change; the EV share of it runs on
     electricity."""
+    if compiled.active():
+        from .compiled import transport as kernels
+        return RoadFlows(*kernels.step_transport(tp, op, prev, growth, t, n))
     ev = tp.ev_share[..., t]
     if prev is None:
         service = tp.road_oil_share_2020 * op.oil_total_2020_mtce / (1 - tp.ev_share_2020)

@@ -1,0 +1,98 @@
+"""Scalar kernels of ctsim.engine.adequacy (the reference: same operations, same order), for the
+fused adequacy step (:mod:`ctsim.engine.compiled.investment`): one sample's numbers at a time.
+
+Scalars in, scalars out: the options of a sample (four firm or four energy options,
+ctsim.engine.axes FIRM_OPTIONS and ENERGY_OPTIONS) are tuples in option order, so that a call
+inside the sample loop passes no array (an array argument costs two reference-count updates).
+"""
+
+from __future__ import annotations
+
+import math
+
+from ..units import TWH_PER_GW_YEAR
+from ._jit import jit
+
+
+@jit
+def peak_load(demand_twh, load_factor):
+    return demand_twh / (TWH_PER_GW_YEAR * load_factor)
+
+
+@jit
+def vre_credit(credit_low, share, halving_share):
+    return credit_low / (1.0 + max(share, 0.0) / halving_share)
+
+
+@jit
+def storage_credit(duration_h, hours_scale):
+    return -math.expm1(-max(duration_h, 0.0) / hours_scale)
+
+
+@jit
+def capital_recovery(rate, lifetime_yr):
+    return rate / -math.expm1(-lifetime_yr * math.log1p(rate))
+
+
+@jit
+def surplus_ratio(q):
+    """Scalar :func:`ctsim.engine.adequacy.surplus_ratio` (24 bisections on log x)."""
+    lo, hi = -12.0, 6.0
+    for _ in range(24):
+        mid = 0.5 * (lo + hi)
+        x = math.exp(mid)
+        if -math.expm1(-x) - x * math.exp(-x) > q:
+            hi = mid
+        else:
+            lo = mid
+    return math.exp(0.5 * (lo + hi))
+
+
+@jit
+def logit_shares(cost, allowed, scale):
+    """:func:`ctsim.engine.adequacy.logit_shares` of one sample's four options (tuples in and out)."""
+    low = math.inf
+    for o in range(4):
+        low = min(low, cost[o] if allowed[o] > 0 else math.inf)
+    if not math.isfinite(low):
+        low = 0.0
+    w0 = allowed[0] * math.exp(-max((cost[0] if allowed[0] > 0 else low) - low, 0.0) / scale)
+    w1 = allowed[1] * math.exp(-max((cost[1] if allowed[1] > 0 else low) - low, 0.0) / scale)
+    w2 = allowed[2] * math.exp(-max((cost[2] if allowed[2] > 0 else low) - low, 0.0) / scale)
+    w3 = allowed[3] * math.exp(-max((cost[3] if allowed[3] > 0 else low) - low, 0.0) / scale)
+    total = w0 + 0.0 + w1 + w2 + w3
+    if not total > 0:
+        return (0.0, 0.0, 0.0, 0.0)
+    return (w0 / total, w1 / total, w2 / total, w3 / total)
+
+
+@jit
+def capped_split(need, shares, per_unit, capped, room):
+    """:func:`ctsim.engine.adequacy.capped_split` of one sample's four options (tuples in and out)."""
+    want_c = shares[capped] * need / per_unit[capped]
+    built_c = min(want_c, room)
+    left = (want_c - built_c) * per_unit[capped]
+    others = 1.0 - shares[capped]
+    spread = left / others if others > 0 else 0.0
+    b0 = built_c if capped == 0 else shares[0] * need / per_unit[0] + shares[0] * spread / per_unit[0]
+    b1 = built_c if capped == 1 else shares[1] * need / per_unit[1] + shares[1] * spread / per_unit[1]
+    b2 = built_c if capped == 2 else shares[2] * need / per_unit[2] + shares[2] * spread / per_unit[2]
+    b3 = built_c if capped == 3 else shares[3] * need / per_unit[3] + shares[3] * spread / per_unit[3]
+    return (b0, b1, b2, b3)
+
+
+@jit
+def firm_capacity(coal, coal_ccs, gas, hydro, nuclear, wind, solar, phs_gw, nts_gw, phs_gwh, nts_gwh, demand_twh,
+                  wind_cf, solar_cf, credit_hours, credit_thermal, credit_hydro, credit_wind, credit_solar,
+                  halving_share):
+    """:func:`ctsim.engine.adequacy.firm_capacity` of one sample's fleet (GW by technology) and storage."""
+    d = max(demand_twh, 1e-9)
+    wind_share = wind * wind_cf * TWH_PER_GW_YEAR / d
+    solar_share = solar * solar_cf * TWH_PER_GW_YEAR / d
+    credit_phs = storage_credit(phs_gwh / phs_gw if phs_gw > 0 else 0.0, credit_hours)
+    credit_nts = storage_credit(nts_gwh / nts_gw if nts_gw > 0 else 0.0, credit_hours)
+    thermal = coal + coal_ccs + gas + nuclear
+    return (thermal * credit_thermal + hydro * credit_hydro
+            + wind * vre_credit(credit_wind, wind_share, halving_share)
+            + solar * vre_credit(credit_solar, solar_share, halving_share)
+            + phs_gw * credit_phs + nts_gw * credit_nts)

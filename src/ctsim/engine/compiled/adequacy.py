@@ -49,6 +49,16 @@ def surplus_ratio(q):
 
 
 @jit
+def _weight(cost, allowed, low, scale):
+    """allowed x exp(-max(c - low, 0) / scale), c = cost if allowed else low; the exp skipped where its
+    value is known exactly: a forbidden option's weight is 0 x exp(..) = 0, the cheapest's exp(-0) = 1."""
+    if allowed == 0.0:
+        return 0.0
+    gap = max((cost if allowed > 0 else low) - low, 0.0)
+    return allowed * (1.0 if gap == 0.0 else math.exp(-gap / scale))
+
+
+@jit
 def logit_shares(cost, allowed, scale):
     """:func:`ctsim.engine.adequacy.logit_shares` of one sample's four options (tuples in and out)."""
     low = math.inf
@@ -56,10 +66,10 @@ def logit_shares(cost, allowed, scale):
         low = min(low, cost[o] if allowed[o] > 0 else math.inf)
     if not math.isfinite(low):
         low = 0.0
-    w0 = allowed[0] * math.exp(-max((cost[0] if allowed[0] > 0 else low) - low, 0.0) / scale)
-    w1 = allowed[1] * math.exp(-max((cost[1] if allowed[1] > 0 else low) - low, 0.0) / scale)
-    w2 = allowed[2] * math.exp(-max((cost[2] if allowed[2] > 0 else low) - low, 0.0) / scale)
-    w3 = allowed[3] * math.exp(-max((cost[3] if allowed[3] > 0 else low) - low, 0.0) / scale)
+    w0 = _weight(cost[0], allowed[0], low, scale)
+    w1 = _weight(cost[1], allowed[1], low, scale)
+    w2 = _weight(cost[2], allowed[2], low, scale)
+    w3 = _weight(cost[3], allowed[3], low, scale)
     total = w0 + 0.0 + w1 + w2 + w3
     if not total > 0:
         return (0.0, 0.0, 0.0, 0.0)
@@ -82,15 +92,21 @@ def capped_split(need, shares, per_unit, capped, room):
 
 
 @jit
-def firm_capacity(coal, coal_ccs, gas, hydro, nuclear, wind, solar, phs_gw, nts_gw, phs_gwh, nts_gwh, demand_twh,
-                  wind_cf, solar_cf, credit_hours, credit_thermal, credit_hydro, credit_wind, credit_solar,
+def storage_credits(phs_gw, nts_gw, phs_gwh, nts_gwh, credit_hours):
+    """The capacity credits (pumped hydro, new-type) of one sample's storage in ``firm_capacity``."""
+    return (storage_credit(phs_gwh / phs_gw if phs_gw > 0 else 0.0, credit_hours),
+            storage_credit(nts_gwh / nts_gw if nts_gw > 0 else 0.0, credit_hours))
+
+
+@jit
+def firm_capacity(coal, coal_ccs, gas, hydro, nuclear, wind, solar, phs_gw, nts_gw, credit_phs, credit_nts,
+                  demand_twh, wind_cf, solar_cf, credit_thermal, credit_hydro, credit_wind, credit_solar,
                   halving_share):
-    """:func:`ctsim.engine.adequacy.firm_capacity` of one sample's fleet (GW by technology) and storage."""
+    """:func:`ctsim.engine.adequacy.firm_capacity` of one sample's fleet (GW by technology) and storage
+    (its credits from ``storage_credits``)."""
     d = max(demand_twh, 1e-9)
     wind_share = wind * wind_cf * TWH_PER_GW_YEAR / d
     solar_share = solar * solar_cf * TWH_PER_GW_YEAR / d
-    credit_phs = storage_credit(phs_gwh / phs_gw if phs_gw > 0 else 0.0, credit_hours)
-    credit_nts = storage_credit(nts_gwh / nts_gw if nts_gw > 0 else 0.0, credit_hours)
     thermal = coal + coal_ccs + gas + nuclear
     return (thermal * credit_thermal + hydro * credit_hydro
             + wind * vre_credit(credit_wind, wind_share, halving_share)

@@ -25,6 +25,7 @@ import math
 
 import numpy as np
 
+from .. import adequacy as reference_adequacy
 from ..adequacy import Adequacy
 from ..axes import (
     COAL,
@@ -56,7 +57,7 @@ from ..axes import (
 )
 from ..capacity import Capacity
 from ..power import Supply
-from ..storage import GWH_PER_TWH, Curtailment, StorageStock
+from ..storage import GWH_PER_TWH, Curtailment, StorageStock, absorbed, softplus
 from ..units import TWH_PER_GW_YEAR
 from ._jit import jit, per_sample
 from .adequacy import (
@@ -65,6 +66,7 @@ from .adequacy import (
     firm_capacity,
     logit_shares,
     storage_credit,
+    storage_credits,
     surplus_ratio,
 )
 from .capacity import staggered_empty, typed_jit
@@ -161,9 +163,10 @@ def _storage(has_prev, extra_nts, phs_add, nts_add, phs_dur, nts_dur, phs_2020, 
            "rrrrr"  # mwh_per_kw .. nuclear_cf
            "rrrrrr"  # gas_cf_max .. energy_margin
            "rrrrrr"  # new_coal .. energy_scale
+           "rrrrr"  # the main path's transcendentals (numpy): credits, raw curtailment (twice), absorbed
            "RRRrrr" "RRRrr"  # the capacity and storage in
            "wwwWWw" "WWWww" "WWWww"  # adequacy, capacity and storage out
-           "Wwwwwwwwww" "w")  # supply out, unfinished
+           "Wwwwwwwwww" "ww")  # supply out, unfinished, new_state
 def _step_adequacy(t, year, has_prev, passes,
                    demand, response_from, no_coal, no_gas, load_factor, reserve_margin, nuclear_max, nuclear_add,
                    extension_share,
@@ -174,6 +177,7 @@ def _step_adequacy(t, year, has_prev, passes,
                    mwh_per_kw, x_star, prev_coal_twh, softplus_0, nuclear_cf,
                    gas_cf_max, gas_cf, coal_cf_max, must_run, gas_bound, energy_margin,
                    new_coal, coal_fixed, nuclear_cost, wind_num, solar_num, energy_scale,
+                   credit_phs0, credit_nts0, raw_surplus0, raw_supply0, absorbed0,
                    cap_start, cap_end, cap_avail, aged_in, backup_start, backup_in,
                    store_gw, store_gwh, store_added, shift_in, eff_in,
                    peak, required, firm, firm_built, energy_built, econ_gw,
@@ -181,12 +185,12 @@ def _step_adequacy(t, year, has_prev, passes,
                    gw, gwh, added, shift, eff,
                    nonfossil, vre_out, raw_out, absorbed_out, returned_out, losses_out, curtailed_out, gas_plan,
                    gas_max, coal_max,
-                   unfinished):
+                   unfinished, new_state):
     tw = TWH_PER_GW_YEAR
     cost = np.empty(len(ENERGY_OPTIONS))
     allowed = np.empty(len(ENERGY_OPTIONS))
     per_gw = np.empty(len(ENERGY_OPTIONS))
-    unfinished[0] = 0.0
+    unfinished[0] = new_state[0] = 0.0
     for s in range(demand.shape[0]):
         on = 1.0 if year >= response_from[s] else 0.0
         d = demand[s]
@@ -204,10 +208,11 @@ def _step_adequacy(t, year, has_prev, passes,
         nuclear_room = max(nuclear_max[s] - nuclear_add[s], 0.0)
         ct = credit_thermal[s]
         # 1. firm capacity: the coal units reaching their lifetime kept as backup, then the firm options
-        firm_s = firm_capacity(en_c, en_x, en_g, en_h, en_n, en_w, en_s, gw_p, gw_n, gwh_p, gwh_n, d, wind_cf[s],
-                               solar_cf[s], credit_hours[s], ct, credit_hydro[s], credit_wind[s], credit_solar[s],
+        firm_s = firm_capacity(en_c, en_x, en_g, en_h, en_n, en_w, en_s, gw_p, gw_n, credit_phs0[s], credit_nts0[s],
+                               d, wind_cf[s], solar_cf[s], ct, credit_hydro[s], credit_wind[s], credit_solar[s],
                                halving[s])
         short = max(required_s - firm_s, 0.0) * on
+        changed = short > 0  # (the sample's capacity or storage differs from the step's input)
         if short > 0:
             extended = max(min(short / ct, extension_share[s] * aged), 0.0)
             en_c = en_c + extended
@@ -239,12 +244,12 @@ def _step_adequacy(t, year, has_prev, passes,
         # 2. storage for surplus
         econ = 0.0
         if on > 0:
-            vre = (av_w * wind_cf[s] + av_s * solar_cf[s]) * tw
-            raw = _raw_curtailment(vre, d, flexibility[s], width[s], softplus_0[s])
+            raw = raw_surplus0[s]  # (of the wind and solar the firm step does not change)
             coal_prev = prev_coal_twh[s] if has_prev else 0.0
             target = min(raw / x_star[s], sh + coal_prev)
             econ = on * max(target - sh, 0.0) / (0.5 * mwh_per_kw[s])
             if econ > 0:
+                changed = restock = True
                 gw_p, gw_n, gwh_p, gwh_n, add_p, add_n, sh, ef = _storage(
                     has_prev, fb[FIRM_STORAGE] + econ, phs_add[s], nts_add[s], phs_dur[s], nts_dur[s], phs_2020[s],
                     nts_2020[s], prev_p, prev_n, prev_hp, prev_hn, cycles[s], phs_rt[s], nts_rt[s])
@@ -259,8 +264,9 @@ def _step_adequacy(t, year, has_prev, passes,
             nf_w = av_w * wind_cf[s] * tw
             nf_s = av_s * solar_cf[s] * tw
             vre = nf_w + nf_s
-            raw = _raw_curtailment(vre, d, flexibility[s], width[s], softplus_0[s])
-            took = _absorbed(raw, sh)
+            # (the first pass: the wind and solar of the step's input; its storage unless some was built)
+            raw = raw_supply0[s] if p == 0 else _raw_curtailment(vre, d, flexibility[s], width[s], softplus_0[s])
+            took = absorbed0[s] if p == 0 and not restock else _absorbed(raw, sh)
             back = took * ef
             keep = 1.0 - ((raw - back) / vre if vre > 0 else 0.0)
             nf_w *= keep
@@ -292,6 +298,7 @@ def _step_adequacy(t, year, has_prev, passes,
             shares = logit_shares((cost[0], cost[1], cost[2], cost[3]), (allowed[0], allowed[1], allowed[2], allowed[3]),
                                   energy_scale[s])
             b = capped_split(gap, shares, (per_gw[0], per_gw[1], per_gw[2], per_gw[3]), EN_NUCLEAR, max(room, 0.0))
+            changed = True
             eb_c, eb_n, eb_w, eb_s = eb_c + b[EN_COAL], eb_n + b[EN_NUCLEAR], eb_w + b[EN_WIND], eb_s + b[EN_SOLAR]
             room = room - b[EN_NUCLEAR]
             en_c, st_c = en_c + b[EN_COAL], st_c + b[EN_COAL]
@@ -311,27 +318,67 @@ def _step_adequacy(t, year, has_prev, passes,
         gas_max[s], coal_max[s] = g_max, c_max
         # adequacy, capacity and storage of the year
         peak[s], required[s], econ_gw[s] = peak_s, required_s, econ
-        firm[s] = firm_capacity(en_c, en_x, en_g, en_h, en_n, en_w, en_s, gw_p, gw_n, gwh_p, gwh_n, d, wind_cf[s],
-                                solar_cf[s], credit_hours[s], ct, credit_hydro[s], credit_wind[s], credit_solar[s],
-                                halving[s])
+        if changed:
+            credit_p, credit_n = storage_credits(gw_p, gw_n, gwh_p, gwh_n, credit_hours[s]) if restock else (
+                credit_phs0[s], credit_nts0[s])
+            firm_s = firm_capacity(en_c, en_x, en_g, en_h, en_n, en_w, en_s, gw_p, gw_n, credit_p, credit_n, d,
+                                   wind_cf[s], solar_cf[s], ct, credit_hydro[s], credit_wind[s], credit_solar[s],
+                                   halving[s])
+        firm[s] = firm_s
         for o in range(len(FIRM_OPTIONS)):
             firm_built[s, o] = fb[o]
         energy_built[s, EN_COAL], energy_built[s, EN_NUCLEAR] = eb_c, eb_n
         energy_built[s, EN_WIND], energy_built[s, EN_SOLAR] = eb_w, eb_s
-        start[s, COAL], start[s, COAL_CCS], start[s, GAS] = st_c, cap_start[s, COAL_CCS], cap_start[s, GAS]
-        start[s, HYDRO], start[s, NUCLEAR], start[s, WIND], start[s, SOLAR] = cap_start[s, HYDRO], st_n, st_w, st_s
-        end[s, COAL], end[s, COAL_CCS], end[s, GAS], end[s, HYDRO] = en_c, en_x, en_g, en_h
-        end[s, NUCLEAR], end[s, WIND], end[s, SOLAR] = en_n, en_w, en_s
-        avail[s, COAL], avail[s, COAL_CCS], avail[s, GAS], avail[s, HYDRO] = av_c, av_x, av_g, av_h
-        avail[s, NUCLEAR], avail[s, WIND], avail[s, SOLAR] = av_n, av_w, av_s
-        aged_out[s], backup[s] = aged, bk
-        gw[s, PHS], gw[s, NTS], gwh[s, PHS], gwh[s, NTS] = gw_p, gw_n, gwh_p, gwh_n
-        added[s, PHS], added[s, NTS], shift[s], eff[s] = add_p, add_n, sh, ef
-
+        # capacity and storage: written once some sample changed them (the samples before it copied),
+        # else the step's input arrays are its output, as in the reference
+        if changed and not new_state[0]:
+            new_state[0] = 1.0
+            for r in range(s):
+                for k in range(cap_start.shape[1]):
+                    start[r, k], end[r, k], avail[r, k] = cap_start[r, k], cap_end[r, k], cap_avail[r, k]
+                aged_out[r], backup[r] = aged_in[r], backup_in[r]
+                for j in range(store_gw.shape[1]):
+                    gw[r, j], gwh[r, j], added[r, j] = store_gw[r, j], store_gwh[r, j], store_added[r, j]
+                shift[r], eff[r] = shift_in[r], eff_in[r]
+        if new_state[0]:
+            start[s, COAL], start[s, COAL_CCS], start[s, GAS] = st_c, cap_start[s, COAL_CCS], cap_start[s, GAS]
+            start[s, HYDRO], start[s, NUCLEAR] = cap_start[s, HYDRO], st_n
+            start[s, WIND], start[s, SOLAR] = st_w, st_s
+            end[s, COAL], end[s, COAL_CCS], end[s, GAS], end[s, HYDRO] = en_c, en_x, en_g, en_h
+            end[s, NUCLEAR], end[s, WIND], end[s, SOLAR] = en_n, en_w, en_s
+            avail[s, COAL], avail[s, COAL_CCS], avail[s, GAS], avail[s, HYDRO] = av_c, av_x, av_g, av_h
+            avail[s, NUCLEAR], avail[s, WIND], avail[s, SOLAR] = av_n, av_w, av_s
+            aged_out[s], backup[s] = aged, bk
+            gw[s, PHS], gw[s, NTS], gwh[s, PHS], gwh[s, NTS] = gw_p, gw_n, gwh_p, gwh_n
+            added[s, PHS], added[s, NTS], shift[s], eff[s] = add_p, add_n, sh, ef
 
 def _rows(*values) -> int:
     """1 when every value is shared by all samples, else S."""
     return max(np.shape(v)[0] if np.ndim(v) else 1 for v in values)
+
+
+def _main_path(pw, cap, store, demand, t, active):
+    """What the step's main path (no sample builds) takes from exp, log1p and expm1, computed by the
+    reference's own numpy functions on the step's input (vectorised: numpy's SIMD routines cost about
+    1 ns a value, the C library's 5 to 12 ns, and a sample's chain of them bounds the fused loop):
+    the storage credits of firm_capacity, the raw curtailment of the storage step and of the first
+    planning supply, and what storage absorbs of it. The kernel recomputes them (C library) for a
+    sample whose storage or wind and solar changed."""
+    dur = np.divide(store.gwh, store.gw, out=np.zeros_like(store.gwh), where=store.gw > 0)
+    credit = reference_adequacy.storage_credit(dur, pw.storage_credit_hours)
+    d = np.maximum(demand, 1e-9)
+    flex, width = pw.grid_flexibility[..., t], pw.curtailment_width
+    const = softplus(-flex / width)
+
+    def raw_curtailment(vre):  # storage.raw_curtailment (the reference formula, not its kernel)
+        return d * width * (softplus((vre / d - flex) / width) - const)
+
+    avail, wind_cf, solar_cf = cap.available_gw, pw.wind_cf[..., t], pw.solar_cf[..., t]
+    raw_supply = raw_curtailment(avail[..., WIND] * wind_cf * TWH_PER_GW_YEAR
+                                 + avail[..., SOLAR] * solar_cf * TWH_PER_GW_YEAR)
+    raw_surplus = raw_curtailment((avail[..., WIND] * wind_cf + avail[..., SOLAR] * solar_cf) * TWH_PER_GW_YEAR
+                                  ) if active else np.zeros(1)
+    return (credit[..., PHS], credit[..., NTS], raw_surplus, raw_supply, absorbed(raw_supply, store.shift_twh))
 
 
 def step_adequacy(pw, prev, cap, store, demand, costs, gas_bound_twh, year, t, passes):
@@ -369,8 +416,9 @@ def step_adequacy(pw, prev, cap, store, demand, costs, gas_bound_twh, year, t, p
      shift, eff, nonfossil, vre, raw, took, back, losses, curtailed, gas_plan, gas_max, coal_max) = staggered_empty(
         (n,), (n,), (n,), (n,), (n, o), (n, len(ENERGY_OPTIONS)), (n, k), (n, k), (n, k), (n,), (n,), (n, j),
         (n, j), (n, j), (n,), (n,), (n, nf), *[(n,)] * 9)
-    unfinished = np.zeros(1)
+    unfinished, new_state = np.zeros(1), np.zeros(1)
     must_run = pw.bio_generation_twh[..., t] + pw.oil_generation_twh[..., t]
+    main_path = _main_path(pw, cap, store, demand, t, bool(np.any(on > 0)))
     _step_adequacy(
         t, year, int(has_prev), int(passes),
         one(demand), one(pw.response_from_year), one(pw.no_new_coal_from_year), one(pw.no_new_gas_from_year),
@@ -391,6 +439,7 @@ def step_adequacy(pw, prev, cap, store, demand, costs, gas_bound_twh, year, t, p
         one(pw.energy_margin),
         one(costs.new_coal_cny_per_mwh), one(pw.coal_fixed_cost_cny_per_kw_yr), one(nuclear_cost), one(wind_num),
         one(solar_num), one(pw.energy_cost_scale_cny_per_mwh),
+        *(one(x) for x in main_path),
         one(cap.start_gw), one(cap.end_gw), one(cap.available_gw), one(cap.coal_aged_out_gw),
         one(cap.coal_backup_start_gw), one(cap.coal_backup_gw),
         one(store.gw), one(store.gwh), one(store.added_gw), one(store.shift_twh), one(store.efficiency),
@@ -398,11 +447,14 @@ def step_adequacy(pw, prev, cap, store, demand, costs, gas_bound_twh, year, t, p
         start, end, avail, aged_out, backup,
         gw, gwh, added, shift, eff,
         nonfossil, vre, raw, took, back, losses, curtailed, gas_plan, gas_max, coal_max,
-        unfinished)
+        unfinished, new_state)
     adequacy = Adequacy(peak, required, firm, firm_built, energy_built, econ_gw)
-    capacity = Capacity(start, end, avail, cap.coal_retire_deferred_gw, cap.coal_early_retired_gw, aged_out,
-                        cap.coal_backup_start_gw, backup)
-    stock = StorageStock(gw, gwh, added, shift, eff)
+    if new_state[0]:
+        capacity = Capacity(start, end, avail, cap.coal_retire_deferred_gw, cap.coal_early_retired_gw, aged_out,
+                            cap.coal_backup_start_gw, backup)
+        stock = StorageStock(gw, gwh, added, shift, eff)
+    else:  # nothing kept, built or stored in any sample
+        capacity, stock = cap, store
     sup = None if unfinished[0] else Supply(nonfossil, vre, Curtailment(raw, took, back, losses, curtailed), must_run,
                                             gas_plan, gas_max, coal_max)
     return adequacy, capacity, stock, sup

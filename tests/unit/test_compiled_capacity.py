@@ -117,10 +117,22 @@ def test_step_capacity_is_the_reference_bit_for_bit(name):
         assert compare(*both(capacity.step_capacity, args), exact=True) == {}, f"t = {args[-1]}"
 
 
+def both_adequacy(args):
+    """The adequacy step under both backends without its planning supply: the kernel returns None
+    (the year loop then computes the supply with power.supply, as for every sample of a chunk in
+    which some sample built energy: so a sample's supply never depends on the chunk)."""
+    with compiled.use("numpy"):
+        ref = investment.step_adequacy(*args)
+    with compiled.use("numba"):
+        got = investment.step_adequacy(*args)
+    assert got[3] is None
+    return flat(ref[:3]), flat(got[:3])
+
+
 @pytest.mark.parametrize("name", SCENARIOS)
 def test_step_adequacy_agrees_with_the_reference(name):
     for args in recorded(name)["step_adequacy"]:
-        assert compare(*both(investment.step_adequacy, args), exact=False) == {}, f"t = {args[-1]}"
+        assert compare(*both_adequacy(args), exact=False) == {}, f"t = {args[-1]}"
 
 
 def mixed(x: np.ndarray) -> bool:
@@ -173,7 +185,7 @@ def test_kernels_agree_on_perturbed_states(name):
         pw, prev, _, store, demand, costs, gas_bound, year, t = adq_args
         demand = demand * rng.uniform(0.8, 1.3, demand.shape)  # short of firm capacity and energy in some
         new = (pw, args[3], cap, store, demand, costs, gas_bound, year, t)
-        assert compare(*both(investment.step_adequacy, new), exact=False) == {}, f"t = {t}"
+        assert compare(*both_adequacy(new), exact=False) == {}, f"t = {t}"
 
 
 def test_the_comparison_sees_a_difference():

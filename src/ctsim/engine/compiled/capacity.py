@@ -20,15 +20,15 @@ from numba import types
 from ..axes import COAL, COAL_CCS, GAS, HYDRO, NUCLEAR, POWER_TECHS, SOLAR, WIND
 from ..policy import uptake
 from ..units import TWH_PER_GW_YEAR
-from ._jit import jit, per_sample
+from ._jit import jit
 
 # Typed entry points: every per-sample argument is a read-only array of any layout (a stride-0
 # broadcast of a shared [1] value, a column of a path, or a plain [S] array), so one compiled
 # signature serves every scenario and design (cache=True then compiles each kernel once per install).
 _ARG = {"r": types.Array(types.float64, 1, "A", readonly=True),
         "R": types.Array(types.float64, 2, "A", readonly=True),
-        "w": types.Array(types.float64, 1, "A"),
-        "W": types.Array(types.float64, 2, "A"),
+        "w": types.Array(types.float64, 1, "C"),
+        "W": types.Array(types.float64, 2, "C"),
         "i": types.int64}
 
 
@@ -38,24 +38,26 @@ def typed_jit(codes: str):
     return numba.njit(types.void(*(_ARG[c] for c in codes)), cache=True, error_model="numpy", nogil=True)
 
 
-LINE = 8  # float64 values per 64-byte cache line
-SETS = 64  # cache lines per 4 KiB page (the span that maps onto a cache's sets)
+def sample_rows(x, n: int) -> np.ndarray:
+    """``per_sample`` (ctsim.engine.compiled._jit) at a fifth of its cost (0.7 us against 3.9 us for
+    np.broadcast_to, a hundred times a year per kernel): ``x`` as float64 with ``n`` rows, a [1, ...]
+    value as a stride-0 view of it."""
+    a = np.asarray(x, dtype=np.float64)
+    if a.ndim == 0:
+        a = a.reshape(1)
+    if a.shape[0] == n:
+        return a
+    if a.shape[0] != 1:
+        raise ValueError(f"expected {n} rows or 1, got shape {a.shape}")
+    a = np.ascontiguousarray(a)
+    return np.ndarray((n, *a.shape[1:]), np.float64, a, 0, (0, *a.strides[1:]))
 
 
-def staggered_empty(*shapes: tuple[int, ...]) -> list[np.ndarray]:
-    """Empty C-contiguous float64 arrays of ``shapes``, carved from one buffer so that their starts
-    fall on different cache sets (offsets of distinct line counts modulo a 4 KiB page). Separately
-    allocated large arrays all start at the same offset in a page, so a kernel that writes element
-    s of forty of them writes forty lines of the same cache set: they evict each other (measured:
-    the adequacy kernel ran 1.6x slower so). Views of one buffer: each array is its own memory."""
-    sizes = [int(np.prod(shape)) for shape in shapes]
-    offsets, at = [], 0
-    for i, size in enumerate(sizes):
-        at = -(-at // (SETS * LINE)) * (SETS * LINE) + (i * 7 % SETS) * LINE  # page start + 7 i lines
-        offsets.append(at)
-        at += size
-    buffer = np.empty(at)
-    return [buffer[o:o + size].reshape(shape) for o, size, shape in zip(offsets, sizes, shapes, strict=True)]
+def empty(*shapes: tuple[int, ...]) -> list[np.ndarray]:
+    """Empty float64 arrays of ``shapes``, one allocation each (as the reference allocates them: after
+    the first year the allocator reuses freed blocks, where one large buffer was zeroed page by page
+    each year, the outputs written or not)."""
+    return [np.empty(shape) for shape in shapes]
 
 
 @jit
@@ -169,24 +171,24 @@ def step_capacity(pw, pol, fleet, prev, costs, years, t):
                       pw.ccs_uptake_scale_cny_per_t) * pw.ccs_retrofit_max_gw
     zero = np.zeros(1)
     if has_prev:
-        state = (per_sample(prev.capacity_gw, n), *(per_sample(x, n) for x in (
+        state = (sample_rows(prev.capacity_gw, n), *(sample_rows(x, n) for x in (
             prev.coal_retire_deferred_gw, prev.coal_backup_gw, prev.coal_generation_twh,
             prev.coal_early_retired_gw)))
     else:
-        state = (per_sample(fleet.capacity_2020_gw, n), *(per_sample(zero, n) for _ in range(4)))
-    end, avail, deferred, early, aged_out, backup_end = staggered_empty((n, k), (n, k), (n,), (n,), (n,), (n,))
+        state = (sample_rows(fleet.capacity_2020_gw, n), *(sample_rows(zero, n) for _ in range(4)))
+    end, avail, deferred, early, aged_out, backup_end = empty((n, k), (n, k), (n,), (n,), (n,), (n,))
     # (with last year's state the kernel leaves these to last year's arrays, as the reference does)
     start, backup_start = (prev.capacity_gw, prev.coal_backup_gw) if has_prev else (np.empty((n, k)), np.empty(n))
 
     def col(path):
-        return per_sample(path[..., t], n)
+        return sample_rows(path[..., t], n)
 
     def one(value):
-        return per_sample(value, n)
+        return sample_rows(value, n)
 
     _step_capacity(
-        int(has_prev), t, year, int(years[t] - years[0]), per_sample(fleet.capacity_2020_gw, n),
-        one(fleet.coal_lifetime_yr), per_sample(fleet.coal_additions_gw, n), one(pw.coal_mean_age_2020_yr),
+        int(has_prev), t, year, int(years[t] - years[0]), sample_rows(fleet.capacity_2020_gw, n),
+        one(fleet.coal_lifetime_yr), sample_rows(fleet.coal_additions_gw, n), one(pw.coal_mean_age_2020_yr),
         one(pw.no_new_coal_from_year), one(pw.no_new_gas_from_year),
         col(pw.coal_additions_gw), col(pw.gas_additions_gw), col(pw.hydro_additions_gw),
         col(pw.nuclear_additions_gw), col(pw.wind_additions_gw), col(pw.solar_additions_gw),

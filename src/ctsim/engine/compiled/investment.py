@@ -11,8 +11,10 @@ shares it ([1]), per sample otherwise.
 
 The numpy reference's shortcuts (``if np.any(...)``: work skipped when its result is zero in every
 sample) become per-sample ``if``s: a sample the reference computes with a zero shortfall gets zero
-builds and the same stocks, so skipping it changes no number. Its planning supply is None, as in the
-reference, when some sample still built energy in the last of the passes.
+builds and the same stocks, so skipping it changes no number. It returns no planning supply (None,
+which the reference returns when some sample built energy in every pass): the year loop then takes
+the dispatch supply from power.supply for every sample, so a sample's supply does not depend on
+what the other samples of its chunk did (chunked runs equal unchunked ones bit for bit).
 
 The scalar versions of power.supply, storage.raw_curtailment, marginal_curtailment, absorbed and
 step_storage below are private to this kernel (ctsim.engine.compiled.power and .storage hold the
@@ -42,11 +44,6 @@ from ..axes import (
     FIRM_STORAGE,
     GAS,
     HYDRO,
-    NF_HYDRO,
-    NF_NUCLEAR,
-    NF_SOLAR,
-    NF_WIND,
-    NON_FOSSIL,
     NTS,
     NUCLEAR,
     PHS,
@@ -56,10 +53,9 @@ from ..axes import (
     WIND,
 )
 from ..capacity import Capacity
-from ..power import Supply
-from ..storage import GWH_PER_TWH, Curtailment, StorageStock, absorbed, softplus
+from ..storage import GWH_PER_TWH, StorageStock, absorbed, softplus
 from ..units import TWH_PER_GW_YEAR
-from ._jit import jit, per_sample
+from ._jit import jit
 from .adequacy import (
     capital_recovery,
     capped_split,
@@ -69,7 +65,7 @@ from .adequacy import (
     storage_credits,
     surplus_ratio,
 )
-from .capacity import staggered_empty, typed_jit
+from .capacity import empty, sample_rows, typed_jit
 
 
 @jit
@@ -166,7 +162,7 @@ def _storage(has_prev, extra_nts, phs_add, nts_add, phs_dur, nts_dur, phs_2020, 
            "rrrrr"  # the main path's transcendentals (numpy): credits, raw curtailment (twice), absorbed
            "RRRrrr" "RRRrr"  # the capacity and storage in
            "wwwWWw" "WWWww" "WWWww"  # adequacy, capacity and storage out
-           "Wwwwwwwwww" "ww")  # supply out, unfinished, new_state
+           "w")  # new_state
 def _step_adequacy(t, year, has_prev, passes,
                    demand, response_from, no_coal, no_gas, load_factor, reserve_margin, nuclear_max, nuclear_add,
                    extension_share,
@@ -183,14 +179,12 @@ def _step_adequacy(t, year, has_prev, passes,
                    peak, required, firm, firm_built, energy_built, econ_gw,
                    start, end, avail, aged_out, backup,
                    gw, gwh, added, shift, eff,
-                   nonfossil, vre_out, raw_out, absorbed_out, returned_out, losses_out, curtailed_out, gas_plan,
-                   gas_max, coal_max,
-                   unfinished, new_state):
+                   new_state):
     tw = TWH_PER_GW_YEAR
     cost = np.empty(len(ENERGY_OPTIONS))
     allowed = np.empty(len(ENERGY_OPTIONS))
     per_gw = np.empty(len(ENERGY_OPTIONS))
-    unfinished[0] = new_state[0] = 0.0
+    new_state[0] = 0.0
     for s in range(demand.shape[0]):
         on = 1.0 if year >= response_from[s] else 0.0
         d = demand[s]
@@ -307,15 +301,6 @@ def _step_adequacy(t, year, has_prev, passes,
             en_s, st_s = en_s + b[EN_SOLAR], st_s + b[EN_SOLAR]
             av_c, av_n = 0.5 * (st_c + en_c), 0.5 * (st_n + en_n)
             av_w, av_s = 0.5 * (st_w + en_w), 0.5 * (st_s + en_s)
-            if p == passes - 1:
-                unfinished[0] = 1.0  # the reference's planning supply no longer holds
-        # the planning supply of the last pass
-        nonfossil[s, NF_HYDRO], nonfossil[s, NF_NUCLEAR] = nf_h, nf_n
-        nonfossil[s, NF_WIND], nonfossil[s, NF_SOLAR] = nf_w, nf_s
-        vre_out[s], raw_out[s], absorbed_out[s], returned_out[s] = vre, raw, took, back
-        losses_out[s], curtailed_out[s] = took - back, raw - took
-        gas_plan[s] = av_g * gas_cf[s] * tw
-        gas_max[s], coal_max[s] = g_max, c_max
         # adequacy, capacity and storage of the year
         peak[s], required[s], econ_gw[s] = peak_s, required_s, econ
         if changed:
@@ -400,23 +385,22 @@ def step_adequacy(pw, prev, cap, store, demand, costs, gas_bound_twh, year, t, p
     rows = _rows(*pre_in)
     firm_shares, firm_per_gw = np.empty((rows, len(FIRM_OPTIONS))), np.empty((rows, len(FIRM_OPTIONS)))
     mwh_per_kw, x_star, nuclear_cost, wind_num, solar_num, softplus_0 = (np.empty(rows) for _ in range(6))
-    _prelude(*(per_sample(v, rows) for v in pre_in), firm_shares, firm_per_gw, mwh_per_kw, x_star, nuclear_cost,
+    _prelude(*(sample_rows(v, rows) for v in pre_in), firm_shares, firm_per_gw, mwh_per_kw, x_star, nuclear_cost,
              wind_num, solar_num, softplus_0)
 
     def one(value):
-        return per_sample(value, n)
+        return sample_rows(value, n)
 
     def col(path):
-        return per_sample(path[..., t], n)
+        return sample_rows(path[..., t], n)
 
     zero = np.zeros(1)
     k, j = len(POWER_TECHS), len(STORAGE_KINDS)
-    o, nf = len(FIRM_OPTIONS), len(NON_FOSSIL)
+    o = len(FIRM_OPTIONS)
     (peak, required, firm, econ_gw, firm_built, energy_built, start, end, avail, aged_out, backup, gw, gwh, added,
-     shift, eff, nonfossil, vre, raw, took, back, losses, curtailed, gas_plan, gas_max, coal_max) = staggered_empty(
-        (n,), (n,), (n,), (n,), (n, o), (n, len(ENERGY_OPTIONS)), (n, k), (n, k), (n, k), (n,), (n,), (n, j),
-        (n, j), (n, j), (n,), (n,), (n, nf), *[(n,)] * 9)
-    unfinished, new_state = np.zeros(1), np.zeros(1)
+     shift, eff) = empty((n,), (n,), (n,), (n,), (n, o), (n, len(ENERGY_OPTIONS)), (n, k), (n, k), (n, k), (n,),
+                         (n,), (n, j), (n, j), (n, j), (n,), (n,))
+    new_state = np.zeros(1)
     must_run = pw.bio_generation_twh[..., t] + pw.oil_generation_twh[..., t]
     main_path = _main_path(pw, cap, store, demand, t, bool(np.any(on > 0)))
     _step_adequacy(
@@ -427,10 +411,10 @@ def step_adequacy(pw, prev, cap, store, demand, costs, gas_bound_twh, year, t, p
         col(pw.wind_cf), col(pw.solar_cf), one(pw.storage_credit_hours), one(pw.credit_thermal),
         one(pw.credit_hydro), one(pw.credit_wind), one(pw.credit_solar), one(pw.credit_vre_halving_share),
         col(pw.hydro_cf),
-        per_sample(firm_shares, n), per_sample(firm_per_gw, n), col(pw.phs_additions_gw), col(pw.nts_additions_gw),
+        sample_rows(firm_shares, n), sample_rows(firm_per_gw, n), col(pw.phs_additions_gw), col(pw.nts_additions_gw),
         one(pw.phs_duration_h), col(pw.nts_duration_h), one(pw.phs_capacity_2020_gw), one(pw.nts_capacity_2020_gw),
-        per_sample(prev.storage_gw if has_prev else np.zeros((1, j)), n),
-        per_sample(prev.storage_gwh if has_prev else np.zeros((1, j)), n),
+        sample_rows(prev.storage_gw if has_prev else np.zeros((1, j)), n),
+        sample_rows(prev.storage_gwh if has_prev else np.zeros((1, j)), n),
         one(pw.storage_cycles_per_yr), one(pw.phs_round_trip), one(pw.nts_round_trip), col(pw.grid_flexibility),
         one(pw.curtailment_width),
         one(mwh_per_kw), one(x_star), one(prev.coal_generation_twh if has_prev else zero), one(softplus_0),
@@ -446,8 +430,7 @@ def step_adequacy(pw, prev, cap, store, demand, costs, gas_bound_twh, year, t, p
         peak, required, firm, firm_built, energy_built, econ_gw,
         start, end, avail, aged_out, backup,
         gw, gwh, added, shift, eff,
-        nonfossil, vre, raw, took, back, losses, curtailed, gas_plan, gas_max, coal_max,
-        unfinished, new_state)
+        new_state)
     adequacy = Adequacy(peak, required, firm, firm_built, energy_built, econ_gw)
     if new_state[0]:
         capacity = Capacity(start, end, avail, cap.coal_retire_deferred_gw, cap.coal_early_retired_gw, aged_out,
@@ -455,6 +438,8 @@ def step_adequacy(pw, prev, cap, store, demand, costs, gas_bound_twh, year, t, p
         stock = StorageStock(gw, gwh, added, shift, eff)
     else:  # nothing kept, built or stored in any sample
         capacity, stock = cap, store
-    sup = None if unfinished[0] else Supply(nonfossil, vre, Curtailment(raw, took, back, losses, curtailed), must_run,
-                                            gas_plan, gas_max, coal_max)
-    return adequacy, capacity, stock, sup
+    # (no planning supply: the year loop computes the dispatch supply with power.supply, so that a
+    # sample's supply never depends on whether another sample in the chunk built: a supply of this
+    # kernel's arithmetic would differ from power.supply's by a unit in the last place, and the loop
+    # takes the planning supply only when no sample built energy)
+    return adequacy, capacity, stock, None

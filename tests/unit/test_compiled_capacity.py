@@ -194,3 +194,30 @@ def test_the_comparison_sees_a_difference():
     got = dict(got, end_gw=got["end_gw"] * (1 + 1e-15) + 1e-300)
     assert set(compare(ref, got, exact=True)) == {"end_gw"}
     assert compare(ref, got, exact=False) == {}
+
+
+def take(x, i: int, n: int):
+    """Sample ``i`` of a step's argument (arrays with ``n`` rows, inside dataclasses too)."""
+    if isinstance(x, np.ndarray):
+        return x[i:i + 1] if x.ndim and x.shape[0] == n else x
+    if is_dataclass(x):
+        return replace(x, **{f.name: take(getattr(x, f.name), i, n) for f in fields(x)})
+    return x
+
+
+@pytest.mark.parametrize("name", ("steel2030", "neutrality2060"))
+def test_a_sample_of_the_kernels_does_not_depend_on_its_chunk(name):
+    """Sample i of a call equals the call on sample i alone, bit for bit (a chunked sweep equals the
+    unchunked one): the kernels' shortcuts and shared terms are per sample or per distinct row."""
+    calls = recorded(name)
+    with compiled.use("numba"):
+        for fn, key, outputs in ((capacity.step_capacity, "step_capacity", lambda r: r),
+                                 (investment.step_adequacy, "step_adequacy", lambda r: r[:3])):
+            for args in calls[key][::4]:
+                n = len(PRICE_ADDS)
+                whole = flat(outputs(fn(*args)))
+                for i in range(n):
+                    alone = flat(outputs(fn(*(take(a, i, n) for a in args))))
+                    for k, v in alone.items():
+                        ref = whole[k] if whole[k].shape[0] != n else whole[k][i:i + 1]
+                        assert np.array_equal(np.broadcast_to(ref, v.shape), v), (key, args[-1], i, k)

@@ -221,3 +221,19 @@ def test_a_sample_of_the_kernels_does_not_depend_on_its_chunk(name):
                     for k, v in alone.items():
                         ref = whole[k] if whole[k].shape[0] != n else whole[k][i:i + 1]
                         assert np.array_equal(np.broadcast_to(ref, v.shape), v), (key, args[-1], i, k)
+
+
+def test_surplus_ratio_takes_the_bisections_decisions():
+    """The kernel's surplus ratio (a root first, the bisection's function evaluated only near it)
+    returns what the plain bisection returns, on random and edge shares, and numpy's to 1e-12."""
+    from ctsim.engine import adequacy as ad
+    from ctsim.engine.compiled import adequacy as kernels
+
+    rng = np.random.default_rng(5)
+    q = np.clip(np.concatenate([rng.random(20000), 10 ** rng.uniform(-14, 0, 5000),
+                                1 - 10 ** rng.uniform(-16, 0, 5000),
+                                [0.0, 1.0, 1e-9, 1 - 1e-6, 0.5, np.nextafter(1e-9, 1), np.nextafter(1 - 1e-6, 0)]]), 0, 1)
+    fast = np.array([kernels.surplus_ratio(v) for v in q])
+    plain = np.array([kernels.surplus_ratio_bisection(v) for v in q])
+    assert np.array_equal(fast, plain)
+    np.testing.assert_allclose(fast, ad.surplus_ratio(q), rtol=1e-12, atol=0)

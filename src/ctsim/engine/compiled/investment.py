@@ -98,16 +98,28 @@ def _prelude(discount, nts_life, gas_life, nuclear_life, vre_life, nts_capex, ga
     ratio (adequacy.surplus_ratio) and the energy options' capital terms, row by row."""
     cost = np.empty(len(FIRM_OPTIONS))
     allowed = np.empty(len(FIRM_OPTIONS))
+    key = np.full(9, np.nan)  # the last row's parameter-only inputs: a row with the same reuses its terms
+    q_last = x_last = math.nan
+    crf_nts = crf_gas = crf_nuclear = crf_vre = credit_store = sp0 = math.nan
     for s in range(x_star.shape[0]):
         r = discount[s]
         run = run_hours[s] * 1e-3
-        crf_nts = capital_recovery(r, nts_life[s])
-        credit_store = storage_credit(nts_duration[s], credit_hours[s])
+        same = (r == key[0] and nts_life[s] == key[1] and gas_life[s] == key[2] and nuclear_life[s] == key[3]
+                and vre_life[s] == key[4] and nts_duration[s] == key[5] and credit_hours[s] == key[6]
+                and flexibility[s] == key[7] and width[s] == key[8])
+        if not same:  # (the same inputs give the same numbers: reusing them changes none)
+            key[0], key[1], key[2], key[3], key[4] = r, nts_life[s], gas_life[s], nuclear_life[s], vre_life[s]
+            key[5], key[6], key[7], key[8] = nts_duration[s], credit_hours[s], flexibility[s], width[s]
+            crf_nts = capital_recovery(r, nts_life[s])
+            crf_gas = capital_recovery(r, gas_life[s])
+            crf_nuclear = capital_recovery(r, nuclear_life[s])
+            crf_vre = capital_recovery(r, vre_life[s])
+            credit_store = storage_credit(nts_duration[s], credit_hours[s])
+            sp0 = _softplus(-flexibility[s] / width[s])
         ct = credit_thermal[s]
         cost[FIRM_STORAGE] = nts_capex[s] * crf_nts / credit_store
-        cost[FIRM_GAS] = (gas_capex[s] * capital_recovery(r, gas_life[s]) + new_gas[s] * run) / ct
+        cost[FIRM_GAS] = (gas_capex[s] * crf_gas + new_gas[s] * run) / ct
         cost[FIRM_COAL] = (coal_fixed[s] + new_coal[s] * run) / ct
-        crf_nuclear = capital_recovery(r, nuclear_life[s])
         cost[FIRM_NUCLEAR] = (nuclear_capex[s] * crf_nuclear) / ct
         allowed[FIRM_STORAGE] = 1.0
         allowed[FIRM_GAS] = gas_ok[s]
@@ -124,12 +136,14 @@ def _prelude(discount, nts_life, gas_life, nuclear_life, vre_life, nts_capex, ga
         x_star[s] = 1.0
         if on[s] > 0:  # (read from the response year on only: 72 exp/expm1 a row)
             value = mwh * nts_round_trip[s] * new_coal[s]
-            x_star[s] = surplus_ratio(min(max(nts_capex[s] * crf_nts / max(value, 1e-9), 0.0), 1.0))
-        crf_vre = capital_recovery(r, vre_life[s])
+            q = min(max(nts_capex[s] * crf_nts / max(value, 1e-9), 0.0), 1.0)
+            if q != q_last:
+                q_last, x_last = q, surplus_ratio(q)
+            x_star[s] = x_last
         nuclear_cost[s] = nuclear_capex[s] * crf_nuclear / (nuclear_cf[s] * TWH_PER_GW_YEAR)
         wind_num[s] = wind_capex[s] * crf_vre
         solar_num[s] = solar_capex[s] * crf_vre
-        softplus_0[s] = _softplus(-flexibility[s] / width[s])
+        softplus_0[s] = sp0
 
 
 # --- the fused step ----------------------------------------------------------------------------------

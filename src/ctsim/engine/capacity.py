@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from . import policy
+from . import compiled, policy
 from .axes import COAL, COAL_CCS, GAS, HYDRO, NUCLEAR, POWER_TECHS, SOLAR, WIND
 from .inputs import PolicyParams, PowerParams
 from .power import Costs, available_capacity, srmc
@@ -96,6 +96,9 @@ class Capacity:
 def step_capacity(pw: PowerParams, pol: PolicyParams, fleet: InitialFleet, prev: State | None, costs: Costs,
                   years: np.ndarray, t: int) -> Capacity:
     """Additions, retirements, CCS retrofits and coal-to-gas conversions of the year (docs/model.md)."""
+    if compiled.active():
+        from .compiled import capacity as kernels
+        return Capacity(*kernels.step_capacity(pw, pol, fleet, prev, costs, years, t))
     year = int(years[t])
     cap2020, lifetime = fleet.capacity_2020_gw, fleet.coal_lifetime_yr
     n, n_years = fleet.coal_additions_gw.shape

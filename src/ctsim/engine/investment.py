@@ -7,6 +7,7 @@ from __future__ import annotations
 import numpy as np
 
 from . import adequacy as ad
+from . import compiled
 from .axes import (
     COAL,
     EN_COAL,
@@ -67,6 +68,9 @@ def step_adequacy(pw: PowerParams, prev: State | None, cap: Capacity, store: Sto
     planning supply of the final fleet without shocks, None if energy builds changed the fleet after
     it was computed). The ``if``s are shortcuts that skip work whose result is all zeros.
     """
+    if compiled.active():
+        from .compiled import investment as kernels
+        return kernels.step_adequacy(pw, prev, cap, store, demand, costs, gas_bound_twh, year, t, ENERGY_PASSES)
     n = demand.shape[0]
     zeros = np.zeros(n)
     on = np.where(year >= pw.response_from_year, 1.0, 0.0)

@@ -101,3 +101,17 @@ def test_backend_choice():
     with pytest.raises(UsageError, match="CTSIM_ENGINE: expected one of auto, numpy, numba"):
         with compiled.use("fortran"):
             pass
+
+
+def test_auto_compiles_regional_runs_only():
+    # auto: the kernels where they measured faster (provincial and grid runs), numpy for national ones
+    with compiled.use("auto"):
+        with compiled.run(regional=False):
+            assert compiled.backend() == "numpy"
+        with compiled.run(regional=True):
+            assert compiled.backend() == "numba"
+            with compiled.run(regional=False):  # a run inside a run keeps the outer choice
+                assert compiled.backend() == "numba"
+        assert compiled.backend() == "numpy"  # outside a run: numba only when chosen by name
+    with compiled.use("numba"), compiled.run(regional=False):
+        assert compiled.backend() == "numba"

@@ -90,7 +90,14 @@ OUTPUTS = (
 
 @guarded
 def simulate(inp: Inputs) -> dict[str, np.ndarray]:
-    """Run the coupled macro-power-steel-energy model. Returns {output name: array [S, Y]}."""
+    """Run the coupled macro-power-steel-energy model. Returns {output name: array [S, Y]}.
+
+    The backend (numpy or the compiled kernels) is chosen once for the run: ``compiled.run``."""
+    with compiled.run(regional=inp.regions is not None):
+        return _simulate(inp)
+
+
+def _simulate(inp: Inputs) -> dict[str, np.ndarray]:
     S, Y = inp.n_samples, len(inp.years)
     # One block [Y, V, S]: a year's outputs are one contiguous [V, S] slab (cheap to write and to
     # check); out[name] is a view [S, Y] of it. Not pre-filled: every year writes every output (checked

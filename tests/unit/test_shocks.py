@@ -181,3 +181,25 @@ def test_coal_price_spike_moves_dispatch_to_gas():
     y = list(base.years).index(2030)
     assert hit["Secondary Energy|Electricity|Gas"][0, y] > base["Secondary Energy|Electricity|Gas"][0, y]
     assert hit["Secondary Energy|Electricity|Coal"][0, y] < base["Secondary Energy|Electricity|Coal"][0, y]
+
+
+def test_a_sampled_max_cut_fraction_caps_each_sample_by_its_own_fraction():
+    # one fraction per sample (a sweep over shock.max_cut_fraction): [S] against loads [S, 3]
+    from pathlib import Path
+
+    from ctsim.engine import compiled, simulate
+    from ctsim.pipeline import load
+
+    fracs = np.array([0.02, 0.08, 0.3, 1.0])
+    cut = shocks.curtail(np.full(4, 50.0), np.full((4, 3), 100.0), fracs, np.tile([0.0, 1.0, 2.0], (4, 1)))
+    np.testing.assert_allclose(cut[:, 0], np.minimum(fracs * 100.0, 50.0))
+    np.testing.assert_allclose(cut.sum(axis=1), 50.0)
+    resolved = resolve(load(Path(__file__).resolve().parents[2] / "scenarios" / "rationing2021.yaml"))
+    ids = np.zeros(len(fracs), dtype=int)
+    for backend in ("numpy", "numba"):
+        with compiled.use(backend):
+            together = simulate(build_inputs(resolved, {"shock.max_cut_fraction": fracs}, len(fracs), ids))
+            for i, f in enumerate(fracs):
+                alone = simulate(build_inputs(resolved, {"shock.max_cut_fraction": np.array([f])}, 1, ids[:1]))
+                np.testing.assert_array_equal(together["unserved_steel_twh"][i], alone["unserved_steel_twh"][0])
+    assert len(np.unique(together["unserved_steel_twh"][:, 1])) > 1  # the fraction matters in 2021

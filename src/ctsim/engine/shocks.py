@@ -34,7 +34,7 @@ def fossil_limits(coal_twh: np.ndarray, gas_twh: np.ndarray, shortfall: np.ndarr
 def curtail(unserved_twh: np.ndarray, loads_twh: np.ndarray, max_cut_frac: np.ndarray,
             rank: np.ndarray) -> np.ndarray:
     """Share out unserved electricity [S] among user groups [S, G] in order of ``rank`` [S, G]
-    (lowest first). Each group loses at most max_cut_frac x its load, except the last in the order,
+    (lowest first). Each group loses at most max_cut_frac [S or 1] x its load, except the last in the order,
     which takes whatever is left. Returns the cut of each group [S, G]; it adds up to ``unserved``."""
     if not (unserved_twh.any() or np.signbit(unserved_twh).any() or np.signbit(loads_twh).any()
             or np.signbit(max_cut_frac).any()):
@@ -43,7 +43,9 @@ def curtail(unserved_twh: np.ndarray, loads_twh: np.ndarray, max_cut_frac: np.nd
         return np.zeros(np.broadcast_shapes(unserved_twh.shape + (1,), loads_twh.shape, rank.shape))
     order = np.argsort(rank, axis=-1, kind="stable")
     loads = np.take_along_axis(loads_twh, order, axis=-1)
-    frac = np.take_along_axis(np.broadcast_to(max_cut_frac, loads_twh.shape), order, axis=-1)
+    # one fraction per sample [S or 1] (or a scalar), the same for every group
+    frac = np.take_along_axis(np.broadcast_to(np.asarray(max_cut_frac)[..., None], loads_twh.shape), order,
+                              axis=-1)
     room = loads * frac
     room[..., -1] = np.maximum(unserved_twh, 0.0)  # the last group in the order takes whatever is left
     used, _ = apply_options(unserved_twh, room)

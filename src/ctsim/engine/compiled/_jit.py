@@ -6,6 +6,8 @@ first runs.
 
 from __future__ import annotations
 
+# ruff: noqa: I001  (the cache folder is set before numba is imported)
+from . import _cache  # noqa: F401
 import numba
 import numpy as np
 

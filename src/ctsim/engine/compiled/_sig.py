@@ -11,13 +11,15 @@ converts to it) of S rows or of 1 (shared, not broadcast: :func:`at` reads it), 
 values), so each kernel has one signature, compiled once per install (``cache=True``, at the
 import of its module). Same options as ``_jit.jit``.
 
-numba's cache knows a kernel by its own file only: after an edit of the helpers here (``at``,
-``fmax``, ...), remove the cached kernels (``__pycache__/*.nbi``, ``*.nbc`` next to the kernel
-modules, or ``NUMBA_CACHE_DIR``), or the kernels of the other modules keep the old helpers.
+numba's cache knows a kernel by its own file only, so the cache folder is keyed by every source of
+this package (``_cache``): an edit of the helpers here (``at``, ``fmax``, ...) starts a new one (with
+``NUMBA_CACHE_DIR`` set by hand, remove its cached kernels after such an edit).
 """
 
 from __future__ import annotations
 
+# ruff: noqa: I001  (the cache folder is set before numba is imported)
+from . import _cache  # noqa: F401
 import numba
 import numpy as np
 from numba import types

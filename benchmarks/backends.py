@@ -100,8 +100,8 @@ def section(quick: bool, figures: dict) -> str:
     return "\n".join([
         "## 1b. Engine backends: numpy reference and compiled kernels", "",
         "`simulate` alone (inputs built once), CPU seconds, best of the repeats; million units per CPU "
-        "second. The compiled backend runs the numba kernels of `ctsim.engine.compiled` that exist "
-        "(the rest of the year step is numpy).", "",
+        "second. Both columns force their backend (`compiled.use`): with the default `CTSIM_ENGINE=auto` "
+        "a national run takes the numpy column and a provincial one the numba column.", "",
         "| scenario | samples S | numpy (M/s) | numba (M/s) | speed-up | unit |", "|---|---:|---:|---:|---:|---|",
         *rows, "",
         "First run in a fresh process, seconds more than the process's second run of the same 10 samples "

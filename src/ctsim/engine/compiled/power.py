@@ -40,10 +40,10 @@ from ..units import GCE_PER_KWH_TO_MTCE_PER_TWH, TWH_PER_GW_YEAR
 from ._jit import jit
 from .storage import (
     _raw_absorb,
-    absorbed_of,
     at,
     bind,
     divide_where,
+    flows_of,
     npmax,
     npmin,
     rows,
@@ -207,12 +207,9 @@ def _supply_post(raw, shift, efficiency, expm1, avail, gas_cf_max, bound, gas_cf
     """Storage flows, wind and solar net of curtailment, and the fossil plants' planned and maximum
     output."""
     for i in range(vre.shape[0]):
-        a = absorbed_of(at(shift, i), at(expm1, i))
-        b = a * at(efficiency, i)
+        a, b, losses[i], curtailed[i] = flows_of(at(raw, i), at(shift, i), at(efficiency, i), at(expm1, i))
         took[i] = a
         back[i] = b
-        losses[i] = a - b
-        curtailed[i] = at(raw, i) - a
         v = at(vre, i)
         keep = 1.0 - divide_where(at(raw, i) - b, v, 0.0)
         nonfossil[N * i + NF_WIND] *= keep

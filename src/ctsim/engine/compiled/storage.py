@@ -279,14 +279,18 @@ def absorbed_of(shift, expm1):
 
 
 @jit
+def flows_of(raw, shift, efficiency, expm1):
+    """(absorbed, returned, losses, curtailed) of one sample: ``storage.curtailment``'s flows."""
+    a = absorbed_of(shift, expm1)
+    b = a * efficiency
+    return a, b, a - b, raw - a
+
+
+@jit
 def _storage_flows(raw, shift, efficiency, expm1, took, back, losses, curtailed):
     for i in range(took.shape[0]):
-        a = absorbed_of(at(shift, i), at(expm1, i))
-        b = a * at(efficiency, i)
-        took[i] = a
-        back[i] = b
-        losses[i] = a - b
-        curtailed[i] = at(raw, i) - a
+        took[i], back[i], losses[i], curtailed[i] = flows_of(at(raw, i), at(shift, i), at(efficiency, i),
+                                                             at(expm1, i))
 
 
 def storage_flows(raw: np.ndarray, z: np.ndarray, shift, efficiency, n: int) -> list[np.ndarray]:

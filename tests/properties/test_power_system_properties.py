@@ -147,10 +147,6 @@ def test_higher_carbon_price_never_lowers_the_h2dri_share(name):
 @_known({
     "dual-control": "1 case, 2x in 2025: national CO2 is held at the cap; recovered wind and solar alone meet it, "
                     "so less coal goes to gas and coal (at the same CO2) rises",
-    "baseline-provinces": "11 cases from 1.5x, at most 8 TWh in 2060 (coal 0 at 1.25x): the planned links do not "
-                          "carry all the stranded wind and solar to an eastern province short of supply, whose own "
-                          "coal runs (docs/provinces.md, limits)",
-    "crunch2021-provinces": "the same 2060 cases as baseline-provinces (the replay's later years are the baseline's)",
 })
 def test_more_wind_and_solar_never_raise_coal_generation(name):
     resolved = _resolved(name)

@@ -155,12 +155,7 @@ def test_higher_carbon_price_never_lowers_the_h2dri_share(name):
     assert not bad.any(), _first(bad, PRICE_ADDS, "H2-DRI share fell")
 
 
-@_known({
-    "baseline-provinces": "11 cases from 1.5x, at most 8 TWh in 2060 (coal 0 at 1.25x): the planned links do not "
-                          "carry all the stranded wind and solar to an eastern province short of supply, whose own "
-                          "coal runs (docs/provinces.md, limits)",
-    "crunch2021-provinces": "the same 2060 cases as baseline-provinces (the replay's later years are the baseline's)",
-})
+@pytest.mark.parametrize("name", SCENARIOS)
 def test_more_wind_and_solar_never_raise_coal_generation(name):
     resolved = _resolved(name)
     years = simulated_years(resolved)

@@ -127,12 +127,13 @@ def test_the_shocked_case_takes_every_branch():
 def test_transfer_kernel_on_edge_inputs(name):
     # a late year's real arguments, changed: (1) no wind in any region and no coal in sample 0, (2) no
     # links built and no bundled links (nothing moves between zones), (3) shared [1]-shaped national
-    # values, (4) a year of tenfold demand in half the samples (short everywhere, the limits bind)
+    # values, (4) a year of tenfold demand in half the samples (short everywhere, the limits bind), (5) a
+    # tenth of the demand in half the samples (a surplus: regions curtail wind and solar, then the others)
     args, _ = captured(name)["transfer"][30]
     rcap = args[2].copy()
     rcap[..., 5] = 0.0
     rcap[0, :, 0] = 0.0
-    variants = [list(args) for _ in range(4)]
+    variants = [list(args) for _ in range(5)]
     variants[0][2] = rcap
     variants[1][3] = None
     variants[1][1] = replace(args[1], links_gw=np.zeros_like(args[1].links_gw))
@@ -141,6 +142,9 @@ def test_transfer_kernel_on_edge_inputs(name):
     demand = args[10].copy()
     demand[::2] *= 10.0
     variants[3][10] = demand
+    low = args[10].copy()
+    low[::2] *= 0.1
+    variants[4][10] = low
     for i, v in enumerate(variants):
         with compiled.use("numpy"):
             ref = rg.transfer(*v)
@@ -148,6 +152,9 @@ def test_transfer_kernel_on_edge_inputs(name):
     with compiled.use("numpy"):  # the tenfold demand leaves load unserved in those samples only
         unserved = rg.transfer(*variants[3])[0].unserved_twh.sum(axis=-1)
     assert (unserved[::2] > 0).all()
+    with compiled.use("numpy"):  # the tenth: hydro and nuclear spilled where wind and solar are all curtailed
+        nf = rg.transfer(*variants[4])[0].nonfossil_twh
+    assert (nf[::2, :, 2:].sum(axis=-1) == 0).any() and (nf[::2, :, :2].sum(axis=-1) > 0).any()
 
 
 def test_record_and_capacity_kernels_on_edge_inputs():

@@ -97,6 +97,29 @@ def test_expansion_links_the_short_zone_to_the_zone_with_spare():
     np.testing.assert_allclose(intra, [[3.0, 0.0]])
 
 
+
+def test_expansion_builds_within_a_zone_no_more_stranded_power_than_the_zone_burns():
+    # zone 1 strands 50 of clean power (a surplus the nation does not need) and burns 2: 2 of intra
+    # links, not 50; zone 0, short 3, gets its shortfall
+    _, intra = rg.expansion(TWO_ZONES, np.array([[0.0, 2.0]]), np.array([[3.0, 0.0]]), np.array([[0.0, 50.0]]),
+                            np.array([[0.0, 10.0]]))
+    np.testing.assert_allclose(intra, [[3.0, 2.0]])
+
+
+def test_a_region_curtails_wind_and_solar_first_then_hydro_and_nuclear():
+    # [hydro, nuclear, wind, solar]; region 0 curtails 3 of its 4 wind and solar, region 1 all 2 of them
+    # and 1 of its 4 hydro and nuclear, region 2 nothing
+    nf = np.array([[[2.0, 2.0, 1.0, 3.0], [2.0, 2.0, 2.0, 0.0], [1.0, 0.0, 1.0, 1.0]]])
+    keep = rg.curtailment_keep(nf, nf.sum(axis=-1), np.array([[3.0, 3.0, 0.0]]))
+    np.testing.assert_allclose(keep, [[[1.0, 1.0, 0.25, 0.25], [0.75, 0.75, 0.0, 0.0], [1.0, 1.0, 1.0, 1.0]]])
+
+
+def test_where_the_nation_runs_no_fossil_the_regions_fossil_output_is_the_merit_order_s_first_mwh():
+    # gas with a planned load runs first (no coal); without one, gas takes its share ahead of coal
+    frac = rg.first_coal_frac(np.array([5.0, 0.0, 0.0, 5.0]), np.array([10.0, 10.0, 0.0, 0.0]),
+                              np.array([100.0, 100.0, 100.0, 0.0]), np.array([0.3, 0.3, 0.3, 0.3]))
+    np.testing.assert_allclose(frac, [0.0, 0.7, 1.0, 0.0])
+
 class FakeRegions:
     """The fields step_capacity and year_shares read."""
 

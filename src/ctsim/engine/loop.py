@@ -159,13 +159,12 @@ def _simulate(inp: Inputs) -> dict[str, np.ndarray]:
             rcap = regional.step_capacity(rd, rcap, None if prev is None else prev.capacity_gw, cap.end_gw,
                                           max(year - CALIBRATION_YEAR, 0))
             fossil = d.coal_twh + d.gas_twh
-            tr, built = regional.transfer(inp.regional, rd, rcap, built, d.nonfossil_twh, d.bio_twh + d.oil_twh,
-                                   sup.coal_max_twh, d.gas_max_twh, fossil,
-                                   np.divide(d.coal_twh, fossil, out=np.ones_like(fossil), where=fossil > 0),
+            tr, built = regional.transfer(inp.regional, rd, rcap, built, sup.nonfossil_twh, d.bio_twh + d.oil_twh,
+                                   sup.coal_max_twh, d.gas_max_twh, fossil, coal_fraction(inp, sup, d, costs, fossil),
                                    demand, demand / inp.power.demand_2020_twh,
                                    inp.macro.electricity_elasticity[..., t], inp.shock.hydro_cf_factor[..., t], t,
                                    None if prev is None else prev.grid_t_co2_per_mwh)
-            d = regional.national_dispatch(d, tr)
+            d = regional.national_dispatch(d, tr, sup.curt.curtailed_twh)
         rat, mix, energy = shocks.step_rationing(inp.shock, prev, d.unserved_twh, demand, base, mix,
                                                  energy, gdp_trend, t)
         fleet = power.coal_fleet(inp.power, cap.generating_gw, cap.coal_early_retired_gw,
@@ -214,6 +213,19 @@ def _simulate(inp: Inputs) -> dict[str, np.ndarray]:
         for i, name in enumerate(rnames):
             out[regional.PREFIX + name] = np.moveaxis(rblock[:, i], 0, -1)
     return out
+
+
+def coal_fraction(inp: Inputs, sup: power.Supply, d: power.Dispatch, costs: power.Costs, fossil: np.ndarray
+                  ) -> np.ndarray:
+    """Coal's part of the national fossil output [S] for the regional balance; where the national
+    dispatch ran no fossil plant, that of the merit order's first MWh (``regional.first_coal_frac``:
+    gas at its planned load), not all coal."""
+    out = np.ones_like(fossil)
+    if not np.all(fossil > 0):
+        share = power.gas_first_share(costs.srmc_gas_cny_per_mwh, costs.srmc_coal_cny_per_mwh,
+                                      inp.power.dispatch_cost_scale_cny_per_mwh)
+        out = out * regional.first_coal_frac(sup.gas_plan_twh, d.gas_max_twh, sup.coal_max_twh, share)
+    return np.divide(d.coal_twh, fossil, out=out, where=fossil > 0)
 
 
 def write_year(slab: np.ndarray, guard: YearGuard, out: dict[str, np.ndarray], in_loop: tuple[str, ...],

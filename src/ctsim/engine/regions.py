@@ -42,6 +42,7 @@ from .axes import (
     NF_WIND,
     NON_FOSSIL,
     POWER_TECHS,
+    VARIABLE_RENEWABLE,
     sum_last,
 )
 from .inputs import RegionalParams, RegionData
@@ -159,7 +160,7 @@ class Transfers:
     local_twh: np.ndarray  # bio and oil, run where thermal capacity is
     fossil_twh: np.ndarray
     unserved_twh: np.ndarray
-    curtailed_twh: np.ndarray  # curtailed for want of transfer capacity (on top of the national)
+    curtailed_twh: np.ndarray  # clean power no region can take: the national surplus, where it is stranded
     net_export_twh: np.ndarray
     coal_frac: np.ndarray  # [S] coal's part of national fossil generation (coal + gas)
     gdp_share: np.ndarray  # [1 or S, G]
@@ -259,7 +260,9 @@ def expansion(zone: np.ndarray, fossil: np.ndarray, unserved: np.ndarray, curtai
         inter_ab = spare_a short_b / max(held_b, short_b) + strand_a fos_b / max(fos_-a, strand_a)
 
     with held_b the spare the zones other than b hold and fos_-a the fossil output of the zones other
-    than a (a term with a zero numerator is zero). Within a zone, its own shortfall and stranded power.
+    than a (a term with a zero numerator is zero). Within a zone, its own shortfall and its stranded
+    power up to the zone's own fossil output (what it can displace there: a zone's surplus no one burns
+    fossil for builds no link), ``intra_a = short_a + min(strand_a, fos_a)``.
     Returns (inter [S, Z, Z], symmetric, intra [S, Z])."""
     short, strand = to_zones(unserved, zone), to_zones(curtailed, zone)
     spare = strand + to_zones(fossil_cap - fossil, zone)
@@ -272,7 +275,7 @@ def expansion(zone: np.ndarray, fossil: np.ndarray, unserved: np.ndarray, curtai
     absorb = np.maximum(burnt.sum(axis=-1, keepdims=True), strand[..., :, None])
     to_fossil = strand[..., :, None] * off * np.divide(burnt, absorb, out=np.zeros_like(burnt), where=absorb > 0)
     add = to_short + to_fossil
-    return add + np.swapaxes(add, -1, -2), short + strand
+    return add + np.swapaxes(add, -1, -2), short + np.minimum(strand, fos)
 
 
 @dataclass(frozen=True)
@@ -292,7 +295,11 @@ def transfer(rp: RegionalParams, rd: RegionData, rcap: np.ndarray, built: Grid |
     """The regional balance of the year (steps 2-5 of the module docstring). After the observed years,
     transmission is planned: where the balance without the year's regional shocks leaves load unserved
     or clean power stranded, links are built (``expansion``) before the year's balance is struck.
-    Hydro in a drought: the national output without it (``hydro_factor_nat`` is the national
+    ``nonfossil_nat`` is what the plants deliver after storage, before the national dispatch curtails
+    a surplus: the regions curtail what they cannot use where it is stranded (wind and solar first), so
+    the planned links and the balance see the surplus where it is, not a national curtailment shared
+    out by capacity (that left the balance no slack: clean power stranded in one province while fossil
+    plants ran for the load another could not reach). Hydro in a drought: the national output without it (``hydro_factor_nat`` is the national
     drought factor the dispatch used) is shared out by capacity, then each region's own factor
     applies, so a drought in one province leaves the others' hydro as it was."""
     if compiled.active():
@@ -357,26 +364,51 @@ def transfer(rp: RegionalParams, rd: RegionData, rcap: np.ndarray, built: Grid |
     else:
         fossil, unserved, curtailed, _ = balance(rd.zone, demand, nf_total, local, fossil_cap, intra_gw * to_twh,
                                               inter_gw * to_twh[..., None], limit)
-    nf_used_frac = np.clip(1.0 - np.divide(curtailed, nf_total, out=np.zeros_like(curtailed),
-                                           where=nf_total > 0), 0.0, 1.0)
-    nonfossil = nonfossil * nf_used_frac[..., None]
+    nonfossil = nonfossil * curtailment_keep(nonfossil, nf_total, curtailed)
     supply = sum_last(nonfossil) + local + fossil
     return Transfers(demand, nonfossil, local, fossil, unserved, curtailed, supply + unserved - demand, coal_frac,
                      gdp_share), built
 
 
-def national_dispatch(d, tr: Transfers):
+def curtailment_keep(nonfossil: np.ndarray, nf_total: np.ndarray, curtailed: np.ndarray) -> np.ndarray:
+    """The part of each non-fossil technology's output a region keeps [S, G, N] when it curtails
+    ``curtailed`` [S, G] of its ``nonfossil`` [S, G, N] (total ``nf_total``): wind and solar first, in
+    proportion, then the others (hydro and nuclear), as the national dispatch curtails."""
+    vre = nonfossil[..., NF_WIND] + nonfossil[..., NF_SOLAR]
+    cut = np.minimum(curtailed, vre)
+    vre_keep = np.clip(1.0 - np.divide(cut, vre, out=np.zeros_like(cut), where=vre > 0), 0.0, 1.0)
+    other = nf_total - vre
+    spill = curtailed - cut
+    other_keep = np.clip(1.0 - np.divide(spill, other, out=np.zeros_like(spill), where=other > 0), 0.0, 1.0)
+    return np.where(np.array(VARIABLE_RENEWABLE), vre_keep[..., None], other_keep[..., None])
+
+
+def first_coal_frac(gas_plan_twh: np.ndarray, gas_max_twh: np.ndarray, coal_max_twh: np.ndarray,
+                    gas_share: np.ndarray) -> np.ndarray:
+    """Coal's part of the first fossil MWh of the national merit order (``power.dispatch``), [S]: the
+    coal fraction the regions' fossil output takes where the national dispatch ran none. Gas runs
+    first at its planned load (0); without a planned load, gas takes ``gas_share`` ahead of coal
+    (1 - gas_share); coal alone when gas has no room, none when neither has any (the limit of
+    coal / fossil as the national fossil need falls to zero)."""
+    planned = np.minimum(gas_plan_twh, gas_max_twh) > 0
+    coal_ok = coal_max_twh > 0
+    return np.where(planned | ~coal_ok, 0.0, np.where(gas_max_twh > 0, 1.0 - gas_share, 1.0))
+
+
+def national_dispatch(d, tr: Transfers, curtailed_twh: np.ndarray):
     """The national dispatch with the regional sums: fossil generation (coal and gas in their national
-    proportion), unserved energy, and wind and solar less what transfer limits curtailed."""
+    proportion), unserved energy, and wind and solar less what the regions curtailed. The regional
+    balance took the non-fossil output before the national dispatch curtailed any surplus, so the
+    national curtailment is ``curtailed_twh`` (storage's, before the balance) plus the regions'."""
     if compiled.active():
         from .compiled import regions as kernels
-        return kernels.national_dispatch(d, tr)
+        return kernels.national_dispatch(d, tr, curtailed_twh)
     fossil = tr.fossil_twh.sum(axis=-1)
     extra = tr.curtailed_twh.sum(axis=-1)
     nf = tr.nonfossil_twh.sum(axis=-2)
     return replace(d, coal_twh=fossil * tr.coal_frac, gas_twh=fossil * (1.0 - tr.coal_frac),
                    unserved_twh=tr.unserved_twh.sum(axis=-1), nonfossil_twh=nf,
-                   curtailed_twh=d.curtailed_twh + extra)
+                   curtailed_twh=curtailed_twh + extra)
 
 
 def record(rd: RegionData, tr: Transfers, rcap: np.ndarray, rec: dict[str, np.ndarray], t: int

@@ -347,7 +347,7 @@ def _expansion(fossil, short, curtailed, fossil_cap, add_inter, add_intra, gc, z
     for a in range(Z):
         for b in range(Z):
             add_inter[a, b] = add[a, b] + add[b, a]
-        add_intra[a] = sh[a] + strand[a]
+        add_intra[a] = sh[a] + min(strand[a], fos[a])
 
 
 @jit
@@ -476,10 +476,15 @@ def _transfer(rcap, nonfossil_nat, local_nat, coal_max, gas_max, fossil_nat, coa
                     links_r[z, y] = inter_gw[z, y] * to_twh[s]
             _balance(demand[s], nf_total, local[s], fossil_cap, intra_r, links_r, has_limit, limit[s],
                      fossil[s], unserved[s], curtailed[s], short, gc, zc, sc)
-        for g in range(G):
-            frac = min(max(1.0 - (curtailed[s, g] / nf_total[g] if nf_total[g] > 0 else 0.0), 0.0), 1.0)
+        for g in range(G):  # curtailment_keep: wind and solar first, then the others
+            vre = nonfossil[s, g, NF_WIND] + nonfossil[s, g, NF_SOLAR]
+            cut = min(curtailed[s, g], vre)
+            vre_keep = min(max(1.0 - (cut / vre if vre > 0 else 0.0), 0.0), 1.0)
+            other = nf_total[g] - vre
+            spill = curtailed[s, g] - cut
+            other_keep = min(max(1.0 - (spill / other if other > 0 else 0.0), 0.0), 1.0)
             for j in range(N):
-                nonfossil[s, g, j] = nonfossil[s, g, j] * frac
+                nonfossil[s, g, j] = nonfossil[s, g, j] * (vre_keep if j == NF_WIND or j == NF_SOLAR else other_keep)
             v = nonfossil[s, g, 0] + 0.0
             for j in range(1, N):
                 v += nonfossil[s, g, j]
@@ -591,7 +596,7 @@ def _national(fossil, curtailed, unserved, nonfossil, coal_frac, curtailed_nat, 
             nf_out[s, j] = v
 
 
-def national_dispatch(d, tr):
+def national_dispatch(d, tr, curtailed_twh):
     """:func:`ctsim.engine.regions.national_dispatch`."""
     S, G = tr.fossil_twh.shape
     N = tr.nonfossil_twh.shape[-1]
@@ -600,7 +605,7 @@ def national_dispatch(d, tr):
     nf = np.empty((S, N))
     _national(np.ascontiguousarray(tr.fossil_twh), np.ascontiguousarray(tr.curtailed_twh),
               np.ascontiguousarray(tr.unserved_twh), np.ascontiguousarray(tr.nonfossil_twh),
-              per_sample(tr.coal_frac, S), per_sample(d.curtailed_twh, S), coal, gas, unserved, nf, curtailed)
+              per_sample(tr.coal_frac, S), per_sample(curtailed_twh, S), coal, gas, unserved, nf, curtailed)
     return replace(d, coal_twh=coal, gas_twh=gas, unserved_twh=unserved, nonfossil_twh=nf, curtailed_twh=curtailed)
 
 

@@ -135,7 +135,6 @@ def test_higher_carbon_price_never_lowers_the_eaf_share(name):
 @_known({
     "dual-control": "national CO2 is held at the cap: what the price abates in power leaves less for the cap's "
                     "BF-BOF output cut, whose removal raised the H2-DRI share",
-    "neutrality2060": "7 cases from +30 CNY/t in 2032 (BF-BOF step limit hands H2-DRI output back)",
 })
 def test_higher_carbon_price_never_lowers_the_h2dri_share(name):
     out = _price(name)

@@ -145,9 +145,7 @@ def test_higher_carbon_price_never_lowers_the_eaf_share(name):
     assert not bad.any(), _first(bad, PRICE_ADDS, "EAF share fell")
 
 
-@_known({
-    "neutrality2060": "7 cases from +30 CNY/t in 2032 (BF-BOF step limit hands H2-DRI output back)",
-})
+@pytest.mark.parametrize("name", SCENARIOS)
 def test_higher_carbon_price_never_lowers_the_h2dri_share(name):
     out = _price(name)
     share = out["steel_h2dri_mt"] / np.maximum(out["steel_total_mt"], 1e-9)

@@ -138,18 +138,39 @@ def turnover_switch(
     return relined[..., None] * u / advantage.shape[-1]
 
 
-def hold_bfbof(production_mt: np.ndarray, bfbof_min_mt: np.ndarray) -> np.ndarray:
-    """Keep BF-BOF output (both BF-BOF routes) at least ``bfbof_min_mt`` [S] (capped by total output):
-    H2-DRI gives up output first, then EAF; what they give up goes to unabated BF-BOF. Production
-    [S, 4]. (H2-DRI first: the output a higher carbon price adds to H2-DRI is at least what it adds
-    to the shortfall, so a higher price never lowers EAF or H2-DRI output here.)"""
-    bf = production_mt[..., BFBOF] + production_mt[..., BFBOF_CCUS]
-    move = np.clip(bfbof_min_mt - bf, 0.0, production_mt[..., EAF] + production_mt[..., H2DRI])
-    from_h2 = np.minimum(move, production_mt[..., H2DRI])
+def hold_bfbof(production_mt: np.ndarray, bfbof_min_mt: np.ndarray, eaf_requested_mt: np.ndarray,
+               h2dri_requested_mt: np.ndarray, ccus_wanted_mt: np.ndarray) -> np.ndarray:
+    """Keep BF-BOF output (both BF-BOF routes) at least ``bfbof_min_mt`` [S] (capped by total output).
+    Production [S, 4]; ``*_requested_mt`` [S] the EAF and H2-DRI output of the requested (policy)
+    shares; ``ccus_wanted_mt`` [S] the BF-BOF+CCUS output of its requested and cost-driven shares.
+
+    EAF and H2-DRI give way in this order: H2-DRI's cost-driven output (beyond the requested), EAF's
+    cost-driven output, H2-DRI's requested output, EAF's requested output. The requested output is
+    the policy path, which the carbon price does not move, so the part of it that gives way,
+    ``max(Q - (P - B_min), 0)`` (``Q`` requested EAF + H2-DRI output, ``P`` total output, ``B_min`` the
+    floor, lower at a higher price), never grows with the price: a higher price cannot hand one route's
+    policy output to another route's cost-driven switch (it did: more cost-driven EAF, held back,
+    took requested H2-DRI's place). Within each, H2-DRI waits first: the held blast furnaces make the
+    ore-based primary steel H2-DRI was to replace, at the higher cost; EAF's cost-driven output gives
+    way only for what H2-DRI's cannot cover, which more H2-DRI output at a higher price does not grow.
+
+    What they give up goes back to BF-BOF with CCUS up to ``ccus_wanted_mt`` (``route_shares`` gave
+    CCUS only what EAF and H2-DRI left), then to unabated BF-BOF.
+    """
+    eaf, h2, ccus = production_mt[..., EAF], production_mt[..., H2DRI], production_mt[..., BFBOF_CCUS]
+    move = np.clip(bfbof_min_mt - (production_mt[..., BFBOF] + ccus), 0.0, eaf + h2)
+    req_eaf, req_h2 = np.minimum(eaf_requested_mt, eaf), np.minimum(h2dri_requested_mt, h2)
+    from_h2 = np.minimum(move, h2 - req_h2)
+    left = move - from_h2
+    from_eaf = np.minimum(left, eaf - req_eaf)
+    left = left - from_eaf
+    from_h2_req = np.minimum(left, req_h2)
+    to_ccus = np.clip(ccus_wanted_mt - ccus, 0.0, move)
     out = production_mt.copy()
-    out[..., H2DRI] -= from_h2
-    out[..., EAF] -= move - from_h2
-    out[..., BFBOF] += move
+    out[..., H2DRI] -= from_h2 + from_h2_req
+    out[..., EAF] -= from_eaf + (left - from_h2_req)
+    out[..., BFBOF_CCUS] += to_ccus
+    out[..., BFBOF] += move - to_ccus
     return out
 
 
@@ -226,7 +247,9 @@ def step_steel(sp: SteelParams, pol: PolicyParams, fx: Factors, sh: ShockParams,
                           sp.scrap_supply_mt[..., t], sp.scrap_t_per_t_eaf)
     production = output[..., None] * shares
     if prev is not None:  # BF-BOF output falls step by step: low-carbon routes wait for the rest
-        production = hold_bfbof(production, prev.bfbof_mt * (1 - pol.bfbof_fall_max_frac))
+        production = hold_bfbof(production, prev.bfbof_mt * (1 - pol.bfbof_fall_max_frac),
+                                output * requested[..., ALT_EAF], output * requested[..., ALT_H2DRI],
+                                output * low[..., ALT_CCUS])
         shares = production / np.maximum(output, 1e-9)[..., None]
     return SteelMix(output, production, shares, extra)
 

@@ -142,10 +142,17 @@ def _step_steel(has_prev, year, t, output_mt, eaf_share, h2dri_share, ccus_share
         if has_prev:  # hold_bfbof, then the shares of the held production
             bf_min = at(prev_bfbof, s) * (1 - at(bfbof_fall_max, s))
             move = clip(bf_min - (p_bf + p_ccus), 0.0, p_eaf + p_h2)
-            from_h2 = fmin(move, p_h2)
-            p_h2 -= from_h2
-            p_eaf -= move - from_h2
-            p_bf += move
+            req_eaf, req_h2 = fmin(out * r_eaf, p_eaf), fmin(out * r_h2, p_h2)
+            from_h2 = fmin(move, p_h2 - req_h2)
+            left = move - from_h2
+            from_eaf = fmin(left, p_eaf - req_eaf)
+            left = left - from_eaf
+            from_h2_req = fmin(left, req_h2)
+            to_ccus = clip(out * (r_ccus + e_ccus) - p_ccus, 0.0, move)
+            p_h2 -= from_h2 + from_h2_req
+            p_eaf -= from_eaf + (left - from_h2_req)
+            p_ccus += to_ccus
+            p_bf += move - to_ccus
             d = fmax(out, 1e-9)
             sh_bf, sh_ccus, sh_eaf, sh_h2 = p_bf / d, p_ccus / d, p_eaf / d, p_h2 / d
         output[s] = out

@@ -211,3 +211,14 @@ def test_a_killed_scheduler_is_one_line(small_plan, tmp_path, monkeypatch):
     assert state["killed"] and "\n" not in str(exc.value)
     assert str(exc.value).startswith(f"lost the Dask scheduler at {address}"), str(exc.value)
     assert len(list(store.folder.glob("chunk-*.npz"))) >= 2
+
+
+def test_the_client_event_loop_race_of_a_lost_worker_is_a_cluster_fault():
+    # distributed's client can raise this RuntimeError from its own asyncio Event when the only
+    # worker is killed while a future is awaited; any other RuntimeError is the chunk's own error
+    from ctsim.sweeps.distributed import _is_cluster_fault
+
+    assert _is_cluster_fault(RuntimeError(
+        "<asyncio.locks.Event object at 0x7f3e [unset]> is bound to a different event loop"))
+    assert not _is_cluster_fault(RuntimeError("a model invariant broke"))
+    assert not _is_cluster_fault(ValueError("bound to a different event loop"))

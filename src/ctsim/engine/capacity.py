@@ -134,11 +134,18 @@ def step_capacity(pw: PowerParams, pol: PolicyParams, fleet: InitialFleet, prev:
     # the step-by-step limit
     aged = retire_initial + retire_new + prev.coal_retire_deferred_gw  # (deferrals are aged units too)
     backup = prev.coal_backup_gw  # last year's backup: released at the year's end unless kept again
-    scheduled = aged + pw.coal_retirement_extra_gw[..., t]
+    running = cap_start[..., COAL] - backup + cap_start[..., COAL_CCS]
+    # retrofits draw on the fleet's age mix, so the CCS stock's share of the units that reach their
+    # lifetime is its share of the running fleet; they close from the CCS stock (step-by-step limited
+    # like plain coal; what the limit holds back waits with the deferrals)
+    aged_ccs = aged * np.minimum(cap_start[..., COAL_CCS] / np.maximum(running, 1e-9), 1.0)
+    aged_plain = aged - aged_ccs
+    closed_ccs = np.minimum(aged_ccs, np.minimum(pol.coal_retire_max_frac * cap_start[..., COAL_CCS],
+                                                 cap_start[..., COAL_CCS]))
+    scheduled = aged_plain + pw.coal_retirement_extra_gw[..., t]
     # (decided on the coal price without shocks: owners look through a spike); the fixed cost per
     # MWh rises as utilisation (last year's running hours) falls, so idle plants lose money
     # (of the units that generate: the backup earns a capacity payment, not energy)
-    running = cap_start[..., COAL] - backup + cap_start[..., COAL_CCS]
     hours = 1e3 * prev.coal_generation_twh / np.maximum(running, 1e-9)
     margin = pw.coal_power_price_cny_per_mwh[..., t] - srmc(
         pw.coal_price_cny_per_tce[..., t], costs.heat_rate_other_gce_per_kwh, costs.carbon_other_cny_per_mwh
@@ -152,10 +159,13 @@ def step_capacity(pw: PowerParams, pol: PolicyParams, fleet: InitialFleet, prev:
     # units that generate close first; the backup is released within what the step-by-step limit
     # leaves (what it cannot release stays backup)
     closed, deferred = policy.coal_retirement(
-        scheduled, economic, running - needed, np.maximum(cap_end[..., COAL] - backup, 0.0), pol.coal_retire_max_frac)
+        scheduled, economic, running - closed_ccs - needed, np.maximum(cap_end[..., COAL] - backup, 0.0),
+        pol.coal_retire_max_frac)
+    deferred = deferred + (aged_ccs - closed_ccs)
     released = np.minimum(backup, np.maximum(
         np.minimum(pol.coal_retire_max_frac * cap_end[..., COAL], cap_end[..., COAL]) - closed, 0.0))
     retire[..., COAL] = closed + released
+    retire[..., COAL_CCS] = closed_ccs
     cap_end = cap_end - retire
     early = prev.coal_early_retired_gw + closed - np.minimum(scheduled, closed)
     # CCS retrofits: the path, plus retrofits that pay (carbon price above capture cost)
@@ -169,7 +179,7 @@ def step_capacity(pw: PowerParams, pol: PolicyParams, fleet: InitialFleet, prev:
     cap_end[..., COAL] -= to_gas
     cap_end[..., GAS] += to_gas
     return Capacity(cap_start, cap_end, available_capacity(cap_start, cap_end), deferred, early,
-                    np.maximum(np.minimum(aged, closed), 0.0) + released, backup, kept)
+                    np.maximum(np.minimum(aged_plain, closed), 0.0) + released, backup, kept)
 
 
 def with_builds(cap: Capacity, built_gw: np.ndarray, whole_year: bool = False) -> Capacity:

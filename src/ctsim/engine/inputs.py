@@ -80,6 +80,7 @@ class PowerParams:
     early_retire_max_frac: np.ndarray
     coal_extension_share: np.ndarray
     energy_margin: np.ndarray
+    planning_hydro_shortfall: np.ndarray
     coal_cf_reliability: np.ndarray
     ccs_cost_cny_per_t_co2: np.ndarray
     ccs_uptake_scale_cny_per_t: np.ndarray

@@ -21,6 +21,7 @@ from .axes import (
     FIRM_OPTIONS,
     FIRM_STORAGE,
     GAS,
+    NF_HYDRO,
     NUCLEAR,
     POWER_TECHS,
     SOLAR,
@@ -59,7 +60,8 @@ def step_adequacy(pw: PowerParams, prev: State | None, cap: Capacity, store: Sto
        equals its capital cost; at most what last year's coal output leaves to displace. The
        target grows continuously with the surplus and with the carbon price.
     3. Energy: if the fleet (with those builds, without shocks, without the backup) still cannot
-       deliver the year's demand with ``energy_margin`` to spare, coal (if allowed), nuclear (within
+       deliver the year's demand with ``energy_margin`` to spare and with ``planning_hydro_shortfall``
+       of its hydro output held back (a dry year), coal (if allowed), nuclear (within
        its cap), wind and solar are built in logit shares of their cost per delivered MWh
        (``energy_builds``), in up to ``ENERGY_PASSES`` passes; they are commissioned for the whole
        year (planned ahead).
@@ -132,7 +134,9 @@ def step_adequacy(pw: PowerParams, prev: State | None, cap: Capacity, store: Sto
         if not active:
             break
         deliverable = sum_last(sup.nonfossil_twh) + sup.must_run_twh + sup.gas_max_twh + sup.coal_max_twh
-        gap = np.maximum(demand * (1.0 + pw.energy_margin) - deliverable, 0.0) * on
+        # (holding back what a dry year would take of hydro: planning sees no drought, it plans for one)
+        gap = np.maximum(demand * (1.0 + pw.energy_margin) + pw.planning_hydro_shortfall * sup.nonfossil_twh[..., NF_HYDRO]
+                         - deliverable, 0.0) * on
         if not np.any(gap > 0):  # (a shortcut: nothing to build anywhere)
             break
         built = energy_builds(pw, costs, sup, store, demand, gap, coal_ok, room, t)

@@ -119,8 +119,11 @@ def _step_capacity(has_prev, t, year, since_start, cap2020, lifetime, coal_path,
         coal_end = coal_start + add_c
         aged = retire_initial + retire_new + prev_deferred[s]
         backup = prev_backup[s]
-        scheduled = aged + extra[s]
         running = coal_start - backup + ccs_start
+        aged_ccs = aged * min(ccs_start / max(running, 1e-9), 1.0)
+        aged_plain = aged - aged_ccs
+        closed_ccs = min(aged_ccs, min(max_frac[s] * ccs_start, ccs_start))
+        scheduled = aged_plain + extra[s]
         hours = 1e3 * prev_coal_twh[s] / max(running, 1e-9)
         srmc = coal_price[s] * hr_other[s] * 1e-3 + carbon_other[s]
         margin = power_price[s] - srmc - fixed_om[s] * 1e3 / max(hours, 1.0)
@@ -130,9 +133,9 @@ def _step_capacity(has_prev, t, year, since_start, cap2020, lifetime, coal_path,
         # policy.coal_retirement
         capacity = max(coal_end - backup, 0.0)
         allowed = min(max_frac[s] * capacity, capacity)
-        wanted = scheduled + min(economic, max(running - needed, 0.0))
+        wanted = scheduled + min(economic, max(running - closed_ccs - needed, 0.0))
         closed = min(wanted, allowed)
-        deferred[s] = scheduled - min(scheduled, closed)
+        deferred[s] = scheduled - min(scheduled, closed) + (aged_ccs - closed_ccs)
         released = min(backup, max(min(max_frac[s] * coal_end, coal_end) - closed, 0.0))
         coal_end = coal_end - (closed + released)
         early[s] = prev_early[s] + closed - min(scheduled, closed)
@@ -143,7 +146,7 @@ def _step_capacity(has_prev, t, year, since_start, cap2020, lifetime, coal_path,
         coal_end -= to_gas
         hydro_start, nuclear_start = prev_cap[s, HYDRO], prev_cap[s, NUCLEAR]
         wind_start, solar_start = prev_cap[s, WIND], prev_cap[s, SOLAR]
-        ccs_end = ccs_start + 0.0 + retrofit
+        ccs_end = ccs_start + 0.0 - closed_ccs + retrofit
         gas_end = gas_start + add_g + to_gas
         hydro_end, nuclear_end = hydro_start + add_h, nuclear_start + add_n
         wind_end, solar_end = wind_start + add_wind[s], solar_start + add_solar[s]
@@ -156,7 +159,7 @@ def _step_capacity(has_prev, t, year, since_start, cap2020, lifetime, coal_path,
         avail[s, NUCLEAR] = 0.5 * (nuclear_start + nuclear_end)
         avail[s, WIND] = 0.5 * (wind_start + wind_end)
         avail[s, SOLAR] = 0.5 * (solar_start + solar_end)
-        aged_out[s] = max(min(aged, closed), 0.0) + released
+        aged_out[s] = max(min(aged_plain, closed), 0.0) + released
         backup_end[s] = kept
 
 

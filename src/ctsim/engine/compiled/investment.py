@@ -171,7 +171,7 @@ def _storage(has_prev, extra_nts, phs_add, nts_add, phs_dur, nts_dur, phs_2020, 
            "rrrrrrrrr"  # wind_cf .. hydro_cf
            "RRrrrrrrRRrrrrr"  # firm_shares .. width
            "rrrrr"  # mwh_per_kw .. nuclear_cf
-           "rrrrr"  # gas_cf_max .. energy_margin
+           "rrrrrr"  # gas_cf_max .. hydro_shortfall
            "rrrrrr"  # new_coal .. energy_scale
            "rrrrr"  # the main path's transcendentals (numpy): credits, raw curtailment (twice), absorbed
            "RRRrrr" "RRRrr"  # the capacity and storage in
@@ -185,7 +185,7 @@ def _step_adequacy(t, year, has_prev, passes,
                    firm_shares, firm_per_gw, phs_add, nts_add, phs_dur, nts_dur, phs_2020, nts_2020, prev_gw,
                    prev_gwh, cycles, phs_rt, nts_rt, flexibility, width,
                    mwh_per_kw, x_star, prev_coal_twh, softplus_0, nuclear_cf,
-                   gas_cf_max, coal_cf_max, must_run, gas_bound, energy_margin,
+                   gas_cf_max, coal_cf_max, must_run, gas_bound, energy_margin, hydro_shortfall,
                    new_coal, coal_fixed, nuclear_cost, wind_num, solar_num, energy_scale,
                    credit_phs0, credit_nts0, raw_surplus0, raw_supply0, absorbed0,
                    cap_start, cap_end, cap_avail, aged_in, backup_start, backup_in,
@@ -284,7 +284,7 @@ def _step_adequacy(t, year, has_prev, passes,
             if not on > 0:
                 break
             deliverable = nf_h + 0.0 + nf_n + nf_w + nf_s + must_run[s] + g_max + c_max
-            gap = max(d * (1.0 + energy_margin[s]) - deliverable, 0.0) * on
+            gap = max(d * (1.0 + energy_margin[s]) + hydro_shortfall[s] * nf_h - deliverable, 0.0) * on
             if not gap > 0:
                 break
             # energy_builds
@@ -434,7 +434,7 @@ def step_adequacy(pw, prev, cap, store, demand, costs, gas_bound_twh, year, t, p
         one(mwh_per_kw), one(x_star), one(prev.coal_generation_twh if has_prev else zero), one(softplus_0),
         col(pw.nuclear_cf),
         one(pw.gas_cf_max), one(pw.coal_cf_max), one(must_run), one(gas_bound_twh),
-        one(pw.energy_margin),
+        one(pw.energy_margin), one(pw.planning_hydro_shortfall),
         one(costs.new_coal_cny_per_mwh), one(pw.coal_fixed_cost_cny_per_kw_yr), one(nuclear_cost), one(wind_num),
         one(solar_num), one(pw.energy_cost_scale_cny_per_mwh),
         *(one(x) for x in main_path),

@@ -11,7 +11,7 @@ import numpy as np
 from . import compiled, policy
 from .axes import COAL, COAL_CCS, GAS, HYDRO, NUCLEAR, POWER_TECHS, SOLAR, WIND
 from .inputs import PolicyParams, PowerParams
-from .power import Costs, available_capacity, srmc
+from .power import Costs, available_capacity
 from .state import State
 from .units import TWH_PER_GW_YEAR
 
@@ -143,18 +143,11 @@ def step_capacity(pw: PowerParams, pol: PolicyParams, fleet: InitialFleet, prev:
     closed_ccs = np.minimum(aged_ccs, np.minimum(pol.coal_retire_max_frac * cap_start[..., COAL_CCS],
                                                  cap_start[..., COAL_CCS]))
     scheduled = aged_plain + pw.coal_retirement_extra_gw[..., t]
-    # (decided on the coal price without shocks: owners look through a spike); the fixed cost per
-    # MWh rises as utilisation (last year's running hours) falls, so idle plants lose money
-    # (of the units that generate: the backup earns a capacity payment, not energy)
-    hours = 1e3 * prev.coal_generation_twh / np.maximum(running, 1e-9)
-    margin = pw.coal_power_price_cny_per_mwh[..., t] - srmc(
-        pw.coal_price_cny_per_tce[..., t], costs.heat_rate_other_gce_per_kwh, costs.carbon_other_cny_per_mwh
-    ) - pw.coal_fixed_om_cny_per_kw_yr * 1e3 / np.maximum(hours, 1.0)  # (1 h: a guard against 0)
-    # (still a linear ramp, clip(-margin / scale, 0, 1): a logit here makes retirement respond to the
-    # price where the ramp is flat, and that exposes non-monotone adequacy builds; docs/model.md)
-    economic = (year >= pw.early_retire_from_year) * np.clip(
-        -margin / pw.dispatch_cost_scale_cny_per_mwh, 0.0, 1.0) * pw.early_retire_max_frac * (cap_start[..., COAL] - backup) * (
-        1 - costs.efficient_share)
+    # economic early retirement of the less efficient units that lose money (a logit share,
+    # policy.early_retirement_share), within the surplus and the step-by-step limit below
+    economic = (year >= pw.early_retire_from_year) * policy.early_retirement_share(
+        pw, pol, costs, cap_start, backup, prev.coal_generation_twh, t) * pw.early_retire_max_frac * (
+        cap_start[..., COAL] - backup) * (1 - costs.efficient_share)
     needed = prev.coal_generation_twh / (pw.coal_cf_reliability * TWH_PER_GW_YEAR)
     # units that generate close first; the backup is released within what the step-by-step limit
     # leaves (what it cannot release stays backup)

@@ -86,6 +86,7 @@ class PowerParams:
     ccs_uptake_scale_cny_per_t: np.ndarray
     ccs_retrofit_max_gw: np.ndarray
     early_retire_from_year: np.ndarray
+    retire_benchmark_lookahead_yr: np.ndarray
     phs_capacity_2020_gw: np.ndarray
     nts_capacity_2020_gw: np.ndarray
     phs_additions_gw: np.ndarray

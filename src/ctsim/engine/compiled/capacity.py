@@ -18,7 +18,7 @@ import numpy as np
 from numba import types
 
 from ..axes import COAL, COAL_CCS, GAS, HYDRO, NUCLEAR, POWER_TECHS, SOLAR, WIND
-from ..policy import uptake
+from ..policy import early_retirement_share, uptake
 from ..units import TWH_PER_GW_YEAR
 from ._jit import jit
 
@@ -78,13 +78,12 @@ def initial_fleet_retirement(capacity_2020_gw, years_since_2020, lifetime_yr, me
     return capacity_2020_gw * (now - before)
 
 
-@typed_jit("iiiiRrRrrr" "rrrrrr" "rr" "Rrrrrr" "rrrrrrrrrrr" "rrr" "WwWWwwww")
+@typed_jit("iiiiRrRrrr" "rrrrrr" "rr" "Rrrrrr" "rrrrrr" "rrr" "WwWWwwww")
 def _step_capacity(has_prev, t, year, since_start, cap2020, lifetime, coal_path, mean_age, no_coal, no_gas,
                    add_coal, add_gas, add_hydro, add_nuclear, add_wind, add_solar,
                    hydro_potential, nuclear_max,
                    prev_cap, prev_deferred, prev_backup, prev_coal_twh, prev_early, extra,
-                   power_price, coal_price, hr_other, carbon_other, fixed_om, scale, early_from, early_max,
-                   eff_share, cf_reliability, max_frac,
+                   retire_share, early_from, early_max, eff_share, cf_reliability, max_frac,
                    ccs_pays, ccs_path, to_gas_path,
                    start, backup_start, end, avail, deferred, early, aged_out, backup_end):
     n_years = coal_path.shape[1]
@@ -124,10 +123,7 @@ def _step_capacity(has_prev, t, year, since_start, cap2020, lifetime, coal_path,
         aged_plain = aged - aged_ccs
         closed_ccs = min(aged_ccs, min(max_frac[s] * ccs_start, ccs_start))
         scheduled = aged_plain + extra[s]
-        hours = 1e3 * prev_coal_twh[s] / max(running, 1e-9)
-        srmc = coal_price[s] * hr_other[s] * 1e-3 + carbon_other[s]
-        margin = power_price[s] - srmc - fixed_om[s] * 1e3 / max(hours, 1.0)
-        economic = ((1.0 if year >= early_from[s] else 0.0) * min(max(-margin / scale[s], 0.0), 1.0)
+        economic = ((1.0 if year >= early_from[s] else 0.0) * retire_share[s]
                     * early_max[s] * (coal_start - backup) * (1 - eff_share[s]))
         needed = prev_coal_twh[s] / (cf_reliability[s] * TWH_PER_GW_YEAR)
         # policy.coal_retirement
@@ -173,6 +169,9 @@ def step_capacity(pw, pol, fleet, prev, costs, years, t):
     ccs_pays = uptake(costs.carbon_price_cny_per_t * costs.ets_power_covered - pw.ccs_cost_cny_per_t_co2,
                       pw.ccs_uptake_scale_cny_per_t) * pw.ccs_retrofit_max_gw
     zero = np.zeros(1)
+    # (the early-retirement share: the reference's own numpy function, on [1] or [S])
+    retire_share = early_retirement_share(pw, pol, costs, prev.capacity_gw, prev.coal_backup_gw,
+                                          prev.coal_generation_twh, t) if has_prev else zero
     if has_prev:
         state = (sample_rows(prev.capacity_gw, n), *(sample_rows(x, n) for x in (
             prev.coal_retire_deferred_gw, prev.coal_backup_gw, prev.coal_generation_twh,
@@ -197,10 +196,7 @@ def step_capacity(pw, pol, fleet, prev, costs, years, t):
         col(pw.nuclear_additions_gw), col(pw.wind_additions_gw), col(pw.solar_additions_gw),
         one(pw.hydro_potential_gw), one(pw.nuclear_build_max_gw),
         *state, col(pw.coal_retirement_extra_gw),
-        col(pw.coal_power_price_cny_per_mwh), col(pw.coal_price_cny_per_tce),
-        one(costs.heat_rate_other_gce_per_kwh), one(costs.carbon_other_cny_per_mwh),
-        one(pw.coal_fixed_om_cny_per_kw_yr), one(pw.dispatch_cost_scale_cny_per_mwh),
-        one(pw.early_retire_from_year), one(pw.early_retire_max_frac), one(costs.efficient_share),
+        one(retire_share), one(pw.early_retire_from_year), one(pw.early_retire_max_frac), one(costs.efficient_share),
         one(pw.coal_cf_reliability), one(pol.coal_retire_max_frac),
         one(ccs_pays), col(pw.ccs_retrofit_gw), col(pw.coal_to_gas_gw),
         start if not has_prev else np.empty((1, k)), backup_start if not has_prev else np.empty(1),

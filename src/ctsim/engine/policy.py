@@ -9,6 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 from .axes import COAL, COAL_CCS, sum_last
+from .inputs import PolicyParams, PowerParams
 
 
 def covered(year: int, start_year: np.ndarray) -> np.ndarray:
@@ -47,7 +48,7 @@ def uptake(margin: np.ndarray, scale: np.ndarray) -> np.ndarray:
     return 0.5 * (1.0 + np.tanh(0.5 * margin / scale))
 
 
-def early_retirement_share(pw, pol, costs, prev_capacity_gw: np.ndarray, prev_backup_gw: np.ndarray,
+def early_retirement_share(pw: PowerParams, pol: PolicyParams, costs, prev_capacity_gw: np.ndarray, prev_backup_gw: np.ndarray,
                            prev_coal_twh: np.ndarray, t: int) -> np.ndarray:
     """Share [S or 1] of the less efficient coal units that would close this year because they lose
     money (docs/model.md, "Coal retirement"): ``uptake(-margin, scale)``, a binary logit of the typical

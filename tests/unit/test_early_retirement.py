@@ -7,7 +7,7 @@ from types import SimpleNamespace
 import numpy as np
 
 from ctsim.engine.axes import COAL, COAL_CCS, POWER_TECHS
-from ctsim.engine.policy import early_retirement_share
+from ctsim.engine.power import early_retirement_share
 
 Y = 41
 

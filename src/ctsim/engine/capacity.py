@@ -11,7 +11,7 @@ import numpy as np
 from . import compiled, policy
 from .axes import COAL, COAL_CCS, GAS, HYDRO, NUCLEAR, POWER_TECHS, SOLAR, WIND
 from .inputs import PolicyParams, PowerParams
-from .power import Costs, available_capacity
+from .power import Costs, available_capacity, early_retirement_share
 from .state import State
 from .units import TWH_PER_GW_YEAR
 
@@ -144,8 +144,8 @@ def step_capacity(pw: PowerParams, pol: PolicyParams, fleet: InitialFleet, prev:
                                                  cap_start[..., COAL_CCS]))
     scheduled = aged_plain + pw.coal_retirement_extra_gw[..., t]
     # economic early retirement of the less efficient units that lose money (a logit share,
-    # policy.early_retirement_share), within the surplus and the step-by-step limit below
-    economic = (year >= pw.early_retire_from_year) * policy.early_retirement_share(
+    # power.early_retirement_share), within the surplus and the step-by-step limit below
+    economic = (year >= pw.early_retire_from_year) * early_retirement_share(
         pw, pol, costs, cap_start, backup, prev.coal_generation_twh, t) * pw.early_retire_max_frac * (
         cap_start[..., COAL] - backup) * (1 - costs.efficient_share)
     needed = prev.coal_generation_twh / (pw.coal_cf_reliability * TWH_PER_GW_YEAR)

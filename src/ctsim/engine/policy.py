@@ -8,8 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .axes import COAL, COAL_CCS, sum_last
-from .inputs import PolicyParams, PowerParams
+from .axes import sum_last
 
 
 def covered(year: int, start_year: np.ndarray) -> np.ndarray:
@@ -46,36 +45,6 @@ def uptake(margin: np.ndarray, scale: np.ndarray) -> np.ndarray:
     which cannot overflow).
     """
     return 0.5 * (1.0 + np.tanh(0.5 * margin / scale))
-
-
-def early_retirement_share(pw: PowerParams, pol: PolicyParams, costs, prev_capacity_gw: np.ndarray, prev_backup_gw: np.ndarray,
-                           prev_coal_twh: np.ndarray, t: int) -> np.ndarray:
-    """Share [S or 1] of the less efficient coal units that would close this year because they lose
-    money (docs/model.md, "Coal retirement"): ``uptake(-margin, scale)``, a binary logit of the typical
-    unit's operating margin (half of them close at break-even; ``power.dispatch_cost_scale_cny_per_mwh``
-    spreads the units' margins), with
-
-        margin = P_power - (coal price x heat rate_other x 1e-3 + carbon_ahead) - FOM x 1000 / h_{t-1}
-
-    ``carbon_ahead`` is the net carbon cost at the benchmark ``power.retire_benchmark_lookahead_yr``
-    years ahead (a closure is decided on the allocation the unit will face, not this year's). Decided
-    on the coal price without shocks (owners look through a spike); the fixed cost per MWh rises as
-    utilisation (last year's running hours of the generating units: the backup earns a capacity
-    payment, not energy) falls, so idle plants lose money. Shared by both engines (numpy arithmetic),
-    so the compiled capacity kernel takes the share as an input."""
-    running = prev_capacity_gw[..., COAL] - prev_backup_gw + prev_capacity_gw[..., COAL_CCS]
-    hours = 1e3 * prev_coal_twh / np.maximum(running, 1e-9)
-    path = pol.power_benchmark_t_per_mwh
-    lead = np.rint(pw.retire_benchmark_lookahead_yr).astype(np.int64)
-    rows = max(path.shape[0], lead.shape[0])
-    ahead = np.broadcast_to(path, (rows, path.shape[-1]))[
-        np.arange(rows), np.clip(t + np.broadcast_to(lead, (rows,)), 0, path.shape[-1] - 1)]
-    carbon_ahead = costs.carbon_other_cny_per_mwh + costs.carbon_price_cny_per_t * costs.ets_power_covered * (
-        costs.benchmark_t_per_mwh - ahead)
-    margin = pw.coal_power_price_cny_per_mwh[..., t] - (
-        pw.coal_price_cny_per_tce[..., t] * costs.heat_rate_other_gce_per_kwh * 1e-3 + carbon_ahead
-    ) - pw.coal_fixed_om_cny_per_kw_yr * 1e3 / np.maximum(hours, 1.0)  # (1 h: a guard against 0)
-    return uptake(-margin, pw.dispatch_cost_scale_cny_per_mwh)
 
 
 def limit_fall(wanted: np.ndarray, previous: np.ndarray, max_fall_frac: np.ndarray) -> np.ndarray:

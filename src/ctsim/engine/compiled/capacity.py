@@ -18,7 +18,8 @@ import numpy as np
 from numba import types
 
 from ..axes import COAL, COAL_CCS, GAS, HYDRO, NUCLEAR, POWER_TECHS, SOLAR, WIND
-from ..policy import early_retirement_share, uptake
+from ..policy import uptake
+from ..power import early_retirement_share
 from ..units import TWH_PER_GW_YEAR
 from ._jit import jit
 

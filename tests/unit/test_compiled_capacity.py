@@ -32,7 +32,7 @@ from ctsim.resolve import resolve
 pytest.importorskip("numba")  # the compiled backend is optional ('fast' extra); the dev install has it
 
 ROOT = Path(__file__).resolve().parents[2]
-SCENARIOS = ("steel2030", "neutrality2060", "baseline", "dry-years", "clean-coal", "dual-control")
+SCENARIOS = ("steel2030", "neutrality2060", "baseline", "dry-years", "clean-coal", "dual-control", "campaign-style")
 PRICE_ADDS = (0.0, 150.0, 800.0, 3000.0, 0.0, 400.0)  # CNY/t from 2025
 VRE_FACTORS = (1.0, 0.0, 1.5, 0.3, 3.0, 1.0)  # wind and solar additions from 2025
 LIFETIMES = (None, 30.0, 40.0, None, 25.0, 50.0)  # coal lifetime (None: the scenario's)

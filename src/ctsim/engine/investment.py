@@ -32,11 +32,13 @@ from .capacity import Capacity, with_builds, with_extension
 from .inputs import PowerParams
 from .power import Costs, Supply, supply
 from .state import State
-from .storage import StorageStock, marginal_curtailment, raw_curtailment, step_storage
+from .storage import StorageStock, marginal_curtailment, raw_curtailment, softplus, step_storage
 from .units import TWH_PER_GW_YEAR
 
-ENERGY_PASSES = 3  # energy-build passes a year (numerical: each corrects the last one's linearisation; the
-# shortfall left after three is at round-off, ~1e-12 TWh, after two ~1e-9 TWh)
+KINK_TOL = 1e-9  # (numerical) storage standing within this share of its target counts as at it
+ENERGY_PASSES = 4  # energy-build passes a year (numerical: each corrects the last one's linearisation; in
+# campaign-style's 2030-2031, with ~900 TWh to build and a pass that stops where storage for surplus starts
+# to grow, what is left short after three passes is up to ~80 TWh, after four ~3e-5 TWh)
 
 
 def _stack(slots: list, *like) -> np.ndarray:
@@ -58,13 +60,19 @@ def step_adequacy(pw: PowerParams, prev: State | None, cap: Capacity, store: Sto
        more kW just pays: the coal it displaces (its cycles x the share of them that finds surplus,
        the derivative of ``storage.absorbed``, x round trip x a new coal unit's running cost)
        equals its capital cost; at most what last year's coal output leaves to displace. The
-       target grows continuously with the surplus and with the carbon price.
+       target grows continuously with the surplus and with the carbon price. It is sized on the
+       year's final fleet: again at the start of every energy pass, on the fleet with the builds
+       so far (``surplus_storage``).
     3. Energy: if the fleet (with those builds, without shocks, without the backup) still cannot
        deliver the year's demand with ``energy_margin`` to spare and with ``planning_hydro_shortfall``
        of its hydro output held back (a dry year), coal (if allowed), nuclear (within
        its cap), wind and solar are built in logit shares of their cost per delivered MWh
-       (``energy_builds``), in up to ``ENERGY_PASSES`` passes; they are commissioned for the whole
-       year (planned ahead).
+       (``energy_builds``: a wind or solar MWh's margin counts the storage for surplus that grows
+       with it), in up to ``ENERGY_PASSES`` passes; they are commissioned for the whole year
+       (planned ahead). Storage and energy builds are thus one plan: the fleet's storage is what
+       pays on the fleet's surplus, and the fleet with that storage just delivers the year's
+       energy, at any carbon price (a higher price builds more storage and less wind and solar,
+       delivering the same).
 
     Returns (adequacy flows, capacity with the builds, storage with the built storage, and the
     planning supply of the final fleet without shocks, None if energy builds changed the fleet after
@@ -108,28 +116,22 @@ def step_adequacy(pw: PowerParams, prev: State | None, cap: Capacity, store: Sto
         built[..., NUCLEAR] = firm_built[..., FIRM_NUCLEAR]
         cap = with_builds(cap, built)
         store = step_storage(pw, prev, firm_built[..., FIRM_STORAGE], t, n)
-    # 2. storage for surplus: the shifting capability A* at which one more kW just pays, where the
-    # share of its cycles that finds surplus, d(absorbed)/dA = 1 - e^-x (1 + x) with x = raw / A*,
-    # equals its capital cost over the coal its full cycles would displace
-    econ_gw = zeros
+    # 2. storage for surplus, sized on the fleet of each energy pass (below), so that the year's
+    # storage is what pays on the surplus of the year's final fleet
+    econ_gw, growth, to_kink = zeros, zeros, zeros
+    store_firm = store
     if active:
-        vre = (cap.available_gw[..., WIND] * pw.wind_cf[..., t] + cap.available_gw[..., SOLAR] * pw.solar_cf[..., t]
-               ) * TWH_PER_GW_YEAR
-        raw = raw_curtailment(vre, demand, pw.grid_flexibility[..., t], pw.curtailment_width)
-        mwh_per_kw = pw.storage_cycles_per_yr * pw.nts_duration_h[..., t] * 1e-3  # charged per kW-yr
-        value = mwh_per_kw * pw.nts_round_trip * costs.new_coal_cny_per_mwh
-        cost = pw.nts_capex_cny_per_kw[..., t] * ad.capital_recovery(pw.discount_rate, pw.nts_lifetime_yr)
-        x_star = ad.surplus_ratio(np.clip(cost / np.maximum(value, 1e-9), 0.0, 1.0))  # [1] when shared
+        sizing = surplus_sizing(pw, costs, t)
         coal_prev = zeros if prev is None else prev.coal_generation_twh
-        target = np.minimum(raw / x_star, store.shift_twh + coal_prev)  # no more than coal to displace
-        econ_gw = on * np.maximum(target - store.shift_twh, 0.0) / (0.5 * mwh_per_kw)
-        if np.any(econ_gw > 0):
-            store = step_storage(pw, prev, firm_built[..., FIRM_STORAGE] + econ_gw, t, n)
     # 3. energy: what the fleet can deliver without shocks; builds for the gap, then further passes
     # for what the linearised one before (one marginal curtailment rate for the whole block) left short
     energy_built = np.zeros((n, len(ENERGY_OPTIONS)))
     room = nuclear_room - firm_built[..., FIRM_NUCLEAR]
     for _ in range(ENERGY_PASSES):
+        if active:
+            econ_gw, growth, to_kink = surplus_storage(pw, cap, store_firm, demand, sizing, coal_prev, on, t)
+            if np.any(econ_gw > 0):
+                store = step_storage(pw, prev, firm_built[..., FIRM_STORAGE] + econ_gw, t, n)
         sup = supply(pw, np.ones(1), cap.generating_gw, store, demand, gas_bound_twh, t)
         if not active:
             break
@@ -139,7 +141,7 @@ def step_adequacy(pw: PowerParams, prev: State | None, cap: Capacity, store: Sto
                          - deliverable, 0.0) * on
         if not np.any(gap > 0):  # (a shortcut: nothing to build anywhere)
             break
-        built = energy_builds(pw, costs, sup, store, demand, gap, coal_ok, room, t)
+        built = energy_builds(pw, costs, sup, store, demand, gap, coal_ok, room, t, growth, to_kink)
         energy_built = energy_built + built
         room = room - built[..., EN_NUCLEAR]
         built_e = np.zeros((n, len(POWER_TECHS)))
@@ -149,21 +151,82 @@ def step_adequacy(pw: PowerParams, prev: State | None, cap: Capacity, store: Sto
         built_e[..., SOLAR] = built[..., EN_SOLAR]
         cap = with_builds(cap, built_e, whole_year=True)
         sup = None  # the fleet changed: the planning supply no longer holds
+    else:  # (every pass built: the storage for surplus of the final fleet)
+        econ_gw, _, _ = surplus_storage(pw, cap, store_firm, demand, sizing, coal_prev, on, t)
+        if np.any(econ_gw > 0):
+            store = step_storage(pw, prev, firm_built[..., FIRM_STORAGE] + econ_gw, t, n)
     firm = ad.firm_capacity(pw, cap.end_gw, store.gw, store.gwh, demand, t)
     return ad.Adequacy(peak, required, firm, firm_built, energy_built, econ_gw), cap, store, sup
 
 
+def surplus_sizing(pw: PowerParams, costs: Costs, t: int) -> tuple[np.ndarray, np.ndarray]:
+    """(x*, MWh charged per kW-yr) of the storage-for-surplus step ([S or 1]): x* = surplus / shifting
+    capability at which the share of a kW's cycles that finds surplus, d(absorbed)/dA = 1 - e^-x (1 + x),
+    equals its capital cost over the coal its full cycles would displace (cycles x duration x round
+    trip x a new coal unit's running cost with carbon)."""
+    mwh_per_kw = pw.storage_cycles_per_yr * pw.nts_duration_h[..., t] * 1e-3  # charged per kW-yr
+    value = mwh_per_kw * pw.nts_round_trip * costs.new_coal_cny_per_mwh
+    cost = pw.nts_capex_cny_per_kw[..., t] * ad.capital_recovery(pw.discount_rate, pw.nts_lifetime_yr)
+    return ad.surplus_ratio(np.clip(cost / np.maximum(value, 1e-9), 0.0, 1.0)), mwh_per_kw
+
+
+def surplus_storage(pw: PowerParams, cap: Capacity, store: StorageStock, demand: np.ndarray,
+                    sizing: tuple[np.ndarray, np.ndarray], coal_prev: np.ndarray, on: np.ndarray, t: int
+                    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Storage for surplus on the fleet ``cap``: (GW [S] of new-type storage built, dA/dC0 [S], TWh [S]
+    of wind and solar potential before storage starts to grow).
+
+    Storage is built up to the shifting capability A* = C0 / x* (C0: the fleet's surplus before
+    storage, ``raw_curtailment``), at most the capability of ``store`` (the storage before this step)
+    plus last year's coal output (there must be coal to displace). dA/dC0 is 1 / x* where A* is
+    inside those bounds (or at the lower one: the storage grows with the next MWh of surplus), else
+    0. Where A* is below the lower bound (the storage standing already shifts more than pays), the
+    third value is how much more wind and solar potential V raises the surplus to x* A (the
+    inverse of ``raw_curtailment``), else inf: an energy pass stops there (energy_builds), because
+    beyond it the storage grows and each MWh delivers more."""
+    x_star, mwh_per_kw = sizing
+    vre = (cap.available_gw[..., WIND] * pw.wind_cf[..., t] + cap.available_gw[..., SOLAR] * pw.solar_cf[..., t]
+           ) * TWH_PER_GW_YEAR
+    flex, width = pw.grid_flexibility[..., t], pw.curtailment_width
+    raw = raw_curtailment(vre, demand, flex, width)
+    want = raw / x_star
+    low = store.shift_twh
+    top = low + coal_prev  # no more than coal to displace
+    econ_gw = on * np.maximum(np.minimum(want, top) - low, 0.0) / (0.5 * mwh_per_kw)
+    ahead = want < low * (1.0 - KINK_TOL)
+    growth = on * np.where(~ahead & (want < top), 1.0 / x_star, 0.0)
+    d = np.maximum(demand, 1e-9)
+    y = x_star * low / (d * width) + softplus(-flex / width)  # softplus((V_k / d - F) / w) = y at the kink
+    v_kink = d * (flex + width * (y + np.log(-np.expm1(-np.maximum(y, 1e-300)))))
+    to_kink = np.where(ahead & (on > 0), np.maximum(v_kink - vre, 0.0), np.inf)
+    return econ_gw, growth, to_kink
+
+
 def energy_builds(pw: PowerParams, costs: Costs, sup: Supply, store: StorageStock, demand: np.ndarray,
-                  gap: np.ndarray, coal_ok: np.ndarray, room: np.ndarray, t: int) -> np.ndarray:
+                  gap: np.ndarray, coal_ok: np.ndarray, room: np.ndarray, t: int,
+                  growth: np.ndarray | float = 0.0, to_kink: np.ndarray | float = np.inf) -> np.ndarray:
     """GW [S, O_energy] of coal (if allowed), nuclear (within ``room``), wind and solar, in logit
     shares of their cost per delivered MWh, that deliver ``gap`` TWh this year at the fleet's
     margin: a wind or solar MWh is lost at the marginal curtailment rate m, less what storage takes
-    in (d absorbed / d raw = e^(-raw / A), ctsim.engine.storage.absorbed) and returns (round trip)."""
+    in and returns (round trip). Storage takes in d absorbed / d raw = e^-x of it (x = raw / A,
+    ctsim.engine.storage.absorbed), and where storage for surplus grows with the surplus
+    (``growth`` = dA/d raw, ``surplus_storage``) also (1 - e^-x (1 + x)) dA/d raw more, and the
+    new storage's round trip lifts the fleet's: with A = raw / x*, one MWh more of wind and solar
+    delivers 1 - m (1 - rt_nts (1 - e^-x*) / x*). The builds stop at ``to_kink`` TWh more wind and
+    solar potential, where storage for surplus starts to grow (the margin steepens there; a
+    linear step across it would build more than the gap and could not be taken back)."""
     zeros = np.zeros(demand.shape)
     m = marginal_curtailment(sup.vre_potential_twh, demand, pw.grid_flexibility[..., t], pw.curtailment_width)
     raw = raw_curtailment(sup.vre_potential_twh, demand, pw.grid_flexibility[..., t], pw.curtailment_width)
-    taken = np.where(store.shift_twh > 0, np.exp(-raw / np.maximum(store.shift_twh, 1e-12)), 0.0)
-    m = m * (1.0 - taken * store.efficiency)
+    a = np.maximum(store.shift_twh, 1e-12)
+    x = raw / a
+    taken = np.where(store.shift_twh > 0, np.exp(-x), 0.0)
+    # d absorbed / d raw with the storage growing with the surplus (dA/dC0 = ``growth``):
+    # e^-x + (1 - e^-x (1 + x)) dA/dC0
+    grows = np.where(store.shift_twh > 0, growth, 0.0)
+    m = m * (1.0 - taken * store.efficiency
+             - grows * ((-np.expm1(-x) - x * np.exp(-x)) * store.efficiency
+                        + -np.expm1(-x) * (pw.nts_round_trip - store.efficiency)))
     full = TWH_PER_GW_YEAR  # energy builds work the whole year (capacity.with_builds)
     per_gw = [None] * len(ENERGY_OPTIONS)  # TWh delivered this year per GW built
     per_gw[EN_COAL] = full * pw.coal_cf_max
@@ -175,5 +238,9 @@ def energy_builds(pw: PowerParams, costs: Costs, sup: Supply, store: StorageStoc
     allowed[EN_NUCLEAR] = np.where(room > 0, 1.0, 0.0)
     shares = ad.logit_shares(ad.energy_costs(pw, costs.new_coal_cny_per_mwh, m, t), _stack(allowed, zeros),
                              pw.energy_cost_scale_cny_per_mwh)
-    return ad.capped_split(gap, shares, np.maximum(_stack(per_gw, zeros), 1e-9), EN_NUCLEAR,
-                           np.maximum(room, 0.0))
+    built = ad.capped_split(gap, shares, np.maximum(_stack(per_gw, zeros), 1e-9), EN_NUCLEAR,
+                            np.maximum(room, 0.0))
+    # a pass stops where storage for surplus starts to grow (the next pass sees the steeper margin)
+    more_vre = (built[..., EN_WIND] * pw.wind_cf[..., t] + built[..., EN_SOLAR] * pw.solar_cf[..., t]) * full
+    scale = np.where(more_vre > to_kink, to_kink / np.maximum(more_vre, 1e-300), 1.0)
+    return built * scale[..., None]

@@ -2,7 +2,8 @@
 
 The whole adequacy step is one compiled pass over the samples: firm capacity and its shortfall,
 the coal units kept as backup, the firm builds (``adequacy.capped_split``) and the storage they
-add, the storage that pays for shifting surplus, and the energy passes (the planning supply of
+add, the storage that pays for shifting surplus (sized again at the start of each energy pass, on
+that pass's fleet), and the energy passes (the planning supply of
 ctsim.engine.power.supply with ctsim.engine.storage's curtailment, then ``energy_builds``), each
 sample's numbers kept in registers. What depends on the parameters and the year's costs alone (the
 firm options' costs and shares, capital recovery factors, the storage surplus ratio, the constant
@@ -53,6 +54,7 @@ from ..axes import (
     WIND,
 )
 from ..capacity import Capacity
+from ..investment import KINK_TOL
 from ..storage import GWH_PER_TWH, StorageStock, absorbed, softplus
 from ..units import TWH_PER_GW_YEAR
 from ._jit import jit
@@ -249,23 +251,38 @@ def _step_adequacy(t, year, has_prev, passes,
             gw_p, gw_n, gwh_p, gwh_n, add_p, add_n, sh, ef = _storage(
                 has_prev, fb[FIRM_STORAGE], phs_add[s], nts_add[s], phs_dur[s], nts_dur[s], phs_2020[s],
                 nts_2020[s], prev_p, prev_n, prev_hp, prev_hn, cycles[s], phs_rt[s], nts_rt[s])
-        # 2. storage for surplus
+        # 2. storage for surplus: sized at the start of each energy pass, on that pass's fleet
         econ = 0.0
-        if on > 0:
-            raw = raw_surplus0[s]  # (of the wind and solar the firm step does not change)
-            coal_prev = prev_coal_twh[s] if has_prev else 0.0
-            target = min(raw / x_star[s], sh + coal_prev)
-            econ = on * max(target - sh, 0.0) / (0.5 * mwh_per_kw[s])
-            if econ > 0:
-                changed = restock = True
-                gw_p, gw_n, gwh_p, gwh_n, add_p, add_n, sh, ef = _storage(
-                    has_prev, fb[FIRM_STORAGE] + econ, phs_add[s], nts_add[s], phs_dur[s], nts_dur[s], phs_2020[s],
-                    nts_2020[s], prev_p, prev_n, prev_hp, prev_hn, cycles[s], phs_rt[s], nts_rt[s])
+        sh_firm = sh  # the storage's shifting capability before it
+        coal_prev = prev_coal_twh[s] if has_prev else 0.0
         # 3. energy: the planning supply (power.supply with hydro factor 1) and builds for its gap
         eb_c = eb_n = eb_w = eb_s = 0.0
         room = nuclear_room - fb[FIRM_NUCLEAR]
         gen_backup = 0.5 * (backup_start[s] + bk)
+        done = False  # (a pass found nothing to build: the storage is that of the final fleet)
         for p in range(passes):
+            growth = 0.0
+            to_kink = math.inf
+            if on > 0:
+                # (the first pass: the wind and solar of the step's input, which the firm step does not change)
+                raw_s = raw_surplus0[s] if p == 0 else _raw_curtailment(
+                    (av_w * wind_cf[s] + av_s * solar_cf[s]) * tw, d, flexibility[s], width[s], softplus_0[s])
+                want = raw_s / x_star[s]
+                top = sh_firm + coal_prev
+                econ = on * max(min(want, top) - sh_firm, 0.0) / (0.5 * mwh_per_kw[s])
+                ahead = want < sh_firm * (1.0 - KINK_TOL)
+                if not ahead and want < top:
+                    growth = on * (1.0 / x_star[s])
+                if ahead:
+                    dd = max(d, 1e-9)
+                    y = x_star[s] * sh_firm / (dd * width[s]) + softplus_0[s]
+                    v_kink = dd * (flexibility[s] + width[s] * (y + math.log(-math.expm1(-max(y, 1e-300)))))
+                    to_kink = max(v_kink - (av_w * wind_cf[s] + av_s * solar_cf[s]) * tw, 0.0)
+                if econ > 0:
+                    changed = restock = True
+                    gw_p, gw_n, gwh_p, gwh_n, add_p, add_n, sh, ef = _storage(
+                        has_prev, fb[FIRM_STORAGE] + econ, phs_add[s], nts_add[s], phs_dur[s], nts_dur[s],
+                        phs_2020[s], nts_2020[s], prev_p, prev_n, prev_hp, prev_hn, cycles[s], phs_rt[s], nts_rt[s])
             gen_c = av_c - gen_backup
             nf_h = av_h * hydro_cf[s] * tw
             nf_n = av_n * nuclear_cf[s] * tw
@@ -282,15 +299,20 @@ def _step_adequacy(t, year, has_prev, passes,
             g_max = min(av_g * gas_cf_max[s] * tw, gas_bound[s])
             c_max = (gen_c + av_x) * coal_cf_max[s] * tw
             if not on > 0:
+                done = True
                 break
             deliverable = nf_h + 0.0 + nf_n + nf_w + nf_s + must_run[s] + g_max + c_max
             gap = max(d * (1.0 + energy_margin[s]) + hydro_shortfall[s] * nf_h - deliverable, 0.0) * on
             if not gap > 0:
+                done = True
                 break
             # energy_builds
             m = 0.5 * (1.0 + math.tanh(0.5 * (vre / max(d, 1e-9) - flexibility[s]) / width[s]))
-            taken = math.exp(-raw / max(sh, 1e-12)) if sh > 0 else 0.0
-            m = m * (1.0 - taken * ef)
+            xs = raw / max(sh, 1e-12)
+            taken = math.exp(-xs) if sh > 0 else 0.0
+            grows = growth if sh > 0 else 0.0
+            m = m * (1.0 - taken * ef
+                     - grows * ((-math.expm1(-xs) - xs * math.exp(-xs)) * ef + -math.expm1(-xs) * (nts_rt[s] - ef)))
             per_gw[EN_COAL] = max(tw * coal_cf_max[s], 1e-9)
             per_gw[EN_NUCLEAR] = max(tw * nuclear_cf[s], 1e-9)
             per_gw[EN_WIND] = max(tw * wind_cf[s] * (1.0 - m), 1e-9)
@@ -306,6 +328,10 @@ def _step_adequacy(t, year, has_prev, passes,
             shares = logit_shares((cost[0], cost[1], cost[2], cost[3]), (allowed[0], allowed[1], allowed[2], allowed[3]),
                                   energy_scale[s])
             b = capped_split(gap, shares, (per_gw[0], per_gw[1], per_gw[2], per_gw[3]), EN_NUCLEAR, max(room, 0.0))
+            more_vre = (b[EN_WIND] * wind_cf[s] + b[EN_SOLAR] * solar_cf[s]) * tw
+            if more_vre > to_kink:  # the pass stops where storage for surplus starts to grow
+                cut = to_kink / max(more_vre, 1e-300)
+                b = (b[0] * cut, b[1] * cut, b[2] * cut, b[3] * cut)
             changed = True
             eb_c, eb_n, eb_w, eb_s = eb_c + b[EN_COAL], eb_n + b[EN_NUCLEAR], eb_w + b[EN_WIND], eb_s + b[EN_SOLAR]
             room = room - b[EN_NUCLEAR]
@@ -315,6 +341,15 @@ def _step_adequacy(t, year, has_prev, passes,
             en_s, st_s = en_s + b[EN_SOLAR], st_s + b[EN_SOLAR]
             av_c, av_n = 0.5 * (st_c + en_c), 0.5 * (st_n + en_n)
             av_w, av_s = 0.5 * (st_w + en_w), 0.5 * (st_s + en_s)
+        if not done:  # (every pass built: the storage for surplus of the final fleet)
+            raw_s = _raw_curtailment((av_w * wind_cf[s] + av_s * solar_cf[s]) * tw, d, flexibility[s], width[s],
+                                     softplus_0[s])
+            econ = on * max(min(raw_s / x_star[s], sh_firm + coal_prev) - sh_firm, 0.0) / (0.5 * mwh_per_kw[s])
+            if econ > 0:
+                changed = restock = True
+                gw_p, gw_n, gwh_p, gwh_n, add_p, add_n, sh, ef = _storage(
+                    has_prev, fb[FIRM_STORAGE] + econ, phs_add[s], nts_add[s], phs_dur[s], nts_dur[s],
+                    phs_2020[s], nts_2020[s], prev_p, prev_n, prev_hp, prev_hn, cycles[s], phs_rt[s], nts_rt[s])
         # adequacy, capacity and storage of the year
         peak[s], required[s], econ_gw[s] = peak_s, required_s, econ
         if changed:

@@ -70,10 +70,12 @@ def test_storage_for_surplus_is_sized_on_the_final_fleet_and_the_plan_meets_the_
     assert (adq.storage_built_gw > 0).any(), f"{year}: the case needs storage for surplus in some sample"
     # the storage for surplus is what the final fleet's surplus asks for
     np.testing.assert_allclose(again, adq.storage_built_gw, rtol=1e-6, atol=1e-6)
-    # the final fleet delivers the requirement (with the dry year's hydro held back), neither short nor past it (to 1e-8, ~1e-4 TWh of ~13,000)
+    # the final fleet delivers the requirement (with the dry year's hydro held back), neither short nor
+    # past it (to 1e-5 of demand, ~0.13 TWh: three energy passes leave at most 3.3e-6; crossing the
+    # point where storage grows overshot by 1e-3)
     deliverable = sum_last(sup.nonfossil_twh) + sup.must_run_twh + sup.gas_max_twh + sup.coal_max_twh
     required = demand * (1.0 + pw.energy_margin) + pw.planning_hydro_shortfall * sup.nonfossil_twh[..., NF_HYDRO]
-    np.testing.assert_allclose(deliverable[built], required[built], rtol=1e-8)
+    np.testing.assert_allclose(deliverable[built], required[built], rtol=1e-5)
 
 
 def test_an_energy_pass_stops_where_storage_for_surplus_starts_to_grow():

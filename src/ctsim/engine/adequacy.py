@@ -38,6 +38,8 @@ from .axes import (
 from .inputs import PowerParams
 from .units import TWH_PER_GW_YEAR
 
+KINK_TOL = 1e-9  # (numerical) storage for surplus standing within this share of its target counts as at it
+# (ctsim.engine.investment; here so that the compiled kernels read it without importing investment)
 
 def peak_load(demand_twh: np.ndarray, load_factor: np.ndarray) -> np.ndarray:
     """Peak load (GW) = annual demand / (8.76 TWh per GW-year x load factor)."""

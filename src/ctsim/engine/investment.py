@@ -35,10 +35,9 @@ from .state import State
 from .storage import StorageStock, marginal_curtailment, raw_curtailment, softplus, step_storage
 from .units import TWH_PER_GW_YEAR
 
-KINK_TOL = 1e-9  # (numerical) storage standing within this share of its target counts as at it
-ENERGY_PASSES = 4  # energy-build passes a year (numerical: each corrects the last one's linearisation; in
-# campaign-style's 2030-2031, with ~900 TWh to build and a pass that stops where storage for surplus starts
-# to grow, what is left short after three passes is up to ~80 TWh, after four ~3e-5 TWh)
+ENERGY_PASSES = 3  # energy-build passes a year (numerical: each corrects the last one's linearisation; what
+# three leave short of the requirement is at most 3.3e-6 of demand, 0.04 TWh in campaign-style 2031 with ~900
+# TWh to build (the property test's prices), usually round-off; four passes: 1.3e-10)
 
 
 def _stack(slots: list, *like) -> np.ndarray:
@@ -141,7 +140,7 @@ def step_adequacy(pw: PowerParams, prev: State | None, cap: Capacity, store: Sto
                          - deliverable, 0.0) * on
         if not np.any(gap > 0):  # (a shortcut: nothing to build anywhere)
             break
-        built = energy_builds(pw, costs, sup, store, demand, gap, coal_ok, room, t, growth, to_kink)
+        built = energy_builds(pw, costs, sup, store, demand, gap, coal_ok, room, t, growth, to_kink, sizing[0])
         energy_built = energy_built + built
         room = room - built[..., EN_NUCLEAR]
         built_e = np.zeros((n, len(POWER_TECHS)))
@@ -193,7 +192,7 @@ def surplus_storage(pw: PowerParams, cap: Capacity, store: StorageStock, demand:
     low = store.shift_twh
     top = low + coal_prev  # no more than coal to displace
     econ_gw = on * np.maximum(np.minimum(want, top) - low, 0.0) / (0.5 * mwh_per_kw)
-    ahead = want < low * (1.0 - KINK_TOL)
+    ahead = want < low * (1.0 - ad.KINK_TOL)
     growth = on * np.where(~ahead & (want < top), 1.0 / x_star, 0.0)
     d = np.maximum(demand, 1e-9)
     y = x_star * low / (d * width) + softplus(-flex / width)  # softplus((V_k / d - F) / w) = y at the kink
@@ -204,7 +203,8 @@ def surplus_storage(pw: PowerParams, cap: Capacity, store: StorageStock, demand:
 
 def energy_builds(pw: PowerParams, costs: Costs, sup: Supply, store: StorageStock, demand: np.ndarray,
                   gap: np.ndarray, coal_ok: np.ndarray, room: np.ndarray, t: int,
-                  growth: np.ndarray | float = 0.0, to_kink: np.ndarray | float = np.inf) -> np.ndarray:
+                  growth: np.ndarray | float = 0.0, to_kink: np.ndarray | float = np.inf,
+                  x_star: np.ndarray | float = 1.0) -> np.ndarray:
     """GW [S, O_energy] of coal (if allowed), nuclear (within ``room``), wind and solar, in logit
     shares of their cost per delivered MWh, that deliver ``gap`` TWh this year at the fleet's
     margin: a wind or solar MWh is lost at the marginal curtailment rate m, less what storage takes
@@ -212,9 +212,11 @@ def energy_builds(pw: PowerParams, costs: Costs, sup: Supply, store: StorageStoc
     ctsim.engine.storage.absorbed), and where storage for surplus grows with the surplus
     (``growth`` = dA/d raw, ``surplus_storage``) also (1 - e^-x (1 + x)) dA/d raw more, and the
     new storage's round trip lifts the fleet's: with A = raw / x*, one MWh more of wind and solar
-    delivers 1 - m (1 - rt_nts (1 - e^-x*) / x*). The builds stop at ``to_kink`` TWh more wind and
-    solar potential, where storage for surplus starts to grow (the margin steepens there; a
-    linear step across it would build more than the gap and could not be taken back)."""
+    delivers 1 - m (1 - rt_nts (1 - e^-x*) / x*). Where the builds would add more than ``to_kink``
+    TWh of wind and solar potential, the point where storage for surplus starts to grow and the
+    margin steepens, they are built up to it at this margin and the rest of the gap at the margin
+    there (``x_star``: the storage's surplus ratio): one linear step across it would build more than
+    the gap, which cannot be taken back."""
     zeros = np.zeros(demand.shape)
     m = marginal_curtailment(sup.vre_potential_twh, demand, pw.grid_flexibility[..., t], pw.curtailment_width)
     raw = raw_curtailment(sup.vre_potential_twh, demand, pw.grid_flexibility[..., t], pw.curtailment_width)
@@ -227,6 +229,28 @@ def energy_builds(pw: PowerParams, costs: Costs, sup: Supply, store: StorageStoc
     m = m * (1.0 - taken * store.efficiency
              - grows * ((-np.expm1(-x) - x * np.exp(-x)) * store.efficiency
                         + -np.expm1(-x) * (pw.nts_round_trip - store.efficiency)))
+    built = _energy_split(pw, costs, m, gap, coal_ok, room, t, zeros)
+    # a pass that would cross the point where storage for surplus starts to grow builds up to it at
+    # this margin and the rest of the gap at the margin there (the storage at its target, x = x*)
+    full = TWH_PER_GW_YEAR
+    more_vre = (built[..., EN_WIND] * pw.wind_cf[..., t] + built[..., EN_SOLAR] * pw.solar_cf[..., t]) * full
+    cross = more_vre > to_kink
+    if np.any(cross):  # (a shortcut: no pass crosses it anywhere)
+        first = np.where(cross, to_kink / np.maximum(more_vre, 1e-300), 1.0)
+        x_k = np.broadcast_to(x_star, demand.shape)
+        m_k = marginal_curtailment(sup.vre_potential_twh + np.where(cross, to_kink, 0.0), demand,
+                                   pw.grid_flexibility[..., t], pw.curtailment_width)
+        m_k = m_k * (1.0 - pw.nts_round_trip * -np.expm1(-x_k) / x_k)
+        rest = _energy_split(pw, costs, m_k, np.where(cross, gap * (1.0 - first), 0.0), coal_ok,
+                             room - built[..., EN_NUCLEAR] * first, t, zeros)
+        built = built * first[..., None] + rest
+    return built
+
+
+def _energy_split(pw: PowerParams, costs: Costs, m: np.ndarray, gap: np.ndarray, coal_ok: np.ndarray,
+                  room: np.ndarray, t: int, zeros: np.ndarray) -> np.ndarray:
+    """GW [S, O_energy] of the energy options that deliver ``gap`` TWh at a wind and solar marginal
+    loss ``m``, in logit shares of their cost per delivered MWh (nuclear within ``room``)."""
     full = TWH_PER_GW_YEAR  # energy builds work the whole year (capacity.with_builds)
     per_gw = [None] * len(ENERGY_OPTIONS)  # TWh delivered this year per GW built
     per_gw[EN_COAL] = full * pw.coal_cf_max
@@ -238,9 +262,5 @@ def energy_builds(pw: PowerParams, costs: Costs, sup: Supply, store: StorageStoc
     allowed[EN_NUCLEAR] = np.where(room > 0, 1.0, 0.0)
     shares = ad.logit_shares(ad.energy_costs(pw, costs.new_coal_cny_per_mwh, m, t), _stack(allowed, zeros),
                              pw.energy_cost_scale_cny_per_mwh)
-    built = ad.capped_split(gap, shares, np.maximum(_stack(per_gw, zeros), 1e-9), EN_NUCLEAR,
-                            np.maximum(room, 0.0))
-    # a pass stops where storage for surplus starts to grow (the next pass sees the steeper margin)
-    more_vre = (built[..., EN_WIND] * pw.wind_cf[..., t] + built[..., EN_SOLAR] * pw.solar_cf[..., t]) * full
-    scale = np.where(more_vre > to_kink, to_kink / np.maximum(more_vre, 1e-300), 1.0)
-    return built * scale[..., None]
+    return ad.capped_split(gap, shares, np.maximum(_stack(per_gw, zeros), 1e-9), EN_NUCLEAR,
+                           np.maximum(room, 0.0))

@@ -29,7 +29,7 @@ import math
 import numpy as np
 
 from .. import adequacy as reference_adequacy
-from ..adequacy import Adequacy
+from ..adequacy import KINK_TOL, Adequacy
 from ..axes import (
     COAL,
     COAL_CCS,
@@ -54,7 +54,6 @@ from ..axes import (
     WIND,
 )
 from ..capacity import Capacity
-from ..investment import KINK_TOL
 from ..storage import GWH_PER_TWH, StorageStock, absorbed, softplus
 from ..units import TWH_PER_GW_YEAR
 from ._jit import jit
@@ -148,6 +147,21 @@ def _prelude(discount, nts_life, gas_life, nuclear_life, vre_life, nts_capex, ga
         softplus_0[s] = sp0
 
 
+@jit
+def _split(m, gap, room, coal_allowed, coal_cf_max, nuclear_cf, wind_cf, solar_cf, coal_fixed, new_coal,
+           nuclear_cost, wind_num, solar_num, energy_scale):
+    """investment._energy_split of one sample: GW of coal, nuclear, wind and solar delivering ``gap``."""
+    tw = TWH_PER_GW_YEAR
+    per_gw = (max(tw * coal_cf_max, 1e-9), max(tw * nuclear_cf, 1e-9), max(tw * wind_cf * (1.0 - m), 1e-9),
+              max(tw * solar_cf * (1.0 - m), 1e-9))
+    keep_m = max(1.0 - m, 1e-3)
+    cost = (coal_fixed / (coal_cf_max * tw) + new_coal, nuclear_cost, wind_num / (wind_cf * tw * keep_m),
+            solar_num / (solar_cf * tw * keep_m))
+    allowed = (coal_allowed, 1.0 if room > 0 else 0.0, 1.0, 1.0)
+    shares = logit_shares(cost, allowed, energy_scale)
+    return capped_split(gap, shares, per_gw, EN_NUCLEAR, max(room, 0.0))
+
+
 # --- the fused step ----------------------------------------------------------------------------------
 @jit
 def _storage(has_prev, extra_nts, phs_add, nts_add, phs_dur, nts_dur, phs_2020, nts_2020, prev_gw_p, prev_gw_n,
@@ -197,9 +211,6 @@ def _step_adequacy(t, year, has_prev, passes,
                    gw, gwh, added, shift, eff,
                    new_state):
     tw = TWH_PER_GW_YEAR
-    cost = np.empty(len(ENERGY_OPTIONS))
-    allowed = np.empty(len(ENERGY_OPTIONS))
-    per_gw = np.empty(len(ENERGY_OPTIONS))
     new_state[0] = 0.0
     for s in range(demand.shape[0]):
         on = 1.0 if year >= response_from[s] else 0.0
@@ -313,25 +324,18 @@ def _step_adequacy(t, year, has_prev, passes,
             grows = growth if sh > 0 else 0.0
             m = m * (1.0 - taken * ef
                      - grows * ((-math.expm1(-xs) - xs * math.exp(-xs)) * ef + -math.expm1(-xs) * (nts_rt[s] - ef)))
-            per_gw[EN_COAL] = max(tw * coal_cf_max[s], 1e-9)
-            per_gw[EN_NUCLEAR] = max(tw * nuclear_cf[s], 1e-9)
-            per_gw[EN_WIND] = max(tw * wind_cf[s] * (1.0 - m), 1e-9)
-            per_gw[EN_SOLAR] = max(tw * solar_cf[s] * (1.0 - m), 1e-9)
-            allowed[EN_COAL] = 1.0 if year < no_coal[s] else 0.0
-            allowed[EN_NUCLEAR] = 1.0 if room > 0 else 0.0
-            allowed[EN_WIND] = allowed[EN_SOLAR] = 1.0
-            keep_m = max(1.0 - m, 1e-3)
-            cost[EN_COAL] = coal_fixed[s] / (coal_cf_max[s] * tw) + new_coal[s]
-            cost[EN_NUCLEAR] = nuclear_cost[s]
-            cost[EN_WIND] = wind_num[s] / (wind_cf[s] * tw * keep_m)
-            cost[EN_SOLAR] = solar_num[s] / (solar_cf[s] * tw * keep_m)
-            shares = logit_shares((cost[0], cost[1], cost[2], cost[3]), (allowed[0], allowed[1], allowed[2], allowed[3]),
-                                  energy_scale[s])
-            b = capped_split(gap, shares, (per_gw[0], per_gw[1], per_gw[2], per_gw[3]), EN_NUCLEAR, max(room, 0.0))
+            coal_allowed = 1.0 if year < no_coal[s] else 0.0
+            b = _split(m, gap, room, coal_allowed, coal_cf_max[s], nuclear_cf[s], wind_cf[s], solar_cf[s],
+                       coal_fixed[s], new_coal[s], nuclear_cost[s], wind_num[s], solar_num[s], energy_scale[s])
             more_vre = (b[EN_WIND] * wind_cf[s] + b[EN_SOLAR] * solar_cf[s]) * tw
-            if more_vre > to_kink:  # the pass stops where storage for surplus starts to grow
-                cut = to_kink / max(more_vre, 1e-300)
-                b = (b[0] * cut, b[1] * cut, b[2] * cut, b[3] * cut)
+            if more_vre > to_kink:  # up to where storage for surplus starts to grow, the rest at the margin there
+                first = to_kink / max(more_vre, 1e-300)
+                m_k = 0.5 * (1.0 + math.tanh(0.5 * ((vre + to_kink) / max(d, 1e-9) - flexibility[s]) / width[s]))
+                m_k = m_k * (1.0 - nts_rt[s] * -math.expm1(-x_star[s]) / x_star[s])
+                rest = _split(m_k, gap * (1.0 - first), room - b[EN_NUCLEAR] * first, coal_allowed, coal_cf_max[s],
+                              nuclear_cf[s], wind_cf[s], solar_cf[s], coal_fixed[s], new_coal[s], nuclear_cost[s],
+                              wind_num[s], solar_num[s], energy_scale[s])
+                b = (b[0] * first + rest[0], b[1] * first + rest[1], b[2] * first + rest[2], b[3] * first + rest[3])
             changed = True
             eb_c, eb_n, eb_w, eb_s = eb_c + b[EN_COAL], eb_n + b[EN_NUCLEAR], eb_w + b[EN_WIND], eb_s + b[EN_SOLAR]
             room = room - b[EN_NUCLEAR]

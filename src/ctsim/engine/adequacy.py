@@ -38,6 +38,9 @@ from .axes import (
 from .inputs import PowerParams
 from .units import TWH_PER_GW_YEAR
 
+KINK_TOL = 1e-9  # (numerical) storage for surplus standing within this share of its target counts as at it
+# (ctsim.engine.investment.surplus_storage: where it grows with the next MWh of surplus)
+
 
 def peak_load(demand_twh: np.ndarray, load_factor: np.ndarray) -> np.ndarray:
     """Peak load (GW) = annual demand / (8.76 TWh per GW-year x load factor)."""

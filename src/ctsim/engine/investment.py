@@ -34,7 +34,6 @@ from .state import State
 from .storage import StorageStock, marginal_curtailment, raw_curtailment, softplus, step_storage
 from .units import TWH_PER_GW_YEAR
 
-KINK_TOL = 1e-9  # (numerical) storage standing within this share of its target counts as at it
 ENERGY_PASSES = 3  # energy-build passes a year (numerical: each corrects the last one's linearisation; what
 # three leave short of the requirement is at most 3.3e-6 of demand, 0.04 TWh in campaign-style 2031 with ~900
 # TWh to build (the property test's prices), usually round-off; four passes: 1.3e-10)
@@ -189,7 +188,7 @@ def surplus_storage(pw: PowerParams, cap: Capacity, store: StorageStock, demand:
     low = store.shift_twh
     top = low + coal_prev  # no more than coal to displace
     econ_gw = on * np.maximum(np.minimum(want, top) - low, 0.0) / (0.5 * mwh_per_kw)
-    ahead = want < low * (1.0 - KINK_TOL)
+    ahead = want < low * (1.0 - ad.KINK_TOL)
     growth = on * np.where(~ahead & (want < top), 1.0 / x_star, 0.0)
     d = np.maximum(demand, 1e-9)
     y = x_star * low / (d * width) + softplus(-flex / width)  # softplus((V_k / d - F) / w) = y at the kink

@@ -29,7 +29,7 @@ import math
 import numpy as np
 
 from .. import adequacy as reference_adequacy
-from ..adequacy import Adequacy
+from ..adequacy import KINK_TOL, Adequacy
 from ..axes import (
     COAL,
     COAL_CCS,
@@ -54,7 +54,6 @@ from ..axes import (
     WIND,
 )
 from ..capacity import Capacity
-from ..investment import KINK_TOL
 from ..storage import GWH_PER_TWH, StorageStock, absorbed, softplus
 from ..units import TWH_PER_GW_YEAR
 from ._jit import jit

@@ -3,9 +3,10 @@
 ``step_capacity`` is one compiled pass over the samples: the year's additions (the no-new-build
 years, the hydro potential, the nuclear build cap), the 2020 fleet's and later builds' age-based
 retirement, the economic early retirement and the step-by-step limit (``policy.coal_retirement``),
-the release of last year's backup, CCS retrofits and coal-to-gas conversions. What depends on the
-parameters and the costs alone (the CCS uptake share, a ``tanh``) is computed by the numpy
-reference functions before the pass, so it is bit for bit the reference's.
+the release of last year's backup, CCS retrofits and coal-to-gas conversions. The two logit shares
+(the CCS uptake and the economic early-retirement share, ``tanh`` of the costs and last year's
+state) are computed by the numpy reference functions before the pass, so they are bit for bit the
+reference's.
 
 Returns the fields of :class:`ctsim.engine.capacity.Capacity` as a tuple (the numpy module packs
 them: this module does not import it, so that the engine's imports stay one way).

@@ -88,3 +88,32 @@ def test_counts_are_each_value_in_its_own_bin_in_either_memory_layout(layout):
         values = np.ascontiguousarray(values.T).T  # [n, k] view of a [k, n] array
     blocks = [values[:, :2], values[:, 2:]]
     assert np.array_equal(grid.counts(blocks), _counts_one_by_one(grid, values))
+
+
+@pytest.mark.parametrize("layout", ["samples-major", "years-major"])
+def test_constant_columns_are_counted_in_the_bin_of_their_value(layout):
+    """Given the columns' minima and maxima, Grid.counts puts all n values of a column whose
+    minimum equals its maximum in the bin of that value without binning each one: the counts are
+    those of each value binned on its own, for constant columns inside, below, above and on the
+    edges of the grid, for blocks wholly constant, partly constant and not constant, and for a
+    column of +0.0 and -0.0 (equal minimum and maximum)."""
+    rng = np.random.default_rng(11)
+    pilot = rng.normal(size=(300, 7))
+    grid = Grid.from_pilot(pilot)
+    values = rng.normal(size=(129, 7)) * 1.6
+    values[:, 0] = grid.low[0] + 17.3 * grid.width[0]  # inside the grid
+    values[:, 1] = grid.low[1] - 5.0  # below it
+    values[:, 3] = grid.low[3] + BINS * grid.width[3]  # on its upper end
+    values[:, 4] = grid.low[4] + 3 * grid.width[4]  # on a bin edge
+    values[:, 6] = np.where(np.arange(129) % 2, 0.0, -0.0)
+    if layout == "years-major":
+        values = np.ascontiguousarray(values.T).T
+    blocks = [values[:, :2], values[:, 2:5], values[:, 5:]]  # constant, partly, partly
+    vmin = np.concatenate([b.min(axis=0) for b in blocks])
+    vmax = np.concatenate([b.max(axis=0) for b in blocks])
+    assert list(vmin == vmax) == [True, True, False, True, True, False, True]
+    expected = _counts_one_by_one(grid, values)
+    got = grid.counts(blocks, vmin, vmax)
+    assert np.array_equal(got, expected)
+    assert np.array_equal(got, grid.counts(blocks))  # the same without minima and maxima
+    assert got.sum() == 129 * 7

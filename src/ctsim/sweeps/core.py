@@ -150,9 +150,9 @@ def run_chunk(ctx: Context, index: int, start: int, values: np.ndarray) -> Chunk
     )
     if ctx.grid is not None:
         parts = blocks(res, ctx.variables)
-        out.counts = ctx.grid.counts(parts)
         out.vmin = np.concatenate([b.min(axis=0) for b in parts])
         out.vmax = np.concatenate([b.max(axis=0) for b in parts])
+        out.counts = ctx.grid.counts(parts, out.vmin, out.vmax)  # constant columns: no pass
     if ctx.chunk_text is not None:
         out.text = ctx.chunk_text(ctx, out, values)
     return out

@@ -47,7 +47,8 @@ class Grid:
         centre = lo + span / 2
         return cls(centre - half, 2 * half / BINS)
 
-    def counts(self, blocks: list[np.ndarray]) -> np.ndarray:
+    def counts(self, blocks: list[np.ndarray], vmin: np.ndarray | None = None,
+               vmax: np.ndarray | None = None) -> np.ndarray:
         """Histogram [K, BINS + 2] of the columns of ``blocks`` (arrays [n, k_i] side by side, sum
         of k_i = K): column 0 counts values below the grid, column BINS + 1 values above it.
 
@@ -55,25 +56,54 @@ class Grid:
         k_i x (BINS + 2) counters, small enough to stay in cache (3x faster than one bincount over
         all K series; identical counts). A block is read as its transpose [k_i, n]: the engine
         records by year, so each year's values are contiguous there (1.6x faster than across
-        them); the bin of each value, and so each count, is the same in either order."""
+        them); the bin of each value, and so each count, is the same in either order.
+
+        Given the columns' minima and maxima (``vmin``, ``vmax`` [K]), a column whose minimum
+        equals its maximum (observed years, outputs no uncertain parameter reaches: ~44 % of
+        steel2030's series in a chunk) is counted without a pass over its values: all n fall in
+        the bin of its one value, worked out by the same arithmetic (identical counts, tested)."""
         k = self.low.shape[0]
         n = blocks[0].shape[0] if blocks else 0
         # a chunk's counts fit 16 bits up to 65,535 samples: half the bytes to send back and store
         out = np.empty((k, BINS + 2), dtype=np.uint16 if n <= np.iinfo(np.uint16).max else np.int32)
+        varies = None if vmin is None or vmax is None or n == 0 else ~(vmin == vmax)  # NaN varies
         offset = 0
         for block in blocks:
             kb = block.shape[1]
             cols = slice(offset, offset + kb)
-            pos = np.subtract(block.T, self.low[cols][:, None])
-            pos /= self.width[cols][:, None]
-            np.floor(pos, out=pos)
-            np.clip(pos, -1, BINS, out=pos)
-            index = pos.astype(np.intp)
-            index += (np.arange(kb) * (BINS + 2) + 1)[:, None]
-            counts = np.bincount(index.ravel(order="K"), minlength=kb * (BINS + 2))
-            out[cols] = counts.reshape(kb, BINS + 2)
             offset = cols.stop
+            if varies is None or varies[cols].all():
+                out[cols] = self._count(block.T, cols)
+                continue
+            rows = np.flatnonzero(varies[cols])
+            fixed = np.flatnonzero(~varies[cols])
+            target = out[cols]
+            target[fixed] = 0
+            const = vmin[cols][fixed]  # the one value of each constant column
+            bins = self._bins(const[:, None], cols.start + fixed)[:, 0]
+            target[fixed, bins] = n
+            if rows.size:
+                target[rows] = self._count(block.T[rows], cols.start + rows)
         return out
+
+    def _bins(self, values: np.ndarray, series, first=1) -> np.ndarray:
+        """Bin of ``values`` [k, n] of ``series`` (k) plus ``first`` (an int or [k, 1]): with the
+        default, 0 counts values below the grid and BINS + 1 values above it."""
+        pos = np.subtract(values, self.low[series][:, None])
+        pos /= self.width[series][:, None]
+        np.floor(pos, out=pos)
+        np.clip(pos, -1, BINS, out=pos)
+        index = pos.astype(np.intp)
+        index += first
+        return index
+
+    def _count(self, values: np.ndarray, series) -> np.ndarray:
+        """Histogram [k, BINS + 2] of ``values`` [k, n] of ``series`` (k)."""
+        kb = values.shape[0]
+        # row r's bins are counted at r * (BINS + 2) + bin: one bincount for the k series
+        index = self._bins(values, series, (np.arange(kb) * (BINS + 2) + 1)[:, None])
+        counts = np.bincount(index.ravel(order="K"), minlength=kb * (BINS + 2))
+        return counts.reshape(kb, BINS + 2)
 
 
 class Accumulator:

@@ -161,3 +161,15 @@ def test_a_fully_electric_road_fleet_runs(write_yaml, tmp_path):
     road = df[df["variable"] == "Emissions|CO2|Energy|Demand|Transportation|Road"]
     assert (road[road["year"] >= 2025]["value"] == 0).all()  # the projection; 2020-2024 are history
     assert (road[road["year"] <= 2024]["value"] > 0).all()
+
+
+def test_short_out_option_writes_where_it_says(root, tmp_path):
+    out = tmp_path / "short"
+    assert cli("run", root / "scenarios/steel2030.yaml", "-o", out, "--no-figures") == 0
+    assert (out / "trajectories.csv").is_file()
+
+
+@pytest.mark.parametrize("command", ["run", "sweep", "report", "compare"])
+def test_every_command_that_writes_a_folder_takes_o_for_out(command, capsys):
+    assert cli(command, "--help") == 0
+    assert "-o" in capsys.readouterr().out.split("--out", 1)[1].split("\n", 1)[0]

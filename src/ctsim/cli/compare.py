@@ -15,7 +15,7 @@ def compare(
     inputs: Annotated[list[Path], typer.Argument(
         help="Scenario files or 'ctsim run' folders; the first is the reference")],
     out: Annotated[Path | None, typer.Option(
-        help="Output folder (default out/compare-<names>/)")] = None,
+        "--out", "-o", help="Output folder (default out/compare-<names>/)")] = None,
     fmt: Annotated[str, typer.Option("--format", help="Figure files: png, svg or pdf")] = "png",
     force: Annotated[bool, typer.Option("--force", help="Replace an existing output folder")] = False,
 ) -> None:

@@ -15,7 +15,7 @@ def report(
     inputs: Annotated[list[Path], typer.Argument(
         help="Scenario files (run now) or output folders of 'ctsim run' / 'ctsim sweep'")],
     out: Annotated[Path | None, typer.Option(
-        help="Output folder (default out/report-<names>/)")] = None,
+        "--out", "-o", help="Output folder (default out/report-<names>/)")] = None,
     fmt: Annotated[str, typer.Option("--format", help="Figure files: png, svg or pdf")] = "png",
     force: Annotated[bool, typer.Option("--force", help="Replace an existing output folder")] = False,
 ) -> None:

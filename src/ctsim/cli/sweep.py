@@ -81,7 +81,7 @@ def _check_method(method: str | None) -> None:
 def sweep(
     scenario: Annotated[Path, typer.Argument(help="Scenario file with an uncertain: block")],
     samples: Samples = None, method: Method = None, seed: Seed = None,
-    out: Annotated[Path | None, typer.Option(help="Output folder (default out/<name>-sweep/)")] = None,
+    out: Annotated[Path | None, typer.Option("--out", "-o", help="Output folder (default out/<name>-sweep/)")] = None,
     force: Force = False, workers: Workers = None, scheduler: Scheduler = None,
     chunk_size: ChunkSize = None, processes: Processes = None,
     resume: Annotated[bool, typer.Option("--resume", help="Continue from the finished chunks of "

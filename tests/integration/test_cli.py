@@ -173,3 +173,22 @@ def test_short_out_option_writes_where_it_says(root, tmp_path):
 def test_every_command_that_writes_a_folder_takes_o_for_out(command, capsys):
     assert cli(command, "--help") == 0
     assert "-o" in capsys.readouterr().out.split("--out", 1)[1].split("\n", 1)[0]
+
+
+def test_quiet_after_the_command_is_the_same_as_before_it(root, tmp_path, capsys):
+    scenario = root / "scenarios/steel2030.yaml"
+    assert cli("-q", "run", scenario, "-o", tmp_path / "a", "--no-figures") == 0
+    before = capsys.readouterr()
+    assert cli("run", scenario, "-o", tmp_path / "b", "--no-figures", "-q") == 0
+    after = capsys.readouterr()
+    assert after.out.replace(str(tmp_path / "b"), "X") == before.out.replace(str(tmp_path / "a"), "X")
+    assert after.err == before.err
+    assert cli("run", scenario, "-o", tmp_path / "c", "--no-figures") == 0
+    assert len(capsys.readouterr().out) > len(before.out)  # quiet did cut the output
+
+
+def test_global_flags_are_moved_only_before_a_double_dash():
+    from ctsim.cli.main import hoist_global_flags
+    assert hoist_global_flags(["run", "x.yaml", "-q"]) == ["-q", "run", "x.yaml"]
+    assert hoist_global_flags(["run", "--", "-q"]) == ["run", "--", "-q"]
+    assert hoist_global_flags(["-v", "sweep", "x.yaml"]) == ["-v", "sweep", "x.yaml"]

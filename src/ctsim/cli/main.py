@@ -20,7 +20,8 @@ app = typer.Typer(
     add_completion=False,
     no_args_is_help=True,
     context_settings={"help_option_names": ["-h", "--help"]},
-    help="ctsim: carbon-transition scenarios for China (coal, clean power, steel), year by year.",
+    help="ctsim: carbon-transition scenarios for China (coal, clean power, steel), year by year. "
+         "--quiet and --verbose may also follow the command.",
     pretty_exceptions_enable=False,
 )
 
@@ -73,6 +74,18 @@ def _interrupt(signum, frame):
     raise Interrupted(signum)
 
 
+GLOBAL_FLAGS = frozenset({"-q", "--quiet", "-v", "--verbose"})  # no command has options of these names
+
+
+def hoist_global_flags(argv: list[str]) -> list[str]:
+    """``ctsim run x.yaml -q`` as ``ctsim -q run x.yaml``: the verbosity flags are the app's, and click
+    only reads them before the command; a user (or a CI line) puts them anywhere. Arguments after a
+    ``--`` are left alone."""
+    cut = argv.index("--") if "--" in argv else len(argv)
+    head = argv[:cut]
+    return [a for a in head if a in GLOBAL_FLAGS] + [a for a in head if a not in GLOBAL_FLAGS] + argv[cut:]
+
+
 def main(argv: list[str] | None = None) -> None:
     """Console entry point: typer/click handle usage errors (exit 2); Ctrl-C and SIGTERM end with
     one line and exit 130 without leaving partial output. A signal that arrives once the output
@@ -86,7 +99,7 @@ def main(argv: list[str] | None = None) -> None:
     HELD.clear()
     COMPLETED.append(_written.append)
     try:
-        app(args=argv, prog_name="ctsim")
+        app(args=hoist_global_flags(sys.argv[1:] if argv is None else list(argv)), prog_name="ctsim")
     except CtsimError as exc:  # the one place that maps library errors to exit codes
         typer.echo(f"error: {exc}", err=True)
         sys.exit(exc.exit_code)

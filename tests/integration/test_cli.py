@@ -192,3 +192,9 @@ def test_global_flags_are_moved_only_before_a_double_dash():
     assert hoist_global_flags(["run", "x.yaml", "-q"]) == ["-q", "run", "x.yaml"]
     assert hoist_global_flags(["run", "--", "-q"]) == ["run", "--", "-q"]
     assert hoist_global_flags(["-v", "sweep", "x.yaml"]) == ["-v", "sweep", "x.yaml"]
+
+
+def test_a_command_keeps_its_own_flag_of_a_global_name():
+    from ctsim.cli.main import hoist_global_flags
+    # explore has --quiet/--verbose of its own (request logging): they stay its own; -q is the app's
+    assert hoist_global_flags(["explore", "x.yaml", "--verbose", "-q"]) == ["-q", "explore", "x.yaml", "--verbose"]

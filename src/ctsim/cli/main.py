@@ -74,16 +74,21 @@ def _interrupt(signum, frame):
     raise Interrupted(signum)
 
 
-GLOBAL_FLAGS = frozenset({"-q", "--quiet", "-v", "--verbose"})  # no command has options of these names
+GLOBAL_FLAGS = ("-q", "--quiet", "-v", "--verbose")
 
 
 def hoist_global_flags(argv: list[str]) -> list[str]:
     """``ctsim run x.yaml -q`` as ``ctsim -q run x.yaml``: the verbosity flags are the app's, and click
-    only reads them before the command; a user (or a CI line) puts them anywhere. Arguments after a
+    only reads them before the command; a user (or a CI line) puts them anywhere. A flag the command
+    has an option of its own for (``explore --verbose``) stays the command's; arguments after a
     ``--`` are left alone."""
     cut = argv.index("--") if "--" in argv else len(argv)
     head = argv[:cut]
-    return [a for a in head if a in GLOBAL_FLAGS] + [a for a in head if a not in GLOBAL_FLAGS] + argv[cut:]
+    name = next((a for a in head if not a.startswith("-")), None)
+    command = typer.main.get_command(app).commands.get(name) if name else None  # type: ignore[attr-defined]
+    own = {o for p in (command.params if command else ()) for o in (*p.opts, *p.secondary_opts)}
+    moved = [a for a in head if a in GLOBAL_FLAGS and a not in own]
+    return moved + [a for a in head if a not in moved] + argv[cut:]
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -16,6 +16,7 @@ __version__ = "0.1.0"
 # public name -> the module that defines it (imported on first use)
 _API = {
     "load_scenario": "ctsim.scenario.load",
+    "bundled_scenarios": "ctsim.scenario.load",
     "run": "ctsim.pipeline",
     "Run": "ctsim.pipeline",
     "Results": "ctsim.results",

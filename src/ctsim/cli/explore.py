@@ -9,11 +9,11 @@ from typing import Annotated
 
 import typer
 
-DEFAULT_SCENARIO = Path("scenarios/steel2030.yaml")
+DEFAULT_SCENARIO = Path("steel2030")  # the bundled library's, wherever the command runs
 
 
 def explore(
-    scenario: Annotated[Path, typer.Argument(help="Scenario file (YAML)")] = DEFAULT_SCENARIO,
+    scenario: Annotated[Path, typer.Argument(help="Scenario file (YAML) or a bundled scenario's name")] = DEFAULT_SCENARIO,
     port: Annotated[int, typer.Option(min=0, max=65535, help="Port on 127.0.0.1 (0: any free port)")] = 8765,
     browser: Annotated[bool, typer.Option("--browser/--no-browser", help="Open the page in a browser")] = True,
     quiet: Annotated[bool, typer.Option("--quiet/--verbose", help="Log each request to stderr")] = True,

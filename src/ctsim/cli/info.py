@@ -1,4 +1,5 @@
-"""``ctsim validate``, ``ctsim schema`` and ``ctsim params``: the scenario language and the registry.
+"""``ctsim validate``, ``ctsim scenarios``, ``ctsim schema`` and ``ctsim params``: the scenario language, the
+bundled library and the registry.
 Registered in ctsim.cli.main."""
 
 from __future__ import annotations
@@ -12,7 +13,8 @@ import typer
 from ..errors import CtsimError
 
 
-def validate(files: Annotated[list[Path], typer.Argument(help="Scenario files")]) -> None:
+def validate(files: Annotated[list[Path], typer.Argument(
+        help="Scenario files, or names of bundled scenarios")]) -> None:
     """Check scenario files. Exit 0 when all are valid, 2 otherwise."""
     from ..scenario import load_scenario
 
@@ -26,6 +28,19 @@ def validate(files: Annotated[list[Path], typer.Argument(help="Scenario files")]
             bad += 1
     if bad:
         raise typer.Exit(2)
+
+
+def scenarios() -> None:
+    """List the bundled scenarios: a name runs anywhere (ctsim run steel2030) and can be extended
+    (extends: baseline)."""
+    from ..scenario import bundled_scenarios
+    from ..scenario.yamlio import load_yaml
+
+    for name, path in bundled_scenarios().items():
+        text = " ".join(str(load_yaml(path).get("description") or "").split())
+        first = text.split(". ")[0].rstrip(".")
+        typer.echo(f"{name:<22} {first[:100] + ('...' if len(first) > 100 else '')}")
+    typer.echo(f"(files in {next(iter(bundled_scenarios().values())).parent})")
 
 
 def schema() -> None:

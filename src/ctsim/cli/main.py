@@ -26,7 +26,7 @@ app = typer.Typer(
 )
 
 
-for command in (run.run, info.validate, info.schema, info.params, report.report, compare.compare,
+for command in (run.run, info.validate, info.scenarios, info.schema, info.params, report.report, compare.compare,
                 sweep.sweep, sweep.check, explore.explore):
     app.command()(command)
 

@@ -18,6 +18,7 @@ import pandas as pd
 
 from .. import __version__
 from ..errors import UsageError
+from ..scenario.load import is_library_name
 from .document import Document, Table, format_value, render_figure
 from .source import SCENARIO_SUFFIXES, Source, load_source
 
@@ -176,7 +177,7 @@ def decomposition_section(doc: Document, frame: pd.DataFrame, name: str, root: P
 
 
 def _reproduce(src: Source) -> str:
-    if src.path is not None and src.path.suffix.lower() in SCENARIO_SUFFIXES:
+    if src.path is not None and (src.path.suffix.lower() in SCENARIO_SUFFIXES or is_library_name(src.path)):
         return f"ctsim run {src.path}"
     command = src.metadata.get("command")
     return " ".join(command) if command else "n/a"

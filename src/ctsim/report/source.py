@@ -12,6 +12,7 @@ import pandas as pd
 from ..errors import UsageError
 from ..outputs.folders import metadata
 from ..pipeline import run
+from ..scenario.load import is_library_name
 
 SCENARIO_SUFFIXES = (".yaml", ".yml")
 SWEEP_FILES = ("quantiles.csv", "metrics.csv", "targets.csv", "sensitivity.csv", "design.csv")
@@ -159,8 +160,8 @@ def load_source(path: str | Path, command: list[str] | None = None) -> Source:
             return source_from_sweep_folder(path)
         raise UsageError(f"{path}: not an output folder of 'ctsim run' or 'ctsim sweep' "
                          "(no trajectories.csv or quantiles.csv)")
-    if path.suffix.lower() in SCENARIO_SUFFIXES:
-        return source_from_run(run(path), command, path)
+    if path.suffix.lower() in SCENARIO_SUFFIXES or (is_library_name(path) and not path.exists()):
+        return source_from_run(run(path), command, path)  # (a bare name: a bundled scenario)
     if not path.exists():
         raise UsageError(f"{path}: no such file or folder")
     raise UsageError(f"{path}: expected a scenario file (.yaml) or an output folder")

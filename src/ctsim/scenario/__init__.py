@@ -3,6 +3,7 @@ value types, targets, shocks and uncertain parameters, and ``extends`` inheritan
 
 from .load import (
     LoadedScenario,
+    bundled_scenarios,
     json_schema,
     load_scenario,
     scenario_from_dict,
@@ -10,5 +11,5 @@ from .load import (
     with_overrides,
 )
 
-__all__ = ["LoadedScenario", "json_schema", "load_scenario", "scenario_from_dict", "scenario_model",
+__all__ = ["LoadedScenario", "bundled_scenarios", "json_schema", "load_scenario", "scenario_from_dict", "scenario_model",
            "with_overrides"]

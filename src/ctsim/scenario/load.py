@@ -109,6 +109,28 @@ def _validate(data: dict, path: Path) -> BaseModel:
 
 
 MAX_CHAIN_FILES = 50  # distinct files in one inheritance chain; a real library uses 2-3
+LIBRARY = Path(__file__).resolve().parents[1] / "scenarios"  # the scenario library shipped in the package
+
+
+def bundled_scenarios() -> dict[str, Path]:
+    """The bundled scenario library, {name: file}: the files of ``ctsim/scenarios`` (the repository's
+    ``scenarios/`` folder), by name in order."""
+    return {p.stem: p for p in sorted(LIBRARY.glob("*.yaml"))}
+
+
+def is_library_name(ref: str | Path) -> bool:
+    """A bare name (``steel2030``: no folder, no suffix) refers to the bundled library."""
+    ref = Path(ref)
+    return ref.suffix == "" and len(ref.parts) == 1 and ref.name not in ("", ".", "..")
+
+
+def library_file(name: str, where: Path, key: str) -> Path:
+    """The bundled scenario called ``name``; a ScenarioError at ``where``/``key`` listing the names."""
+    found = bundled_scenarios().get(name)
+    if found is None:
+        raise ScenarioError(where, key, "expected a scenario file ending in .yaml or .yml or the name of a "
+                                        f"bundled scenario ({', '.join(bundled_scenarios())}; got {_quoted(name)})")
+    return found
 
 
 def _load_chain(path: Path, stack: tuple[Path, ...] = (), shown: tuple[Path, ...] = (),
@@ -146,7 +168,10 @@ def _load_chain(path: Path, stack: tuple[Path, ...] = (), shown: tuple[Path, ...
     where: dict[str, Path] = {}
     for i, parent in enumerate(parents):
         key = "extends" if isinstance(data["extends"], str) else f"extends.{i}"
-        ppath = Path(parent) if Path(parent).is_absolute() else path.parent / parent
+        if is_library_name(parent):  # ``extends: baseline``: the bundled library's file
+            ppath = library_file(str(parent), path, key)
+        else:
+            ppath = Path(parent) if Path(parent).is_absolute() else path.parent / parent
         if ppath.suffix.lower() not in SCENARIO_SUFFIXES:  # never read (or echo) another kind of file
             raise ScenarioError(path, key, "expected a scenario file ending in .yaml or .yml "
                                            f"(got {_quoted(parent)})")
@@ -420,6 +445,8 @@ def _check_target_region(model, t, i: int, path) -> None:
 def load_scenario(path: str | Path) -> LoadedScenario:
     """Load, inherit and validate a scenario file. Raises ScenarioError on any problem."""
     path = Path(path)
+    if is_library_name(path) and not path.exists():  # ``ctsim run steel2030``: the bundled library's file
+        path = library_file(path.name, path, "")
     if path.suffix.lower() not in SCENARIO_SUFFIXES and not path.is_dir():
         # a scenario is a .yaml file: any other file is not read, so its content is never echoed
         raise ScenarioError(path, "", "expected a scenario file ending in .yaml or .yml")

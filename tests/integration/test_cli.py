@@ -198,3 +198,10 @@ def test_a_command_keeps_its_own_flag_of_a_global_name():
     from ctsim.cli.main import hoist_global_flags
     # explore has --quiet/--verbose of its own (request logging): they stay its own; -q is the app's
     assert hoist_global_flags(["explore", "x.yaml", "--verbose", "-q"]) == ["-q", "explore", "x.yaml", "--verbose"]
+
+
+def test_the_outputs_line_lists_figures_only_when_they_are_written(root, tmp_path, capsys):
+    scenario = root / "scenarios/steel2030.yaml"
+    assert cli("run", scenario, "-o", tmp_path / "n", "--no-figures") == 0
+    line = [x for x in capsys.readouterr().out.splitlines() if x.startswith("Outputs in")][0]
+    assert "figures/" not in line and "summary.json" in line

@@ -81,6 +81,7 @@ def run(
     write_run(result, outdir, force=force, figures=figures, command=["ctsim", *sys.argv[1:]])
     s = result.summary
     _print_summary(s)
-    echo(f"\nOutputs in {outdir}/ (trajectories.csv, trajectories.xlsx, summary.json, metadata.json, figures/)")
+    listed = "trajectories.csv, trajectories.xlsx, summary.json, metadata.json" + (", figures/" if figures else "")
+    echo(f"\nOutputs in {outdir}/ ({listed})")
     if not s["all_targets_met"]:
         raise typer.Exit(1)

@@ -60,7 +60,7 @@ def _print_summary(summary: dict) -> None:
 
 
 def run(
-    scenario: Annotated[Path, typer.Argument(help="Scenario file (YAML)")],
+    scenario: Annotated[Path, typer.Argument(help="Scenario file (YAML) or a bundled scenario's name (ctsim scenarios)")],
     out: Annotated[Path | None, typer.Option("--out", "-o", help="Output folder (default out/<name>/)")] = None,
     force: Annotated[bool, typer.Option("--force", help="Replace an existing output folder")] = False,
     figures: Annotated[bool, typer.Option(help="Write figures/*.png")] = True,

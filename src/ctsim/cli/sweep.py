@@ -79,7 +79,7 @@ def _check_method(method: str | None) -> None:
 
 
 def sweep(
-    scenario: Annotated[Path, typer.Argument(help="Scenario file with an uncertain: block")],
+    scenario: Annotated[Path, typer.Argument(help="Scenario file (or bundled name) with an uncertain: block")],
     samples: Samples = None, method: Method = None, seed: Seed = None,
     out: Annotated[Path | None, typer.Option("--out", "-o", help="Output folder (default out/<name>-sweep/)")] = None,
     force: Force = False, workers: Workers = None, scheduler: Scheduler = None,
@@ -113,7 +113,7 @@ def sweep(
 
 
 def check(
-    scenario: Annotated[Path, typer.Argument(help="Scenario file with a checks: block")],
+    scenario: Annotated[Path, typer.Argument(help="Scenario file (or bundled name) with a checks: block")],
     samples: Samples = None, method: Method = None, seed: Seed = None,
     workers: Workers = None, scheduler: Scheduler = None, chunk_size: ChunkSize = None,
     processes: Processes = None,

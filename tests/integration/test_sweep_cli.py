@@ -222,3 +222,13 @@ def test_resume_refuses_chunks_of_another_sweep(ctsim_main, scenario, tmp_path, 
     res = ctsim_main("sweep", path, "--out", out, "--chunk-size", "10", "--no-figures", "--resume",
                      "--seed", "4")
     assert res.code == 2 and "different sweep" in res.stderr and "seed" in res.stderr
+
+
+def test_the_outputs_line_names_what_the_folder_holds(ctsim_main, scenario, tmp_path):
+    out = tmp_path / "out"
+    res = ctsim_main("sweep", scenario(), "--out", out, "--no-figures")
+    assert res.code == 0, res.stderr
+    line = [x for x in res.stdout.splitlines() if x.startswith("Outputs in")][0]
+    listed = line.split("(", 1)[1].rstrip(")").split(", ")
+    assert listed == sorted(p.name + ("/" if p.is_dir() else "") for p in out.iterdir())
+    assert "figures/" not in listed and "quantiles.csv" in listed

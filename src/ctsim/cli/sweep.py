@@ -108,8 +108,8 @@ def sweep(
             typer.echo(f"finished chunks kept in {kept}/; rerun with --resume to continue", err=True)
         raise
     _print_summary(result)
-    echo(f"\nOutputs in {outdir}/ (design.csv, metrics.csv, quantiles.csv, targets.csv, "
-               "sensitivity.csv, metadata.json, figures/)")
+    written = sorted(p.name + ("/" if p.is_dir() else "") for p in outdir.iterdir())
+    echo(f"\nOutputs in {outdir}/ ({', '.join(written)})")
 
 
 def check(

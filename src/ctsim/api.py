@@ -10,11 +10,10 @@ import contextlib
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 
-from .analysis.compare import Wedges, metric_differences, policy_wedges
 from .errors import ScenarioError, UsageError
 from .outputs.sweep import SweepFolder, can_fork, chunk_text, figure_processes
 from .pipeline import Run, load, run
@@ -32,6 +31,9 @@ from .sweeps.core import (
     process_executor,
     run_sweep,
 )
+
+if TYPE_CHECKING:  # compare() imports it: a sweep does not need it (~5-10 ms of its own)
+    from .analysis.compare import Wedges
 
 Scenario = str | Path | LoadedScenario
 Progress = Callable[[int, int], None]
@@ -269,6 +271,8 @@ class Comparison:
 def compare(reference: Scenario | Run, policy: Scenario | Run, *others: Scenario | Run) -> Comparison:
     """Compare ``policy`` (and ``others``) with ``reference``, as ``ctsim compare`` does: metric
     differences of their single runs and Shapley policy wedges of national CO2."""
+    from .analysis.compare import metric_differences, policy_wedges
+
     runs = [s if isinstance(s, Run) else run(s) for s in (reference, policy, *others)]
     names = [r.resolved.name for r in runs]
     if len(set(names)) != len(names):

@@ -30,6 +30,32 @@ def test_unit_design_in_unit_cube_and_reproducible(method):
     assert a.min() >= 0.0 and a.max() <= 1.0
 
 
+@pytest.mark.parametrize("n_params", [1, 2, 5, 9])
+@pytest.mark.parametrize("base", [1, 8, 1024])
+@pytest.mark.parametrize("seed", [0, 7])
+def test_saltelli_rows_equal_salib_value_for_value(n_params, base, seed):
+    """The vectorized Saltelli arrangement is SALib's sobol.sample (first order), bit for bit."""
+    from SALib.sample import sobol
+
+    from ctsim.inputs.randomness import rng
+
+    def problem():
+        return {"num_vars": n_params, "names": [f"x{i}" for i in range(n_params)],
+                "bounds": [[0.0, 1.0]] * n_params}
+
+    ours = sampling.saltelli_first_order(problem(), base, rng(seed, "design"))
+    theirs = sobol.sample(problem(), base, calc_second_order=False, seed=rng(seed, "design"))
+    assert ours.shape == theirs.shape == (base * (n_params + 2), n_params)
+    assert ours.tobytes() == theirs.tobytes()
+    # the Saltelli structure itself: AB_j is A with column j of B
+    block = ours.reshape(base, n_params + 2, n_params)
+    a, b = block[:, 0], block[:, -1]
+    for j in range(n_params):
+        expected = a.copy()
+        expected[:, j] = b[:, j]
+        assert np.array_equal(block[:, 1 + j], expected)
+
+
 def test_design_sizes():
     assert sampling.design_size("lhs", 1000, 5) == 1000
     assert sampling.design_size("sobol", 1000, 5) == 256 * 7  # 1000 / 7 = 142.9 -> 143 -> 256

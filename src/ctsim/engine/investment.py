@@ -26,6 +26,7 @@ from .axes import (
     POWER_TECHS,
     SOLAR,
     WIND,
+    stack_last,
     sum_last,
 )
 from .capacity import Capacity, with_builds, with_extension
@@ -38,10 +39,6 @@ from .units import TWH_PER_GW_YEAR
 ENERGY_PASSES = 3  # energy-build passes a year (numerical: each corrects the last one's linearisation; what
 # three leave short of the requirement is at most 3.3e-6 of demand, 0.04 TWh in campaign-style 2031 with ~900
 # TWh to build (the property test's prices), usually round-off; four passes: 1.3e-10)
-
-
-def _stack(slots: list, *like) -> np.ndarray:
-    return np.stack(np.broadcast_arrays(*slots, *like)[:len(slots)], axis=-1)
 
 
 def step_adequacy(pw: PowerParams, prev: State | None, cap: Capacity, store: StorageStock, demand: np.ndarray,
@@ -103,11 +100,11 @@ def step_adequacy(pw: PowerParams, prev: State | None, cap: Capacity, store: Sto
         allowed[FIRM_GAS], allowed[FIRM_COAL] = gas_ok, coal_ok
         allowed[FIRM_NUCLEAR] = np.where(nuclear_room > 0, 1.0, 0.0)
         shares_f = ad.logit_shares(ad.firm_costs(pw, costs.new_coal_cny_per_mwh, costs.new_gas_cny_per_mwh, t),
-                                   _stack(allowed), pw.invest_cost_scale_cny_per_kw_yr)
+                                   stack_last(allowed), pw.invest_cost_scale_cny_per_kw_yr)
         credit = [None] * len(FIRM_OPTIONS)
         credit[FIRM_STORAGE] = ad.storage_credit(pw.nts_duration_h[..., t], pw.storage_credit_hours)
         credit[FIRM_GAS] = credit[FIRM_COAL] = credit[FIRM_NUCLEAR] = pw.credit_thermal
-        per_gw = _stack(credit)
+        per_gw = stack_last(credit)
         firm_built = ad.capped_split(short, shares_f, per_gw, FIRM_NUCLEAR, nuclear_room)
         built = np.zeros((n, len(POWER_TECHS)))
         built[..., GAS] = firm_built[..., FIRM_GAS]
@@ -260,7 +257,7 @@ def _energy_split(pw: PowerParams, costs: Costs, m: np.ndarray, gap: np.ndarray,
     allowed = [np.ones(1)] * len(ENERGY_OPTIONS)
     allowed[EN_COAL] = coal_ok
     allowed[EN_NUCLEAR] = np.where(room > 0, 1.0, 0.0)
-    shares = ad.logit_shares(ad.energy_costs(pw, costs.new_coal_cny_per_mwh, m, t), _stack(allowed, zeros),
+    shares = ad.logit_shares(ad.energy_costs(pw, costs.new_coal_cny_per_mwh, m, t), stack_last(allowed, zeros),
                              pw.energy_cost_scale_cny_per_mwh)
-    return ad.capped_split(gap, shares, np.maximum(_stack(per_gw, zeros), 1e-9), EN_NUCLEAR,
+    return ad.capped_split(gap, shares, np.maximum(stack_last(per_gw, zeros), 1e-9), EN_NUCLEAR,
                            np.maximum(room, 0.0))

@@ -22,6 +22,7 @@ from .axes import (
     NF_WIND,
     NON_FOSSIL,
     VARIABLE_RENEWABLE,
+    stack_last,
     sum_last,
 )
 from .inputs import Factors, MacroParams, PolicyParams, PowerParams, ShockParams
@@ -423,7 +424,7 @@ def coal_co2_segments(pw: PowerParams, fx: Factors, fleet: CoalFleet, coal_twh: 
     per_gce = GCE_PER_KWH_TO_MTCE_PER_TWH * fx.coal_t_co2_per_tce  # Mt per TWh per gce/kWh = t/MWh
     hi = (plain * fleet.hr_other_gce_per_kwh + ccs) * per_gce
     lo = (plain * (share * fleet.hr_eff_gce_per_kwh + (1 - share) * fleet.hr_other_gce_per_kwh) + ccs) * per_gce
-    return np.stack([above, coal_twh - above], axis=-1), np.stack([hi, lo], axis=-1)
+    return stack_last((above, coal_twh - above)), stack_last((hi, lo))
 
 
 def step_fuels(pw: PowerParams, fx: Factors, fleet: CoalFleet, coal_twh: np.ndarray, gas_twh: np.ndarray

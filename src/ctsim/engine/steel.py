@@ -20,6 +20,7 @@ from .axes import (
     EAF,
     H2DRI,
     STEEL_ROUTES,
+    stack_last,
     sum_last,
 )
 from .inputs import Factors, PolicyParams, ShockParams, SteelParams
@@ -34,14 +35,14 @@ def stack_alt(ccus, eaf, h2dri, *like) -> np.ndarray:
     H2-DRI), broadcast together (and with ``like``, e.g. ``np.zeros(S)`` to give every sample a row)."""
     slots = [None] * len(ALT_ROUTES)
     slots[ALT_CCUS], slots[ALT_EAF], slots[ALT_H2DRI] = ccus, eaf, h2dri
-    return np.stack(np.broadcast_arrays(*slots, *like)[:len(slots)], axis=-1)
+    return stack_last(slots, *like)
 
 
 def stack_routes(bfbof, bfbof_ccus, eaf, h2dri) -> np.ndarray:
     """Values of the four routes on a last axis [..., R] in the R order, broadcast together."""
     slots = [None] * len(STEEL_ROUTES)
     slots[BFBOF], slots[BFBOF_CCUS], slots[EAF], slots[H2DRI] = bfbof, bfbof_ccus, eaf, h2dri
-    return np.stack(np.broadcast_arrays(*slots), axis=-1)
+    return stack_last(slots)
 
 
 def route_shares(
@@ -66,9 +67,8 @@ def route_shares(
     scale = 1.0 / np.maximum(new_routes, 1.0)
     eaf, h2 = eaf * scale, h2dri_share * scale
     ccus = np.minimum(ccus_share, 1.0 - eaf - h2)
-    low = stack_alt(ccus, eaf, h2)
-    bfbof = 1.0 - sum_last(low)[..., None]
-    return np.concatenate([np.maximum(bfbof, 0.0), low], axis=-1)
+    low = ccus + 0.0 + eaf + h2  # (axes.sum_last of the alternatives in their A order)
+    return stack_routes(np.maximum(1.0 - low, 0.0), ccus, eaf, h2)
 
 
 def direct_co2(

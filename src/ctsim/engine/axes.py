@@ -64,7 +64,7 @@ def stack_last(slots, *like):
     ``np.stack(np.broadcast_arrays(*slots, *like)[:len(slots)], axis=-1)``, written one category at a
     time (numpy's stack copies [S, 1] pieces into the short axis, one element per inner loop: 2-3x
     slower on [S, few] arrays; tests/unit/test_axes.py checks the two agree)."""
-    shape = np.broadcast_shapes(*(np.shape(x) for x in (*slots, *like)))
+    shape = np.broadcast(*slots, *like).shape
     out = np.empty(shape + (len(slots),), dtype=np.result_type(*slots))
     for k, x in enumerate(slots):
         out[..., k] = x

@@ -4,6 +4,8 @@ falls short (docs/model.md, "Firm capacity and investment"). Kernels: ctsim.engi
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 
 from . import adequacy as ad
@@ -137,7 +139,7 @@ def step_adequacy(pw: PowerParams, prev: State | None, cap: Capacity, store: Sto
                          - deliverable, 0.0) * on
         if not np.any(gap > 0):  # (a shortcut: nothing to build anywhere)
             break
-        built = energy_builds(pw, costs, sup, store, demand, gap, coal_ok, room, t, growth, to_kink, sizing[0])
+        built = energy_builds_with_gap(pw, costs, sup, store, demand, gap, coal_ok, room, t, growth, to_kink, sizing[0])
         energy_built = energy_built + built
         room = room - built[..., EN_NUCLEAR]
         built_e = np.zeros((n, len(POWER_TECHS)))
@@ -196,6 +198,54 @@ def surplus_storage(pw: PowerParams, cap: Capacity, store: StorageStock, demand:
     v_kink = d * (flex + width * (y + np.log(-np.expm1(-np.maximum(y, 1e-300)))))
     to_kink = np.where(ahead & (on > 0), np.maximum(v_kink - vre, 0.0), np.inf)
     return econ_gw, growth, to_kink
+
+
+# The PowerParams fields energy_builds reads (itself and through storage.marginal_curtailment,
+# raw_curtailment, _energy_split and adequacy.energy_costs): energy_builds_with_gap hands it these only
+ENERGY_BUILD_PARAMS = ("grid_flexibility", "curtailment_width", "nts_round_trip", "wind_cf", "solar_cf", "coal_cf_max",
+                       "nuclear_cf", "energy_cost_scale_cny_per_mwh", "discount_rate", "coal_fixed_cost_cny_per_kw_yr",
+                       "nuclear_capex_cny_per_kw", "nuclear_lifetime_yr", "wind_capex_cny_per_kw",
+                       "solar_capex_cny_per_kw", "vre_lifetime_yr")
+
+
+class _Fields:
+    """Named values as attributes, nothing else (a read of any other name fails)."""
+
+    def __init__(self, values: dict[str, np.ndarray]):
+        self.__dict__.update(values)
+
+
+def energy_builds_with_gap(pw: PowerParams, costs: Costs, sup: Supply, store: StorageStock, demand: np.ndarray,
+                           gap: np.ndarray, coal_ok: np.ndarray, room: np.ndarray, t: int,
+                           growth: np.ndarray | float = 0.0, to_kink: np.ndarray | float = np.inf,
+                           x_star: np.ndarray | float = 1.0) -> np.ndarray:
+    """``energy_builds`` [S, O_energy], computed for the samples with a gap only: a sample without one
+    builds +0.0 GW of every option there (a zero gap splits into zeros: each option's share x 0, the
+    nuclear cap's overflow 0; with or without the crossing step), so the numbers are the same and the
+    work is that of the samples that build (a pass builds in 0-40 % of a sweep's samples). The year's
+    values of the per-sample inputs are taken on those samples; ``pw`` is handed on as its
+    ``ENERGY_BUILD_PARAMS`` only (paths cut to year t), so a field read that the list lacks fails."""
+    n = demand.shape[0]
+    some = gap > 0
+    if some.all():
+        return energy_builds(pw, costs, sup, store, demand, gap, coal_ok, room, t, growth, to_kink, x_star)
+    rows = np.flatnonzero(some)
+
+    def take(x):  # a per-sample value's rows; a shared one ([1], a scalar) as it is
+        return x[rows] if np.ndim(x) and np.shape(x)[0] == n else x
+
+    params = {}
+    for name in ENERGY_BUILD_PARAMS:
+        value = getattr(pw, name)
+        params[name] = take(value[..., t:t + 1] if np.ndim(value) == 2 else value)  # a path: year t only
+    built = energy_builds(_Fields(params), replace(costs, new_coal_cny_per_mwh=take(costs.new_coal_cny_per_mwh)),
+                          replace(sup, vre_potential_twh=take(sup.vre_potential_twh)),
+                          replace(store, shift_twh=take(store.shift_twh), efficiency=take(store.efficiency)),
+                          demand[rows], gap[rows], take(coal_ok), take(room), 0, take(growth), take(to_kink),
+                          take(x_star))
+    out = np.zeros((n, len(ENERGY_OPTIONS)))
+    out[rows] = built
+    return out
 
 
 def energy_builds(pw: PowerParams, costs: Costs, sup: Supply, store: StorageStock, demand: np.ndarray,

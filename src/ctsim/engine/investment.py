@@ -89,6 +89,7 @@ def step_adequacy(pw: PowerParams, prev: State | None, cap: Capacity, store: Sto
     nuclear_room = np.maximum(pw.nuclear_build_max_gw - pw.nuclear_additions_gw[..., t], 0.0)
     # 1. firm capacity
     firm = ad.firm_capacity(pw, cap.end_gw, store.gw, store.gwh, demand, t)
+    cap_firm, store_start = cap, store  # (the stocks of that firm capacity)
     short = np.maximum(required - firm, 0.0) * on
     if active and np.any(short > 0):  # (a shortcut: with no shortfall anywhere nothing is kept)
         # (never negative: a round-off below 0 would differ with the chunk's other samples)
@@ -153,7 +154,8 @@ def step_adequacy(pw: PowerParams, prev: State | None, cap: Capacity, store: Sto
         econ_gw, _, _ = surplus_storage(pw, cap, store_firm, demand, sizing, coal_prev, on, t)
         if np.any(econ_gw > 0):
             store = step_storage(pw, prev, firm_built[..., FIRM_STORAGE] + econ_gw, t, n)
-    firm = ad.firm_capacity(pw, cap.end_gw, store.gw, store.gwh, demand, t)
+    if cap is not cap_firm or store is not store_start:  # (a shortcut: nothing kept or built, the same firm)
+        firm = ad.firm_capacity(pw, cap.end_gw, store.gw, store.gwh, demand, t)
     return ad.Adequacy(peak, required, firm, firm_built, energy_built, econ_gw), cap, store, sup
 
 

@@ -16,12 +16,16 @@ from .axes import (
     COAL,
     COAL_CCS,
     GAS,
+    HYDRO,
     NF_HYDRO,
     NF_NUCLEAR,
     NF_SOLAR,
     NF_WIND,
     NON_FOSSIL,
+    NUCLEAR,
+    SOLAR,
     VARIABLE_RENEWABLE,
+    WIND,
     stack_last,
     sum_last,
 )
@@ -295,18 +299,18 @@ def supply(pw: PowerParams, hydro_factor: np.ndarray, avail_gw: np.ndarray, stor
         from .compiled import power as kernels
         nonfossil, vre, curt, *rest = kernels.supply(pw, hydro_factor, avail_gw, store, demand, gas_bound_twh, t)
         return Supply(nonfossil, vre, storage.Curtailment(*curt), *rest)
-    ones = np.ones(demand.shape)
-    cf = np.empty(demand.shape + (len(NON_FOSSIL),))
-    cf[..., NF_HYDRO] = pw.hydro_cf[..., t] * hydro_factor * ones
-    cf[..., NF_NUCLEAR] = pw.nuclear_cf[..., t] * ones
-    cf[..., NF_WIND] = pw.wind_cf[..., t] * ones
-    cf[..., NF_SOLAR] = pw.solar_cf[..., t] * ones
-    nonfossil = potential_generation(avail_gw[..., NON_FOSSIL], cf)
-    vre = nonfossil[..., NF_WIND] + nonfossil[..., NF_SOLAR]
+    # technology by technology on [S] columns (numpy's passes over an [S, 4] array with a short last
+    # axis and its gathered copy cost more than the arithmetic)
+    hydro = potential_generation(avail_gw[..., HYDRO], pw.hydro_cf[..., t] * hydro_factor)
+    nuclear = potential_generation(avail_gw[..., NUCLEAR], pw.nuclear_cf[..., t])
+    wind = potential_generation(avail_gw[..., WIND], pw.wind_cf[..., t])
+    solar = potential_generation(avail_gw[..., SOLAR], pw.solar_cf[..., t])
+    vre = wind + solar
     curt = storage.curtailment(pw, store, vre, demand, t)
     keep = 1.0 - np.divide(curt.raw_twh - curt.returned_twh, vre, out=np.zeros_like(vre), where=vre > 0)
-    nonfossil[..., NF_WIND] *= keep
-    nonfossil[..., NF_SOLAR] *= keep
+    slots = [None] * len(NON_FOSSIL)
+    slots[NF_HYDRO], slots[NF_NUCLEAR], slots[NF_WIND], slots[NF_SOLAR] = hydro, nuclear, wind * keep, solar * keep
+    nonfossil = stack_last(slots, demand)
     gas_cap, coal_cap = avail_gw[..., GAS], avail_gw[..., COAL] + avail_gw[..., COAL_CCS]
     gas_max = np.minimum(potential_generation(gas_cap, pw.gas_cf_max), gas_bound_twh)
     return Supply(nonfossil, vre, curt, pw.bio_generation_twh[..., t] + pw.oil_generation_twh[..., t],

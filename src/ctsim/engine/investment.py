@@ -165,9 +165,26 @@ def surplus_sizing(pw: PowerParams, costs: Costs, t: int) -> tuple[np.ndarray, n
     equals its capital cost over the coal its full cycles would displace (cycles x duration x round
     trip x a new coal unit's running cost with carbon)."""
     mwh_per_kw = pw.storage_cycles_per_yr * pw.nts_duration_h[..., t] * 1e-3  # charged per kW-yr
+    if costs.storage_surplus_ratio is not None:  # computed before the loop (with_surplus_ratios)
+        return costs.storage_surplus_ratio, mwh_per_kw
+    return ad.surplus_ratio(_surplus_share(pw, costs, t, mwh_per_kw)), mwh_per_kw
+
+
+def _surplus_share(pw: PowerParams, costs: Costs, t: int, mwh_per_kw: np.ndarray) -> np.ndarray:
+    """The share q of a kW's cycles that must find surplus for it to pay (surplus_sizing), [S or 1]."""
     value = mwh_per_kw * pw.nts_round_trip * costs.new_coal_cny_per_mwh
     cost = pw.nts_capex_cny_per_kw[..., t] * ad.capital_recovery(pw.discount_rate, pw.nts_lifetime_yr)
-    return ad.surplus_ratio(np.clip(cost / np.maximum(value, 1e-9), 0.0, 1.0)), mwh_per_kw
+    return np.clip(cost / np.maximum(value, 1e-9), 0.0, 1.0)
+
+
+def with_surplus_ratios(pws: list[PowerParams], costs: list[Costs]) -> list[Costs]:
+    """The years' costs (year t: ``pws[t]``, ``costs[t]``) with x* of surplus_sizing attached, the
+    bisection run once on all years [S or 1, Y] instead of once a year: the same numbers (elementwise),
+    ~300 numpy calls a run instead of ~300 a year."""
+    shares = [_surplus_share(pw, c, t, pw.storage_cycles_per_yr * pw.nts_duration_h[..., t] * 1e-3)
+              for t, (pw, c) in enumerate(zip(pws, costs, strict=True))]
+    x_star = ad.surplus_ratio(np.stack(np.broadcast_arrays(*shares), axis=-1))
+    return [replace(c, storage_surplus_ratio=x_star[..., t]) for t, c in enumerate(costs)]
 
 
 def surplus_storage(pw: PowerParams, cap: Capacity, store: StorageStock, demand: np.ndarray,

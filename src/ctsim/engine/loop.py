@@ -125,6 +125,13 @@ def _simulate(inp: Inputs) -> dict[str, np.ndarray]:
         rblock = np.empty((Y, len(rnames), S, len(rd.names)))
     rcap = built = None  # regional capacity [S, G, K] and links built, last year's
     full = inp
+    # the costs of every year (they depend on the inputs alone), with the storage-for-surplus ratio
+    # of each year from one vectorised bisection (numpy backend; the kernels compute their own)
+    year_inputs = [sets[id(full.for_year(int(year)))][0] for year in full.years]
+    costs_by_year = [power.step_costs(x.power, x.policy, x.factors, x.shock, int(full.years[t]), t)
+                     for t, x in enumerate(year_inputs)]
+    if not compiled.active():
+        costs_by_year = investment.with_surplus_ratios([x.power for x in year_inputs], costs_by_year)
     prev: State | None = None  # last year's state; None in the calibration year
     for t in range(Y):
         year = int(full.years[t])
@@ -136,7 +143,7 @@ def _simulate(inp: Inputs) -> dict[str, np.ndarray]:
                 inp.power.coal_capacity_2020_gw, inp.power.coal_mean_age_2020_yr, hist.coal_lifetime_yr,
                 inp.power.coal_lifetime_yr, t, full.history_end + 1 - CALIBRATION_YEAR))
         growth, gdp_trend = macro.step_macro(inp.macro, prev, t, S)
-        costs = power.step_costs(inp.power, inp.policy, inp.factors, inp.shock, year, t)
+        costs = costs_by_year[t]
         mix = steel.step_steel(inp.steel, inp.policy, inp.factors, inp.shock, prev,
                                costs.carbon_price_cny_per_t, year, t, S)
         steel_cap = capping.CAPS_OFF

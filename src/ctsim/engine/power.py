@@ -182,6 +182,9 @@ class Costs:
     srmc_gas_cny_per_mwh: np.ndarray
     new_coal_cny_per_mwh: np.ndarray  # fuel and gross carbon cost of a new (efficient) coal unit
     new_gas_cny_per_mwh: np.ndarray  # fuel and gross carbon cost of a new gas unit
+    # x* of the storage-for-surplus sizing at these costs (investment.surplus_sizing), when the year loop
+    # computed it for all years at once (investment.with_surplus_ratios); None: the step computes it
+    storage_surplus_ratio: np.ndarray | None = None
 
 
 def early_retirement_share(pw: PowerParams, pol: PolicyParams, costs: Costs, prev_capacity_gw: np.ndarray, prev_backup_gw: np.ndarray,

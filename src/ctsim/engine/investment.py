@@ -251,12 +251,12 @@ def energy_builds_with_gap(pw: PowerParams, costs: Costs, sup: Supply, store: St
     rows = np.flatnonzero(some)
 
     def take(x):  # a per-sample value's rows; a shared one ([1], a scalar) as it is
-        return x[rows] if np.ndim(x) and np.shape(x)[0] == n else x
+        return x[rows] if getattr(x, "ndim", 0) and x.shape[0] == n else x
 
     params = {}
     for name in ENERGY_BUILD_PARAMS:
         value = getattr(pw, name)
-        params[name] = take(value[..., t:t + 1] if np.ndim(value) == 2 else value)  # a path: year t only
+        params[name] = take(value[..., t:t + 1] if value.ndim == 2 else value)  # a path: year t only
     built = energy_builds(_Fields(params), replace(costs, new_coal_cny_per_mwh=take(costs.new_coal_cny_per_mwh)),
                           replace(sup, vre_potential_twh=take(sup.vre_potential_twh)),
                           replace(store, shift_twh=take(store.shift_twh), efficiency=take(store.efficiency)),

@@ -26,7 +26,8 @@ from .axes import (
 from .inputs import Factors, PolicyParams, ShockParams, SteelParams
 from .state import State
 
-# The R axis is unabated BF-BOF followed by the alternatives in their A order (route_shares relies on it).
+# The R axis is unabated BF-BOF followed by the alternatives in their A order (route_shares sums the
+# alternatives in the A order, as it did on the stacked [S, A] shares; the kernels too).
 assert (BFBOF, *ALT_ROUTES) == tuple(range(len(STEEL_ROUTES)))
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from ctsim.engine import axes, caps, shocks, steel
+from ctsim.engine.arrays import divide_or
 from ctsim.engine.loop import OUTPUTS
 from ctsim.scenario.shocks import USERS
 
@@ -37,3 +38,25 @@ def test_a_steel_cap_option_moves_bfbof_tonnes_to_its_route():
     moved = (units @ caps.STEEL_MOVES)[0]
     assert moved[axes.BFBOF] == -7 and moved[axes.EAF] == 1 and moved[axes.H2DRI] == 2
     assert moved[axes.BFBOF_CCUS] == 0
+
+
+def test_stack_last_is_numpy_stack_of_the_broadcast_values():
+    a, b = np.array([1.5, -0.0, np.nan]), np.array([-2.0])
+    cases = [((a, b, 3.0), ()), ((b, 2.0), (np.zeros(3),)), ((1.0, 2.0), ()), ((np.ones((2, 1)), a), ()),
+             ((np.int64(1), b), ())]
+    for slots, like in cases:
+        want = np.stack(np.broadcast_arrays(*slots, *like)[:len(slots)], axis=-1)
+        got = axes.stack_last(slots, *like)
+        assert got.shape == want.shape and got.dtype == want.dtype and got.tobytes() == want.tobytes()
+        assert got.flags.c_contiguous
+
+
+def test_divide_or_is_the_masked_divide():
+    num = np.array([1.0, -0.0, 3.0, np.inf, np.nan, 2.0, 0.0])
+    den = np.array([2.0, 5.0, 0.0, -1.0, 4.0, np.nan, 1e-300])
+    for fill in (0.0, 1.0, np.inf):
+        want = np.divide(num, den, out=np.full(num.shape, fill), where=den > 0)
+        assert divide_or(num, den, fill).tobytes() == want.tobytes()
+    shares, total = np.array([[0.2, 0.8], [0.0, 0.0]]), np.array([[1.0], [0.0]])
+    want = np.divide(shares, total, out=np.zeros_like(shares), where=total > 0)
+    assert divide_or(shares, total, 0.0).tobytes() == want.tobytes()

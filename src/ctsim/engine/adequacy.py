@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .arrays import divide_or
 from .axes import (
     COAL,
     COAL_CCS,
@@ -33,7 +34,7 @@ from .axes import (
     PHS,
     SOLAR,
     WIND,
-    sum_last,
+    stack_last,
 )
 from .inputs import PowerParams
 from .units import TWH_PER_GW_YEAR
@@ -80,12 +81,21 @@ def logit_shares(cost: np.ndarray, allowed: np.ndarray, scale: np.ndarray) -> np
     """Shares [S, O] of options by cost [S, O] (GCAM-style logit): w_o = allowed_o x
     exp(-(c_o - min c) / scale), s_o = w_o / sum w. ``allowed`` in [0, 1] (0 forbids an option); an
     option's share falls continuously as its cost rises. All options forbidden gives zero shares."""
-    c = np.where(allowed > 0, cost, np.inf)
-    low = np.min(c, axis=-1, keepdims=True)
+    # option by option on [S] columns (the same operations as on [S, O] arrays: numpy's reduction and
+    # broadcasting along a short last axis are many times slower than elementwise passes over columns)
+    options = range(cost.shape[-1])
+    ok = [allowed[..., o] > 0 for o in options]
+    low = np.where(ok[0], cost[..., 0], np.inf)
+    for o in options[1:]:  # the minimum over the allowed options (exact in any order)
+        low = np.minimum(low, np.where(ok[o], cost[..., o], np.inf))
     low = np.where(np.isfinite(low), low, 0.0)
-    w = allowed * np.exp(-np.clip(np.where(allowed > 0, cost, low) - low, 0.0, None) / np.asarray(scale)[..., None])
-    total = sum_last(w)[..., None]
-    return np.divide(w, total, out=np.zeros_like(w), where=total > 0)
+    scale = np.asarray(scale)
+    w = [allowed[..., o] * np.exp(-np.maximum(np.where(ok[o], cost[..., o], low) - low, 0.0) / scale)
+         for o in options]
+    total = w[0] + 0.0  # (sum_last: left to right from +0.0)
+    for o in options[1:]:
+        total = total + w[o]
+    return stack_last([divide_or(w_o, total, 0.0) for w_o in w])
 
 
 def capped_split(need: np.ndarray, shares: np.ndarray, per_unit: np.ndarray, capped: int, room: np.ndarray
@@ -98,7 +108,7 @@ def capped_split(need: np.ndarray, shares: np.ndarray, per_unit: np.ndarray, cap
     built_c = np.minimum(want[capped], room)
     left = (want[capped] - built_c) * per_unit[..., capped]
     others = 1.0 - shares[..., capped]
-    spread = np.divide(left, others, out=np.zeros_like(left), where=others > 0)
+    spread = divide_or(left, others, 0.0)
     out = np.empty(need.shape + (n_opt,))
     for o in range(n_opt):
         out[..., o] = built_c if o == capped else want[o] + shares[..., o] * spread / per_unit[..., o]
@@ -155,7 +165,7 @@ def firm_costs(pw: PowerParams, srmc_coal: np.ndarray, srmc_gas: np.ndarray, t: 
     nuclear = (pw.nuclear_capex_cny_per_kw * capital_recovery(r, pw.nuclear_lifetime_yr)) / pw.credit_thermal
     out = [None] * len(FIRM_OPTIONS)
     out[FIRM_STORAGE], out[FIRM_GAS], out[FIRM_COAL], out[FIRM_NUCLEAR] = store, gas, coal, nuclear
-    return np.stack(np.broadcast_arrays(*out, srmc_coal)[:len(out)], axis=-1)
+    return stack_last(out, srmc_coal)
 
 
 def energy_costs(pw: PowerParams, srmc_coal: np.ndarray, m_curtail: np.ndarray, t: int) -> np.ndarray:
@@ -174,4 +184,4 @@ def energy_costs(pw: PowerParams, srmc_coal: np.ndarray, m_curtail: np.ndarray, 
         pw.solar_cf[..., t] * hours * keep)
     out = [None] * len(ENERGY_OPTIONS)
     out[EN_COAL], out[EN_NUCLEAR], out[EN_WIND], out[EN_SOLAR] = coal, nuclear, wind, solar
-    return np.stack(np.broadcast_arrays(*out, srmc_coal)[:len(out)], axis=-1)
+    return stack_last(out, srmc_coal)

@@ -5,6 +5,8 @@ elementwise over any leading axes (a region axis after samples can be added with
 them). Recorded outputs are [S, Y].
 """
 
+import numpy as np
+
 # Power technologies with a capacity stock: the K axis.
 POWER_TECHS = ("coal", "coal_ccs", "gas", "hydro", "nuclear", "wind", "solar")
 COAL, COAL_CCS, GAS, HYDRO, NUCLEAR, WIND, SOLAR = range(len(POWER_TECHS))
@@ -54,3 +56,16 @@ def sum_last(x):
     for k in range(1, n):
         acc += x[..., k]
     return acc
+
+
+def stack_last(slots, *like):
+    """The values ``slots`` on a new last (category) axis, broadcast together (and with ``like``, e.g.
+    ``np.zeros(S)`` to give every sample a row): the same array as
+    ``np.stack(np.broadcast_arrays(*slots, *like)[:len(slots)], axis=-1)``, written one category at a
+    time (numpy's stack copies [S, 1] pieces into the short axis, one element per inner loop: 2-3x
+    slower on [S, few] arrays; tests/unit/test_axes.py checks the two agree)."""
+    shape = np.broadcast(*slots, *like).shape
+    out = np.empty(shape + (len(slots),), dtype=np.result_type(*slots))
+    for k, x in enumerate(slots):
+        out[..., k] = x
+    return out

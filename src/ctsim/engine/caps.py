@@ -23,6 +23,7 @@ from .axes import (
     OPT_TO_GAS,
     STEEL_CAP_OPTIONS,
     STEEL_ROUTES,
+    stack_last,
     sum_last,
 )
 from .inputs import CapsParams, Factors, MacroParams, PolicyParams, PowerParams, SteelParams
@@ -181,10 +182,9 @@ def step_caps(cp: CapsParams, pw: PowerParams, sp: SteelParams, pol: PolicyParam
     hi_left = np.maximum(widths[..., 0] - removed, 0.0)
     lo_left = np.maximum(coal - removed, 0.0) - hi_left
     in_mt = lambda twh: np.divide(twh, bf_mwh, out=np.zeros_like(coal), where=bf_mwh > 0)  # noqa: E731
-    s_widths = np.stack(np.broadcast_arrays(in_mt(hi_left), in_mt(lo_left), in_mt(d.gas_twh + to_gas),
-                                            np.full_like(coal, np.inf)), axis=-1)
-    s_slopes = np.stack(np.broadcast_arrays(bf_i + bf_mwh * slopes[..., 0], bf_i + bf_mwh * slopes[..., 1],
-                                            bf_i + bf_mwh * gi, bf_i), axis=-1)
+    s_widths = stack_last((in_mt(hi_left), in_mt(lo_left), in_mt(d.gas_twh + to_gas), np.full_like(coal, np.inf)))
+    s_slopes = stack_last((bf_i + bf_mwh * slopes[..., 0], bf_i + bf_mwh * slopes[..., 1], bf_i + bf_mwh * gi,
+                           bf_i))
     need = np.maximum(x_national - abated, 0.0)
     steel_used = np.minimum(need, np.where(steel_left > 0, policy.segments_value(
         np.maximum(steel_left, 0.0), s_widths, s_slopes), 0.0))

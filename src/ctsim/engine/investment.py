@@ -4,6 +4,8 @@ falls short (docs/model.md, "Firm capacity and investment"). Kernels: ctsim.engi
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 
 from . import adequacy as ad
@@ -26,6 +28,7 @@ from .axes import (
     POWER_TECHS,
     SOLAR,
     WIND,
+    stack_last,
     sum_last,
 )
 from .capacity import Capacity, with_builds, with_extension
@@ -38,10 +41,6 @@ from .units import TWH_PER_GW_YEAR
 ENERGY_PASSES = 3  # energy-build passes a year (numerical: each corrects the last one's linearisation; what
 # three leave short of the requirement is at most 3.3e-6 of demand, 0.04 TWh in campaign-style 2031 with ~900
 # TWh to build (the property test's prices), usually round-off; four passes: 1.3e-10)
-
-
-def _stack(slots: list, *like) -> np.ndarray:
-    return np.stack(np.broadcast_arrays(*slots, *like)[:len(slots)], axis=-1)
 
 
 def step_adequacy(pw: PowerParams, prev: State | None, cap: Capacity, store: StorageStock, demand: np.ndarray,
@@ -90,6 +89,7 @@ def step_adequacy(pw: PowerParams, prev: State | None, cap: Capacity, store: Sto
     nuclear_room = np.maximum(pw.nuclear_build_max_gw - pw.nuclear_additions_gw[..., t], 0.0)
     # 1. firm capacity
     firm = ad.firm_capacity(pw, cap.end_gw, store.gw, store.gwh, demand, t)
+    cap_firm, store_start = cap, store  # (the stocks of that firm capacity)
     short = np.maximum(required - firm, 0.0) * on
     if active and np.any(short > 0):  # (a shortcut: with no shortfall anywhere nothing is kept)
         # (never negative: a round-off below 0 would differ with the chunk's other samples)
@@ -103,11 +103,11 @@ def step_adequacy(pw: PowerParams, prev: State | None, cap: Capacity, store: Sto
         allowed[FIRM_GAS], allowed[FIRM_COAL] = gas_ok, coal_ok
         allowed[FIRM_NUCLEAR] = np.where(nuclear_room > 0, 1.0, 0.0)
         shares_f = ad.logit_shares(ad.firm_costs(pw, costs.new_coal_cny_per_mwh, costs.new_gas_cny_per_mwh, t),
-                                   _stack(allowed), pw.invest_cost_scale_cny_per_kw_yr)
+                                   stack_last(allowed), pw.invest_cost_scale_cny_per_kw_yr)
         credit = [None] * len(FIRM_OPTIONS)
         credit[FIRM_STORAGE] = ad.storage_credit(pw.nts_duration_h[..., t], pw.storage_credit_hours)
         credit[FIRM_GAS] = credit[FIRM_COAL] = credit[FIRM_NUCLEAR] = pw.credit_thermal
-        per_gw = _stack(credit)
+        per_gw = stack_last(credit)
         firm_built = ad.capped_split(short, shares_f, per_gw, FIRM_NUCLEAR, nuclear_room)
         built = np.zeros((n, len(POWER_TECHS)))
         built[..., GAS] = firm_built[..., FIRM_GAS]
@@ -140,7 +140,7 @@ def step_adequacy(pw: PowerParams, prev: State | None, cap: Capacity, store: Sto
                          - deliverable, 0.0) * on
         if not np.any(gap > 0):  # (a shortcut: nothing to build anywhere)
             break
-        built = energy_builds(pw, costs, sup, store, demand, gap, coal_ok, room, t, growth, to_kink, sizing[0])
+        built = energy_builds_with_gap(pw, costs, sup, store, demand, gap, coal_ok, room, t, growth, to_kink, sizing[0])
         energy_built = energy_built + built
         room = room - built[..., EN_NUCLEAR]
         built_e = np.zeros((n, len(POWER_TECHS)))
@@ -154,7 +154,8 @@ def step_adequacy(pw: PowerParams, prev: State | None, cap: Capacity, store: Sto
         econ_gw, _, _ = surplus_storage(pw, cap, store_firm, demand, sizing, coal_prev, on, t)
         if np.any(econ_gw > 0):
             store = step_storage(pw, prev, firm_built[..., FIRM_STORAGE] + econ_gw, t, n)
-    firm = ad.firm_capacity(pw, cap.end_gw, store.gw, store.gwh, demand, t)
+    if cap is not cap_firm or store is not store_start:  # (a shortcut: nothing kept or built, the same firm)
+        firm = ad.firm_capacity(pw, cap.end_gw, store.gw, store.gwh, demand, t)
     return ad.Adequacy(peak, required, firm, firm_built, energy_built, econ_gw), cap, store, sup
 
 
@@ -164,9 +165,26 @@ def surplus_sizing(pw: PowerParams, costs: Costs, t: int) -> tuple[np.ndarray, n
     equals its capital cost over the coal its full cycles would displace (cycles x duration x round
     trip x a new coal unit's running cost with carbon)."""
     mwh_per_kw = pw.storage_cycles_per_yr * pw.nts_duration_h[..., t] * 1e-3  # charged per kW-yr
+    if costs.storage_surplus_ratio is not None:  # computed before the loop (with_surplus_ratios)
+        return costs.storage_surplus_ratio, mwh_per_kw
+    return ad.surplus_ratio(_surplus_share(pw, costs, t, mwh_per_kw)), mwh_per_kw
+
+
+def _surplus_share(pw: PowerParams, costs: Costs, t: int, mwh_per_kw: np.ndarray) -> np.ndarray:
+    """The share q of a kW's cycles that must find surplus for it to pay (surplus_sizing), [S or 1]."""
     value = mwh_per_kw * pw.nts_round_trip * costs.new_coal_cny_per_mwh
     cost = pw.nts_capex_cny_per_kw[..., t] * ad.capital_recovery(pw.discount_rate, pw.nts_lifetime_yr)
-    return ad.surplus_ratio(np.clip(cost / np.maximum(value, 1e-9), 0.0, 1.0)), mwh_per_kw
+    return np.clip(cost / np.maximum(value, 1e-9), 0.0, 1.0)
+
+
+def with_surplus_ratios(pws: list[PowerParams], costs: list[Costs]) -> list[Costs]:
+    """The years' costs (year t: ``pws[t]``, ``costs[t]``) with x* of surplus_sizing attached, the
+    bisection run once on all years [S or 1, Y] instead of once a year: the same numbers (elementwise),
+    ~300 numpy calls a run instead of ~300 a year."""
+    shares = [_surplus_share(pw, c, t, pw.storage_cycles_per_yr * pw.nts_duration_h[..., t] * 1e-3)
+              for t, (pw, c) in enumerate(zip(pws, costs, strict=True))]
+    x_star = ad.surplus_ratio(np.stack(np.broadcast_arrays(*shares), axis=-1))
+    return [replace(c, storage_surplus_ratio=x_star[..., t]) for t, c in enumerate(costs)]
 
 
 def surplus_storage(pw: PowerParams, cap: Capacity, store: StorageStock, demand: np.ndarray,
@@ -199,6 +217,54 @@ def surplus_storage(pw: PowerParams, cap: Capacity, store: StorageStock, demand:
     v_kink = d * (flex + width * (y + np.log(-np.expm1(-np.maximum(y, 1e-300)))))
     to_kink = np.where(ahead & (on > 0), np.maximum(v_kink - vre, 0.0), np.inf)
     return econ_gw, growth, to_kink
+
+
+# The PowerParams fields energy_builds reads (itself and through storage.marginal_curtailment,
+# raw_curtailment, _energy_split and adequacy.energy_costs): energy_builds_with_gap hands it these only
+ENERGY_BUILD_PARAMS = ("grid_flexibility", "curtailment_width", "nts_round_trip", "wind_cf", "solar_cf", "coal_cf_max",
+                       "nuclear_cf", "energy_cost_scale_cny_per_mwh", "discount_rate", "coal_fixed_cost_cny_per_kw_yr",
+                       "nuclear_capex_cny_per_kw", "nuclear_lifetime_yr", "wind_capex_cny_per_kw",
+                       "solar_capex_cny_per_kw", "vre_lifetime_yr")
+
+
+class _Fields:
+    """Named values as attributes, nothing else (a read of any other name fails)."""
+
+    def __init__(self, values: dict[str, np.ndarray]):
+        self.__dict__.update(values)
+
+
+def energy_builds_with_gap(pw: PowerParams, costs: Costs, sup: Supply, store: StorageStock, demand: np.ndarray,
+                           gap: np.ndarray, coal_ok: np.ndarray, room: np.ndarray, t: int,
+                           growth: np.ndarray | float = 0.0, to_kink: np.ndarray | float = np.inf,
+                           x_star: np.ndarray | float = 1.0) -> np.ndarray:
+    """``energy_builds`` [S, O_energy], computed for the samples with a gap only: a sample without one
+    builds +0.0 GW of every option there (a zero gap splits into zeros: each option's share x 0, the
+    nuclear cap's overflow 0; with or without the crossing step), so the numbers are the same and the
+    work is that of the samples that build (a pass builds in 0-40 % of a sweep's samples). The year's
+    values of the per-sample inputs are taken on those samples; ``pw`` is handed on as its
+    ``ENERGY_BUILD_PARAMS`` only (paths cut to year t), so a field read that the list lacks fails."""
+    n = demand.shape[0]
+    some = gap > 0
+    if some.all():
+        return energy_builds(pw, costs, sup, store, demand, gap, coal_ok, room, t, growth, to_kink, x_star)
+    rows = np.flatnonzero(some)
+
+    def take(x):  # a per-sample value's rows; a shared one ([1], a scalar) as it is
+        return x[rows] if getattr(x, "ndim", 0) and x.shape[0] == n else x
+
+    params = {}
+    for name in ENERGY_BUILD_PARAMS:
+        value = getattr(pw, name)
+        params[name] = take(value[..., t:t + 1] if value.ndim == 2 else value)  # a path: year t only
+    built = energy_builds(_Fields(params), replace(costs, new_coal_cny_per_mwh=take(costs.new_coal_cny_per_mwh)),
+                          replace(sup, vre_potential_twh=take(sup.vre_potential_twh)),
+                          replace(store, shift_twh=take(store.shift_twh), efficiency=take(store.efficiency)),
+                          demand[rows], gap[rows], take(coal_ok), take(room), 0, take(growth), take(to_kink),
+                          take(x_star))
+    out = np.zeros((n, len(ENERGY_OPTIONS)))
+    out[rows] = built
+    return out
 
 
 def energy_builds(pw: PowerParams, costs: Costs, sup: Supply, store: StorageStock, demand: np.ndarray,
@@ -260,7 +326,7 @@ def _energy_split(pw: PowerParams, costs: Costs, m: np.ndarray, gap: np.ndarray,
     allowed = [np.ones(1)] * len(ENERGY_OPTIONS)
     allowed[EN_COAL] = coal_ok
     allowed[EN_NUCLEAR] = np.where(room > 0, 1.0, 0.0)
-    shares = ad.logit_shares(ad.energy_costs(pw, costs.new_coal_cny_per_mwh, m, t), _stack(allowed, zeros),
+    shares = ad.logit_shares(ad.energy_costs(pw, costs.new_coal_cny_per_mwh, m, t), stack_last(allowed, zeros),
                              pw.energy_cost_scale_cny_per_mwh)
-    return ad.capped_split(gap, shares, np.maximum(_stack(per_gw, zeros), 1e-9), EN_NUCLEAR,
+    return ad.capped_split(gap, shares, np.maximum(stack_last(per_gw, zeros), 1e-9), EN_NUCLEAR,
                            np.maximum(room, 0.0))

@@ -125,6 +125,13 @@ def _simulate(inp: Inputs) -> dict[str, np.ndarray]:
         rblock = np.empty((Y, len(rnames), S, len(rd.names)))
     rcap = built = None  # regional capacity [S, G, K] and links built, last year's
     full = inp
+    # the costs of every year (they depend on the inputs alone), with the storage-for-surplus ratio
+    # of each year from one vectorised bisection (numpy backend; the kernels compute their own)
+    year_inputs = [sets[id(full.for_year(int(year)))][0] for year in full.years]
+    costs_by_year = [power.step_costs(x.power, x.policy, x.factors, x.shock, int(full.years[t]), t)
+                     for t, x in enumerate(year_inputs)]
+    if not compiled.active():
+        costs_by_year = investment.with_surplus_ratios([x.power for x in year_inputs], costs_by_year)
     prev: State | None = None  # last year's state; None in the calibration year
     for t in range(Y):
         year = int(full.years[t])
@@ -136,7 +143,7 @@ def _simulate(inp: Inputs) -> dict[str, np.ndarray]:
                 inp.power.coal_capacity_2020_gw, inp.power.coal_mean_age_2020_yr, hist.coal_lifetime_yr,
                 inp.power.coal_lifetime_yr, t, full.history_end + 1 - CALIBRATION_YEAR))
         growth, gdp_trend = macro.step_macro(inp.macro, prev, t, S)
-        costs = power.step_costs(inp.power, inp.policy, inp.factors, inp.shock, year, t)
+        costs = costs_by_year[t]
         mix = steel.step_steel(inp.steel, inp.policy, inp.factors, inp.shock, prev,
                                costs.carbon_price_cny_per_t, year, t, S)
         steel_cap = capping.CAPS_OFF
@@ -200,15 +207,21 @@ def _simulate(inp: Inputs) -> dict[str, np.ndarray]:
             coal_other_mtce=other.coal_mtce, gas_other_mtce=other.gas_mtce,
             oil_other_mtce=other.oil_mtce, co2_cumulative_mt=cumulative)
 
-    observed = full.years <= full.history_end  # all False without a history
-    calibrated = reductions(full.for_year(CALIBRATION_YEAR), out)  # once, not once an output
-    for name, value in reductions(full, out).items():
-        out[name] = np.where(observed, calibrated[name], value)
-    # totals and shares of whole trajectories (one pass instead of one a year)
+    out.update(reductions(full, out))
+    observed = np.flatnonzero(full.years <= full.history_end)  # none without a history
+    if observed.size:  # observed years anchor on the calibration year's inputs (the history's)
+        for name, value in reductions(full.for_year(CALIBRATION_YEAR), out, observed).items():
+            out[name][:, observed] = value
+    # totals and shares of whole trajectories (one pass instead of one a year; in place where the
+    # result is new: a fresh [S, Y] temporary costs more than its arithmetic)
     out["cap_storage_gw"] = out["cap_storage_phs_gw"] + out["cap_storage_nts_gw"]
     out["cap_storage_gwh"] = out["cap_storage_phs_gwh"] + out["cap_storage_nts_gwh"]
-    vre = out["gen_wind_twh"] + out["gen_solar_twh"] + out["curtailed_twh"] + out["storage_losses_twh"]
-    out["curtailed_share"] = np.divide(out["curtailed_twh"], vre, out=np.zeros_like(vre), where=vre > 0)
+    vre = out["gen_wind_twh"] + out["gen_solar_twh"]
+    vre += out["curtailed_twh"]
+    vre += out["storage_losses_twh"]
+    some = vre > 0
+    out["curtailed_share"] = np.divide(out["curtailed_twh"], vre, out=vre, where=some)
+    vre[~some] = 0.0
     if rd is not None:  # [S, G, Y] views of the regional block
         for i, name in enumerate(rnames):
             out[regional.PREFIX + name] = np.moveaxis(rblock[:, i], 0, -1)
@@ -262,15 +275,18 @@ def write_year(slab: np.ndarray, guard: YearGuard, out: dict[str, np.ndarray], i
             rec["co2_cumulative_mt"])
 
 
-def reductions(inp: Inputs, out: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
-    """The falls of CO2 and energy intensity below 2005 [S, Y], anchored on the official 2020 value."""
+def reductions(inp: Inputs, out: dict[str, np.ndarray], years: np.ndarray | None = None) -> dict[str, np.ndarray]:
+    """The falls of CO2 and energy intensity below 2005 [S, Y] (or in the year columns ``years``
+    only), anchored on the official 2020 value."""
     anchor = inp.years.tolist().index(CALIBRATION_YEAR)  # the year the official reduction anchors
+    co2, energy = out["co2_intensity"], out["energy_intensity"]
+    energy = np.divide(energy if years is None else energy[:, years],
+                       inp.macro.energy_intensity_2005_kgce_per_usd[..., None])
     return {
         "co2_intensity_reduction_2005": macro.reduction_vs_base(
-            out["co2_intensity"], out["co2_intensity"][:, anchor:anchor + 1],
+            co2 if years is None else co2[:, years], co2[:, anchor:anchor + 1],
             inp.macro.co2_intensity_reduction_2020[..., None]),
-        "energy_intensity_reduction_2005":
-            1.0 - out["energy_intensity"] / inp.macro.energy_intensity_2005_kgce_per_usd[..., None],
+        "energy_intensity_reduction_2005": np.subtract(1.0, energy, out=energy),
     }
 
 

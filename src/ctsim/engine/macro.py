@@ -28,8 +28,12 @@ def reduction_vs_base(
 
     With the anchor 2020 and ``anchor_reduction`` the officially reported fall of CO2 per unit of GDP
     from 2005 to 2020 (48.4 %), this expresses the model's intensity on the official basis.
+    (One new array, the rest in place: on whole trajectories [S, Y] a fresh temporary costs more
+    than the arithmetic.)
     """
-    return 1.0 - (1.0 - anchor_reduction) * value / value_anchor
+    out = (1.0 - anchor_reduction) * value
+    np.divide(out, value_anchor, out=out)
+    return np.subtract(1.0, out, out=out)
 
 
 def step_macro(mp: MacroParams, prev: State | None, t: int, n: int) -> tuple[np.ndarray, np.ndarray]:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .axes import sum_last
+from .axes import stack_last, sum_last
 
 
 def covered(year: int, start_year: np.ndarray) -> np.ndarray:
@@ -171,7 +171,7 @@ def shadow_price(code: np.ndarray, cost_cny_per_t: np.ndarray) -> np.ndarray:
 def stack_options(values: dict[int, np.ndarray]) -> np.ndarray:
     """Values of a cap's options {named option index: array} on a last axis [..., O], each at its
     index (ctsim.engine.axes), broadcast together."""
-    return np.stack(np.broadcast_arrays(*(values[i] for i in range(len(values)))), axis=-1)
+    return stack_last([values[i] for i in range(len(values))])
 
 
 # --- piecewise-linear abatement curves -----------------------------------------------------------

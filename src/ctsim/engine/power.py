@@ -16,12 +16,17 @@ from .axes import (
     COAL,
     COAL_CCS,
     GAS,
+    HYDRO,
     NF_HYDRO,
     NF_NUCLEAR,
     NF_SOLAR,
     NF_WIND,
     NON_FOSSIL,
+    NUCLEAR,
+    SOLAR,
     VARIABLE_RENEWABLE,
+    WIND,
+    stack_last,
     sum_last,
 )
 from .inputs import Factors, MacroParams, PolicyParams, PowerParams, ShockParams
@@ -177,6 +182,9 @@ class Costs:
     srmc_gas_cny_per_mwh: np.ndarray
     new_coal_cny_per_mwh: np.ndarray  # fuel and gross carbon cost of a new (efficient) coal unit
     new_gas_cny_per_mwh: np.ndarray  # fuel and gross carbon cost of a new gas unit
+    # x* of the storage-for-surplus sizing at these costs (investment.surplus_sizing), when the year loop
+    # computed it for all years at once (investment.with_surplus_ratios); None: the step computes it
+    storage_surplus_ratio: np.ndarray | None = None
 
 
 def early_retirement_share(pw: PowerParams, pol: PolicyParams, costs: Costs, prev_capacity_gw: np.ndarray, prev_backup_gw: np.ndarray,
@@ -294,18 +302,18 @@ def supply(pw: PowerParams, hydro_factor: np.ndarray, avail_gw: np.ndarray, stor
         from .compiled import power as kernels
         nonfossil, vre, curt, *rest = kernels.supply(pw, hydro_factor, avail_gw, store, demand, gas_bound_twh, t)
         return Supply(nonfossil, vre, storage.Curtailment(*curt), *rest)
-    ones = np.ones(demand.shape)
-    cf = np.empty(demand.shape + (len(NON_FOSSIL),))
-    cf[..., NF_HYDRO] = pw.hydro_cf[..., t] * hydro_factor * ones
-    cf[..., NF_NUCLEAR] = pw.nuclear_cf[..., t] * ones
-    cf[..., NF_WIND] = pw.wind_cf[..., t] * ones
-    cf[..., NF_SOLAR] = pw.solar_cf[..., t] * ones
-    nonfossil = potential_generation(avail_gw[..., NON_FOSSIL], cf)
-    vre = nonfossil[..., NF_WIND] + nonfossil[..., NF_SOLAR]
+    # technology by technology on [S] columns (numpy's passes over an [S, 4] array with a short last
+    # axis and its gathered copy cost more than the arithmetic)
+    hydro = potential_generation(avail_gw[..., HYDRO], pw.hydro_cf[..., t] * hydro_factor)
+    nuclear = potential_generation(avail_gw[..., NUCLEAR], pw.nuclear_cf[..., t])
+    wind = potential_generation(avail_gw[..., WIND], pw.wind_cf[..., t])
+    solar = potential_generation(avail_gw[..., SOLAR], pw.solar_cf[..., t])
+    vre = wind + solar
     curt = storage.curtailment(pw, store, vre, demand, t)
     keep = 1.0 - np.divide(curt.raw_twh - curt.returned_twh, vre, out=np.zeros_like(vre), where=vre > 0)
-    nonfossil[..., NF_WIND] *= keep
-    nonfossil[..., NF_SOLAR] *= keep
+    slots = [None] * len(NON_FOSSIL)
+    slots[NF_HYDRO], slots[NF_NUCLEAR], slots[NF_WIND], slots[NF_SOLAR] = hydro, nuclear, wind * keep, solar * keep
+    nonfossil = stack_last(slots, demand)
     gas_cap, coal_cap = avail_gw[..., GAS], avail_gw[..., COAL] + avail_gw[..., COAL_CCS]
     gas_max = np.minimum(potential_generation(gas_cap, pw.gas_cf_max), gas_bound_twh)
     return Supply(nonfossil, vre, curt, pw.bio_generation_twh[..., t] + pw.oil_generation_twh[..., t],
@@ -423,7 +431,7 @@ def coal_co2_segments(pw: PowerParams, fx: Factors, fleet: CoalFleet, coal_twh: 
     per_gce = GCE_PER_KWH_TO_MTCE_PER_TWH * fx.coal_t_co2_per_tce  # Mt per TWh per gce/kWh = t/MWh
     hi = (plain * fleet.hr_other_gce_per_kwh + ccs) * per_gce
     lo = (plain * (share * fleet.hr_eff_gce_per_kwh + (1 - share) * fleet.hr_other_gce_per_kwh) + ccs) * per_gce
-    return np.stack([above, coal_twh - above], axis=-1), np.stack([hi, lo], axis=-1)
+    return stack_last((above, coal_twh - above)), stack_last((hi, lo))
 
 
 def step_fuels(pw: PowerParams, fx: Factors, fleet: CoalFleet, coal_twh: np.ndarray, gas_twh: np.ndarray

@@ -11,7 +11,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from . import compiled
-from .axes import USER_INDUSTRY, USER_OTHER, USER_STEEL, USERS
+from .axes import USER_INDUSTRY, USER_OTHER, USER_STEEL, USERS, stack_last
 from .inputs import ShockParams
 from .policy import apply_options
 from .state import State
@@ -64,7 +64,7 @@ def by_user(steel, industry, other) -> np.ndarray:
     """Values of the user groups on a last axis [..., U] in the U order, broadcast together."""
     slots = [None] * len(USERS)
     slots[USER_STEEL], slots[USER_INDUSTRY], slots[USER_OTHER] = steel, industry, other
-    return np.stack(np.broadcast_arrays(*slots), axis=-1)
+    return stack_last(slots)
 
 
 @dataclass(frozen=True)

@@ -20,12 +20,14 @@ from .axes import (
     EAF,
     H2DRI,
     STEEL_ROUTES,
+    stack_last,
     sum_last,
 )
 from .inputs import Factors, PolicyParams, ShockParams, SteelParams
 from .state import State
 
-# The R axis is unabated BF-BOF followed by the alternatives in their A order (route_shares relies on it).
+# The R axis is unabated BF-BOF followed by the alternatives in their A order (route_shares sums the
+# alternatives in the A order, as it did on the stacked [S, A] shares; the kernels too).
 assert (BFBOF, *ALT_ROUTES) == tuple(range(len(STEEL_ROUTES)))
 
 
@@ -34,14 +36,14 @@ def stack_alt(ccus, eaf, h2dri, *like) -> np.ndarray:
     H2-DRI), broadcast together (and with ``like``, e.g. ``np.zeros(S)`` to give every sample a row)."""
     slots = [None] * len(ALT_ROUTES)
     slots[ALT_CCUS], slots[ALT_EAF], slots[ALT_H2DRI] = ccus, eaf, h2dri
-    return np.stack(np.broadcast_arrays(*slots, *like)[:len(slots)], axis=-1)
+    return stack_last(slots, *like)
 
 
 def stack_routes(bfbof, bfbof_ccus, eaf, h2dri) -> np.ndarray:
     """Values of the four routes on a last axis [..., R] in the R order, broadcast together."""
     slots = [None] * len(STEEL_ROUTES)
     slots[BFBOF], slots[BFBOF_CCUS], slots[EAF], slots[H2DRI] = bfbof, bfbof_ccus, eaf, h2dri
-    return np.stack(np.broadcast_arrays(*slots), axis=-1)
+    return stack_last(slots)
 
 
 def route_shares(
@@ -66,9 +68,8 @@ def route_shares(
     scale = 1.0 / np.maximum(new_routes, 1.0)
     eaf, h2 = eaf * scale, h2dri_share * scale
     ccus = np.minimum(ccus_share, 1.0 - eaf - h2)
-    low = stack_alt(ccus, eaf, h2)
-    bfbof = 1.0 - sum_last(low)[..., None]
-    return np.concatenate([np.maximum(bfbof, 0.0), low], axis=-1)
+    low = ccus + 0.0 + eaf + h2  # (axes.sum_last of the alternatives in their A order)
+    return stack_routes(np.maximum(1.0 - low, 0.0), ccus, eaf, h2)
 
 
 def direct_co2(
@@ -134,8 +135,8 @@ def turnover_switch(
     lowers any route's share through competition).
     """
     relined = bfbof_share / campaign_yr
-    u = np.clip(advantage / scale[..., None], 0.0, 1.0)
-    return relined[..., None] * u / advantage.shape[-1]
+    n = advantage.shape[-1]  # (route by route: the same numbers as on [S, A] with [S, 1] broadcast, faster)
+    return stack_last([relined * np.clip(advantage[..., a] / scale, 0.0, 1.0) / n for a in range(n)])
 
 
 def hold_bfbof(production_mt: np.ndarray, bfbof_min_mt: np.ndarray, eaf_requested_mt: np.ndarray,
@@ -203,14 +204,20 @@ def route_switch(sp: SteelParams, pol: PolicyParams, fx: Factors, prev: State, p
     bf = sp.bf_coal_tce_per_t[..., t] * fx.coal_t_co2_per_tce
     capture = sp.ccus_capture_rate
     bf_mwh = sp.bfbof_mwh_per_t
-    advantage = switch_advantage(
-        price[..., None], policy.covered(year, pol.ets_steel_start_year)[..., None], bf[..., None],
-        stack_alt(bf * (1 - capture), sp.eaf_direct_t_co2_per_t, sp.h2dri_direct_t_co2_per_t),
-        stack_alt(0.0 * bf_mwh, sp.eaf_mwh_per_t - bf_mwh, sp.h2dri_mwh_per_t - bf_mwh),
-        prev.grid_t_co2_per_mwh[..., None],
-        stack_alt(sp.ccus_cost_cny_per_t_co2 * bf * capture, sp.eaf_premium_cny_per_t[..., t],
-                  sp.h2dri_premium_cny_per_t[..., t]),
-    )
+    covered = policy.covered(year, pol.ets_steel_start_year)
+    # route by route on [S] (or shared [1]) values, in the A order: the same numbers as switch_advantage
+    # on [S, A] arrays with [S, 1] per-sample values, without numpy's slow broadcasting along a short axis
+    route = [None] * len(ALT_ROUTES)
+    extra = [None] * len(ALT_ROUTES)
+    premium = [None] * len(ALT_ROUTES)
+    route[ALT_CCUS], route[ALT_EAF], route[ALT_H2DRI] = (bf * (1 - capture), sp.eaf_direct_t_co2_per_t,
+                                                         sp.h2dri_direct_t_co2_per_t)
+    extra[ALT_CCUS], extra[ALT_EAF], extra[ALT_H2DRI] = (0.0 * bf_mwh, sp.eaf_mwh_per_t - bf_mwh,
+                                                         sp.h2dri_mwh_per_t - bf_mwh)
+    premium[ALT_CCUS], premium[ALT_EAF], premium[ALT_H2DRI] = (
+        sp.ccus_cost_cny_per_t_co2 * bf * capture, sp.eaf_premium_cny_per_t[..., t], sp.h2dri_premium_cny_per_t[..., t])
+    advantage = stack_last([switch_advantage(price, covered, bf, route[a], extra[a], prev.grid_t_co2_per_mwh,
+                                             premium[a]) for a in range(len(ALT_ROUTES))])
     requested = sp.eaf_share[..., t] + sp.h2dri_share[..., t] + sp.ccus_share[..., t]
     return turnover_switch(np.maximum(1.0 - requested, 0.0) * np.ones(prev.bfbof_share.shape), sp.bf_campaign_yr,
                            advantage, sp.switch_cost_scale_cny_per_t)

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from . import compiled
-from .axes import NTS, PHS, STORAGE_KINDS, sum_last
+from .axes import NTS, PHS, STORAGE_KINDS, stack_last, sum_last
 from .inputs import PowerParams
 from .state import State
 from .units import GWH_PER_TWH
@@ -85,7 +85,7 @@ def initial_storage(pw: PowerParams, n: int) -> tuple[np.ndarray, np.ndarray]:
 
 def durations(pw: PowerParams, t: int) -> np.ndarray:
     """Hours of storage per GW of new builds by kind, [S or 1, 2]."""
-    return np.stack(np.broadcast_arrays(pw.phs_duration_h, pw.nts_duration_h[..., t]), axis=-1)
+    return stack_last((pw.phs_duration_h, pw.nts_duration_h[..., t]))
 
 
 def step_storage(pw: PowerParams, prev: State | None, extra_nts_gw: np.ndarray, t: int, n: int

@@ -5,6 +5,8 @@ Exit codes: 0 ok, 1 a target or check failed, 2 bad input or usage, 3 a model in
 
 from __future__ import annotations
 
+import atexit
+import gc
 import signal
 import sys
 from typing import Annotated
@@ -91,12 +93,26 @@ def hoist_global_flags(argv: list[str]) -> list[str]:
     return moved + [a for a in head if a not in moved] + argv[cut:]
 
 
+_fast_exit: list[bool] = []
+
+
+def _freeze_at_exit() -> None:
+    """At exit the interpreter's collections walk every object a command made (~110,000 after a run
+    or a sweep: 0.3-0.5 s of each command's wall time); frozen, they are skipped (0.03-0.09 s). Every
+    output is written and closed before main() returns, so nothing waits on those collections."""
+    if not _fast_exit:
+        _fast_exit.append(True)
+        atexit.register(gc.freeze)
+
+
 def main(argv: list[str] | None = None) -> None:
     """Console entry point: typer/click handle usage errors (exit 2); Ctrl-C and SIGTERM end with
     one line and exit 130 without leaving partial output. A signal that arrives once the output
     folder is in place does not undo it: the command finishes as usual (its summary, its exit
     code) and a note says the interrupt was ignored."""
     from ..outputs import COMPLETED, HELD  # the package only: no numpy
+
+    _freeze_at_exit()
 
     previous = {sig: signal.signal(sig, _interrupt) for sig in (signal.SIGINT, signal.SIGTERM)}
     _late.clear()

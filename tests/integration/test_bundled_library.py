@@ -104,3 +104,10 @@ def test_every_data_file_of_the_package_is_in_its_package_data():
 
     missing = [f for f in files if not any(packaged(f, pat) for pat in patterns)]
     assert not missing, missing
+
+
+def test_extends_a_name_that_is_a_local_folder_keeps_the_path_meaning(tmp_path):
+    (tmp_path / "baseline").mkdir()
+    (tmp_path / "s.yaml").write_text("extends: baseline\n")
+    with pytest.raises(ScenarioError, match=r"ending in \.yaml or \.yml \(got baseline\)"):
+        ctsim.load_scenario(tmp_path / "s.yaml")

@@ -168,7 +168,7 @@ def _load_chain(path: Path, stack: tuple[Path, ...] = (), shown: tuple[Path, ...
     where: dict[str, Path] = {}
     for i, parent in enumerate(parents):
         key = "extends" if isinstance(data["extends"], str) else f"extends.{i}"
-        if is_library_name(parent):  # ``extends: baseline``: the bundled library's file
+        if is_library_name(parent) and not (path.parent / parent).exists():  # ``extends: baseline``: the library's
             ppath = library_file(str(parent), path, key)
         else:
             ppath = Path(parent) if Path(parent).is_absolute() else path.parent / parent

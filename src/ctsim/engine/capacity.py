@@ -102,75 +102,80 @@ def step_capacity(pw: PowerParams, pol: PolicyParams, fleet: InitialFleet, prev:
     year = int(years[t])
     cap2020, lifetime = fleet.capacity_2020_gw, fleet.coal_lifetime_yr
     n, n_years = fleet.coal_additions_gw.shape
-    add = np.zeros(cap2020.shape)
+    # technology by technology on [S] columns (the same operations as on [S, K] arrays, without the
+    # [S, K] temporaries and strided column writes); the zeros of the other technologies' additions
+    # and retirements are kept where they change a sign (x + 0.0 turns -0.0 into +0.0), dropped
+    # where they cannot (x - 0.0 is x)
     # a scenario's no-new-coal (no-new-gas) year stops the build paths too
     coal_ok = np.where(year < pw.no_new_coal_from_year, 1.0, 0.0)
     gas_ok = np.where(year < pw.no_new_gas_from_year, 1.0, 0.0)
-    add[..., COAL] = pw.coal_additions_gw[..., t] * coal_ok
-    add[..., GAS] = pw.gas_additions_gw[..., t] * gas_ok
-    add[..., HYDRO] = pw.hydro_additions_gw[..., t]
-    add[..., NUCLEAR] = pw.nuclear_additions_gw[..., t]
-    add[..., WIND] = pw.wind_additions_gw[..., t]
-    add[..., SOLAR] = pw.solar_additions_gw[..., t]
+    add = [None] * len(POWER_TECHS)
+    add[COAL] = pw.coal_additions_gw[..., t] * coal_ok
+    add[COAL_CCS] = 0.0
+    add[GAS] = pw.gas_additions_gw[..., t] * gas_ok
     # "develop hydropower carefully": no more than the remaining potential; nuclear "safely
     # and orderly": at most the build-rate cap.
     hydro_now = cap2020[..., HYDRO] if prev is None else prev.capacity_gw[..., HYDRO]
-    add[..., HYDRO] = np.minimum(add[..., HYDRO], np.maximum(pw.hydro_potential_gw - hydro_now, 0.0))
-    add[..., NUCLEAR] = np.minimum(add[..., NUCLEAR], pw.nuclear_build_max_gw)
+    add[HYDRO] = np.minimum(pw.hydro_additions_gw[..., t], np.maximum(pw.hydro_potential_gw - hydro_now, 0.0))
+    add[NUCLEAR] = np.minimum(pw.nuclear_additions_gw[..., t], pw.nuclear_build_max_gw)
+    add[WIND] = pw.wind_additions_gw[..., t]
+    add[SOLAR] = pw.solar_additions_gw[..., t]
     retire_initial = initial_fleet_retirement(cap2020[..., COAL], t, lifetime, pw.coal_mean_age_2020_yr)
-    built = years[t] - lifetime.round().astype(int) - years[0]
-    retire_new = np.where(built >= 0, fleet.coal_additions_gw[np.arange(n), np.clip(built, 0, n_years - 1)], 0.0)
-    retire = np.zeros_like(add)
     if prev is None:
         cap_end = cap2020.copy()
-        retire[..., COAL] = retire_initial
-        cap_start = cap_end - add + retire
+        cap_start = np.empty(cap_end.shape)
+        for k in range(len(POWER_TECHS)):
+            cap_start[..., k] = cap_end[..., k] - add[k] + (retire_initial if k == COAL else 0.0)
         return Capacity(cap_start, cap_end, available_capacity(cap_start, cap_end), np.zeros(n), np.zeros(n),
                         np.zeros(n), np.zeros(n), np.zeros(n))
+    built = years[t] - lifetime.round().astype(int) - years[0]
+    retire_new = np.where(built >= 0, fleet.coal_additions_gw[np.arange(n), np.clip(built, 0, n_years - 1)], 0.0)
     cap_start = prev.capacity_gw
-    cap_end = cap_start + add
+    end = [cap_start[..., k] + add[k] for k in range(len(POWER_TECHS))]
+    start_coal, start_ccs = cap_start[..., COAL], cap_start[..., COAL_CCS]
     # age-based and mandated closures, then early retirement of the less efficient units
     # once they lose money (never below what last year's coal output needs), all within
     # the step-by-step limit
     aged = retire_initial + retire_new + prev.coal_retire_deferred_gw  # (deferrals are aged units too)
     backup = prev.coal_backup_gw  # last year's backup: released at the year's end unless kept again
-    running = cap_start[..., COAL] - backup + cap_start[..., COAL_CCS]
+    running = start_coal - backup + start_ccs
     # retrofits draw on the fleet's age mix, so the CCS stock's share of the units that reach their
     # lifetime is its share of the running fleet; they close from the CCS stock (step-by-step limited
     # like plain coal; what the limit holds back waits with the deferrals)
-    aged_ccs = aged * np.minimum(cap_start[..., COAL_CCS] / np.maximum(running, 1e-9), 1.0)
+    aged_ccs = aged * np.minimum(start_ccs / np.maximum(running, 1e-9), 1.0)
     aged_plain = aged - aged_ccs
-    closed_ccs = np.minimum(aged_ccs, np.minimum(pol.coal_retire_max_frac * cap_start[..., COAL_CCS],
-                                                 cap_start[..., COAL_CCS]))
+    closed_ccs = np.minimum(aged_ccs, np.minimum(pol.coal_retire_max_frac * start_ccs, start_ccs))
     scheduled = aged_plain + pw.coal_retirement_extra_gw[..., t]
     # economic early retirement of the less efficient units that lose money (a logit share,
     # power.early_retirement_share), within the surplus and the step-by-step limit below
     economic = (year >= pw.early_retire_from_year) * early_retirement_share(
         pw, pol, costs, cap_start, backup, prev.coal_generation_twh, t) * pw.early_retire_max_frac * (
-        cap_start[..., COAL] - backup) * (1 - costs.efficient_share)
+        start_coal - backup) * (1 - costs.efficient_share)
     needed = prev.coal_generation_twh / (pw.coal_cf_reliability * TWH_PER_GW_YEAR)
     # units that generate close first; the backup is released within what the step-by-step limit
     # leaves (what it cannot release stays backup)
     closed, deferred = policy.coal_retirement(
-        scheduled, economic, running - closed_ccs - needed, np.maximum(cap_end[..., COAL] - backup, 0.0),
+        scheduled, economic, running - closed_ccs - needed, np.maximum(end[COAL] - backup, 0.0),
         pol.coal_retire_max_frac)
     deferred = deferred + (aged_ccs - closed_ccs)
     released = np.minimum(backup, np.maximum(
-        np.minimum(pol.coal_retire_max_frac * cap_end[..., COAL], cap_end[..., COAL]) - closed, 0.0))
-    retire[..., COAL] = closed + released
-    retire[..., COAL_CCS] = closed_ccs
-    cap_end = cap_end - retire
+        np.minimum(pol.coal_retire_max_frac * end[COAL], end[COAL]) - closed, 0.0))
+    end[COAL] = end[COAL] - (closed + released)
+    end[COAL_CCS] = end[COAL_CCS] - closed_ccs
     early = prev.coal_early_retired_gw + closed - np.minimum(scheduled, closed)
     # CCS retrofits: the path, plus retrofits that pay (carbon price above capture cost)
     ccs_pays = policy.uptake(costs.carbon_price_cny_per_t * costs.ets_power_covered - pw.ccs_cost_cny_per_t_co2,
                              pw.ccs_uptake_scale_cny_per_t) * pw.ccs_retrofit_max_gw
     kept = backup - released  # backup that stays: neither retrofitted nor converted
-    retrofit = np.minimum(pw.ccs_retrofit_gw[..., t] + ccs_pays, np.maximum(cap_end[..., COAL] - kept, 0.0))
-    cap_end[..., COAL] -= retrofit
-    cap_end[..., COAL_CCS] += retrofit
-    to_gas = np.minimum(pw.coal_to_gas_gw[..., t], np.maximum(cap_end[..., COAL] - kept, 0.0))
-    cap_end[..., COAL] -= to_gas
-    cap_end[..., GAS] += to_gas
+    retrofit = np.minimum(pw.ccs_retrofit_gw[..., t] + ccs_pays, np.maximum(end[COAL] - kept, 0.0))
+    end[COAL] = end[COAL] - retrofit
+    end[COAL_CCS] = end[COAL_CCS] + retrofit
+    to_gas = np.minimum(pw.coal_to_gas_gw[..., t], np.maximum(end[COAL] - kept, 0.0))
+    end[COAL] = end[COAL] - to_gas
+    end[GAS] = end[GAS] + to_gas
+    cap_end = np.empty(cap_start.shape)
+    for k, column in enumerate(end):
+        cap_end[..., k] = column
     return Capacity(cap_start, cap_end, available_capacity(cap_start, cap_end), deferred, early,
                     np.maximum(np.minimum(aged_plain, closed), 0.0) + released, backup, kept)
 

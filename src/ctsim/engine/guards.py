@@ -121,6 +121,15 @@ class YearGuard:
                          for total, parts, _ in BALANCES
                          if total in index and all(p in index for p in parts)]
         self.served = (index["gen_total_twh"], index["unserved_twh"], index["demand_twh"])
+        # the sums the numpy check compares, as rows (total, parts): generation + unserved against
+        # demand, then the balances. The demand row is one of the non-negative outputs, checked first
+        # (every element >= 0.0), so max(|demand|, 1) there is max(demand, 1) of check_year.
+        g, u, d = self.served
+        if d not in set(self.nonneg.tolist()):  # a programming error, not bad input
+            raise RuntimeError("demand_twh must be one of the non-negative outputs")
+        self.sums = [(d, [g, u])] + [(total, list(parts)) for total, parts in self.balances]
+        self.sum_totals = np.array([total for total, _ in self.sums], dtype=np.intp)
+        self._buffers: tuple[np.ndarray, np.ndarray] | None = None
         # the same checks as flat arrays, for the compiled kernel (ctsim.engine.compiled.guards): each
         # row's bounds (0 for the non-negative outputs, [0, 1] for the shares) and the balances
         low, high = np.full(len(names), -np.inf), np.full(len(names), np.inf)
@@ -138,7 +147,9 @@ class YearGuard:
                 check_year(out, t, year)
             return
         # Two passes over the slab, a row minimum and maximum (np.minimum/np.maximum propagate NaN,
-        # and an infinity shows as an extreme), then a few row sums for the balances; no copies.
+        # and an infinity shows as an extreme), then the sums of parts (generation + unserved against
+        # demand, the balances) written as rows of one [B, S] buffer and compared with their bounds
+        # in one go: the numbers of check_year's comparisons (the same additions in the same order).
         lo, hi = np.minimum.reduce(slab, axis=1), np.maximum.reduce(slab, axis=1)
         ok = bool(np.isfinite(lo).all() and np.isfinite(hi).all())
         if ok and self.nonneg.size:
@@ -146,17 +157,24 @@ class YearGuard:
         if ok and self.shares.size:
             ok = lo[self.shares].min() >= 0.0 and hi[self.shares].max() <= 1.0
         if ok:
-            g, u, d = self.served
-            ok = bool((np.abs(slab[g] + slab[u] - slab[d])
-                       <= BALANCE_TOLERANCE * np.maximum(slab[d], 1.0)).all())
-        for total, parts in self.balances:
-            if not ok:
-                break
-            col = slab[total]
-            summed = slab[parts[0]].copy()
-            for p in parts[1:]:
-                summed += slab[p]
-            ok = bool((np.abs(summed - col) <= BALANCE_TOLERANCE * np.maximum(np.abs(col), 1.0)).all())
+            if self._buffers is None or self._buffers[0].shape[1] != slab.shape[1]:
+                self._buffers = (np.empty((len(self.sums), slab.shape[1])), np.empty((len(self.sums), slab.shape[1])))
+            diff, bound = self._buffers
+            for b, (total, parts) in enumerate(self.sums):
+                row = diff[b]
+                if len(parts) > 1:
+                    np.add(slab[parts[0]], slab[parts[1]], out=row)
+                else:
+                    np.copyto(row, slab[parts[0]])
+                for p in parts[2:]:
+                    row += slab[p]
+                row -= slab[total]
+            np.abs(diff, out=diff)
+            np.take(slab, self.sum_totals, axis=0, out=bound)
+            np.abs(bound, out=bound)
+            np.maximum(bound, 1.0, out=bound)
+            np.multiply(BALANCE_TOLERANCE, bound, out=bound)
+            ok = bool((diff <= bound).all())
         if not ok:  # something is off (or only round-off below zero): the full check decides
             check_year(out, t, year)
 

@@ -33,6 +33,8 @@ if mode.startswith("dask"):
     options["workers"] = int(mode[4:])
 elif mode.startswith("proc"):
     options.update(processes=int(mode[4:]))
+else:  # "inproc": one process (the default on a multi-core machine is every core, from 10,000 samples)
+    options.update(processes=1)
 ctsim.load_scenario(sys.argv[4])  # load and validate outside the timing (as before)
 t0 = time.perf_counter()
 result = ctsim.sweep(sys.argv[4], n, method=method, **options)

@@ -205,3 +205,11 @@ def test_the_outputs_line_lists_figures_only_when_they_are_written(root, tmp_pat
     assert cli("run", scenario, "-o", tmp_path / "n", "--no-figures") == 0
     line = [x for x in capsys.readouterr().out.splitlines() if x.startswith("Outputs in")][0]
     assert "figures/" not in line and "summary.json" in line
+
+
+def test_the_outputs_line_lists_what_the_folder_holds(root, tmp_path, capsys):
+    out = tmp_path / "o"
+    assert cli("run", root / "scenarios/steel2030.yaml", "-o", out, "--no-figures") == 0
+    line = [x for x in capsys.readouterr().out.splitlines() if x.startswith("Outputs in")][0]
+    listed = line.split("(", 1)[1].rstrip(")").split(", ")
+    assert sorted(listed) == sorted(p.name for p in out.iterdir()) and "trajectories_wide.csv" in listed

@@ -81,7 +81,7 @@ def run(
     write_run(result, outdir, force=force, figures=figures, command=["ctsim", *sys.argv[1:]])
     s = result.summary
     _print_summary(s)
-    listed = "trajectories.csv, trajectories.xlsx, summary.json, metadata.json" + (", figures/" if figures else "")
-    echo(f"\nOutputs in {outdir}/ ({listed})")
+    written = sorted(p.name + ("/" if p.is_dir() else "") for p in outdir.iterdir())
+    echo(f"\nOutputs in {outdir}/ ({', '.join(written)})")
     if not s["all_targets_met"]:
         raise typer.Exit(1)

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from ctsim.analysis.targets import wilson_interval
-from ctsim.sweeps.streaming import BINS, Accumulator, Grid, exact_quantiles
+from ctsim.sweeps.streaming import BINS, Accumulator, Grid, column_bounds, exact_quantiles
 
 LEVELS = (0.05, 0.25, 0.5, 0.75, 0.95)
 
@@ -117,3 +117,19 @@ def test_constant_columns_are_counted_in_the_bin_of_their_value(layout):
     assert np.array_equal(got, expected)
     assert np.array_equal(got, grid.counts(blocks))  # the same without minima and maxima
     assert got.sum() == 129 * 7
+
+
+def test_column_bounds_are_those_of_the_joined_blocks():
+    """Block by block, the minima and maxima of the columns side by side (NaN included), and the
+    grid they give is the pilot's."""
+    rng = np.random.default_rng(3)
+    parts = [rng.normal(size=(300, k)) for k in (4, 1, 7)]
+    parts[1][5, 0] = np.nan
+    parts[2] = np.asfortranarray(parts[2])  # a strided view, as the engine's records are
+    flat = np.concatenate(parts, axis=1)
+    lo, hi = column_bounds(parts)
+    np.testing.assert_array_equal(lo, flat.min(axis=0))
+    np.testing.assert_array_equal(hi, flat.max(axis=0))
+    a, b = Grid.from_pilot(flat), Grid.from_bounds(lo, hi)
+    np.testing.assert_array_equal(a.low, b.low)
+    np.testing.assert_array_equal(a.width, b.width)

@@ -43,7 +43,7 @@ from ..scenario.uncertain import (
     human_bytes,
     sweep_memory,
 )
-from .streaming import BINS, PILOT, Accumulator, Grid, exact_quantiles
+from .streaming import BINS, PILOT, Accumulator, Grid, column_bounds, exact_quantiles
 from .tables import (
     TABLES,
     design_columns,
@@ -150,8 +150,7 @@ def run_chunk(ctx: Context, index: int, start: int, values: np.ndarray) -> Chunk
     )
     if ctx.grid is not None:
         parts = blocks(res, ctx.variables)
-        out.vmin = np.concatenate([b.min(axis=0) for b in parts])
-        out.vmax = np.concatenate([b.max(axis=0) for b in parts])
+        out.vmin, out.vmax = column_bounds(parts)
         out.counts = ctx.grid.counts(parts, out.vmin, out.vmax)  # constant columns: no pass
     if ctx.chunk_text is not None:
         out.text = ctx.chunk_text(ctx, out, values)
@@ -265,10 +264,14 @@ def plan_sweep(resolved: ResolvedScenario, samples: int | None = None, method: s
     n_pilot = min(design.n_samples, PILOT)
     pilot = chunk_results(base, design.values[:n_pilot])
     variables = tuple(k for k in catalogue if k in pilot.arrays)
-    flat = np.concatenate(blocks(pilot, variables), axis=1)  # [n_pilot, K]: at most PILOT rows
+    parts = blocks(pilot, variables)
     exact = n_pilot == design.n_samples
+    # exact quantiles read every pilot value [n_pilot, K] (at most PILOT rows); the grid only
+    # each series' minimum and maximum (no copy of the pilot)
+    flat = np.concatenate(parts, axis=1) if exact else None
     ctx = Context(resolved, tuple(design.columns), years, variables, tuple(metrics(pilot)),
-                  None if exact else Grid.from_pilot(flat), sensitivity_prefix(design))
+                  None if exact else Grid.from_bounds(*column_bounds(parts)),
+                  sensitivity_prefix(design))
     return SweepPlan(ctx, design, chunk_size, pilot.years,
                      exact_quantiles(flat, QUANTILES) if exact else None)
 

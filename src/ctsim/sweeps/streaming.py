@@ -40,7 +40,12 @@ class Grid:
 
     @classmethod
     def from_pilot(cls, values: np.ndarray) -> Grid:
-        lo, hi = values.min(axis=0), values.max(axis=0)
+        return cls.from_bounds(values.min(axis=0), values.max(axis=0))
+
+    @classmethod
+    def from_bounds(cls, lo: np.ndarray, hi: np.ndarray) -> Grid:
+        """The grid of series whose pilot minima are ``lo`` and maxima ``hi`` [K] (what
+        :meth:`from_pilot` reads of its values; :func:`column_bounds` gives them block by block)."""
         span = hi - lo
         half = np.where(span > 0, span * (0.5 + WIDEN),
                         np.maximum(np.abs(lo), 1.0) * MIN_HALF_WIDTH)
@@ -104,6 +109,23 @@ class Grid:
         index = self._bins(values, series, (np.arange(kb) * (BINS + 2) + 1)[:, None])
         counts = np.bincount(index.ravel(order="K"), minlength=kb * (BINS + 2))
         return counts.reshape(kb, BINS + 2)
+
+
+def column_bounds(blocks: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    """Minima and maxima [K] of the columns of ``blocks`` (arrays [n, k_i] side by side), one
+    block at a time: its maxima are read while its values are still in cache from its minima
+    (not every block's minima, then every block's maxima), and no [n, K] copy is made (the pilot's
+    ~80 MB). The same values as ``np.concatenate(blocks, axis=1).min(axis=0)`` and ``.max``."""
+    k = sum(b.shape[1] for b in blocks)
+    dtype = np.result_type(*blocks) if blocks else np.float64
+    lo, hi = np.empty(k, dtype), np.empty(k, dtype)
+    offset = 0
+    for block in blocks:
+        cols = slice(offset, offset + block.shape[1])
+        offset = cols.stop
+        np.min(block, axis=0, out=lo[cols])
+        np.max(block, axis=0, out=hi[cols])
+    return lo, hi
 
 
 class Accumulator:

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import resource
 import statistics
 import subprocess
 import sys
@@ -31,6 +30,12 @@ u = r1.ru_utime - r0.ru_utime + c1.ru_utime - c0.ru_utime
 s = r1.ru_stime - r0.ru_stime + c1.ru_stime - c0.ru_stime
 print(u, s, r1.ru_maxrss)
 """
+CLI = """
+import resource, subprocess, sys
+subprocess.run(sys.argv[1:], check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+c = resource.getrusage(resource.RUSAGE_CHILDREN)
+print(c.ru_utime, c.ru_stime, c.ru_maxrss)
+"""
 
 
 def once(tree: Path, a) -> tuple[float, float, int]:
@@ -40,12 +45,13 @@ def once(tree: Path, a) -> tuple[float, float, int]:
                              env=env, check=True, capture_output=True, text=True).stdout.split()
         return float(out[-3]), float(out[-2]), int(out[-1]) // 1024
     with tempfile.TemporaryDirectory() as tmp:
-        c0 = resource.getrusage(resource.RUSAGE_CHILDREN)
-        subprocess.run([sys.executable, "-m", "ctsim", "sweep", str(ROOT / "scenarios" / "steel2030.yaml"),
-                        "--samples", str(a.samples), "-o", str(Path(tmp) / "out")], env=env, check=True,
-                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        c1 = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return c1.ru_utime - c0.ru_utime, c1.ru_stime - c0.ru_stime, c1.ru_maxrss // 1024
+        # through a launcher of its own: RUSAGE_CHILDREN's peak RSS is the largest child ever waited
+        # for, so measured here it would carry over from earlier rounds (and the other tree's)
+        cmd = [sys.executable, "-m", "ctsim", "sweep", str(ROOT / "scenarios" / "steel2030.yaml"),
+               "--samples", str(a.samples), "-o", str(Path(tmp) / "out")]
+        out = subprocess.run([sys.executable, "-c", CLI, *cmd], env=env, check=True, capture_output=True,
+                             text=True).stdout.split()
+    return float(out[-3]), float(out[-2]), int(out[-1]) // 1024
 
 
 def main() -> None:

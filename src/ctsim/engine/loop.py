@@ -5,7 +5,7 @@ at year end; flows (TWh, Mt, Mt CO2) are annual totals. Equations and sources: d
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import fields, replace
 
 import numpy as np
 
@@ -56,7 +56,7 @@ from .axes import (
     sum_last,
 )
 from .guards import FILLED_AFTER_LOOP, YearGuard, check_year, guarded
-from .inputs import CALIBRATION_YEAR, Inputs
+from .inputs import BUNDLES, CALIBRATION_YEAR, Inputs
 from .observed import lifetime_switch_gw
 from .state import State
 from .units import MTCE_PER_TWH, TWH_PER_GW_YEAR
@@ -111,9 +111,19 @@ def _simulate(inp: Inputs) -> dict[str, np.ndarray]:
     row = {name: i for i, name in enumerate(in_loop)}
     out = {name: block[:, row[name], :].T for name in OUTPUTS if name in row}
     guard = YearGuard(in_loop)
+    # The observed years are the same for every sample when the history's inputs hold nothing per
+    # sample (the usual case: history is observed, scenarios and sweeps shape the projection only):
+    # they are simulated once, as one sample, into a block of their own, broadcast into the output
+    # block after the loop, and the last observed year's state is widened to S. Every step is
+    # elementwise over the samples, so each sample's numbers are those of the full-width run, bit
+    # for bit (benchmarks/engine_same.py; tests/unit/test_engine_loop.py).
+    n_once = shared_observed_years(inp)
+    once = np.empty((n_once, len(in_loop), 1))
+    out_once = {name: once[:, row[name], :].T for name in OUTPUTS if name in row}
     # Observed years run on the history's inputs (inp.for_year), the projection on these ones:
     # each set has its own 2020 fleet schedule and cap levels, prepared once.
-    sets = {id(x): (x, capacity.initial_fleet(x.power, S, Y), *capping.cap_levels(x.caps))
+    sets = {id(x): (x, capacity.initial_fleet(x.power, 1 if n_once and x is not inp else S, Y),
+                    *capping.cap_levels(x.caps))
             for x in (inp, inp.for_year(CALIBRATION_YEAR))}
     # a coal supply shortfall needs a second dispatch; without one anywhere it would repeat the first
     any_shortfall = any(bool(np.any(x.shock.coal_shortfall)) for x, *_ in sets.values())
@@ -136,26 +146,29 @@ def _simulate(inp: Inputs) -> dict[str, np.ndarray]:
     for t in range(Y):
         year = int(full.years[t])
         inp, fleet_2020, caps_on, levels = sets[id(full.for_year(year))]
+        n = 1 if t < n_once else S  # the samples this year is simulated for
+        if t == n_once and n_once:
+            prev = widen(prev, S)
         if full.history is not None and year > full.history_end and prev is not None:
             # the 2020 fleet continues on the scenario's lifetime (engine/observed.py)
             hist = full.history.power
             prev = replace(prev, coal_retire_deferred_gw=prev.coal_retire_deferred_gw + lifetime_switch_gw(
                 inp.power.coal_capacity_2020_gw, inp.power.coal_mean_age_2020_yr, hist.coal_lifetime_yr,
                 inp.power.coal_lifetime_yr, t, full.history_end + 1 - CALIBRATION_YEAR))
-        growth, gdp_trend = macro.step_macro(inp.macro, prev, t, S)
+        growth, gdp_trend = macro.step_macro(inp.macro, prev, t, n)
         costs = costs_by_year[t]
         mix = steel.step_steel(inp.steel, inp.policy, inp.factors, inp.shock, prev,
-                               costs.carbon_price_cny_per_t, year, t, S)
+                               costs.carbon_price_cny_per_t, year, t, n)
         steel_cap = capping.CAPS_OFF
         if caps_on and prev is not None:  # caps bind from the first year after the calibration year
             steel_cap, mix = capping.step_steel_cap(inp.steel, inp.policy, inp.factors, inp.caps,
                                                     prev, mix, levels, t)
         energy = steel.step_steel_energy(inp.steel, inp.factors, mix, t)
-        road = transport.step_transport(inp.transport, inp.other, prev, growth, t, S)
+        road = transport.step_transport(inp.transport, inp.other, prev, growth, t, n)
         base, demand = power.step_demand(inp.power, inp.macro, prev, energy.electricity_twh,
                                          road.ev_twh, growth, t)
         cap = capacity.step_capacity(inp.power, inp.policy, fleet_2020, prev, costs, inp.years, t)
-        store = storage.step_storage(inp.power, prev, np.zeros(S), t, S)
+        store = storage.step_storage(inp.power, prev, np.zeros(n), t, n)
         gas_cap = power.gas_bound(inp.power, rest.other_gas_estimate(inp.other, prev, growth, t), year, t)
         adq, cap, store, planned = investment.step_adequacy(inp.power, prev, cap, store, demand, costs, gas_cap,
                                                             year, t)
@@ -185,8 +198,9 @@ def _simulate(inp: Inputs) -> dict[str, np.ndarray]:
                 inp.caps, inp.power, inp.steel, inp.policy, inp.macro, inp.factors, levels, prev, t, d,
                 demand, pf, fleet, costs, rat.gdp_bn, steel_cap,
                 energy.co2_mt + other.co2_mt + other.process_co2_mt, mix, energy)
+        slab, views = (once[t], out_once) if t < n_once else (block[t], out)
         rec, intensity, grid, cumulative = write_year(
-            block[t], guard, out, in_loop, inp, t, year, prev, costs, mix, energy, road, demand, cap, d, rat, pf,
+            slab, guard, views, in_loop, inp, t, year, prev, costs, mix, energy, road, demand, cap, d, rat, pf,
             fleet, other, cap_out, gdp_trend, store, adq, gas_cap)
         if rd is not None and rnames:
             values = regional.record(rd, tr, rcap, dict(zip(in_loop, block[t], strict=True)) if rec is None else rec, t)
@@ -207,6 +221,7 @@ def _simulate(inp: Inputs) -> dict[str, np.ndarray]:
             coal_other_mtce=other.coal_mtce, gas_other_mtce=other.gas_mtce,
             oil_other_mtce=other.oil_mtce, co2_cumulative_mt=cumulative)
 
+    block[:n_once] = once  # every sample's observed years
     out.update(reductions(full, out))
     observed = np.flatnonzero(full.years <= full.history_end)  # none without a history
     if observed.size:  # observed years anchor on the calibration year's inputs (the history's)
@@ -239,6 +254,25 @@ def coal_fraction(inp: Inputs, sup: power.Supply, d: power.Dispatch, costs: powe
                                       inp.power.dispatch_cost_scale_cny_per_mwh)
         out = out * regional.first_coal_frac(sup.gas_plan_twh, d.gas_max_twh, sup.coal_max_twh, share)
     return np.divide(d.coal_twh, fossil, out=out, where=fossil > 0)
+
+
+def shared_observed_years(inp: Inputs) -> int:
+    """The leading years of a run that every sample shares (simulated once: ``_simulate``): the
+    observed years of a national run of 2+ samples whose history holds no per-sample array (a
+    sweep of an accounting metric, GWP or TCRE, varies them; a provincial run is simulated whole)."""
+    hist = inp.history
+    if hist is None or inp.regions is not None or inp.n_samples < 2:
+        return 0
+    if any(getattr(bundle, f.name).shape[0] != 1
+           for bundle in (getattr(hist, s) for s in BUNDLES) for f in fields(bundle)):
+        return 0
+    return int(np.count_nonzero(inp.years <= inp.history_end))
+
+
+def widen(state: State, n: int) -> State:
+    """``state`` of one sample as the state of ``n`` identical samples (fresh arrays)."""
+    return replace(state, **{f.name: np.repeat(v, n, axis=0) for f in fields(state)
+                             if (v := getattr(state, f.name)) is not None})
 
 
 def write_year(slab: np.ndarray, guard: YearGuard, out: dict[str, np.ndarray], in_loop: tuple[str, ...],

@@ -1,6 +1,6 @@
 """The observed years simulated once (``ctsim.engine.loop.shared_observed_years``): a run of many
 samples whose history holds nothing per sample simulates 2020 to the last observed year as one
-sample and widens that state to every sample. Every output must be, bit for bit, what the run gives
+sample and widens that state (and, by region, the regional capacity and links) to every sample. Every output must be, bit for bit, what the run gives
 with every year simulated for every sample; the shortcut must not be taken where the observed
 years can differ between samples."""
 
@@ -39,7 +39,7 @@ def _bytes(out: dict) -> dict:
 
 
 @pytest.mark.parametrize("backend", ["numpy", "numba"])
-@pytest.mark.parametrize("name", ["steel2030", "campaign-style", "dual-control"])
+@pytest.mark.parametrize("name", ["steel2030", "campaign-style", "dual-control", "baseline-provinces"])
 def test_observed_years_once_give_the_numbers_of_every_sample_simulated(name, backend, monkeypatch):
     inp = _price_design(name, 7)
     observed = int(np.count_nonzero(inp.years <= inp.history_end))
@@ -65,5 +65,5 @@ def test_not_taken_when_the_history_differs_by_sample_or_for_one_sample():
     # a counterfactual of history simulates every year with the scenario's inputs
     resolved = resolve(load(ROOT / "scenarios" / "steel2030.yaml"))
     assert loop.shared_observed_years(build_inputs(replace(resolved, history_end=None), n_samples=4)) == 0
-    # a provincial run is simulated whole
-    assert loop.shared_observed_years(_inputs("baseline-provinces", {}, 2)) == 0
+    # crunch2021-provinces replays 2021 with the scenario's shocks (a counterfactual of history)
+    assert loop.shared_observed_years(_inputs("crunch2021-provinces", {}, 2)) == 0

@@ -133,6 +133,7 @@ def _simulate(inp: Inputs) -> dict[str, np.ndarray]:
     if rd is not None:
         rnames = regional.REGIONAL_OUTPUTS if rd.outputs is None else rd.outputs
         rblock = np.empty((Y, len(rnames), S, len(rd.names)))
+        rd_once = rd.take(slice(0, 1))  # (its shocks in the observed years are every sample's)
     rcap = built = None  # regional capacity [S, G, K] and links built, last year's
     full = inp
     # the costs of every year (they depend on the inputs alone), with the storage-for-surplus ratio
@@ -149,6 +150,11 @@ def _simulate(inp: Inputs) -> dict[str, np.ndarray]:
         n = 1 if t < n_once else S  # the samples this year is simulated for
         if t == n_once and n_once:
             prev = widen(prev, S)
+            if rd is not None:
+                rcap = np.repeat(rcap, S, axis=0)
+                built = None if built is None else regional.Grid(
+                    np.repeat(built.inter_gw, S, axis=0), np.repeat(built.intra_gw, S, axis=0))
+        rd_t = rd_once if rd is not None and t < n_once else rd
         if full.history is not None and year > full.history_end and prev is not None:
             # the 2020 fleet continues on the scenario's lifetime (engine/observed.py)
             hist = full.history.power
@@ -176,10 +182,10 @@ def _simulate(inp: Inputs) -> dict[str, np.ndarray]:
             inp.power, inp.shock.hydro_cf_factor[..., t], cap.generating_gw, store, demand, gas_cap, t)
         d = power.step_dispatch(inp.power, inp.shock, sup, demand, costs, any_shortfall, t)
         if rd is not None:  # the regional balance, with transfer limits, replaces the national one
-            rcap = regional.step_capacity(rd, rcap, None if prev is None else prev.capacity_gw, cap.end_gw,
+            rcap = regional.step_capacity(rd_t, rcap, None if prev is None else prev.capacity_gw, cap.end_gw,
                                           max(year - CALIBRATION_YEAR, 0))
             fossil = d.coal_twh + d.gas_twh
-            tr, built = regional.transfer(inp.regional, rd, rcap, built, sup.nonfossil_twh, d.bio_twh + d.oil_twh,
+            tr, built = regional.transfer(inp.regional, rd_t, rcap, built, sup.nonfossil_twh, d.bio_twh + d.oil_twh,
                                    sup.coal_max_twh, d.gas_max_twh, fossil, coal_fraction(inp, sup, d, costs, fossil),
                                    demand, demand / inp.power.demand_2020_twh,
                                    inp.macro.electricity_elasticity[..., t], inp.shock.hydro_cf_factor[..., t], t,
@@ -203,7 +209,7 @@ def _simulate(inp: Inputs) -> dict[str, np.ndarray]:
             slab, guard, views, in_loop, inp, t, year, prev, costs, mix, energy, road, demand, cap, d, rat, pf,
             fleet, other, cap_out, gdp_trend, store, adq, gas_cap)
         if rd is not None and rnames:
-            values = regional.record(rd, tr, rcap, dict(zip(in_loop, block[t], strict=True)) if rec is None else rec, t)
+            values = regional.record(rd_t, tr, rcap, dict(zip(in_loop, slab, strict=True)) if rec is None else rec, t)
             for i, name in enumerate(rnames):
                 rblock[t, i] = values[name]
         prev = State(
@@ -258,15 +264,19 @@ def coal_fraction(inp: Inputs, sup: power.Supply, d: power.Dispatch, costs: powe
 
 def shared_observed_years(inp: Inputs) -> int:
     """The leading years of a run that every sample shares (simulated once: ``_simulate``): the
-    observed years of a national run of 2+ samples whose history holds no per-sample array (a
-    sweep of an accounting metric, GWP or TCRE, varies them; a provincial run is simulated whole)."""
-    hist = inp.history
-    if hist is None or inp.regions is not None or inp.n_samples < 2:
+    observed years of a run of 2+ samples whose history holds no per-sample array (a sweep of an
+    accounting metric, GWP or TCRE, varies them) and, by region, whose shocks are every sample's in
+    those years."""
+    hist, rd = inp.history, inp.regions
+    if hist is None or inp.n_samples < 2:
         return 0
     if any(getattr(bundle, f.name).shape[0] != 1
            for bundle in (getattr(hist, s) for s in BUNDLES) for f in fields(bundle)):
         return 0
-    return int(np.count_nonzero(inp.years <= inp.history_end))
+    n = int(np.count_nonzero(inp.years <= inp.history_end))
+    if rd is not None and not all(np.all(x[..., :n] == x[:1, ..., :n]) for x in (rd.hydro_factor, rd.coal_shortfall)):
+        return 0
+    return n
 
 
 def widen(state: State, n: int) -> State:

@@ -1,8 +1,8 @@
 """The observed years simulated once (``ctsim.engine.loop.shared_observed_years``): a run of many
 samples whose history holds nothing per sample simulates 2020 to the last observed year as one
-sample and widens that state (and, by region, the regional capacity and links) to every sample. Every output must be, bit for bit, what the run gives
-with every year simulated for every sample; the shortcut must not be taken where the observed
-years can differ between samples."""
+sample and widens that state (and, by region, the regional capacity and links) to every sample.
+Every output must be, bit for bit, what the run gives with every year simulated for every sample;
+the shortcut must not be taken where the observed years can differ between samples."""
 
 from __future__ import annotations
 

@@ -23,7 +23,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from ctsim.engine import caps, compiled, simulate, steel
+from ctsim.engine import caps, compiled, loop, simulate, steel
 from ctsim.engine import policy as pol_np
 from ctsim.engine.compiled import policy as pol_nb
 from ctsim.inputs.build import build_inputs, interpolate_path, simulated_years
@@ -164,13 +164,12 @@ def calls_of(step: str, name="dual-control", all_caps=True, every=4):
 RNG = np.random.default_rng(17)
 
 
-def mixed(x, low, high, rng, n=N):
-    """``x`` [1 or n] made per-sample (n rows: a call's samples, one in the observed years, which the
-    loop simulates once): random factors between low and high, a few samples 0."""
-    v = np.broadcast_to(np.asarray(x, dtype=float), (n, *np.shape(x)[1:])) * rng.uniform(low, high, n).reshape(
-        (n,) + (1,) * (np.ndim(x) - 1))
+def mixed(x, low, high, rng):
+    """``x`` [1 or S] made per-sample: random factors between low and high, a few samples 0."""
+    v = np.broadcast_to(np.asarray(x, dtype=float), (N, *np.shape(x)[1:])) * rng.uniform(low, high, N).reshape(
+        (N,) + (1,) * (np.ndim(x) - 1))
     v = v.copy()
-    v[rng.integers(0, n, 2)] = 0.0
+    v[rng.integers(0, N, 2)] = 0.0
     return v
 
 
@@ -180,18 +179,20 @@ def test_step_steel_on_perturbed_state_and_parameters():
         if prev is None:
             assert compare("step_steel", (sp, pol, fx, sh, prev, price, year, t, n)) == []
             continue
+        if n == 1:  # an observed year (simulated once, loop.shared_observed_years): perturbed as N samples
+            prev, n = loop.widen(prev, N), N
         for _ in range(3):
             extra = rng.uniform(-0.05, 0.3, (n, 3)) * (rng.uniform(size=(n, 1)) > 0.3)
             state = replace(prev, steel_output_mt=prev.steel_output_mt * rng.uniform(0.8, 1.5, n),
-                            steel_lost_mt=mixed(prev.steel_output_mt * 0.1, 0, 1, rng, n),
+                            steel_lost_mt=mixed(prev.steel_output_mt * 0.1, 0, 1, rng),
                             bfbof_mt=prev.bfbof_mt * rng.uniform(0.5, 2.0, n),
-                            grid_t_co2_per_mwh=mixed(prev.grid_t_co2_per_mwh, 0.5, 2, rng, n),
+                            grid_t_co2_per_mwh=mixed(prev.grid_t_co2_per_mwh, 0.5, 2, rng),
                             steel_extra_share=extra)
-            params = replace(sp, output_mt=mixed(sp.output_mt, 0.5, 1.5, rng, n),
-                             scrap_supply_mt=mixed(sp.scrap_supply_mt, 0.2, 3.0, rng, n),
+            params = replace(sp, output_mt=mixed(sp.output_mt, 0.5, 1.5, rng),
+                             scrap_supply_mt=mixed(sp.scrap_supply_mt, 0.2, 3.0, rng),
                              eaf_share=sp.eaf_share * rng.uniform(0, 3, (n, 1)),
                              h2dri_share=sp.h2dri_share + rng.uniform(0, 0.6, (n, 1)),
-                             h2dri_max_share=mixed(sp.h2dri_max_share + 0.1, 0, 1, rng, n),
+                             h2dri_max_share=mixed(sp.h2dri_max_share + 0.1, 0, 1, rng),
                              switch_cost_scale_cny_per_t=sp.switch_cost_scale_cny_per_t * rng.uniform(0.1, 2, n))
             policy = replace(pol, ets_steel_start_year=rng.choice([2020.0, year, year + 1.0], n),
                              bfbof_fall_max_frac=rng.uniform(0, 0.2, n))

@@ -5,7 +5,7 @@
 The designs issue 17's engine work is checked on (benchmarks/NOTES.md): the lever design
 (common.design_overrides) of every bundled scenario, steel2030's sweep design (its uncertain
 parameters, Sobol'), copies of steel2030 and neutrality2060, and the two provincial scenarios, all on
-the numpy backend. The other tree's ``src/ctsim`` is imported as ``ctsim_base`` (engine_ab.py) and runs
+the numpy backend (``--engine numba``: both trees' compiled kernels). The other tree's ``src/ctsim`` is imported as ``ctsim_base`` (engine_ab.py) and runs
 on the inputs this tree builds. Equal means the same keys, shapes, dtypes and bytes (NaN payloads and
 signed zeros included). Exit status 1 when any output differs.
 """
@@ -46,6 +46,8 @@ def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--base", required=True, help="the other tree (its src/ctsim is imported as ctsim_base)")
     ap.add_argument("--cases", default=",".join(CASES))
+    ap.add_argument("--engine", choices=("numpy", "numba"), default="numpy",
+                    help="the backend both trees run on (numba: the compiled kernels of each tree)")
     a = ap.parse_args()
     tmp = Path(tempfile.mkdtemp())
     shutil.copytree(Path(a.base) / "src" / "ctsim", tmp / "ctsim_base")
@@ -56,7 +58,7 @@ def main() -> int:
     try:
         for case in a.cases.split(","):
             inp = inputs(case)
-            with compiled.use("numpy"), base.compiled.use("numpy"):
+            with compiled.use(a.engine), base.compiled.use(a.engine):
                 bad = same(base.simulate(inp), simulate(inp))
             failed += bool(bad)
             print(f"{case}: {'identical' if not bad else 'DIFFERENT: ' + ', '.join(bad[:8])}", flush=True)

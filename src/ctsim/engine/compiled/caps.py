@@ -67,8 +67,8 @@ def steel_rooms(s, t, prev_bfbof, prev_output, bfbof_fall_max, output_fall_max, 
     """``caps.steel_rooms`` of one sample: (pool, EAF room, H2-DRI room, output cut room)."""
     bf_floor = at(prev_bfbof, s) * (1 - at(bfbof_fall_max, s)) - p_ccus
     return (fmax(p_bf - fmax(bf_floor, 0.0), 0.0),
-            at_t(scrap_supply, s, t) / at(scrap_t_per_t, s) - p_eaf,
-            at_t(h2_max_share, s, t) * output - p_h2,
+            at(scrap_supply, s) / at(scrap_t_per_t, s) - p_eaf,
+            at(h2_max_share, s) * output - p_h2,
             output - at(prev_output, s) * (1 - at(output_fall_max, s)))
 
 
@@ -81,19 +81,19 @@ def _step_steel_cap(t, bf_coal, coal_co2, capture, eaf_co2, h2_co2, scrap_supply
     potential, per_unit, costs = np.empty(N_STEEL_OPTIONS), np.empty(N_STEEL_OPTIONS), np.empty(N_STEEL_OPTIONS)
     p = np.empty(N_ROUTES)
     for s in range(output.shape[0]):
-        i_bf = at_t(bf_coal, s, t) * at(coal_co2, s)
+        i_bf = at(bf_coal, s) * at(coal_co2, s)
         i_eaf, i_h2 = at(eaf_co2, s), at(h2_co2, s)
         for r in range(N_ROUTES):
             p[r] = at_t(production_in, s, r)
         out = at(output_in, s)
-        co2 = direct_co2(p[BFBOF], p[BFBOF_CCUS], p[EAF], p[H2DRI], at_t(bf_coal, s, t), at(coal_co2, s),
+        co2 = direct_co2(p[BFBOF], p[BFBOF_CCUS], p[EAF], p[H2DRI], at(bf_coal, s), at(coal_co2, s),
                          at(capture, s), i_eaf, i_h2)[1]
         pool, room[OPT_EAF], room[OPT_H2DRI], room[OPT_STEEL_CUT] = steel_rooms(
             s, t, prev_bfbof, prev_output, bfbof_fall_max, output_fall_max, scrap_supply, scrap_t_per_t,
             h2_max_share, out, p[BFBOF], p[BFBOF_CCUS], p[EAF], p[H2DRI])
         per_unit_co2[OPT_EAF], per_unit_co2[OPT_H2DRI] = i_bf - i_eaf, i_bf - i_h2
         per_unit_co2[OPT_STEEL_CUT] = i_bf
-        remaining, code = abate(co2 - at_t(cap_mt, s, t), pool, room, per_unit_co2, units, potential, per_unit)
+        remaining, code = abate(co2 - at(cap_mt, s), pool, room, per_unit_co2, units, potential, per_unit)
         for r in range(N_ROUTES):  # production + units @ STEEL_MOVES
             moved = 0.0
             for o in range(N_STEEL_OPTIONS):
@@ -105,8 +105,8 @@ def _step_steel_cap(t, bf_coal, coal_co2, capture, eaf_co2, h2_co2, scrap_supply
             production[s, r] = p[r]
             shares[s, r] = p[r] / d if code > 0 else at_t(shares_in, s, r)
         output[s] = out
-        costs[OPT_EAF] = at_t(eaf_premium, s, t) / (i_bf - i_eaf)
-        costs[OPT_H2DRI] = at_t(h2_premium, s, t) / (i_bf - i_h2)
+        costs[OPT_EAF] = at(eaf_premium, s) / (i_bf - i_eaf)
+        costs[OPT_H2DRI] = at(h2_premium, s) / (i_bf - i_h2)
         costs[OPT_STEEL_CUT] = at(margin, s) / i_bf
         code_out[s], price_out[s] = code, shadow_price(code, costs)
         remaining_out[s], cut_out[s] = remaining, units[OPT_STEEL_CUT]
@@ -116,10 +116,10 @@ def step_steel_cap(sp, pol, fx, cp, prev, mix, levels, t):
     """:func:`ctsim.engine.caps.step_steel_cap`: ({cap output: array} of the outputs it sets, and the
     production, output and shares of the mix after abatement), which caps.py packs."""
     args = tuple(map(vector, (
-        sp.bf_coal_tce_per_t, fx.coal_t_co2_per_tce, sp.ccus_capture_rate, sp.eaf_direct_t_co2_per_t,
-        sp.h2dri_direct_t_co2_per_t, sp.scrap_supply_mt, sp.scrap_t_per_t_eaf, sp.h2dri_max_share,
-        sp.eaf_premium_cny_per_t, sp.h2dri_premium_cny_per_t, cp.steel_margin_cny_per_t, pol.bfbof_fall_max_frac,
-        pol.steel_output_fall_max_frac, levels.steel_mt, prev.bfbof_mt, prev.steel_output_mt,
+        sp.bf_coal_tce_per_t[..., t], fx.coal_t_co2_per_tce, sp.ccus_capture_rate, sp.eaf_direct_t_co2_per_t,
+        sp.h2dri_direct_t_co2_per_t, sp.scrap_supply_mt[..., t], sp.scrap_t_per_t_eaf, sp.h2dri_max_share[..., t],
+        sp.eaf_premium_cny_per_t[..., t], sp.h2dri_premium_cny_per_t[..., t], cp.steel_margin_cny_per_t,
+        pol.bfbof_fall_max_frac, pol.steel_output_fall_max_frac, levels.steel_mt[..., t], prev.bfbof_mt, prev.steel_output_mt,
         mix.production_mt, mix.output_mt, mix.shares)))
     n = mix.output_mt.shape[0]
     rows(n, *args)
@@ -172,7 +172,7 @@ def _step_caps(t, bf_coal, scrap_supply, h2_max_share, national_mt, power_mt, kg
     gas_in = np.zeros(N_POWER_OPTIONS)
     for s in range(coal_twh.shape[0]):
         coal = at(coal_twh, s)
-        b_coal = at_t(bf_coal, s, t)
+        b_coal = at(bf_coal, s)
         bf_i = b_coal * at(coal_co2, s)
         b_mwh = at(bf_mwh, s)
         out_in = at(output_in, s)
@@ -188,11 +188,11 @@ def _step_caps(t, bf_coal, scrap_supply, h2_max_share, national_mt, power_mt, kg
             v = at_t(nonfossil_twh, s, k) if VRE[k] else 0.0
             vre = v + 0.0 if k == 0 else vre + v
         intensity_2005 = at(prev_intensity, s) / (1 - at(reduction_2020, s))
-        national_cap = fmin(at_t(national_mt, s, t), intensity_cap_mt(
-            at(gdp, s), at_t(kg_per_usd, s, t), at_t(reduction_2005, s, t), intensity_2005))
+        national_cap = fmin(at(national_mt, s), intensity_cap_mt(
+            at(gdp, s), at(kg_per_usd, s), at(reduction_2005, s), intensity_2005))
         co2 = at(pf_co2, s)
         x_national = co2 + at(other_co2, s) - national_cap
-        x_power = co2 - at_t(power_mt, s, t)
+        x_power = co2 - at(power_mt, s)
         coal_co2_segments(s, coal, ccs_frac, max_eff, max_other, decay, hr_eff, hr_other, hr_fleet,
                           ccs_penalty, ccs_capture, coal_co2, widths, slopes)
         gas_in[OPT_TO_GAS] = gi
@@ -254,7 +254,7 @@ def _step_caps(t, bf_coal, scrap_supply, h2_max_share, national_mt, power_mt, kg
         gas_out[s] = gas + to_gas - (saved - coal_saved)
         # cost per tonne of each option over the coal fuel it saves
         coal_fuel = at(coal_price, s) * at(hr_fleet, s) * 1e-3
-        gas_fuel = at_t(gas_price, s, t) * at(gas_hr, s) * 1e-3
+        gas_fuel = at(gas_price, s) * at(gas_hr, s) * 1e-3
         option_costs[OPT_RECOVER] = where_div(at(flexibility_cost, s) - coal_fuel, ci, ci > 0, 0.0)
         option_costs[OPT_TO_GAS] = where_div(gas_fuel - coal_fuel, ci - gi, ci - gi > 0, 0.0)
         option_costs[OPT_DEMAND_CUT] = where_div(at(demand_cut_cost, s) - coal_fuel, ci, ci > 0, 0.0)
@@ -287,8 +287,9 @@ def step_caps(cp, pw, sp, pol, mp, fx, levels, prev, t, d, demand, pf, fleet, co
     decay = np.exp(-np.maximum(fleet.gap_cny_per_mwh, 0.0) / pw.dispatch_cost_scale_cny_per_mwh)
     prior = steel_cap
     args = tuple(map(vector, (
-        sp.bf_coal_tce_per_t, sp.scrap_supply_mt, sp.h2dri_max_share, levels.national_mt, levels.power_mt,
-        levels.kg_per_usd, levels.reduction_2005, pw.gas_price_cny_per_tce, fx.coal_t_co2_per_tce,
+        sp.bf_coal_tce_per_t[..., t], sp.scrap_supply_mt[..., t], sp.h2dri_max_share[..., t],
+        levels.national_mt[..., t], levels.power_mt[..., t], levels.kg_per_usd[..., t],
+        levels.reduction_2005[..., t], pw.gas_price_cny_per_tce[..., t], fx.coal_t_co2_per_tce,
         fx.gas_t_co2_per_tce, pw.gas_heat_rate_gce_per_kwh, sp.bfbof_mwh_per_t, sp.scrap_t_per_t_eaf,
         pol.bfbof_fall_max_frac, pol.steel_output_fall_max_frac, mp.co2_intensity_reduction_2020,
         cp.nonfossil_recoverable_frac, cp.demand_cut_max_frac, cp.flexibility_cost_cny_per_mwh,

@@ -102,21 +102,21 @@ def _step_steel(has_prev, year, t, output_mt, eaf_share, h2dri_share, ccus_share
                 output, production, shares, extra):
     ext = np.empty(N_ALT)
     for s in range(output.shape[0]):
-        out = at_t(output_mt, s, t) * 1.0
+        out = at(output_mt, s) * 1.0
         if has_prev:
             out = limit_fall(out + at(rebound, s) * at(prev_lost, s), at(prev_output, s), at(output_fall_max, s))
         req = ext  # this sample's extra shares before bound_route_extra
-        r_ccus, r_eaf, r_h2 = at_t(ccus_share, s, t), at_t(eaf_share, s, t), at_t(h2dri_share, s, t)
+        r_ccus, r_eaf, r_h2 = at(ccus_share, s), at(eaf_share, s), at(h2dri_share, s)
         if has_prev:
             # route_switch: switch_advantage and turnover_switch
-            bf = at_t(bf_coal, s, t) * at(coal_co2, s)
+            bf = at(bf_coal, s) * at(coal_co2, s)
             cap = at(capture, s)
             b_mwh = at(bf_mwh, s)
             grid = at(grid_co2, s)
             pc = at(price, s) * covered(year, at(ets_start, s))
             adv_ccus = pc * (bf - bf * (1 - cap) - 0.0 * b_mwh * grid) - at(ccus_cost, s) * bf * cap
-            adv_eaf = pc * (bf - at(eaf_co2, s) - (at(eaf_mwh, s) - b_mwh) * grid) - at_t(eaf_premium, s, t)
-            adv_h2 = pc * (bf - at(h2_co2, s) - (at(h2_mwh, s) - b_mwh) * grid) - at_t(h2_premium, s, t)
+            adv_eaf = pc * (bf - at(eaf_co2, s) - (at(eaf_mwh, s) - b_mwh) * grid) - at(eaf_premium, s)
+            adv_h2 = pc * (bf - at(h2_co2, s) - (at(h2_mwh, s) - b_mwh) * grid) - at(h2_premium, s)
             requested = r_eaf + r_h2 + r_ccus
             relined = fmax(1.0 - requested, 0.0) * 1.0 / at(campaign, s)
             scale = at(switch_scale, s)
@@ -129,12 +129,12 @@ def _step_steel(has_prev, year, t, output_mt, eaf_share, h2dri_share, ccus_share
             for a in range(N_ALT):
                 req[a] = 0.0
         # bound_route_extra
-        scrap = at_t(scrap_supply_mt, s, t)
+        scrap = at(scrap_supply_mt, s)
         scrap_t = at(scrap_t_per_t, s)
         scrap_cap = scrap / scrap_t / fmax(out, 1e-9)
         e_ccus = clip(req[ALT_CCUS], 0.0, fmax(1.0, 0.0))
         e_eaf = clip(req[ALT_EAF], 0.0, fmax(scrap_cap - r_eaf, 0.0))
-        e_h2 = clip(req[ALT_H2DRI], 0.0, fmax(at_t(h2_max_share, s, t) - r_h2, 0.0))
+        e_h2 = clip(req[ALT_H2DRI], 0.0, fmax(at(h2_max_share, s) - r_h2, 0.0))
         extra[s, ALT_CCUS], extra[s, ALT_EAF], extra[s, ALT_H2DRI] = e_ccus, e_eaf, e_h2
         sh_bf, sh_ccus, sh_eaf, sh_h2 = route_shares(out, r_eaf + e_eaf, r_h2 + e_h2, r_ccus + e_ccus,
                                                      scrap, scrap_t)
@@ -173,11 +173,13 @@ def step_steel(sp, pol, fx, sh, prev, price, year, t, n):
               vector(prev.grid_t_co2_per_mwh), vector(prev.bfbof_mt))
              if has_prev else (_NONE, _NONE, _NONE_ALT, _NONE, _NONE))
     args = (*map(vector, (
-        sp.output_mt, sp.eaf_share, sp.h2dri_share, sp.ccus_share, sp.scrap_supply_mt, sp.scrap_t_per_t_eaf,
-        sp.bf_coal_tce_per_t, fx.coal_t_co2_per_tce, sp.ccus_capture_rate, sp.eaf_direct_t_co2_per_t,
+        sp.output_mt[..., t], sp.eaf_share[..., t], sp.h2dri_share[..., t], sp.ccus_share[..., t],
+        sp.scrap_supply_mt[..., t], sp.scrap_t_per_t_eaf,
+        sp.bf_coal_tce_per_t[..., t], fx.coal_t_co2_per_tce, sp.ccus_capture_rate, sp.eaf_direct_t_co2_per_t,
         sp.h2dri_direct_t_co2_per_t, sp.bfbof_mwh_per_t, sp.eaf_mwh_per_t, sp.h2dri_mwh_per_t,
-        sp.bf_campaign_yr, sp.eaf_premium_cny_per_t, sp.h2dri_premium_cny_per_t, sp.ccus_cost_cny_per_t_co2,
-        sp.switch_cost_scale_cny_per_t, sp.h2dri_max_share, pol.ets_steel_start_year,
+        sp.bf_campaign_yr, sp.eaf_premium_cny_per_t[..., t], sp.h2dri_premium_cny_per_t[..., t],
+        sp.ccus_cost_cny_per_t_co2, sp.switch_cost_scale_cny_per_t, sp.h2dri_max_share[..., t],
+        pol.ets_steel_start_year,
         pol.steel_output_fall_max_frac, pol.bfbof_fall_max_frac, sh.rebound_fraction, price)), *state)
     rows(n, *args)
     output, production = np.empty(n), np.empty((n, N_ROUTES))

@@ -257,7 +257,9 @@ def test_supply_dispatch_fleet_and_fuels_on_random_inputs(seed):
     d = ref
     assert (d.unserved_twh > 0).any() and (d.unserved_twh == 0).any()  # shortage in some samples only
     early, past = mixed(rng, 0.0, 80.0, zeros=0.4), mixed(rng, 0.0, 200.0, zeros=0.4)
-    ref, got = both(power.coal_fleet, pw, avail, early, past, costs, d)
+    retrofit = rng.uniform(0.0, 0.3, S)  # retrofitted shares (power.coal_retrofit_share), per sample
+    retrofit[rng.random(S) < 0.3] = 0.0
+    ref, got = both(power.coal_fleet, pw, avail, early, past, costs, d, retrofit)
     assert_same(ref, got, "coal_fleet")
     fleet = ref
     for fuels_pw in (pw, dataclasses.replace(pw, ccs_capture_rate=rng.uniform(0.8, 0.95, S))):
@@ -267,7 +269,7 @@ def test_supply_dispatch_fleet_and_fuels_on_random_inputs(seed):
     all_ccs = avail.copy()
     all_ccs[:S // 2, 1] += all_ccs[:S // 2, 0]
     all_ccs[:S // 2, 0] = 0.0
-    fleet2 = both(power.coal_fleet, pw, all_ccs, early, past, costs, d)[0]
+    fleet2 = both(power.coal_fleet, pw, all_ccs, early, past, costs, d, np.zeros(1))[0]
     fleet2 = dataclasses.replace(fleet2, gap_cny_per_mwh=rng.uniform(-20, 40, S))
     assert_same(*both(power.step_fuels, pw, inp.factors, fleet2, d.coal_twh, d.gas_twh), "step_fuels, CCS")
     assert_same(*both(power.coal_co2_segments, pw, inp.factors, fleet2, d.coal_twh), "segments, CCS")
@@ -290,7 +292,8 @@ def test_a_region_axis_is_accepted():
     costs = both(power.step_costs, pw, inp.policy, inp.factors, inp.shock, 2035, t)[0]
     d, got = both(power.step_dispatch, pw, inp.shock, sup, demand, costs, True, t)
     assert_same(d, got, "step_dispatch [S, G]")
-    fleet, got = both(power.coal_fleet, pw, avail, rng.uniform(0, 5, (S, g)), rng.uniform(0, 9, (S, g)), costs, d)
+    fleet, got = both(power.coal_fleet, pw, avail, rng.uniform(0, 5, (S, g)), rng.uniform(0, 9, (S, g)), costs, d,
+                      rng.uniform(0.0, 0.3, (S, g)))
     assert_same(fleet, got, "coal_fleet [S, G]")
     assert_same(*both(power.step_fuels, pw, inp.factors, fleet, d.coal_twh, d.gas_twh), "step_fuels [S, G]")
     assert_same(*both(power.gas_bound, pw, rng.uniform(0, 50, (S, g)), 2035, t), "gas_bound [S, G]")

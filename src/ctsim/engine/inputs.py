@@ -78,6 +78,10 @@ class PowerParams:
     coal_retirement_extra_gw: np.ndarray
     coal_power_price_cny_per_mwh: np.ndarray
     early_retire_max_frac: np.ndarray
+    retrofit_heat_rate_saving_gce_per_kwh: np.ndarray
+    retrofit_capex_cny_per_kw: np.ndarray
+    retrofit_lifetime_yr: np.ndarray
+    retrofit_max_frac: np.ndarray
     coal_extension_share: np.ndarray
     energy_margin: np.ndarray
     planning_hydro_shortfall: np.ndarray

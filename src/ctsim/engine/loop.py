@@ -193,8 +193,9 @@ def _simulate(inp: Inputs) -> dict[str, np.ndarray]:
             d = regional.national_dispatch(d, tr, sup.curt.curtailed_twh)
         rat, mix, energy = shocks.step_rationing(inp.shock, prev, d.unserved_twh, demand, base, mix,
                                                  energy, gdp_trend, t)
+        retrofit = power.coal_retrofit_share(inp.power, inp.factors, prev, costs, year, t)
         fleet = power.coal_fleet(inp.power, cap.generating_gw, cap.coal_early_retired_gw,
-                                 cap.coal_retire_deferred_gw, costs, d)
+                                 cap.coal_retire_deferred_gw, costs, d, retrofit)
         pf = power.step_fuels(inp.power, inp.factors, fleet, d.coal_twh, d.gas_twh)
         other = rest.step_other(inp.other, inp.factors, prev, growth, pf.coal_mtce, pf.gas_mtce,
                                 fleet.oil_mtce, energy.coal_mtce, road.oil_mtce, t)
@@ -225,7 +226,8 @@ def _simulate(inp: Inputs) -> dict[str, np.ndarray]:
             bfbof_mt=mix.production_mt[..., BFBOF] + mix.production_mt[..., BFBOF_CCUS],
             bfbof_share=mix.shares[..., BFBOF], steel_extra_share=mix.extra_share,
             coal_other_mtce=other.coal_mtce, gas_other_mtce=other.gas_mtce,
-            oil_other_mtce=other.oil_mtce, co2_cumulative_mt=cumulative)
+            oil_other_mtce=other.oil_mtce, co2_cumulative_mt=cumulative,
+            coal_retrofit_share=np.broadcast_to(retrofit, (n,)).copy())
 
     block[:n_once] = once  # every sample's observed years
     out.update(reductions(full, out))

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from . import compiled, policy, storage
+from .adequacy import capital_recovery
 from .axes import (
     COAL,
     COAL_CCS,
@@ -217,6 +218,36 @@ def early_retirement_share(pw: PowerParams, pol: PolicyParams, costs: Costs, pre
     return policy.uptake(-margin, pw.dispatch_cost_scale_cny_per_mwh)
 
 
+def coal_retrofit_share(pw: PowerParams, fx: Factors, prev: State | None, costs: Costs, year: int, t: int
+                        ) -> np.ndarray:
+    """Share [S or 1] of the plain coal fleet retrofitted for efficiency because the carbon price makes
+    it pay (docs/model.md, "Coal tiers"; cumulative, from ``power.response_from_year``: the observed
+    years are observed). A retrofit saves ``s = power.retrofit_heat_rate_saving_gce_per_kwh`` on each
+    MWh, worth ``v(p) = s (coal price + p cov ef)``: under output-based allocation a lower intensity
+    saves ``p s ef`` whatever the benchmark. It costs ``c`` = capex x capital recovery over
+    ``power.retrofit_lifetime_yr``, per MWh of last year's running hours. The share of the less
+    efficient units for which it pays is the binary logit ``u(v - c)`` at the dispatch cost scale;
+    the retrofits that pay without a carbon price, ``u(v(0) - c)``, are the heat-rate path's own
+    (``power.coal_heat_rate_gce_per_kwh``), so each year adds only what the price adds,
+    ``[u(v(p) - c) - u(v(0) - c)] x power.retrofit_max_frac`` of the less efficient units not yet
+    retrofitted: none at no price, more at a higher one, smoothly. Shared by both engines (numpy
+    arithmetic: the compiled fleet kernel takes the share as an input)."""
+    before = np.zeros(1) if prev is None or prev.coal_retrofit_share is None else prev.coal_retrofit_share
+    if prev is None or not np.any(year >= pw.response_from_year):
+        return before
+    running = prev.capacity_gw[..., COAL] - prev.coal_backup_gw + prev.capacity_gw[..., COAL_CCS]
+    hours = 1e3 * prev.coal_generation_twh / np.maximum(running, 1e-9)
+    saving = pw.retrofit_heat_rate_saving_gce_per_kwh * 1e-3  # tce per MWh
+    fuel = saving * pw.coal_price_cny_per_tce[..., t]
+    carbon = saving * costs.carbon_price_cny_per_t * costs.ets_power_covered * fx.coal_t_co2_per_tce
+    cost = pw.retrofit_capex_cny_per_kw * capital_recovery(pw.discount_rate, pw.retrofit_lifetime_yr) * 1e3 / (
+        np.maximum(hours, 1.0))  # (1 h: a guard against 0)
+    scale = pw.dispatch_cost_scale_cny_per_mwh
+    added = policy.uptake(fuel + carbon - cost, scale) - policy.uptake(fuel - cost, scale)
+    rest = np.maximum(1.0 - costs.efficient_share - before, 0.0)
+    return before + np.where(year >= pw.response_from_year, added * pw.retrofit_max_frac * rest, 0.0)
+
+
 def step_costs(pw: PowerParams, pol: PolicyParams, fx: Factors, sh: ShockParams, year: int, t: int) -> Costs:
     """Costs of fossil power this year: fuel plus net carbon cost under benchmarks."""
     if compiled.active():
@@ -372,20 +403,22 @@ class CoalFleet:
 
 
 def coal_fleet(pw: PowerParams, avail: np.ndarray, early_retired_gw: np.ndarray, past_lifetime_gw: np.ndarray,
-               costs: Costs, d: Dispatch) -> CoalFleet:
+               costs: Costs, d: Dispatch, retrofit_share: np.ndarray) -> CoalFleet:
     """The coal fleet of the year: the efficient units are the path's share of the fleet there would
     be without early retirement (which takes the less efficient units, E) and without the units still
     running past their lifetime (life extensions and deferred retirements, D: old, less efficient
-    units), s (K + E - D) / K, between none and all."""
+    units), s (K + E - D) / K, plus the retrofitted share ``retrofit_share`` (coal_retrofit_share) in
+    proportion of a retrofit's saving to the tiers' heat-rate gap, between none and all."""
     if compiled.active():
         from .compiled import power as kernels
-        return CoalFleet(*kernels.coal_fleet(pw, avail, early_retired_gw, past_lifetime_gw, costs, d))
+        return CoalFleet(*kernels.coal_fleet(pw, avail, early_retired_gw, past_lifetime_gw, costs, d, retrofit_share))
     coal_cap = avail[..., COAL] + avail[..., COAL_CCS]
     ccs_frac = np.divide(avail[..., COAL_CCS], coal_cap, out=np.zeros(coal_cap.shape), where=coal_cap > 0)
     coal_max_plain = potential_generation(avail[..., COAL], pw.coal_cf_max)
     plain = avail[..., COAL]
+    retrofitted = retrofit_share * (pw.retrofit_heat_rate_saving_gce_per_kwh / pw.coal_heat_rate_spread_gce_per_kwh)
     eff_share = np.clip(np.divide(costs.efficient_share * (plain + early_retired_gw - past_lifetime_gw), plain,
-                                  out=np.ones(plain.shape), where=plain > 0), 0.0, 1.0)
+                                  out=np.ones(plain.shape), where=plain > 0) + retrofitted, 0.0, 1.0)
     return CoalFleet(ccs_frac, coal_max_plain * eff_share, coal_max_plain * (1 - eff_share),
                      costs.carbon_other_cny_per_mwh - costs.carbon_eff_cny_per_mwh,
                      costs.heat_rate_eff_gce_per_kwh, costs.heat_rate_other_gce_per_kwh,

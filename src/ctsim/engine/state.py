@@ -37,3 +37,4 @@ class State:
     gas_other_mtce: np.ndarray
     oil_other_mtce: np.ndarray
     co2_cumulative_mt: np.ndarray | None = None  # fossil CO2 since 1750 to year end (engine/ghg.py)
+    coal_retrofit_share: np.ndarray | None = None  # plain coal retrofitted because of the carbon price

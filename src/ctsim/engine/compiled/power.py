@@ -327,24 +327,26 @@ def step_dispatch(pw, sh, sup, demand, costs, any_shortfall: bool, t: int) -> tu
 
 # --- the coal fleet and the fuels -----------------------------------------------------------------
 @jit
-def _coal_fleet(avail, early, past, coal_cf_max, efficient_share, ccs_frac, max_eff, max_other):
+def _coal_fleet(avail, early, past, coal_cf_max, efficient_share, retrofitted, ccs_frac, max_eff, max_other):
     for i in range(ccs_frac.shape[0]):
         plain = avail[K * i + COAL]
         coal_cap = plain + avail[K * i + COAL_CCS]
         ccs_frac[i] = divide_where(avail[K * i + COAL_CCS], coal_cap, 0.0)
         coal_max_plain = plain * at(coal_cf_max, i) * TWH_PER_GW_YEAR
         share = divide_where(at(efficient_share, i) * (plain + at(early, i) - at(past, i)), plain, 1.0)
-        share = npmin(npmax(share, 0.0), 1.0)
+        share = npmin(npmax(share + at(retrofitted, i), 0.0), 1.0)
         max_eff[i] = coal_max_plain * share
         max_other[i] = coal_max_plain * (1.0 - share)
 
 
-def coal_fleet(pw, avail, early_retired_gw, past_lifetime_gw, costs, d) -> tuple:
-    """The fields of :func:`ctsim.engine.power.coal_fleet` (``CoalFleet``)."""
-    shape, (early, past, cf, share, av) = bind((early_retired_gw, past_lifetime_gw, pw.coal_cf_max,
-                                                costs.efficient_share), cats=(avail,))
+def coal_fleet(pw, avail, early_retired_gw, past_lifetime_gw, costs, d, retrofit_share) -> tuple:
+    """The fields of :func:`ctsim.engine.power.coal_fleet` (``CoalFleet``; the retrofitted share's
+    equivalent in efficient units by numpy, as the reference computes it)."""
+    retrofitted = retrofit_share * (pw.retrofit_heat_rate_saving_gce_per_kwh / pw.coal_heat_rate_spread_gce_per_kwh)
+    shape, (early, past, cf, share, eq, av) = bind((early_retired_gw, past_lifetime_gw, pw.coal_cf_max,
+                                                    costs.efficient_share, retrofitted), cats=(avail,))
     outs = rows(3, shape)
-    _coal_fleet(av.reshape(-1), early, past, cf, share, *outs)
+    _coal_fleet(av.reshape(-1), early, past, cf, share, eq, *outs)
     return (*shaped(outs, shape), costs.carbon_other_cny_per_mwh - costs.carbon_eff_cny_per_mwh,
             costs.heat_rate_eff_gce_per_kwh, costs.heat_rate_other_gce_per_kwh, costs.heat_rate_fleet_gce_per_kwh,
             d.oil_twh * pw.oil_heat_rate_gce_per_kwh * GCE_PER_KWH_TO_MTCE_PER_TWH)

@@ -221,9 +221,11 @@ def early_retirement_share(pw: PowerParams, pol: PolicyParams, costs: Costs, pre
 def coal_retrofit_share(pw: PowerParams, fx: Factors, prev: State | None, costs: Costs, year: int, t: int
                         ) -> np.ndarray:
     """Share [S or 1] of the plain coal fleet retrofitted for efficiency because the carbon price makes
-    it pay (docs/model.md, "Coal tiers"; cumulative, from ``power.response_from_year``: the observed
-    years are observed). A retrofit saves ``s = power.retrofit_heat_rate_saving_gce_per_kwh`` on each
-    MWh, worth ``v(p) = s (coal price + p cov ef)``: under output-based allocation a lower intensity
+    it pay (docs/model.md, "Efficiency retrofits the carbon price adds"; cumulative, from
+    ``power.response_from_year``: the observed years are observed). A retrofit saves
+    ``s = power.retrofit_heat_rate_saving_gce_per_kwh`` on each MWh, worth ``v(p) = s (coal price +
+    p cov ef)`` (the coal price without shocks: owners look through a spike, as in
+    ``early_retirement_share``): under output-based allocation a lower intensity
     saves ``p s ef`` whatever the benchmark. It costs ``c`` = capex x capital recovery over
     ``power.retrofit_lifetime_yr``, per MWh of last year's running hours. The share of the less
     efficient units for which it pays is the binary logit ``u(v - c)`` at the dispatch cost scale;

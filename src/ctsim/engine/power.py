@@ -188,6 +188,19 @@ class Costs:
     storage_surplus_ratio: np.ndarray | None = None
 
 
+def running_hours(capacity_gw: np.ndarray, backup_gw: np.ndarray, coal_twh: np.ndarray) -> np.ndarray:
+    """Running hours of the coal units that generate (the backup earns a capacity payment, not
+    energy): 1000 x coal TWh / (plain coal - backup + CCS coal) GW."""
+    running = capacity_gw[..., COAL] - backup_gw + capacity_gw[..., COAL_CCS]
+    return 1e3 * coal_twh / np.maximum(running, 1e-9)
+
+
+def retrofitted_equivalent(pw: PowerParams, retrofit_share: np.ndarray) -> np.ndarray:
+    """The retrofitted share of plain coal as a share of efficient units: each retrofitted unit
+    counts in proportion of its saving to the tiers' heat-rate gap."""
+    return retrofit_share * (pw.retrofit_heat_rate_saving_gce_per_kwh / pw.coal_heat_rate_spread_gce_per_kwh)
+
+
 def early_retirement_share(pw: PowerParams, pol: PolicyParams, costs: Costs, prev_capacity_gw: np.ndarray, prev_backup_gw: np.ndarray,
                            prev_coal_twh: np.ndarray, t: int) -> np.ndarray:
     """Share [S or 1] of the less efficient coal units that would close this year because they lose
@@ -203,8 +216,7 @@ def early_retirement_share(pw: PowerParams, pol: PolicyParams, costs: Costs, pre
     utilisation (last year's running hours of the generating units: the backup earns a capacity
     payment, not energy) falls, so idle plants lose money. Shared by both engines (numpy arithmetic:
     the compiled capacity kernel takes the share as an input)."""
-    running = prev_capacity_gw[..., COAL] - prev_backup_gw + prev_capacity_gw[..., COAL_CCS]
-    hours = 1e3 * prev_coal_twh / np.maximum(running, 1e-9)
+    hours = running_hours(prev_capacity_gw, prev_backup_gw, prev_coal_twh)
     path = pol.power_benchmark_t_per_mwh
     lead = np.rint(pw.retire_benchmark_lookahead_yr).astype(np.int64)
     rows = max(path.shape[0], lead.shape[0])
@@ -237,8 +249,7 @@ def coal_retrofit_share(pw: PowerParams, fx: Factors, prev: State | None, costs:
     before = np.zeros(1) if prev is None or prev.coal_retrofit_share is None else prev.coal_retrofit_share
     if prev is None or not np.any(year >= pw.response_from_year):
         return before
-    running = prev.capacity_gw[..., COAL] - prev.coal_backup_gw + prev.capacity_gw[..., COAL_CCS]
-    hours = 1e3 * prev.coal_generation_twh / np.maximum(running, 1e-9)
+    hours = running_hours(prev.capacity_gw, prev.coal_backup_gw, prev.coal_generation_twh)
     saving = pw.retrofit_heat_rate_saving_gce_per_kwh * 1e-3  # tce per MWh
     fuel = saving * pw.coal_price_cny_per_tce[..., t]
     carbon = saving * costs.carbon_price_cny_per_t * costs.ets_power_covered * fx.coal_t_co2_per_tce
@@ -411,14 +422,14 @@ def coal_fleet(pw: PowerParams, avail: np.ndarray, early_retired_gw: np.ndarray,
     running past their lifetime (life extensions and deferred retirements, D: old, less efficient
     units), s (K + E - D) / K, plus the retrofitted share ``retrofit_share`` (coal_retrofit_share) in
     proportion of a retrofit's saving to the tiers' heat-rate gap, between none and all."""
+    retrofitted = retrofitted_equivalent(pw, retrofit_share)
     if compiled.active():
         from .compiled import power as kernels
-        return CoalFleet(*kernels.coal_fleet(pw, avail, early_retired_gw, past_lifetime_gw, costs, d, retrofit_share))
+        return CoalFleet(*kernels.coal_fleet(pw, avail, early_retired_gw, past_lifetime_gw, costs, d, retrofitted))
     coal_cap = avail[..., COAL] + avail[..., COAL_CCS]
     ccs_frac = np.divide(avail[..., COAL_CCS], coal_cap, out=np.zeros(coal_cap.shape), where=coal_cap > 0)
     coal_max_plain = potential_generation(avail[..., COAL], pw.coal_cf_max)
     plain = avail[..., COAL]
-    retrofitted = retrofit_share * (pw.retrofit_heat_rate_saving_gce_per_kwh / pw.coal_heat_rate_spread_gce_per_kwh)
     eff_share = np.clip(np.divide(costs.efficient_share * (plain + early_retired_gw - past_lifetime_gw), plain,
                                   out=np.ones(plain.shape), where=plain > 0) + retrofitted, 0.0, 1.0)
     return CoalFleet(ccs_frac, coal_max_plain * eff_share, coal_max_plain * (1 - eff_share),

@@ -339,10 +339,9 @@ def _coal_fleet(avail, early, past, coal_cf_max, efficient_share, retrofitted, c
         max_other[i] = coal_max_plain * (1.0 - share)
 
 
-def coal_fleet(pw, avail, early_retired_gw, past_lifetime_gw, costs, d, retrofit_share) -> tuple:
-    """The fields of :func:`ctsim.engine.power.coal_fleet` (``CoalFleet``; the retrofitted share's
-    equivalent in efficient units by numpy, as the reference computes it)."""
-    retrofitted = retrofit_share * (pw.retrofit_heat_rate_saving_gce_per_kwh / pw.coal_heat_rate_spread_gce_per_kwh)
+def coal_fleet(pw, avail, early_retired_gw, past_lifetime_gw, costs, d, retrofitted) -> tuple:
+    """The fields of :func:`ctsim.engine.power.coal_fleet` (``CoalFleet``; ``retrofitted``: the
+    retrofitted share as efficient units, ``power.retrofitted_equivalent``, computed by the caller)."""
     shape, (early, past, cf, share, eq, av) = bind((early_retired_gw, past_lifetime_gw, pw.coal_cf_max,
                                                     costs.efficient_share, retrofitted), cats=(avail,))
     outs = rows(3, shape)
